@@ -1,0 +1,269 @@
+//! Constant evaluation: an AST expression to a number, at check time.
+//!
+//! Used for `const` values, interval bounds, slice positions, shape
+//! arguments and options. Values are complex (so `abs(2*i)` is allowed) and
+//! the caller says whether a real is required. Anything that depends on a
+//! coordinate, field or learned value is not a constant.
+
+use super::Checker;
+use super::names;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::Builtin;
+use crate::syntax::ast::{BinOp, Expr, ExprKind};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Complex {
+    pub re: f64,
+    pub im: f64,
+}
+
+impl Complex {
+    fn real(re: f64) -> Complex {
+        Complex { re, im: 0.0 }
+    }
+
+    fn mul(self, o: Complex) -> Complex {
+        Complex {
+            re: self.re * o.re - self.im * o.im,
+            im: self.re * o.im + self.im * o.re,
+        }
+    }
+
+    fn div(self, o: Complex) -> Complex {
+        let d = o.re * o.re + o.im * o.im;
+        Complex {
+            re: (self.re * o.re + self.im * o.im) / d,
+            im: (self.im * o.re - self.re * o.im) / d,
+        }
+    }
+
+    fn exp(self) -> Complex {
+        let m = self.re.exp();
+        Complex {
+            re: m * self.im.cos(),
+            im: m * self.im.sin(),
+        }
+    }
+
+    fn ln(self) -> Complex {
+        Complex {
+            re: self.re.hypot(self.im).ln(),
+            im: self.im.atan2(self.re),
+        }
+    }
+
+    fn pow(self, o: Complex) -> Complex {
+        if self.im == 0.0 && o.im == 0.0 && (self.re >= 0.0 || o.re.fract() == 0.0) {
+            return Complex::real(self.re.powf(o.re));
+        }
+        if self.re == 0.0 && self.im == 0.0 {
+            return Complex::real(0.0);
+        }
+        o.mul(self.ln()).exp()
+    }
+}
+
+impl Checker<'_> {
+    /// Evaluates a constant that must be real; reports and returns `None`
+    /// otherwise. `what` names the value in messages ("an interval bound").
+    pub(super) fn real_constant(&mut self, e: &Expr, what: &str) -> Option<f64> {
+        let value = self.constant(e, what)?;
+        if value.im != 0.0 {
+            self.report(
+                Diagnostic::error(Code::ComplexValue, format!("{what} must be real"))
+                    .label(
+                        e.span,
+                        format!("this is complex: {} + {}i", value.re, value.im),
+                    )
+                    .help("remove the imaginary part; complex values belong in complex fields"),
+            );
+            return None;
+        }
+        if !value.re.is_finite() {
+            self.report(
+                Diagnostic::error(Code::OptionRange, format!("{what} is not a finite number"))
+                    .label(e.span, format!("this evaluates to {}", value.re))
+                    .help("check for a division by zero or a logarithm of zero"),
+            );
+            return None;
+        }
+        Some(value.re)
+    }
+
+    /// Evaluates a constant, complex allowed.
+    pub(super) fn constant(&mut self, e: &Expr, what: &str) -> Option<Complex> {
+        Some(match &e.kind {
+            ExprKind::Number(n) => Complex::real(*n),
+            ExprKind::Name(id) => match id.name.as_str() {
+                _ if self.const_value(&id.name).is_some() => {
+                    Complex::real(self.const_value(&id.name)?)
+                }
+                "pi" => Complex::real(std::f64::consts::PI),
+                "e" => Complex::real(std::f64::consts::E),
+                "i" => Complex { re: 0.0, im: 1.0 },
+                _ => {
+                    let known =
+                        self.names.contains_key(&id.name) || self.coord_id(&id.name).is_some();
+                    let diagnostic = if known {
+                        Diagnostic::error(Code::NotConstant, format!("{what} must be a constant"))
+                            .label(id.span, format!("`{}` is not a constant", id.name))
+                            .help(
+                                "use numbers, `const` names, `pi`, `e` and built-in functions here",
+                            )
+                    } else {
+                        self.unknown_name(id, "declare it with `const`")
+                    };
+                    self.report(diagnostic);
+                    return None;
+                }
+            },
+            ExprKind::Neg(inner) => {
+                let v = self.constant(inner, what)?;
+                Complex {
+                    re: -v.re,
+                    im: -v.im,
+                }
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                let a = self.constant(lhs, what);
+                let b = self.constant(rhs, what);
+                let (a, b) = (a?, b?);
+                match op {
+                    BinOp::Add => Complex {
+                        re: a.re + b.re,
+                        im: a.im + b.im,
+                    },
+                    BinOp::Sub => Complex {
+                        re: a.re - b.re,
+                        im: a.im - b.im,
+                    },
+                    BinOp::Mul => a.mul(b),
+                    BinOp::Div => a.div(b),
+                    BinOp::Pow => a.pow(b),
+                }
+            }
+            ExprKind::Call { callee, args } => {
+                let Some(builtin) = Builtin::from_name(&callee.name) else {
+                    let diagnostic = if self.names.contains_key(&callee.name)
+                        || names::is_builtin(&callee.name)
+                    {
+                        Diagnostic::error(Code::NotConstant, format!("{what} must be a constant"))
+                            .label(
+                                callee.span,
+                                format!("`{}` cannot be evaluated before training", callee.name),
+                            )
+                            .help(
+                                "use numbers, `const` names, `pi`, `e` and built-in functions here",
+                            )
+                    } else {
+                        self.unknown_name(
+                            callee,
+                            "built-in functions are sin, cos, exp, log, sqrt, ...",
+                        )
+                    };
+                    self.report(diagnostic);
+                    return None;
+                };
+                if args.len() != 1 {
+                    self.report(self.arity_error(callee, e, &[1], args.len()));
+                    return None;
+                }
+                let x = self.constant(&args[0], what)?;
+                apply(builtin, x)
+            }
+            ExprKind::Member { base, .. } => {
+                self.report(
+                    Diagnostic::error(Code::NotConstant, format!("{what} must be a constant"))
+                        .label(e.span, format!("`{}` is a data column", base.name))
+                        .help("use numbers, `const` names, `pi`, `e` and built-in functions here"),
+                );
+                return None;
+            }
+            ExprKind::Tuple(_) | ExprKind::Sum { .. } => {
+                self.report(
+                    Diagnostic::error(Code::NotConstant, format!("{what} must be a single number"))
+                        .label(e.span, "not a number")
+                        .help("write one number or constant expression"),
+                );
+                return None;
+            }
+        })
+    }
+}
+
+fn apply(f: Builtin, x: Complex) -> Complex {
+    if x.im == 0.0 {
+        let r = x.re;
+        return Complex::real(match f {
+            Builtin::Sin => r.sin(),
+            Builtin::Cos => r.cos(),
+            Builtin::Tan => r.tan(),
+            Builtin::Asin => r.asin(),
+            Builtin::Acos => r.acos(),
+            Builtin::Atan => r.atan(),
+            Builtin::Exp => r.exp(),
+            Builtin::Log => r.ln(),
+            Builtin::Sqrt => r.sqrt(),
+            Builtin::Abs => r.abs(),
+            Builtin::Sinh => r.sinh(),
+            Builtin::Cosh => r.cosh(),
+            Builtin::Tanh => r.tanh(),
+            Builtin::Sech => 1.0 / r.cosh(),
+            Builtin::Conj | Builtin::Re => r,
+            Builtin::Im => 0.0,
+        });
+    }
+    match f {
+        Builtin::Exp => x.exp(),
+        Builtin::Log => x.ln(),
+        Builtin::Sqrt => x.pow(Complex::real(0.5)),
+        Builtin::Abs => Complex::real(x.re.hypot(x.im)),
+        Builtin::Conj => Complex {
+            re: x.re,
+            im: -x.im,
+        },
+        Builtin::Re => Complex::real(x.re),
+        Builtin::Im => Complex::real(x.im),
+        Builtin::Cos => {
+            let (a, b) = (
+                Complex {
+                    re: -x.im,
+                    im: x.re,
+                }
+                .exp(),
+                Complex {
+                    re: x.im,
+                    im: -x.re,
+                }
+                .exp(),
+            );
+            Complex {
+                re: (a.re + b.re) / 2.0,
+                im: (a.im + b.im) / 2.0,
+            }
+        }
+        Builtin::Sin => {
+            let (a, b) = (
+                Complex {
+                    re: -x.im,
+                    im: x.re,
+                }
+                .exp(),
+                Complex {
+                    re: x.im,
+                    im: -x.re,
+                }
+                .exp(),
+            );
+            Complex {
+                re: (a.im - b.im) / 2.0,
+                im: -(a.re - b.re) / 2.0,
+            }
+        }
+        // Other functions of complex constants are not needed by any model.
+        _ => Complex {
+            re: f64::NAN,
+            im: f64::NAN,
+        },
+    }
+}

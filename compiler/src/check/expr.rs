@@ -1,0 +1,631 @@
+//! Expressions: AST expressions to checked [`Expr`]s.
+//!
+//! Resolves every name (locals, declarations, built-ins, coordinates, and
+//! subscript derivatives such as `u_xt`), inlines `def` calls with their
+//! arguments already resolved, expands `sum(c in space(f), ...)`, and turns
+//! `d(...)` into derivative multi-indices when it differentiates a field, or
+//! into [`Expr::Diff`] otherwise. A failed sub-expression becomes the
+//! placeholder `0` after its diagnostic, so checking goes on.
+
+use super::*;
+use crate::syntax::ast::ExprKind;
+
+/// Local names: `def` parameters and `sum` variables, innermost last.
+#[derive(Default)]
+pub(super) struct Scope {
+    bindings: Vec<(String, Expr)>,
+}
+
+impl Scope {
+    fn get(&self, name: &str) -> Option<&Expr> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| e)
+    }
+}
+
+/// Deepest nesting of `def` calls (recursion is reported separately; this
+/// only bounds the work on pathological input).
+const MAX_INLINE_DEPTH: usize = 64;
+
+fn placeholder() -> Expr {
+    Expr::Number(0.0)
+}
+
+impl Checker<'_> {
+    pub(super) fn expr(&mut self, e: &ast::Expr, scope: &mut Scope) -> Expr {
+        match &e.kind {
+            ExprKind::Number(n) => Expr::Number(*n),
+            ExprKind::Name(id) => self.name(id, scope),
+            ExprKind::Member { base, member } => self.member(base, member),
+            ExprKind::Call { callee, args } => self.call(e, callee, args, scope),
+            ExprKind::Tuple(_) => {
+                self.report(
+                    Diagnostic::error(Code::WrongKind, "a point `(a, b)` is not a value")
+                        .label(e.span, "a point")
+                        .help("points are arguments of shapes such as `disk((0, 0), 1)`"),
+                );
+                placeholder()
+            }
+            ExprKind::Neg(inner) => Expr::Neg(Box::new(self.expr(inner, scope))),
+            ExprKind::Binary { op, lhs, rhs } => {
+                let op = match op {
+                    ast::BinOp::Add => BinOp::Add,
+                    ast::BinOp::Sub => BinOp::Sub,
+                    ast::BinOp::Mul => BinOp::Mul,
+                    ast::BinOp::Div => BinOp::Div,
+                    ast::BinOp::Pow => BinOp::Pow,
+                };
+                let lhs = Box::new(self.expr(lhs, scope));
+                let rhs = Box::new(self.expr(rhs, scope));
+                Expr::Binary { op, lhs, rhs }
+            }
+            ExprKind::Sum { var, over, body } => self.sum(var, over, body, scope),
+        }
+    }
+
+    fn name(&mut self, id: &ast::Ident, scope: &Scope) -> Expr {
+        if let Some(bound) = scope.get(&id.name) {
+            return bound.clone();
+        }
+        self.used.insert(id.name.clone());
+        if let Some(decl) = self.names.get(&id.name) {
+            return match decl {
+                Decl::Const(c) => Expr::Const(*c),
+                Decl::Learn(l) => Expr::Learned(*l),
+                Decl::Param(p) => Expr::Param(*p),
+                Decl::Function(f) => self.field(*f),
+                other => {
+                    let (what, help) = match other {
+                        Decl::Data(_) => (
+                            "a data set",
+                            format!("use one of its columns, as in `{}.u`", id.name),
+                        ),
+                        Decl::Region(_) => (
+                            "a region",
+                            format!("use it after `on`, as in `on {}`", id.name),
+                        ),
+                        _ => ("an operator", format!("call it, as in `{}(u)`", id.name)),
+                    };
+                    self.report(
+                        Diagnostic::error(
+                            Code::WrongKind,
+                            format!("`{}` is {what}, not a value", id.name),
+                        )
+                        .label(id.span, what)
+                        .help(help),
+                    );
+                    placeholder()
+                }
+            };
+        }
+        match id.name.as_str() {
+            "pi" => return Expr::Constant(Constant::Pi),
+            "e" => return Expr::Constant(Constant::E),
+            "i" => return Expr::Imag,
+            _ => {}
+        }
+        if let Some(c) = self.coord_id(&id.name) {
+            return Expr::Coord(c);
+        }
+        if let Some(derivative) = self.subscript_derivative(id, scope) {
+            return derivative;
+        }
+        let diagnostic =
+            self.unknown_name(id, "declare it with `const`, `learn`, `field` or `def`");
+        self.report(diagnostic);
+        placeholder()
+    }
+
+    fn field(&self, f: FuncId) -> Expr {
+        Expr::Field {
+            function: f,
+            derivative: vec![0; self.model.function(f).coords.len()],
+        }
+    }
+
+    /// `u_xt`: the function `u` differentiated along `x` then `t`. The split
+    /// is tried at each `_` so that names such as `u_in_x` work.
+    fn subscript_derivative(&mut self, id: &ast::Ident, scope: &Scope) -> Option<Expr> {
+        for (k, _) in id.name.match_indices('_') {
+            let (base, suffix) = (&id.name[..k], &id.name[k + 1..]);
+            if suffix.is_empty() {
+                continue;
+            }
+            let target = match scope.get(base) {
+                Some(e @ Expr::Field { .. }) => e.clone(),
+                Some(_) => continue,
+                None => match self.names.get(base) {
+                    Some(Decl::Function(f)) => self.field(*f),
+                    _ => continue,
+                },
+            };
+            self.used.insert(base.to_string());
+            let Expr::Field {
+                function,
+                mut derivative,
+            } = target
+            else {
+                unreachable!("matched a field")
+            };
+            let coords = self.model.function(function).coords.clone();
+            for (i, letter) in suffix.char_indices() {
+                let found = coords.iter().position(|c| {
+                    self.model
+                        .coord(*c)
+                        .name
+                        .chars()
+                        .eq(std::iter::once(letter))
+                });
+                match found {
+                    Some(p) => derivative[p] += 1,
+                    None => {
+                        let span = id.span.sub(k + 1 + i, letter.len_utf8());
+                        self.report(self.no_such_coordinate(function, &letter.to_string(), span));
+                        return Some(placeholder());
+                    }
+                }
+            }
+            return Some(Expr::Field {
+                function,
+                derivative,
+            });
+        }
+        None
+    }
+
+    pub(super) fn no_such_coordinate(&self, f: FuncId, coord: &str, span: Span) -> Diagnostic {
+        let function = self.model.function(f);
+        let names: Vec<&str> = function
+            .coords
+            .iter()
+            .map(|c| self.model.coord(*c).name.as_str())
+            .collect();
+        Diagnostic::error(
+            Code::NoSuchCoordinate,
+            format!("`{}` has no coordinate `{coord}`", function.name),
+        )
+        .label(span, "not a coordinate of this field")
+        .help(format!(
+            "the coordinates of `{}` are {}",
+            function.name,
+            names.join(", ")
+        ))
+    }
+
+    fn member(&mut self, base: &ast::Ident, member: &ast::Ident) -> Expr {
+        self.used.insert(base.name.clone());
+        match self.names.get(&base.name) {
+            Some(Decl::Data(DataId(u32::MAX))) => placeholder(),
+            Some(Decl::Data(d)) => {
+                let d = *d;
+                let data = &self.model.data[d.index()];
+                if let Some(column) = data.column(&member.name) {
+                    return Expr::Column { data: d, column };
+                }
+                let columns = data.columns.iter().map(String::as_str);
+                let help = names::did_you_mean(
+                    &member.name,
+                    columns.clone(),
+                    &format!("its columns are {}", data.columns.join(", ")),
+                );
+                self.report(
+                    Diagnostic::error(
+                        Code::DataColumn,
+                        format!("data set `{}` has no column `{}`", base.name, member.name),
+                    )
+                    .label(member.span, "no such column")
+                    .help(help),
+                );
+                placeholder()
+            }
+            Some(other) => {
+                let what = other.describe();
+                self.report(
+                    Diagnostic::error(
+                        Code::WrongKind,
+                        format!("`{}` is {what}, not a data set", base.name),
+                    )
+                    .label(base.span, what)
+                    .help("`name.column` reads a column of a data set declared with `data`"),
+                );
+                placeholder()
+            }
+            None => {
+                let diagnostic =
+                    self.unknown_name(base, "declare it with `data NAME = csv(\"file.csv\")`");
+                self.report(diagnostic);
+                placeholder()
+            }
+        }
+    }
+
+    fn call(
+        &mut self,
+        e: &ast::Expr,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        scope: &mut Scope,
+    ) -> Expr {
+        match callee.name.as_str() {
+            "d" => return self.derivative(e, callee, args, scope),
+            "integral" => return self.integral(e, callee, args, scope),
+            "space" | "coords" => {
+                self.report(
+                    Diagnostic::error(
+                        Code::WrongKind,
+                        format!(
+                            "`{}(...)` is a list of coordinates, not a value",
+                            callee.name
+                        ),
+                    )
+                    .label(e.span, "not a value")
+                    .help(format!(
+                        "use it in a sum: `sum(c in {}(u), d(u, c, 2))`",
+                        callee.name
+                    )),
+                );
+                return placeholder();
+            }
+            _ => {}
+        }
+        if let Some(builtin) = Builtin::from_name(&callee.name) {
+            if args.len() != 1 {
+                self.report(self.arity_error(callee, e, &[1], args.len()));
+                return placeholder();
+            }
+            return Expr::Call {
+                builtin,
+                arg: Box::new(self.expr(&args[0], scope)),
+            };
+        }
+        self.used.insert(callee.name.clone());
+        match self.names.get(&callee.name).cloned() {
+            Some(Decl::Function(f)) => self.apply(e, callee, f, args, scope),
+            Some(Decl::Def(overloads)) => self.inline(e, callee, &overloads, args, scope),
+            Some(other) => {
+                let what = other.describe();
+                self.report(
+                    Diagnostic::error(
+                        Code::WrongKind,
+                        format!("`{}` is {what}, not a function", callee.name),
+                    )
+                    .label(callee.span, what)
+                    .help("only fields, operators (`def`) and built-in functions can be called"),
+                );
+                placeholder()
+            }
+            None => {
+                let callables = self
+                    .names
+                    .iter()
+                    .filter(|(_, d)| matches!(d, Decl::Function(_) | Decl::Def(_)))
+                    .map(|(n, _)| n.as_str())
+                    .chain(Builtin::ALL.iter().map(|(n, _)| *n))
+                    .chain(names::SPECIAL_FORMS.iter().copied());
+                let help = names::did_you_mean(
+                    &callee.name,
+                    callables,
+                    "define it with `def`, or `use` the module that has it",
+                );
+                self.report(
+                    Diagnostic::error(
+                        Code::UnknownName,
+                        format!("unknown function `{}`", callee.name),
+                    )
+                    .label(callee.span, "not declared")
+                    .help(help),
+                );
+                placeholder()
+            }
+        }
+    }
+
+    /// `u(a, b)`: a function at other arguments; `u(x, t)` is just `u`.
+    fn apply(
+        &mut self,
+        e: &ast::Expr,
+        callee: &ast::Ident,
+        f: FuncId,
+        args: &[ast::Expr],
+        scope: &mut Scope,
+    ) -> Expr {
+        let coords = self.model.function(f).coords.clone();
+        if args.len() != coords.len() {
+            self.report(self.arity_error(callee, e, &[coords.len()], args.len()));
+            return placeholder();
+        }
+        let args: Vec<Expr> = args.iter().map(|a| self.expr(a, scope)).collect();
+        if args.iter().zip(&coords).all(|(a, c)| *a == Expr::Coord(*c)) {
+            return self.field(f);
+        }
+        Expr::Apply {
+            function: f,
+            derivative: vec![0; coords.len()],
+            args,
+        }
+    }
+
+    fn inline(
+        &mut self,
+        e: &ast::Expr,
+        callee: &ast::Ident,
+        overloads: &[usize],
+        args: &[ast::Expr],
+        scope: &mut Scope,
+    ) -> Expr {
+        let Some(&d) = overloads
+            .iter()
+            .find(|&&d| self.defs[d].params.len() == args.len())
+        else {
+            let mut arities: Vec<usize> = overloads
+                .iter()
+                .map(|&d| self.defs[d].params.len())
+                .collect();
+            arities.sort();
+            self.report(self.arity_error(callee, e, &arities, args.len()));
+            return placeholder();
+        };
+        if self.recursive.contains(&d)
+            || self.def_stack.contains(&d)
+            || self.def_stack.len() >= MAX_INLINE_DEPTH
+        {
+            return placeholder();
+        }
+        let values: Vec<Expr> = args.iter().map(|a| self.expr(a, scope)).collect();
+        let mut inner = Scope {
+            bindings: self.defs[d].params.iter().cloned().zip(values).collect(),
+        };
+        let outermost = self.call_site.is_none() && self.defs[d].module.is_some();
+        if outermost {
+            self.call_site = Some((e.span, self.defs[d].name.clone()));
+        }
+        self.def_stack.push(d);
+        let body = self.defs[d].body;
+        let result = self.expr(body, &mut inner);
+        self.def_stack.pop();
+        if outermost {
+            self.call_site = None;
+        }
+        result
+    }
+
+    /// The coordinates named by the arguments of `d` or `integral`, each
+    /// optionally followed by a whole-number count: `x, 2, t` is x, x, t.
+    fn coordinate_list(
+        &mut self,
+        args: &[ast::Expr],
+        scope: &Scope,
+    ) -> Option<Vec<(CoordId, u32, Span)>> {
+        let mut out: Vec<(CoordId, u32, Span)> = vec![];
+        let mut ok = true;
+        for arg in args {
+            match &arg.kind {
+                ExprKind::Number(n) => {
+                    let Some(last) = out.last_mut() else {
+                        self.report(
+                            Diagnostic::error(
+                                Code::DerivativeOrder,
+                                "a count must follow a coordinate",
+                            )
+                            .label(arg.span, "no coordinate before this")
+                            .help("write the coordinate first, as in `d(u, x, 2)`"),
+                        );
+                        ok = false;
+                        continue;
+                    };
+                    if n.fract() != 0.0 || *n < 1.0 || *n > 16.0 {
+                        self.report(
+                            Diagnostic::error(
+                                Code::DerivativeOrder,
+                                format!("derivative order {n} is not a whole number from 1 to 16"),
+                            )
+                            .label(arg.span, "not a valid order")
+                            .help("write how many times to differentiate, as in `d(u, x, 2)`"),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                    last.1 += *n as u32 - 1;
+                }
+                ExprKind::Name(id) => {
+                    let coord = match scope.get(&id.name) {
+                        Some(Expr::Coord(c)) => Some(*c),
+                        Some(_) => None,
+                        None => self.coord_id(&id.name),
+                    };
+                    match coord {
+                        Some(c) => out.push((c, 1, arg.span)),
+                        None => {
+                            let coords = self.model.coords.iter().map(|c| c.name.as_str());
+                            let help = names::did_you_mean(
+                                &id.name,
+                                coords,
+                                "name one of the field's coordinates",
+                            );
+                            self.report(
+                                Diagnostic::error(
+                                    Code::NoSuchCoordinate,
+                                    format!("`{}` is not a coordinate", id.name),
+                                )
+                                .label(arg.span, "expected a coordinate")
+                                .help(help),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+                _ => {
+                    self.report(
+                        Diagnostic::error(Code::NoSuchCoordinate, "expected a coordinate name")
+                            .label(arg.span, "not a coordinate")
+                            .help("name a coordinate, as in `d(u, x)`"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// `d(u, x)`, `d(u, x, 2)`, `d(u, x, t)`, `d(u*v, x)`.
+    fn derivative(
+        &mut self,
+        e: &ast::Expr,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        scope: &mut Scope,
+    ) -> Expr {
+        if args.len() < 2 {
+            let diagnostic = self
+                .arity_error(callee, e, &[2], args.len())
+                .help("write `d(u, x)`, `d(u, x, 2)` or `d(u, x, t)`");
+            self.report(diagnostic);
+            return placeholder();
+        }
+        let target = self.expr(&args[0], scope);
+        let Some(coords) = self.coordinate_list(&args[1..], scope) else {
+            return placeholder();
+        };
+        match target {
+            Expr::Field {
+                function,
+                mut derivative,
+            } => {
+                let own = self.model.function(function).coords.clone();
+                for (c, order, span) in coords {
+                    match own.iter().position(|x| *x == c) {
+                        Some(p) => derivative[p] += order,
+                        None => {
+                            let name = self.model.coord(c).name.clone();
+                            self.report(self.no_such_coordinate(function, &name, span));
+                            return placeholder();
+                        }
+                    }
+                }
+                Expr::Field {
+                    function,
+                    derivative,
+                }
+            }
+            other => coords
+                .into_iter()
+                .fold(other, |acc, (coord, order, _)| Expr::Diff {
+                    expr: Box::new(acc),
+                    coord,
+                    order,
+                }),
+        }
+    }
+
+    /// `integral(u, x, y)`: over coordinates of the fields in the integrand.
+    fn integral(
+        &mut self,
+        e: &ast::Expr,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        scope: &mut Scope,
+    ) -> Expr {
+        if args.len() < 2 {
+            let diagnostic = self
+                .arity_error(callee, e, &[2], args.len())
+                .help("write `integral(u, x)` or `integral(u, x, y)`");
+            self.report(diagnostic);
+            return placeholder();
+        }
+        let integrand = self.expr(&args[0], scope);
+        let Some(coords) = self.coordinate_list(&args[1..], scope) else {
+            return placeholder();
+        };
+        let functions = integrand.functions();
+        let mut over = vec![];
+        for (c, _, span) in coords {
+            if !functions
+                .iter()
+                .any(|f| self.model.function(*f).coords.contains(&c))
+            {
+                let name = self.model.coord(c).name.clone();
+                let diagnostic = match functions.first() {
+                    Some(&f) => self.no_such_coordinate(f, &name, span),
+                    None => Diagnostic::error(Code::NoField, "the integrand contains no field")
+                        .label(args[0].span, "no field here")
+                        .help("integrate an expression of fields, as in `integral(u, x)`"),
+                };
+                self.report(diagnostic);
+                return placeholder();
+            }
+            over.push(c);
+        }
+        Expr::Integral {
+            expr: Box::new(integrand),
+            over,
+        }
+    }
+
+    /// `sum(c in space(u), body)`: one copy of `body` per coordinate, with
+    /// `c` bound to it. `space` leaves out the time coordinate `t`.
+    fn sum(
+        &mut self,
+        var: &ast::Ident,
+        over: &ast::Expr,
+        body: &ast::Expr,
+        scope: &mut Scope,
+    ) -> Expr {
+        let coords = match &over.kind {
+            ExprKind::Call { callee, args }
+                if matches!(callee.name.as_str(), "space" | "coords") && args.len() == 1 =>
+            {
+                match self.expr(&args[0], scope) {
+                    Expr::Field { function, .. } => {
+                        let all = self.model.function(function).coords.clone();
+                        let spatial = callee.name == "space";
+                        all.into_iter()
+                            .filter(|c| !(spatial && self.model.coord(*c).name == "t"))
+                            .collect::<Vec<_>>()
+                    }
+                    _ => {
+                        self.report(
+                            Diagnostic::error(
+                                Code::WrongKind,
+                                format!("`{}` needs a field", callee.name),
+                            )
+                            .label(args[0].span, "not a field")
+                            .help(format!("write `{}(u)` for a field `u`", callee.name)),
+                        );
+                        return placeholder();
+                    }
+                }
+            }
+            _ => {
+                self.report(
+                    Diagnostic::error(
+                        Code::WrongKind,
+                        "a sum ranges over the coordinates of a field",
+                    )
+                    .label(over.span, "not a list of coordinates")
+                    .help(
+                        "write `sum(c in space(u), ...)` (all but t) or `sum(c in coords(u), ...)`",
+                    ),
+                );
+                return placeholder();
+            }
+        };
+        let mut total: Option<Expr> = None;
+        for c in coords {
+            scope.bindings.push((var.name.clone(), Expr::Coord(c)));
+            let term = self.expr(body, scope);
+            scope.bindings.pop();
+            total = Some(match total {
+                None => term,
+                Some(acc) => Expr::Binary {
+                    op: BinOp::Add,
+                    lhs: Box::new(acc),
+                    rhs: Box::new(term),
+                },
+            });
+        }
+        total.unwrap_or(Expr::Number(0.0))
+    }
+}

@@ -1,0 +1,76 @@
+//! What names mean before any declaration: the built-in constants,
+//! functions and special forms, and "did you mean" suggestions.
+
+/// Calls with their own rules (not ordinary functions of values).
+pub const SPECIAL_FORMS: &[&str] = &["d", "integral", "space", "coords"];
+
+/// Built-in values.
+pub const BUILTIN_VALUES: &[&str] = &["pi", "e", "i"];
+
+/// Shapes usable in regions, with the form of their arguments.
+pub const SHAPES: &[(&str, &str)] = &[
+    ("disk", "disk((cx, cy), r)"),
+    ("ball", "ball((c1, ..., cn), r)"),
+    ("rect", "rect((x0, y0), (x1, y1))"),
+    ("polygon", "polygon((x1, y1), (x2, y2), (x3, y3), ...)"),
+];
+
+/// Whether `name` is built in, so cannot be declared.
+pub fn is_builtin(name: &str) -> bool {
+    SPECIAL_FORMS.contains(&name)
+        || BUILTIN_VALUES.contains(&name)
+        || crate::model::Builtin::from_name(name).is_some()
+}
+
+/// The closest candidate to `name`, if one is close enough to be a typo.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| (distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" or a fallback help line.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: &str,
+) -> String {
+    match suggest(name, candidates) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => otherwise.to_string(),
+    }
+}
+
+/// Levenshtein distance, in characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(suggest("nuu", ["nu", "u", "x"]), Some("nu"));
+        assert_eq!(suggest("velocity", ["velocty", "u"]), Some("velocty"));
+        assert_eq!(suggest("zeta", ["u", "x"]), None);
+        assert_eq!(distance("kitten", "sitting"), 3);
+    }
+}

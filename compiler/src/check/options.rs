@@ -1,0 +1,448 @@
+//! `net` and `train` statements: option schemas, ranges and defaults.
+//!
+//! Every field gets a network: its own by default, or one shared with the
+//! fields named in the same `net` statement. Options are checked against a
+//! schema: unknown names, values out of range and unknown choices are
+//! reported with what is allowed.
+
+use super::*;
+use crate::syntax::ast::{ItemKind, Opt, Spec, TrainItem};
+
+/// Default network when a field has no `net` statement.
+const DEFAULT_DEPTH: u32 = 4;
+const DEFAULT_WIDTH: u32 = 32;
+
+const NET_OPTIONS: &[&str] = &["depth", "width", "act", "fourier", "scale"];
+const ADAM_OPTIONS: &[&str] = &["lr", "steps", "beta1", "beta2"];
+const LBFGS_OPTIONS: &[&str] = &["lr", "steps", "history", "tolerance"];
+const TRAIN_GROUPS: &[&str] = &["adam", "lbfgs", "points", "weights"];
+const TRAIN_SETTINGS: &[&str] = &[
+    "seed",
+    "sampler",
+    "points",
+    "resample",
+    "balance",
+    "causal",
+    "log_every",
+    "checkpoint_every",
+    "patience",
+];
+
+impl Checker<'_> {
+    pub(super) fn nets(&mut self, program: &ast::Program) {
+        let mut owner: HashMap<FuncId, Span> = HashMap::new();
+        for item in &program.items {
+            let ItemKind::Net { names, args, spec } = &item.kind else {
+                continue;
+            };
+            let mut outputs = vec![];
+            for name in names {
+                match self.names.get(&name.name) {
+                    Some(Decl::Function(f)) => {
+                        let f = *f;
+                        if args.is_some() && self.model.function(f).kind == FunctionKind::Field {
+                            self.report(
+                                Diagnostic::error(
+                                    Code::NetTarget,
+                                    format!(
+                                        "`{}` is a field; its network's inputs are its coordinates",
+                                        name.name
+                                    ),
+                                )
+                                .label(name.span, "a field")
+                                .help(format!(
+                                    "write `net {} = mlp(...)` without arguments",
+                                    name.name
+                                )),
+                            );
+                            continue;
+                        }
+                        if let Some(first) = owner.get(&f) {
+                            self.report(
+                                Diagnostic::error(
+                                    Code::Duplicate,
+                                    format!("`{}` has two networks", name.name),
+                                )
+                                .label(name.span, "second network")
+                                .label(*first, "first network")
+                                .help("give each field one `net` statement"),
+                            );
+                            continue;
+                        }
+                        owner.insert(f, name.span);
+                        outputs.push(f);
+                    }
+                    Some(other) => {
+                        let what = other.describe();
+                        self.report(
+                            Diagnostic::error(Code::NetTarget, format!("`{}` is {what}; a network computes a field", name.name))
+                                .label(name.span, what)
+                                .help("name a field, or declare a learned function with arguments: `net H(q, p)`"),
+                        );
+                    }
+                    None => {
+                        let fields = self.model.functions.iter().map(|f| f.name.as_str());
+                        let help = names::did_you_mean(
+                            &name.name,
+                            fields,
+                            &format!(
+                                "declare `field {}(...)`, or give the network arguments: `net {}(a, b)`",
+                                name.name, name.name
+                            ),
+                        );
+                        self.report(
+                            Diagnostic::error(
+                                Code::UnknownName,
+                                format!("network for unknown field `{}`", name.name),
+                            )
+                            .label(name.span, "not a field")
+                            .help(help),
+                        );
+                    }
+                }
+            }
+            let Some(&first) = outputs.first() else {
+                continue;
+            };
+            let inputs = self.model.function(first).coords.clone();
+            if let Some(odd) = outputs
+                .iter()
+                .find(|f| self.model.function(**f).coords != inputs)
+            {
+                let (a, b) = (
+                    self.model.function(first).name.clone(),
+                    self.model.function(*odd).name.clone(),
+                );
+                self.report(
+                    Diagnostic::error(Code::NetTarget, format!("one network for `{a}` and `{b}`, which have different coordinates"))
+                        .label(item.span, "shared network")
+                        .help("a shared network has one set of inputs: give these fields separate `net` statements"),
+                );
+                continue;
+            }
+            let net = self.net(spec.as_ref(), outputs, inputs);
+            self.model.nets.push(net);
+        }
+        for k in 0..self.model.functions.len() {
+            let f = FuncId(k as u32);
+            if !owner.contains_key(&f) {
+                let inputs = self.model.function(f).coords.clone();
+                let mut net = self.net(None, vec![f], inputs);
+                net.declared = false;
+                self.model.nets.push(net);
+            }
+        }
+    }
+
+    fn net(&mut self, spec: Option<&Spec>, outputs: Vec<FuncId>, inputs: Vec<CoordId>) -> Net {
+        let mut net = Net {
+            outputs,
+            inputs,
+            depth: DEFAULT_DEPTH,
+            width: DEFAULT_WIDTH,
+            activation: Activation::Tanh,
+            fourier: 0,
+            fourier_scale: 1.0,
+            declared: true,
+        };
+        let Some(spec) = spec else { return net };
+        if spec.name.name != "mlp" {
+            self.report(
+                Diagnostic::error(
+                    Code::UnknownChoice,
+                    format!("unknown network `{}`", spec.name.name),
+                )
+                .label(spec.name.span, "not a network architecture")
+                .help(names::did_you_mean(
+                    &spec.name.name,
+                    ["mlp"],
+                    "the architecture is `mlp(depth = 4, width = 32, act = tanh)`",
+                )),
+            );
+            return net;
+        }
+        for opt in self.unique_options(spec, NET_OPTIONS) {
+            match opt.name.name.as_str() {
+                "depth" => net.depth = self.whole(opt, 1, 64).map_or(net.depth, |v| v as u32),
+                "width" => net.width = self.whole(opt, 1, 4096).map_or(net.width, |v| v as u32),
+                "fourier" => {
+                    net.fourier = self.whole(opt, 0, 4096).map_or(net.fourier, |v| v as u32)
+                }
+                "scale" => net.fourier_scale = self.positive(opt).unwrap_or(net.fourier_scale),
+                _ => {
+                    let names: Vec<&str> = Activation::ALL.iter().map(|(n, _)| *n).collect();
+                    if let Some(choice) = self.choice(opt, &names, "activation") {
+                        net.activation = Activation::ALL[choice].1;
+                    }
+                }
+            }
+        }
+        net
+    }
+
+    /// The options of a spec that are known, reporting unknown and repeated ones.
+    fn unique_options<'s>(&mut self, spec: &'s Spec, known: &[&str]) -> Vec<&'s Opt> {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut out = vec![];
+        for opt in &spec.options {
+            let name = opt.name.name.as_str();
+            if !known.contains(&name) {
+                let help = names::did_you_mean(
+                    name,
+                    known.iter().copied(),
+                    &format!("`{}` takes {}", spec.name.name, known.join(", ")),
+                );
+                self.report(
+                    Diagnostic::error(
+                        Code::UnknownOption,
+                        format!("`{}` has no option `{name}`", spec.name.name),
+                    )
+                    .label(opt.name.span, "unknown option")
+                    .help(help),
+                );
+            } else if let Some(first) = seen.get(name) {
+                self.report(
+                    Diagnostic::error(Code::Duplicate, format!("option `{name}` given twice"))
+                        .label(opt.name.span, "given again here")
+                        .label(*first, "first given here")
+                        .help("give each option once"),
+                );
+            } else {
+                seen.insert(name, opt.name.span);
+                out.push(opt);
+            }
+        }
+        out
+    }
+
+    fn out_of_range(&mut self, opt: &Opt, wanted: &str, value: f64) {
+        self.report(
+            Diagnostic::error(
+                Code::OptionRange,
+                format!("`{}` must be {wanted}, found {value}", opt.name.name),
+            )
+            .label(opt.value.span, "out of range")
+            .help(format!("give `{}` {wanted}", opt.name.name)),
+        );
+    }
+
+    /// A whole number in `lo..=hi`.
+    fn whole(&mut self, opt: &Opt, lo: u64, hi: u64) -> Option<u64> {
+        let v = self.real_constant(&opt.value, &format!("option `{}`", opt.name.name))?;
+        if v.fract() != 0.0 || v < lo as f64 || v > hi as f64 {
+            self.out_of_range(opt, &format!("a whole number from {lo} to {hi}"), v);
+            return None;
+        }
+        Some(v as u64)
+    }
+
+    fn positive(&mut self, opt: &Opt) -> Option<f64> {
+        let v = self.real_constant(&opt.value, &format!("option `{}`", opt.name.name))?;
+        if v <= 0.0 {
+            self.out_of_range(opt, "a positive number", v);
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A number in `[lo, hi)`.
+    fn fraction(&mut self, opt: &Opt, lo: f64, hi: f64) -> Option<f64> {
+        let v = self.real_constant(&opt.value, &format!("option `{}`", opt.name.name))?;
+        if !(lo..hi).contains(&v) {
+            self.out_of_range(opt, &format!("at least {lo} and below {hi}"), v);
+            return None;
+        }
+        Some(v)
+    }
+
+    /// The index of a named choice such as `tanh`.
+    fn choice(&mut self, opt: &Opt, choices: &[&str], what: &str) -> Option<usize> {
+        let ast::ExprKind::Name(id) = &opt.value.kind else {
+            self.report(
+                Diagnostic::error(
+                    Code::UnknownChoice,
+                    format!("`{}` takes a name", opt.name.name),
+                )
+                .label(opt.value.span, format!("expected {}", choices.join(", ")))
+                .help(format!("write one of {}", choices.join(", "))),
+            );
+            return None;
+        };
+        if let Some(k) = choices.iter().position(|c| *c == id.name) {
+            return Some(k);
+        }
+        let help = names::did_you_mean(
+            &id.name,
+            choices.iter().copied(),
+            &format!("the choices are {}", choices.join(", ")),
+        );
+        self.report(
+            Diagnostic::error(Code::UnknownChoice, format!("unknown {what} `{}`", id.name))
+                .label(id.span, format!("not a known {what}"))
+                .help(help),
+        );
+        None
+    }
+
+    pub(super) fn train(&mut self, program: &ast::Program) {
+        let mut blocks = program.items.iter().filter_map(|i| match &i.kind {
+            ItemKind::Train { items } => Some((items, i.span)),
+            _ => None,
+        });
+        let Some((items, first_span)) = blocks.next() else {
+            return;
+        };
+        for (_, span) in blocks {
+            self.report(
+                Diagnostic::error(Code::Duplicate, "a second `train` block")
+                    .label(span, "second block")
+                    .label(first_span, "first block")
+                    .help("put every stage and setting in one `train { ... }`"),
+            );
+        }
+        let mut train = Train::default();
+        let mut stages = vec![];
+        for item in items {
+            match item {
+                TrainItem::Spec(spec) => self.train_group(spec, &mut train, &mut stages),
+                TrainItem::Opt(opt) => self.train_setting(opt, &mut train),
+            }
+        }
+        if !stages.is_empty() {
+            train.stages = stages;
+        }
+        self.model.train = train;
+    }
+
+    fn train_group(&mut self, spec: &Spec, train: &mut Train, stages: &mut Vec<Optimizer>) {
+        match spec.name.name.as_str() {
+            "adam" => {
+                let (mut lr, mut steps, mut beta1, mut beta2) = (1e-3, 1000, 0.9, 0.999);
+                for opt in self.unique_options(spec, ADAM_OPTIONS) {
+                    match opt.name.name.as_str() {
+                        "lr" => lr = self.positive(opt).unwrap_or(lr),
+                        "steps" => steps = self.whole(opt, 1, 100_000_000).unwrap_or(steps),
+                        "beta1" => beta1 = self.fraction(opt, 0.0, 1.0).unwrap_or(beta1),
+                        _ => beta2 = self.fraction(opt, 0.0, 1.0).unwrap_or(beta2),
+                    }
+                }
+                stages.push(Optimizer::Adam {
+                    lr,
+                    steps,
+                    beta1,
+                    beta2,
+                });
+            }
+            "lbfgs" => {
+                let (mut lr, mut steps, mut history, mut tolerance) = (1.0, 1000, 50, 1e-9);
+                for opt in self.unique_options(spec, LBFGS_OPTIONS) {
+                    match opt.name.name.as_str() {
+                        "lr" => lr = self.positive(opt).unwrap_or(lr),
+                        "steps" => steps = self.whole(opt, 1, 100_000_000).unwrap_or(steps),
+                        "history" => history = self.whole(opt, 1, 1000).unwrap_or(history),
+                        _ => tolerance = self.positive(opt).unwrap_or(tolerance),
+                    }
+                }
+                stages.push(Optimizer::Lbfgs {
+                    lr,
+                    steps,
+                    history,
+                    tolerance,
+                });
+            }
+            "points" | "weights" => {
+                let labels: Vec<String> = self
+                    .model
+                    .constraints
+                    .iter()
+                    .map(|c| c.label.clone())
+                    .collect();
+                let known: Vec<&str> = labels.iter().map(String::as_str).collect();
+                for opt in self.unique_options(spec, &known) {
+                    if spec.name.name == "points" {
+                        if let Some(n) = self.whole(opt, 1, 100_000_000) {
+                            train.label_points.push((opt.name.name.clone(), n));
+                        }
+                    } else if let Some(w) = self.positive(opt) {
+                        train.weights.push((opt.name.name.clone(), w));
+                    }
+                }
+            }
+            other => {
+                let help = names::did_you_mean(
+                    other,
+                    TRAIN_GROUPS.iter().copied(),
+                    "the optimizers are `adam(...)` and `lbfgs(...)`",
+                );
+                self.report(
+                    Diagnostic::error(Code::UnknownChoice, format!("unknown optimizer `{other}`"))
+                        .label(spec.name.span, "not an optimizer")
+                        .help(help),
+                );
+            }
+        }
+    }
+
+    fn train_setting(&mut self, opt: &Opt, train: &mut Train) {
+        match opt.name.name.as_str() {
+            "seed" => train.seed = self.whole(opt, 0, 1 << 53).unwrap_or(train.seed),
+            "points" => train.points = self.whole(opt, 1, 100_000_000).unwrap_or(train.points),
+            "resample" => {
+                train.resample = self.whole(opt, 0, 100_000_000).unwrap_or(train.resample)
+            }
+            "log_every" => {
+                train.log_every = self.whole(opt, 1, 100_000_000).unwrap_or(train.log_every)
+            }
+            "checkpoint_every" => {
+                train.checkpoint_every = self
+                    .whole(opt, 1, 100_000_000)
+                    .unwrap_or(train.checkpoint_every)
+            }
+            "patience" => {
+                train.patience = self.whole(opt, 0, 100_000_000).unwrap_or(train.patience)
+            }
+            "causal" => {
+                if let Some(v) = self.real_constant(&opt.value, "option `causal`") {
+                    if v < 0.0 {
+                        self.out_of_range(opt, "zero (off) or a positive tolerance", v);
+                    } else {
+                        train.causal = v;
+                    }
+                }
+            }
+            "sampler" => {
+                let choices = [
+                    ("lhs", Sampler::Lhs),
+                    ("sobol", Sampler::Sobol),
+                    ("uniform", Sampler::Uniform),
+                ];
+                let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+                if let Some(k) = self.choice(opt, &names, "sampler") {
+                    train.sampler = choices[k].1;
+                }
+            }
+            "balance" => {
+                let choices = [("fixed", Balance::Fixed), ("gradnorm", Balance::GradNorm)];
+                let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+                if let Some(k) = self.choice(opt, &names, "loss balancing") {
+                    train.balance = choices[k].1;
+                }
+            }
+            other => {
+                let help = names::did_you_mean(
+                    other,
+                    TRAIN_SETTINGS.iter().copied(),
+                    &format!("the settings are {}", TRAIN_SETTINGS.join(", ")),
+                );
+                self.report(
+                    Diagnostic::error(
+                        Code::UnknownOption,
+                        format!("`train` has no setting `{other}`"),
+                    )
+                    .label(opt.name.span, "unknown setting")
+                    .help(help),
+                );
+            }
+        }
+    }
+}

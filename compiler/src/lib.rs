@@ -1,0 +1,39 @@
+//! physc compiler: `.phy` source to a checked model.
+//!
+//! The passes run one way: [`syntax::parse`] (text to AST with spans), then
+//! [`check::check`] (AST to [`model::Model`], names resolved and every
+//! problem reported as a [`diagnostics::Diagnostic`]). The compiler does no
+//! printing; data files are read through the [`check::Files`] trait so that
+//! tests and editors can supply their own.
+
+pub mod check;
+pub mod diagnostics;
+pub mod model;
+pub mod source;
+pub mod stdlib;
+pub mod syntax;
+
+use std::path::Path;
+
+/// A source file taken through every front-end pass.
+#[derive(Debug)]
+pub struct Frontend {
+    pub program: syntax::ast::Program,
+    pub checked: check::Checked,
+}
+
+impl Frontend {
+    pub fn has_errors(&self) -> bool {
+        self.checked.has_errors()
+    }
+}
+
+/// Parses and checks `text`; data paths are relative to `base_dir`. Syntax
+/// and checking diagnostics come together, sorted by position.
+pub fn check_source(text: &str, base_dir: &Path, files: &dyn check::Files) -> Frontend {
+    let (program, syntax_diagnostics) = syntax::parse(text);
+    let mut checked = check::check(&program, base_dir, files);
+    checked.diagnostics.extend(syntax_diagnostics);
+    diagnostics::sort(&mut checked.diagnostics);
+    Frontend { program, checked }
+}

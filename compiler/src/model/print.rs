@@ -1,0 +1,399 @@
+//! The checked model as text, for snapshots and `physc ir --stage checked`.
+//!
+//! Expressions print with the fewest parentheses that keep their meaning;
+//! derivatives print as `u_xt` when every coordinate of `u` is one letter,
+//! else as `d(u, x, t)`.
+
+use super::*;
+use std::fmt::Write;
+
+pub fn model(m: &Model) -> String {
+    let mut out = String::new();
+    let p = Printer { m };
+    for c in &m.consts {
+        let _ = writeln!(out, "const {} = {}", c.name, num(c.value));
+    }
+    for l in &m.learned {
+        let _ = writeln!(out, "learn {} = {}", l.name, num(l.init));
+    }
+    for a in &m.params {
+        let _ = writeln!(out, "param {} in [{}, {}]", a.name, a.lo, a.hi);
+    }
+    for d in &m.data {
+        let _ = writeln!(
+            out,
+            "data {} = {:?}: {} rows of ({})",
+            d.name,
+            file_name(&d.path),
+            d.rows(),
+            d.columns.join(", ")
+        );
+    }
+    for f in &m.functions {
+        let kind = match f.kind {
+            FunctionKind::Field => "field",
+            FunctionKind::Learned => "learned function",
+        };
+        let ty = if f.complex { ": complex" } else { "" };
+        let domain = f
+            .domain
+            .as_ref()
+            .map_or("data points only".to_string(), |d| p.domain(d));
+        let _ = writeln!(
+            out,
+            "{kind} {}({}){ty} on {domain}",
+            f.name,
+            p.coords(&f.coords)
+        );
+    }
+    for n in &m.nets {
+        let outputs: Vec<&str> = n
+            .outputs
+            .iter()
+            .map(|f| m.function(*f).name.as_str())
+            .collect();
+        let fourier = if n.fourier > 0 {
+            format!(", fourier = {} (scale {})", n.fourier, n.fourier_scale)
+        } else {
+            String::new()
+        };
+        let origin = if n.declared { "" } else { " (default)" };
+        let _ = writeln!(
+            out,
+            "net ({}) -> ({}): mlp(depth = {}, width = {}, act = {}{fourier}){origin}",
+            p.coords(&n.inputs),
+            outputs.join(", "),
+            n.depth,
+            n.width,
+            n.activation.name()
+        );
+    }
+    for c in &m.constraints {
+        let hard = if c.enforcement == Enforcement::Hard {
+            "hard "
+        } else {
+            ""
+        };
+        let relation = match c.relation {
+            Relation::Eq => "=",
+            Relation::Ge => ">=",
+            Relation::Le => "<=",
+            Relation::Gt => ">",
+            Relation::Lt => "<",
+        };
+        let _ = writeln!(
+            out,
+            "{}: {hard}{} {relation} {}  on {}  over ({})",
+            c.label,
+            p.expr(&c.lhs),
+            p.expr(&c.rhs),
+            p.place(&c.on),
+            p.coords(&c.space)
+        );
+    }
+    for s in &m.symmetries {
+        let f = m.function(s.function);
+        let soft = if s.soft { "soft " } else { "" };
+        let sign = if s.sign < 0.0 { "-" } else { "" };
+        let map = match &s.map {
+            SymmetryMap::Periodic { coord, period } => {
+                format!("periodic in {} with period {period}", m.coord(*coord).name)
+            }
+            SymmetryMap::Finite { images, order } => {
+                let images: Vec<String> = images
+                    .iter()
+                    .zip(&f.coords)
+                    .map(|(im, c)| format!("{} -> {}", m.coord(*c).name, p.image(im)))
+                    .collect();
+                format!("group of order {order}: {}", images.join(", "))
+            }
+            SymmetryMap::Sampled { args } => {
+                format!(
+                    "sampled: ({}) -> ({})",
+                    p.coords(&f.coords),
+                    args.iter()
+                        .map(|a| p.expr(a))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        };
+        let _ = writeln!(
+            out,
+            "{soft}symmetry of {}: {map}, value {sign}{}",
+            f.name, f.name
+        );
+    }
+    for c in &m.conservation {
+        let _ = writeln!(
+            out,
+            "conserve {} in {}",
+            p.expr(&c.quantity),
+            m.coord(c.time).name
+        );
+    }
+    for s in &m.solutions {
+        let name = &m.function(s.function).name;
+        let _ = match &s.kind {
+            SolutionKind::Exact(e) => writeln!(out, "exact {name} = {}", p.expr(e)),
+            SolutionKind::Reference(d) => {
+                writeln!(out, "reference {name} = data {}", m.data[d.index()].name)
+            }
+        };
+    }
+    out.push_str(&train(&m.train));
+    out
+}
+
+/// A number as a person writes it: `0.01`, `1e-9`, `25000`.
+pub fn num(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && a.is_finite() && !(1e-4..1e7).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+fn train(t: &Train) -> String {
+    let stages: Vec<String> = t
+        .stages
+        .iter()
+        .map(|s| match s {
+            Optimizer::Adam {
+                lr,
+                steps,
+                beta1,
+                beta2,
+            } => {
+                format!(
+                    "adam(lr = {}, steps = {steps}, beta1 = {beta1}, beta2 = {beta2})",
+                    num(*lr)
+                )
+            }
+            Optimizer::Lbfgs {
+                lr,
+                steps,
+                history,
+                tolerance,
+            } => {
+                format!(
+                    "lbfgs(lr = {}, steps = {steps}, history = {history}, tolerance = {})",
+                    num(*lr),
+                    num(*tolerance)
+                )
+            }
+        })
+        .collect();
+    let mut out = format!("train: {}\n", stages.join("; "));
+    let _ = writeln!(
+        out,
+        "  seed = {}, sampler = {}, points = {}, resample = {}, balance = {}, causal = {}",
+        t.seed,
+        format!("{:?}", t.sampler).to_lowercase(),
+        t.points,
+        t.resample,
+        format!("{:?}", t.balance).to_lowercase(),
+        num(t.causal)
+    );
+    let _ = writeln!(
+        out,
+        "  log_every = {}, checkpoint_every = {}, patience = {}",
+        t.log_every, t.checkpoint_every, t.patience
+    );
+    if !t.label_points.is_empty() {
+        let items: Vec<String> = t
+            .label_points
+            .iter()
+            .map(|(l, n)| format!("{l} = {n}"))
+            .collect();
+        let _ = writeln!(out, "  points({})", items.join(", "));
+    }
+    if !t.weights.is_empty() {
+        let items: Vec<String> = t
+            .weights
+            .iter()
+            .map(|(l, w)| format!("{l} = {w}"))
+            .collect();
+        let _ = writeln!(out, "  weights({})", items.join(", "));
+    }
+    out
+}
+
+/// Prints parts of one model.
+pub struct Printer<'a> {
+    pub m: &'a Model,
+}
+
+impl Printer<'_> {
+    fn coords(&self, coords: &[CoordId]) -> String {
+        coords
+            .iter()
+            .map(|c| self.m.coord(*c).name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn image(&self, im: &Image) -> String {
+        let name = &self.m.coord(im.source).name;
+        let sign = if im.sign < 0.0 { "-" } else { "" };
+        match im.shift {
+            s if s == 0.0 => format!("{sign}{name}"),
+            s if s < 0.0 => format!("{sign}{name} - {}", -s),
+            s => format!("{sign}{name} + {s}"),
+        }
+    }
+
+    pub fn domain(&self, d: &Domain) -> String {
+        let factors: Vec<String> = d
+            .factors
+            .iter()
+            .map(|f| match f {
+                Factor::Interval { coord, lo, hi } => {
+                    format!("{} in [{lo}, {hi}]", self.m.coord(*coord).name)
+                }
+                Factor::Set { coords, set, name } => {
+                    let set = name.clone().unwrap_or_else(|| self.set(set));
+                    format!("({}) in {set}", self.coords(coords))
+                }
+            })
+            .collect();
+        factors.join(" x ")
+    }
+
+    pub fn set(&self, s: &Set) -> String {
+        match s {
+            Set::Box(b) => b
+                .iter()
+                .map(|(lo, hi)| format!("[{lo}, {hi}]"))
+                .collect::<Vec<_>>()
+                .join(" x "),
+            Set::Ball { center, radius } => {
+                let c: Vec<String> = center.iter().map(|c| c.to_string()).collect();
+                let name = if center.len() == 2 { "disk" } else { "ball" };
+                format!("{name}(({}), {radius})", c.join(", "))
+            }
+            Set::Polygon(points) => {
+                let ps: Vec<String> = points.iter().map(|(x, y)| format!("({x}, {y})")).collect();
+                format!("polygon({})", ps.join(", "))
+            }
+            Set::Boundary(s) => format!("boundary({})", self.set(s)),
+            Set::Union(a, b) => format!("({} | {})", self.set(a), self.set(b)),
+            Set::Intersection(a, b) => format!("({} & {})", self.set(a), self.set(b)),
+            Set::Difference(a, b) => format!("({} - {})", self.set(a), self.set(b)),
+        }
+    }
+
+    pub fn place(&self, w: &Where) -> String {
+        match w {
+            Where::Domain => "the domain".to_string(),
+            Where::Set { coords, set, name } => {
+                let set = name.clone().unwrap_or_else(|| self.set(set));
+                format!("({}) in {set}", self.coords(coords))
+            }
+            Where::Slice { coord, value } => format!("{} = {value}", self.m.coord(*coord).name),
+            Where::Union(parts) => parts
+                .iter()
+                .map(|p| self.place(p))
+                .collect::<Vec<_>>()
+                .join(" | "),
+            Where::Data(d) => format!("the rows of {}", self.m.data[d.index()].name),
+        }
+    }
+
+    /// A derivative's name: `u_xt`, or `d(u, x, t)` when a coordinate name
+    /// is longer than one letter.
+    fn derivative(&self, function: FuncId, derivative: &[u32]) -> String {
+        let f = self.m.function(function);
+        let mut letters = vec![];
+        for (c, order) in f.coords.iter().zip(derivative) {
+            for _ in 0..*order {
+                letters.push(self.m.coord(*c).name.as_str());
+            }
+        }
+        if letters.is_empty() {
+            f.name.clone()
+        } else if letters.iter().all(|l| l.len() == 1) {
+            format!("{}_{}", f.name, letters.concat())
+        } else {
+            format!("d({}, {})", f.name, letters.join(", "))
+        }
+    }
+
+    pub fn expr(&self, e: &Expr) -> String {
+        self.prec(e, 0)
+    }
+
+    /// Prints `e`, parenthesised if its precedence is below `min`.
+    fn prec(&self, e: &Expr, min: u8) -> String {
+        let (p, text) = match e {
+            Expr::Number(n) if *n < 0.0 => (2, num(*n)),
+            Expr::Number(n) => (9, num(*n)),
+            Expr::Constant(c) => (9, c.name().to_string()),
+            Expr::Imag => (9, "i".to_string()),
+            Expr::Coord(c) => (9, self.m.coord(*c).name.clone()),
+            Expr::Const(c) => (9, self.m.consts[c.index()].name.clone()),
+            Expr::Learned(l) => (9, self.m.learned[l.index()].name.clone()),
+            Expr::Param(a) => (9, self.m.params[a.index()].name.clone()),
+            Expr::Column { data, column } => {
+                let d = &self.m.data[data.index()];
+                (9, format!("{}.{}", d.name, d.columns[*column]))
+            }
+            Expr::Field {
+                function,
+                derivative,
+            } => (9, self.derivative(*function, derivative)),
+            Expr::Apply {
+                function,
+                derivative,
+                args,
+            } => {
+                let args: Vec<String> = args.iter().map(|a| self.expr(a)).collect();
+                (
+                    9,
+                    format!(
+                        "{}({})",
+                        self.derivative(*function, derivative),
+                        args.join(", ")
+                    ),
+                )
+            }
+            Expr::Diff { expr, coord, order } => {
+                let order = if *order == 1 {
+                    String::new()
+                } else {
+                    format!(", {order}")
+                };
+                (
+                    9,
+                    format!(
+                        "d({}, {}{order})",
+                        self.expr(expr),
+                        self.m.coord(*coord).name
+                    ),
+                )
+            }
+            Expr::Integral { expr, over } => (
+                9,
+                format!("integral({}, {})", self.expr(expr), self.coords(over)),
+            ),
+            Expr::Call { builtin, arg } => (9, format!("{}({})", builtin.name(), self.expr(arg))),
+            Expr::Neg(inner) => (2, format!("-{}", self.prec(inner, 3))),
+            Expr::Binary { op, lhs, rhs } => match op {
+                BinOp::Add => (1, format!("{} + {}", self.prec(lhs, 1), self.prec(rhs, 2))),
+                BinOp::Sub => (1, format!("{} - {}", self.prec(lhs, 1), self.prec(rhs, 2))),
+                BinOp::Mul => (2, format!("{}*{}", self.prec(lhs, 2), self.prec(rhs, 3))),
+                BinOp::Div => (2, format!("{}/{}", self.prec(lhs, 2), self.prec(rhs, 3))),
+                BinOp::Pow => (4, format!("{}^{}", self.prec(lhs, 5), self.prec(rhs, 4))),
+            },
+        };
+        if p < min { format!("({text})") } else { text }
+    }
+}

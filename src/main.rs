@@ -1,0 +1,179 @@
+//! `physc`: the command line.
+//!
+//! Reads model files, runs the compiler, renders diagnostics once (graphical
+//! on stderr, coloured only on a terminal; or JSON on stdout) and sets the
+//! exit status: 1 if any file has an error, 2 if a file cannot be read.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use physc_compiler::check::DiskFiles;
+use physc_compiler::diagnostics::{self, RenderOptions, Severity};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "physc",
+    version,
+    about = "Compiler and runtime for .phy physics-informed models"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check models and report every problem, without training.
+    Check {
+        /// Model files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format: graphical diagnostics, or a JSON array for editors.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Print one stage of the compiler for a model.
+    Ir {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Stage::Checked)]
+        stage: Stage,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Stage {
+    /// The syntax tree, one s-expression per statement.
+    Ast,
+    /// The checked model: names resolved, domains and defaults filled in.
+    Checked,
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Check { files, format } => check(&files, format),
+        Command::Ir { file, stage } => ir(&file, stage),
+    }
+}
+
+/// A model file read and taken through the front end.
+struct Loaded {
+    name: String,
+    text: String,
+    frontend: physc_compiler::Frontend,
+}
+
+fn load(path: &Path) -> Result<Loaded, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("physc: cannot read {}: {e}", path.display()))?;
+    let base_dir = path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let frontend = physc_compiler::check_source(&text, &base_dir, &DiskFiles);
+    Ok(Loaded {
+        name: path.display().to_string(),
+        text,
+        frontend,
+    })
+}
+
+fn render_options() -> RenderOptions {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    RenderOptions { color, width: None }
+}
+
+fn check(files: &[PathBuf], format: Format) -> ExitCode {
+    let mut status = ExitCode::SUCCESS;
+    let mut json = vec![];
+    let mut failed = false;
+    for path in files {
+        let loaded = match load(path) {
+            Ok(loaded) => loaded,
+            Err(message) => {
+                eprintln!("{message}");
+                status = ExitCode::from(2);
+                continue;
+            }
+        };
+        let found = &loaded.frontend.checked.diagnostics;
+        failed |= loaded.frontend.has_errors();
+        match format {
+            Format::Json => json.extend(diagnostics::to_json(found, &loaded.name, &loaded.text)),
+            Format::Human => {
+                eprint!(
+                    "{}",
+                    diagnostics::render(found, &loaded.name, &loaded.text, render_options())
+                );
+                let errors = found
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
+                let warnings = found.len() - errors;
+                eprintln!("{}: {}", loaded.name, summary(errors, warnings));
+            }
+        }
+    }
+    if let Format::Json = format {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).expect("diagnostics serialise")
+        );
+    }
+    if failed && status == ExitCode::SUCCESS {
+        status = ExitCode::from(1);
+    }
+    status
+}
+
+fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => "ok".to_string(),
+        _ => format!(
+            "{}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        ),
+    }
+}
+
+fn ir(path: &Path, stage: Stage) -> ExitCode {
+    let loaded = match load(path) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let frontend = &loaded.frontend;
+    if let Stage::Ast = stage {
+        print!(
+            "{}",
+            physc_compiler::syntax::print::program(&frontend.program)
+        );
+        return ExitCode::SUCCESS;
+    }
+    if frontend.has_errors() {
+        eprint!(
+            "{}",
+            diagnostics::render(
+                &frontend.checked.diagnostics,
+                &loaded.name,
+                &loaded.text,
+                render_options()
+            )
+        );
+        return ExitCode::from(1);
+    }
+    print!(
+        "{}",
+        physc_compiler::model::print::model(&frontend.checked.model)
+    );
+    ExitCode::SUCCESS
+}
