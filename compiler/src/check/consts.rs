@@ -145,7 +145,7 @@ impl Checker<'_> {
             ExprKind::Call { callee, args } => {
                 let Some(builtin) = Builtin::from_name(&callee.name) else {
                     let diagnostic = if self.names.contains_key(&callee.name)
-                        || names::is_builtin(&callee.name)
+                        || names::is_builtin_function(&callee.name)
                     {
                         Diagnostic::error(Code::NotConstant, format!("{what} must be a constant"))
                             .label(

@@ -122,10 +122,10 @@ impl<'a> Checker<'a> {
                 self.define(name, Decl::Def(vec![index]));
             }
             Some(_) => {}
+            None if module.is_none() => {
+                self.define(name, Decl::Def(vec![index]));
+            }
             None => {
-                if module.is_none() {
-                    self.decl_spans.insert(name.name.clone(), name.span);
-                }
                 self.names.insert(name.name.clone(), Decl::Def(vec![index]));
             }
         }
@@ -134,7 +134,8 @@ impl<'a> Checker<'a> {
     /// Declares a user name, reporting a clash with a built-in or an earlier
     /// declaration. A library `def` of the same name is shadowed.
     pub(super) fn define(&mut self, name: &ast::Ident, decl: Decl) -> bool {
-        if names::is_builtin(&name.name) {
+        let def = matches!(decl, Decl::Def(_));
+        if names::is_reserved(&name.name) || (def && names::is_builtin_function(&name.name)) {
             self.report(
                 Diagnostic::error(Code::Duplicate, format!("`{}` is built in", name.name))
                     .label(name.span, "cannot be redefined")
@@ -423,7 +424,7 @@ impl<'a> Checker<'a> {
             ConstState::Pending => {
                 let value = decl.value;
                 self.consts[id.index()].state = ConstState::Evaluating;
-                let v = self.real_constant(value, "a constant");
+                let v = self.real_constant(value, "the value of a `const`");
                 if self.consts[id.index()].state == ConstState::Evaluating {
                     self.consts[id.index()].state = ConstState::Done(v);
                 }
@@ -589,7 +590,9 @@ impl<'a> Checker<'a> {
                     Factor::Set { coords: cs, .. } => coords.iter().position(|c| *c == cs[0]),
                 });
                 self.model.functions[f.index()].domain = Some(Domain { factors });
-            } else if !(data_only && self.used_on_data.contains(&f)) {
+            } else if !(data_only && self.used_on_data.contains(&f))
+                && !self.failed_places.contains(&f)
+            {
                 let function = &self.model.functions[f.index()];
                 let missing: Vec<&str> = coords
                     .iter()

@@ -372,6 +372,7 @@ impl Checker<'_> {
             || self.def_stack.contains(&d)
             || self.def_stack.len() >= MAX_INLINE_DEPTH
         {
+            self.failures += 1;
             return placeholder();
         }
         let values: Vec<Expr> = args.iter().map(|a| self.expr(a, scope)).collect();

@@ -158,6 +158,14 @@ pub(crate) struct Checker<'a> {
     slices: Vec<region::SliceCheck>,
     /// Functions constrained on data rows.
     used_on_data: HashSet<FuncId>,
+    /// Functions named by some constraint or conservation law, even one
+    /// that failed to check (so a failure is not also reported as "unused").
+    constrained: HashSet<FuncId>,
+    /// Errors reported, plus placeholders left without a new report (a
+    /// call of a recursive `def`, already reported at the `def`).
+    failures: usize,
+    /// Functions named by a constraint whose region failed to resolve.
+    failed_places: HashSet<FuncId>,
     /// Labels of constraints, with where each was given.
     labels: HashMap<String, Span>,
 }
@@ -184,6 +192,9 @@ impl<'a> Checker<'a> {
             recursive: HashSet::new(),
             slices: vec![],
             used_on_data: HashSet::new(),
+            constrained: HashSet::new(),
+            failed_places: HashSet::new(),
+            failures: 0,
             labels: HashMap::new(),
         }
     }
@@ -199,12 +210,17 @@ impl<'a> Checker<'a> {
         self.check_slices();
         self.nets(program);
         self.train(program);
-        self.warn_unused(program);
+        // What nothing uses is only known when every statement was read and
+        // checked; otherwise these warnings would echo the errors.
+        if program.complete && self.failures == 0 {
+            self.warn_unused(program);
+        }
     }
 
     /// Records a diagnostic. Inside a library `def`, labels move to the call
     /// site: the user cannot edit the library, only the call.
     fn report(&mut self, mut diagnostic: Diagnostic) {
+        self.failures += usize::from(diagnostic.is_error());
         if let Some((span, name)) = &self.call_site {
             diagnostic.message = format!(
                 "{} (in `{name}` from the standard library)",

@@ -15,16 +15,24 @@ pub const SHAPES: &[(&str, &str)] = &[
     ("polygon", "polygon((x1, y1), (x2, y2), (x3, y3), ...)"),
 ];
 
-/// Whether `name` is built in, so cannot be declared.
-pub fn is_builtin(name: &str) -> bool {
-    SPECIAL_FORMS.contains(&name)
-        || BUILTIN_VALUES.contains(&name)
-        || crate::model::Builtin::from_name(name).is_some()
+/// Whether `name` is reserved, so cannot be declared. Built-in function
+/// names stay free for values (`const re = 20`): a call and a value never
+/// meet in one place; only a `def` may not take them.
+pub fn is_reserved(name: &str) -> bool {
+    SPECIAL_FORMS.contains(&name) || BUILTIN_VALUES.contains(&name)
+}
+
+/// Whether `name` is a built-in function or special form.
+pub fn is_builtin_function(name: &str) -> bool {
+    SPECIAL_FORMS.contains(&name) || crate::model::Builtin::from_name(name).is_some()
 }
 
 /// The closest candidate to `name`, if one is close enough to be a typo.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    // One- and two-letter names are all within a typo of each other, so
+    // suggestions for them would be noise.
+    let len = name.chars().count();
+    let limit = if len < 3 { 0 } else { (len / 3).max(1) };
     candidates
         .into_iter()
         .filter(|c| *c != name)

@@ -280,8 +280,10 @@ impl Checker<'_> {
                 self.union_parts(rhs, out);
             }
             RegionKind::Set { lhs, rhs, .. } => {
+                let mut sliced = false;
                 for side in [lhs, rhs] {
                     if matches!(side.kind, RegionKind::Slice { .. }) {
+                        sliced = true;
                         self.report(
                             Diagnostic::error(
                                 Code::WrongKind,
@@ -292,7 +294,9 @@ impl Checker<'_> {
                         );
                     }
                 }
-                out.push(region)
+                if !sliced {
+                    out.push(region)
+                }
             }
             _ => out.push(region),
         }

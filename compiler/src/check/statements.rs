@@ -25,7 +25,7 @@ impl<'a> Checker<'a> {
     }
 
     fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
+        self.failures
     }
 
     /// The coordinates a statement ranges over: those of the fields it reads
@@ -88,6 +88,7 @@ impl<'a> Checker<'a> {
                 .into_iter()
                 .filter(|f| !lhs.functions().contains(f)),
         );
+        self.constrained.extend(functions.iter().copied());
         if functions.is_empty() {
             if self.errors() == errors {
                 self.report(
@@ -108,7 +109,12 @@ impl<'a> Checker<'a> {
             None => Where::Domain,
             Some(region) => match self.place(region, &space, &functions) {
                 Some(place) => place,
-                None => return,
+                None => {
+                    // The region was reported; a domain it would have given
+                    // is not reported missing as well.
+                    self.failed_places.extend(functions.iter().copied());
+                    return;
+                }
             },
         };
         if let Where::Data(d) = on {
@@ -232,6 +238,7 @@ impl<'a> Checker<'a> {
     fn conserve(&mut self, quantity: &ast::Expr, on: Option<&ast::Region>, span: Span) {
         let errors = self.errors();
         let q = self.expr(quantity, &mut Scope::default());
+        self.constrained.extend(q.functions());
         if self.errors() > errors {
             return;
         }
@@ -437,14 +444,7 @@ impl<'a> Checker<'a> {
 
     /// Warns about fields no equation constrains and declarations nothing uses.
     pub(super) fn warn_unused(&mut self, program: &ast::Program) {
-        let mut constrained = HashSet::new();
-        for c in &self.model.constraints {
-            constrained.extend(c.lhs.functions());
-            constrained.extend(c.rhs.functions());
-        }
-        for c in &self.model.conservation {
-            constrained.extend(c.quantity.functions());
-        }
+        let constrained = &self.constrained;
         let mut warnings = vec![];
         for (k, f) in self.model.functions.iter().enumerate() {
             if !constrained.contains(&FuncId(k as u32)) {

@@ -21,10 +21,10 @@ impl Checker<'_> {
         on: Option<&ast::Region>,
         span: Span,
     ) {
-        let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        let errors = self.failures;
         let mut scope = Scope::default();
         let (l, r) = (self.expr(lhs, &mut scope), self.expr(rhs, &mut scope));
-        if self.diagnostics.iter().filter(|d| d.is_error()).count() > errors {
+        if self.failures > errors {
             return;
         }
         let bad = |checker: &mut Self, why: &str, at: Span| {

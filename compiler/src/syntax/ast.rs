@@ -17,6 +17,8 @@ pub struct Ident {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Program {
     pub items: Vec<Item>,
+    /// Whether every statement parsed (else some are missing from `items`).
+    pub complete: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

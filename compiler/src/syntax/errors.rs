@@ -33,6 +33,12 @@ pub(super) fn syntax_error(
     }
     let at = floor_char_boundary(statement, at.min(statement.len()));
     let (found, len) = found(statement, at);
+    // After a value, `(` (a call) and `.` (a column) are possible but
+    // rarely meant; "an operator" says what is missing.
+    if expected.contains("an operator") {
+        expected.remove("`(`");
+        expected.remove("`.`");
+    }
     let expected = expected.into_iter().collect::<Vec<_>>();
     let message = if expected.is_empty() {
         format!("unexpected {found}")
@@ -75,8 +81,9 @@ fn one_of(items: &[&str]) -> String {
 
 fn help_for(statement: &str, at: usize, expected: &[&str]) -> String {
     let before = statement[..at].trim_end();
-    if expected.contains(&"an operator") && before.ends_with(|c: char| c.is_ascii_digit()) {
-        return "write multiplication explicitly, as in `2*x`".to_string();
+    let after_value = before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ')');
+    if expected.contains(&"an operator") && after_value {
+        return "write the operator between two values, as in `2*x` or `pi*x`".to_string();
     }
     if expected.contains(&"a relation such as `=` or `>=`") {
         return "a constraint is written `lhs = rhs`, optionally followed by `on REGION`"

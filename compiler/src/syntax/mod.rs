@@ -30,6 +30,7 @@ pub fn parse(text: &str) -> (ast::Program, Vec<Diagnostic>) {
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
     }
+    program.complete = diagnostics.is_empty();
     (program, diagnostics)
 }
 

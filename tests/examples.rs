@@ -1,0 +1,54 @@
+//! Every example checks clean, and its stages are snapshot-tested: one
+//! snapshot per example with the source, the AST and the checked model.
+
+mod common;
+
+use physc_compiler::{model, syntax};
+
+#[test]
+fn examples() {
+    insta::glob!("../examples", "*.phy", |path| {
+        let case = common::check(path);
+        assert!(
+            case.frontend.checked.diagnostics.is_empty(),
+            "{} should check clean:\n{}",
+            case.name,
+            case.rendered()
+        );
+        let snapshot = format!(
+            "----- SOURCE\n{}\n----- AST\n{}\n----- CHECKED\n{}",
+            case.text.trim_end(),
+            syntax::print::program(&case.frontend.program).trim_end(),
+            model::print::model(&case.frontend.checked.model).trim_end(),
+        );
+        insta::assert_snapshot!(snapshot);
+    });
+}
+
+#[test]
+fn there_are_at_least_twelve_examples() {
+    let names: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
+        .expect("examples/")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".phy"))
+        .collect();
+    for wanted in [
+        "burgers",
+        "heat",
+        "schrodinger",
+        "burgers_inverse",
+        "kovasznay",
+        "poisson_lshape",
+        "poisson_plate",
+        "symmetric",
+        "pendulum_hnn",
+        "allen_cahn",
+        "kdv",
+        "wave",
+    ] {
+        assert!(
+            names.contains(&format!("{wanted}.phy")),
+            "missing example {wanted}.phy"
+        );
+    }
+}
