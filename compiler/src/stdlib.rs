@@ -27,3 +27,52 @@ pub fn parsed() -> &'static [(String, Program)] {
             .collect()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ast::ItemKind;
+
+    #[test]
+    fn every_module_parses_cleanly_and_holds_only_defs() {
+        for (name, text) in MODULES {
+            let (program, diagnostics) = syntax::parse(text);
+            assert!(diagnostics.is_empty(), "{name}: {diagnostics:?}");
+            assert!(
+                program
+                    .items
+                    .iter()
+                    .all(|i| matches!(i.kind, ItemKind::Def { .. })),
+                "{name} holds a non-def"
+            );
+        }
+    }
+
+    /// Calls every `def` of every module on fields with all the coordinates a
+    /// def may name, and requires a clean check.
+    #[test]
+    fn every_def_checks_when_called() {
+        let fields = ["u", "v", "w", "p"];
+        for (module, program) in parsed() {
+            for item in &program.items {
+                let ItemKind::Def { name, params, .. } = &item.kind else {
+                    continue;
+                };
+                let args = fields[..params.len()].join(", ");
+                let text = format!(
+                    "use {module}\nfield u, v, w, p (x in [0,1], y in [0,1], z in [0,1], t in [0,1]): complex\n\
+                     {}({args}) = 0\nu = 0 on t = 0\nv = 0 on t = 0\nw = 0 on t = 0\np = 0 on t = 0\n",
+                    name.name
+                );
+                let frontend =
+                    crate::check_source(&text, std::path::Path::new("."), &crate::check::DiskFiles);
+                assert!(
+                    frontend.checked.diagnostics.is_empty(),
+                    "{module}.{}({args}): {:?}",
+                    name.name,
+                    frontend.checked.diagnostics
+                );
+            }
+        }
+    }
+}

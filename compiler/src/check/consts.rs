@@ -5,8 +5,8 @@
 //! the caller says whether a real is required. Anything that depends on a
 //! coordinate, field or learned value is not a constant.
 
-use super::Checker;
 use super::names;
+use super::{Checker, Decl};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::Builtin;
 use crate::syntax::ast::{BinOp, Expr, ExprKind};
@@ -95,7 +95,9 @@ impl Checker<'_> {
         Some(match &e.kind {
             ExprKind::Number(n) => Complex::real(*n),
             ExprKind::Name(id) => match id.name.as_str() {
-                _ if self.const_value(&id.name).is_some() => {
+                // A constant with errors was reported where it is defined.
+                _ if matches!(self.names.get(&id.name), Some(Decl::Const(_))) => {
+                    self.used.insert(id.name.clone());
                     Complex::real(self.const_value(&id.name)?)
                 }
                 "pi" => Complex::real(std::f64::consts::PI),

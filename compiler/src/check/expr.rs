@@ -26,6 +26,9 @@ impl Scope {
     }
 }
 
+/// Most expression nodes one statement may expand to through `def`s.
+const MAX_NODES: usize = 200_000;
+
 /// Deepest nesting of `def` calls (recursion is reported separately; this
 /// only bounds the work on pathological input).
 const MAX_INLINE_DEPTH: usize = 64;
@@ -35,7 +38,13 @@ fn placeholder() -> Expr {
 }
 
 impl Checker<'_> {
+    /// Resolves an expression. Each statement starts with a fresh node
+    /// budget ([`Checker::start_statement`]); past it, the statement is
+    /// reported once and the rest resolves to placeholders.
     pub(super) fn expr(&mut self, e: &ast::Expr, scope: &mut Scope) -> Expr {
+        if !self.spend(1, e.span) {
+            return placeholder();
+        }
         match &e.kind {
             ExprKind::Number(n) => Expr::Number(*n),
             ExprKind::Name(id) => self.name(id, scope),
@@ -68,7 +77,12 @@ impl Checker<'_> {
 
     fn name(&mut self, id: &ast::Ident, scope: &Scope) -> Expr {
         if let Some(bound) = scope.get(&id.name) {
-            return bound.clone();
+            let size = bound.size();
+            return if self.spend(size, id.span) {
+                bound.clone()
+            } else {
+                placeholder()
+            };
         }
         self.used.insert(id.name.clone());
         if let Some(decl) = self.names.get(&id.name) {
@@ -117,6 +131,30 @@ impl Checker<'_> {
             self.unknown_name(id, "declare it with `const`, `learn`, `field` or `def`");
         self.report(diagnostic);
         placeholder()
+    }
+
+    /// Resets the node budget for a new statement.
+    pub(super) fn start_statement(&mut self) {
+        self.nodes = 0;
+        self.over_budget = false;
+    }
+
+    /// Spends `n` nodes of the statement's budget; false (after reporting
+    /// once) when it is exhausted.
+    fn spend(&mut self, n: usize, span: Span) -> bool {
+        self.nodes += n;
+        if self.nodes <= MAX_NODES {
+            return true;
+        }
+        if !self.over_budget {
+            self.over_budget = true;
+            self.report(
+                Diagnostic::error(Code::TooComplex, format!("this statement expands to more than {MAX_NODES} terms"))
+                    .label(span, "the expansion passes the limit here")
+                    .help("operators (`def`) are expanded inline; nesting them doubles the size at each level"),
+            );
+        }
+        false
     }
 
     fn field(&self, f: FuncId) -> Expr {

@@ -164,6 +164,10 @@ pub(crate) struct Checker<'a> {
     /// Errors reported, plus placeholders left without a new report (a
     /// call of a recursive `def`, already reported at the `def`).
     failures: usize,
+    /// Expression nodes built for the current statement, and whether it
+    /// passed the budget.
+    nodes: usize,
+    over_budget: bool,
     /// Functions named by a constraint whose region failed to resolve.
     failed_places: HashSet<FuncId>,
     /// Labels of constraints, with where each was given.
@@ -195,6 +199,8 @@ impl<'a> Checker<'a> {
             constrained: HashSet::new(),
             failed_places: HashSet::new(),
             failures: 0,
+            nodes: 0,
+            over_budget: false,
             labels: HashMap::new(),
         }
     }

@@ -9,6 +9,7 @@ use crate::syntax::ast::ItemKind;
 impl<'a> Checker<'a> {
     pub(super) fn statements(&mut self, program: &'a ast::Program) {
         for item in &program.items {
+            self.start_statement();
             match &item.kind {
                 ItemKind::Constraint(c) => self.constraint(c, item.span),
                 ItemKind::Symmetry { soft, lhs, rhs, on } => {

@@ -604,6 +604,13 @@ impl Expr {
         }
     }
 
+    /// The number of nodes in the tree.
+    pub fn size(&self) -> usize {
+        let mut n = 0;
+        self.visit(&mut |_| n += 1);
+        n
+    }
+
     /// The functions this expression reads, in order of first appearance.
     pub fn functions(&self) -> Vec<FuncId> {
         let mut out = vec![];

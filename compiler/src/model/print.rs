@@ -1,8 +1,9 @@
 //! The checked model as text, for snapshots and `physc ir --stage checked`.
 //!
 //! Expressions print with the fewest parentheses that keep their meaning;
-//! derivatives print as `u_xt` when every coordinate of `u` is one letter,
-//! else as `d(u, x, t)`.
+//! derivatives print as `u_xt` when every coordinate differentiated along
+//! is one letter (which reads back as the same derivative), else as
+//! `d(u, r, theta)`.
 
 use super::*;
 use std::fmt::Write;

@@ -347,6 +347,37 @@ impl Builder {
     }
 
     fn expr_with_depth(&self, pair: Pair_) -> Built {
+        // The Pratt parser recurses once per prefix operator in a row and
+        // once per `^` (right associative): bound both before it runs.
+        let (mut prefixes, mut powers) = (0, 0);
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::neg | Rule::pos => prefixes += 1,
+                Rule::pow => powers += 1,
+                Rule::add | Rule::sub | Rule::mul | Rule::div => {}
+                _ => {
+                    if prefixes > MAX_DEPTH || powers > MAX_DEPTH {
+                        return bounded(
+                            Expr {
+                                kind: ExprKind::Number(0.0),
+                                span: self.span(&pair),
+                            },
+                            MAX_DEPTH + 1,
+                        );
+                    }
+                    prefixes = 0;
+                }
+            }
+        }
+        if powers > MAX_DEPTH {
+            return bounded(
+                Expr {
+                    kind: ExprKind::Number(0.0),
+                    span: self.span(&pair),
+                },
+                MAX_DEPTH + 1,
+            );
+        }
         pratt()
             .map_primary(|p| self.primary(p))
             .map_prefix(|op, e| {
