@@ -12,9 +12,11 @@
 //! boxes, check slices against domains, then networks, training and
 //! warnings.
 
+mod calculus;
 mod consts;
 mod data;
 mod decls;
+mod domains;
 mod expr;
 mod names;
 mod options;

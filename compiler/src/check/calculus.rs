@@ -1,0 +1,249 @@
+//! Calculus forms: `d(...)`, `integral(...)` and `sum(c in space(u), ...)`.
+//!
+//! `d` of a field extends its derivative multi-index (so `d(u_x, x)` is
+//! `u_xx`); `d` of any other expression becomes [`Expr::Diff`], left to the
+//! symbolic differentiator. Coordinates are named, each optionally followed
+//! by a count: `d(u, x, 2, t)` is `u_xxt`.
+
+use super::expr::{Scope, placeholder};
+use super::*;
+use crate::syntax::ast::ExprKind;
+
+impl Checker<'_> {
+    /// The coordinates named by the arguments of `d` or `integral`, each
+    /// optionally followed by a whole-number count: `x, 2, t` is x, x, t.
+    fn coordinate_list(
+        &mut self,
+        args: &[ast::Expr],
+        scope: &Scope,
+    ) -> Option<Vec<(CoordId, u32, Span)>> {
+        let mut out: Vec<(CoordId, u32, Span)> = vec![];
+        let mut ok = true;
+        for arg in args {
+            match &arg.kind {
+                ExprKind::Number(n) => {
+                    let Some(last) = out.last_mut() else {
+                        self.report(
+                            Diagnostic::error(
+                                Code::DerivativeOrder,
+                                "a count must follow a coordinate",
+                            )
+                            .label(arg.span, "no coordinate before this")
+                            .help("write the coordinate first, as in `d(u, x, 2)`"),
+                        );
+                        ok = false;
+                        continue;
+                    };
+                    if n.fract() != 0.0 || *n < 1.0 || *n > 16.0 {
+                        self.report(
+                            Diagnostic::error(
+                                Code::DerivativeOrder,
+                                format!("derivative order {n} is not a whole number from 1 to 16"),
+                            )
+                            .label(arg.span, "not a valid order")
+                            .help("write how many times to differentiate, as in `d(u, x, 2)`"),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                    last.1 += *n as u32 - 1;
+                }
+                ExprKind::Name(id) => {
+                    let coord = match scope.get(&id.name) {
+                        Some(Expr::Coord(c)) => Some(*c),
+                        Some(_) => None,
+                        None => self.coord_id(&id.name),
+                    };
+                    match coord {
+                        Some(c) => out.push((c, 1, arg.span)),
+                        None => {
+                            let coords = self.model.coords.iter().map(|c| c.name.as_str());
+                            let help = names::did_you_mean(
+                                &id.name,
+                                coords,
+                                "name one of the field's coordinates",
+                            );
+                            self.report(
+                                Diagnostic::error(
+                                    Code::NoSuchCoordinate,
+                                    format!("`{}` is not a coordinate", id.name),
+                                )
+                                .label(arg.span, "expected a coordinate")
+                                .help(help),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+                _ => {
+                    self.report(
+                        Diagnostic::error(Code::NoSuchCoordinate, "expected a coordinate name")
+                            .label(arg.span, "not a coordinate")
+                            .help("name a coordinate, as in `d(u, x)`"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// `d(u, x)`, `d(u, x, 2)`, `d(u, x, t)`, `d(u*v, x)`.
+    pub(super) fn derivative(
+        &mut self,
+        e: &ast::Expr,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        scope: &mut Scope,
+    ) -> Expr {
+        if args.len() < 2 {
+            let diagnostic = self
+                .arity_error(callee, e, &[2], args.len())
+                .help("write `d(u, x)`, `d(u, x, 2)` or `d(u, x, t)`");
+            self.report(diagnostic);
+            return placeholder();
+        }
+        let target = self.expr(&args[0], scope);
+        let Some(coords) = self.coordinate_list(&args[1..], scope) else {
+            return placeholder();
+        };
+        match target {
+            Expr::Field {
+                function,
+                mut derivative,
+            } => {
+                let own = self.model.function(function).coords.clone();
+                for (c, order, span) in coords {
+                    match own.iter().position(|x| *x == c) {
+                        Some(p) => derivative[p] += order,
+                        None => {
+                            let name = self.model.coord(c).name.clone();
+                            self.report(self.no_such_coordinate(function, &name, span));
+                            return placeholder();
+                        }
+                    }
+                }
+                Expr::Field {
+                    function,
+                    derivative,
+                }
+            }
+            other => coords
+                .into_iter()
+                .fold(other, |acc, (coord, order, _)| Expr::Diff {
+                    expr: Box::new(acc),
+                    coord,
+                    order,
+                }),
+        }
+    }
+
+    /// `integral(u, x, y)`: over coordinates of the fields in the integrand.
+    pub(super) fn integral(
+        &mut self,
+        e: &ast::Expr,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        scope: &mut Scope,
+    ) -> Expr {
+        if args.len() < 2 {
+            let diagnostic = self
+                .arity_error(callee, e, &[2], args.len())
+                .help("write `integral(u, x)` or `integral(u, x, y)`");
+            self.report(diagnostic);
+            return placeholder();
+        }
+        let integrand = self.expr(&args[0], scope);
+        let Some(coords) = self.coordinate_list(&args[1..], scope) else {
+            return placeholder();
+        };
+        let functions = integrand.functions();
+        let mut over = vec![];
+        for (c, _, span) in coords {
+            if !functions
+                .iter()
+                .any(|f| self.model.function(*f).coords.contains(&c))
+            {
+                let name = self.model.coord(c).name.clone();
+                let diagnostic = match functions.first() {
+                    Some(&f) => self.no_such_coordinate(f, &name, span),
+                    None => Diagnostic::error(Code::NoField, "the integrand contains no field")
+                        .label(args[0].span, "no field here")
+                        .help("integrate an expression of fields, as in `integral(u, x)`"),
+                };
+                self.report(diagnostic);
+                return placeholder();
+            }
+            over.push(c);
+        }
+        Expr::Integral {
+            expr: Box::new(integrand),
+            over,
+        }
+    }
+
+    /// `sum(c in space(u), body)`: one copy of `body` per coordinate, with
+    /// `c` bound to it. `space` leaves out the time coordinate `t`.
+    pub(super) fn sum(
+        &mut self,
+        var: &ast::Ident,
+        over: &ast::Expr,
+        body: &ast::Expr,
+        scope: &mut Scope,
+    ) -> Expr {
+        let coords = match &over.kind {
+            ExprKind::Call { callee, args }
+                if matches!(callee.name.as_str(), "space" | "coords") && args.len() == 1 =>
+            {
+                match self.expr(&args[0], scope) {
+                    Expr::Field { function, .. } => {
+                        let all = self.model.function(function).coords.clone();
+                        let spatial = callee.name == "space";
+                        all.into_iter()
+                            .filter(|c| !(spatial && self.model.coord(*c).name == "t"))
+                            .collect::<Vec<_>>()
+                    }
+                    _ => {
+                        self.report(
+                            Diagnostic::error(
+                                Code::WrongKind,
+                                format!("`{}` needs a field", callee.name),
+                            )
+                            .label(args[0].span, "not a field")
+                            .help(format!("write `{}(u)` for a field `u`", callee.name)),
+                        );
+                        return placeholder();
+                    }
+                }
+            }
+            _ => {
+                self.report(
+                    Diagnostic::error(
+                        Code::WrongKind,
+                        "a sum ranges over the coordinates of a field",
+                    )
+                    .label(over.span, "not a list of coordinates")
+                    .help(
+                        "write `sum(c in space(u), ...)` (all but t) or `sum(c in coords(u), ...)`",
+                    ),
+                );
+                return placeholder();
+            }
+        };
+        let mut total: Option<Expr> = None;
+        for c in coords {
+            scope.bindings.push((var.name.clone(), Expr::Coord(c)));
+            let term = self.expr(body, scope);
+            scope.bindings.pop();
+            total = Some(match total {
+                None => term,
+                Some(acc) => Expr::Binary {
+                    op: BinOp::Add,
+                    lhs: Box::new(acc),
+                    rhs: Box::new(term),
+                },
+            });
+        }
+        total.unwrap_or(Expr::Number(0.0))
+    }
+}

@@ -1,0 +1,182 @@
+//! Checked expressions: every name resolved to an id, `def`s inlined.
+
+use super::{ConstId, CoordId, DataId, FuncId, LearnId, ParamId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    Sin,
+    Cos,
+    Tan,
+    Asin,
+    Acos,
+    Atan,
+    Exp,
+    Log,
+    Sqrt,
+    Abs,
+    Sinh,
+    Cosh,
+    Tanh,
+    Sech,
+    Conj,
+    Re,
+    Im,
+}
+
+impl Builtin {
+    pub const ALL: &[(&str, Builtin)] = &[
+        ("sin", Builtin::Sin),
+        ("cos", Builtin::Cos),
+        ("tan", Builtin::Tan),
+        ("asin", Builtin::Asin),
+        ("acos", Builtin::Acos),
+        ("atan", Builtin::Atan),
+        ("exp", Builtin::Exp),
+        ("log", Builtin::Log),
+        ("sqrt", Builtin::Sqrt),
+        ("abs", Builtin::Abs),
+        ("sinh", Builtin::Sinh),
+        ("cosh", Builtin::Cosh),
+        ("tanh", Builtin::Tanh),
+        ("sech", Builtin::Sech),
+        ("conj", Builtin::Conj),
+        ("re", Builtin::Re),
+        ("im", Builtin::Im),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Builtin::ALL
+            .iter()
+            .find(|(_, b)| *b == self)
+            .map_or("?", |(n, _)| n)
+    }
+
+    pub fn from_name(name: &str) -> Option<Builtin> {
+        Builtin::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| *b)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Constant {
+    Pi,
+    E,
+}
+
+impl Constant {
+    pub fn value(self) -> f64 {
+        match self {
+            Constant::Pi => std::f64::consts::PI,
+            Constant::E => std::f64::consts::E,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Constant::Pi => "pi",
+            Constant::E => "e",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+}
+
+/// A checked expression. Derivative multi-indices have one order per
+/// coordinate of their function.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    Number(f64),
+    /// `pi` or `e`, kept by name so models print as written.
+    Constant(Constant),
+    /// The imaginary unit `i`.
+    Imag,
+    Coord(CoordId),
+    Const(ConstId),
+    Learned(LearnId),
+    Param(ParamId),
+    /// A column of a data set.
+    Column {
+        data: DataId,
+        column: usize,
+    },
+    /// A function (or a derivative of it) at the constraint's own point.
+    Field {
+        function: FuncId,
+        derivative: Vec<u32>,
+    },
+    /// A function (or a derivative of it) at other arguments: `u(x + 10, t)`.
+    Apply {
+        function: FuncId,
+        derivative: Vec<u32>,
+        args: Vec<Expr>,
+    },
+    /// The derivative of an expression along a coordinate.
+    Diff {
+        expr: Box<Expr>,
+        coord: CoordId,
+        order: u32,
+    },
+    /// The integral of an expression over some coordinates of its domain.
+    Integral {
+        expr: Box<Expr>,
+        over: Vec<CoordId>,
+    },
+    Call {
+        builtin: Builtin,
+        arg: Box<Expr>,
+    },
+    Neg(Box<Expr>),
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+}
+
+impl Expr {
+    /// Calls `f` on this expression and every sub-expression.
+    pub fn visit(&self, f: &mut impl FnMut(&Expr)) {
+        f(self);
+        match self {
+            Expr::Apply { args, .. } => args.iter().for_each(|a| a.visit(f)),
+            Expr::Diff { expr, .. }
+            | Expr::Integral { expr, .. }
+            | Expr::Call { arg: expr, .. }
+            | Expr::Neg(expr) => expr.visit(f),
+            Expr::Binary { lhs, rhs, .. } => {
+                lhs.visit(f);
+                rhs.visit(f);
+            }
+            _ => {}
+        }
+    }
+
+    /// The number of nodes in the tree.
+    pub fn size(&self) -> usize {
+        let mut n = 0;
+        self.visit(&mut |_| n += 1);
+        n
+    }
+
+    /// The functions this expression reads, in order of first appearance.
+    pub fn functions(&self) -> Vec<FuncId> {
+        let mut out = vec![];
+        self.visit(&mut |e| {
+            if let Expr::Field { function, .. } | Expr::Apply { function, .. } = e
+                && !out.contains(function)
+            {
+                out.push(*function);
+            }
+        });
+        out
+    }
+}
