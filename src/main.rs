@@ -53,6 +53,12 @@ enum Stage {
     Ast,
     /// The checked model: names resolved, domains and defaults filled in.
     Checked,
+    /// The IR under the residuals, node by node: what is shared.
+    Ir,
+    /// Each constraint as a residual `lhs - rhs`, complex ones split in parts.
+    Residuals,
+    /// The derivatives of each network's output that the residuals read.
+    Derivatives,
 }
 
 fn main() -> ExitCode {
@@ -171,9 +177,16 @@ fn ir(path: &Path, stage: Stage) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    print!(
-        "{}",
-        physc_compiler::model::print::model(&frontend.checked.model)
-    );
+    let model = &frontend.checked.model;
+    let lowered = frontend.lowered.as_ref().expect("a model without errors is lowered");
+    use physc_compiler::ir::stages;
+    let text = match stage {
+        Stage::Ast => unreachable!("printed above"),
+        Stage::Checked => physc_compiler::model::print::model(model),
+        Stage::Ir => stages::nodes(model, lowered),
+        Stage::Residuals => stages::residuals(model, lowered),
+        Stage::Derivatives => stages::derivatives(model, lowered),
+    };
+    print!("{text}");
     ExitCode::SUCCESS
 }

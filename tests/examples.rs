@@ -1,8 +1,10 @@
 //! Every example checks clean, and its stages are snapshot-tested: one
-//! snapshot per example with the source, the AST and the checked model.
+//! snapshot per example with the source, the AST, the checked model, the
+//! residuals, the derivatives each network must provide and the IR.
 
 mod common;
 
+use physc_compiler::ir::stages;
 use physc_compiler::{model, syntax};
 
 #[test]
@@ -15,11 +17,16 @@ fn examples() {
             case.name,
             case.rendered()
         );
+        let m = &case.frontend.checked.model;
+        let lowered = case.frontend.lowered.as_ref().expect("a clean model is lowered");
         let snapshot = format!(
-            "----- SOURCE\n{}\n----- AST\n{}\n----- CHECKED\n{}",
+            "----- SOURCE\n{}\n----- AST\n{}\n----- CHECKED\n{}\n----- RESIDUALS\n{}\n----- DERIVATIVES\n{}\n----- IR\n{}",
             case.text.trim_end(),
             syntax::print::program(&case.frontend.program).trim_end(),
-            model::print::model(&case.frontend.checked.model).trim_end(),
+            model::print::model(m).trim_end(),
+            stages::residuals(m, lowered).trim_end(),
+            stages::derivatives(m, lowered).trim_end(),
+            stages::nodes(m, lowered).trim_end(),
         );
         insta::assert_snapshot!(snapshot);
     });

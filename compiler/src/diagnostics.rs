@@ -64,6 +64,7 @@ codes! {
     BadConserve = "E0306", "malformed conservation law";
     DuplicateSolution = "E0307", "exact solution or reference given twice";
     UnknownType = "E0308", "unknown field type";
+    Unsupported = "E0309", "complex operation the compiler cannot write in real parts";
     UnknownOption = "E0401", "unknown option";
     OptionRange = "E0402", "option value out of range";
     UnknownChoice = "E0403", "unknown activation, optimizer or sampler";

@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod ir;
 pub mod model;
 pub mod source;
 pub mod stdlib;
@@ -20,6 +21,8 @@ use std::path::Path;
 pub struct Frontend {
     pub program: syntax::ast::Program,
     pub checked: check::Checked,
+    /// The residuals in the IR, when the model checked without errors.
+    pub lowered: Option<ir::lower::Lowered>,
 }
 
 impl Frontend {
@@ -28,12 +31,19 @@ impl Frontend {
     }
 }
 
-/// Parses and checks `text`; data paths are relative to `base_dir`. Syntax
-/// and checking diagnostics come together, sorted by position.
+/// Parses, checks and lowers `text`; data paths are relative to
+/// `base_dir`. Diagnostics of every pass come together, sorted by position.
 pub fn check_source(text: &str, base_dir: &Path, files: &dyn check::Files) -> Frontend {
     let (program, syntax_diagnostics) = syntax::parse(text);
     let mut checked = check::check(&program, base_dir, files);
     checked.diagnostics.extend(syntax_diagnostics);
+    let mut lowered = None;
+    if !checked.has_errors() {
+        match ir::lower::lower(&checked.model) {
+            Ok(l) => lowered = Some(l),
+            Err(errors) => checked.diagnostics.extend(errors),
+        }
+    }
     diagnostics::sort(&mut checked.diagnostics);
-    Frontend { program, checked }
+    Frontend { program, checked, lowered }
 }

@@ -1,0 +1,367 @@
+//! Lowering: the checked model to residuals in the IR.
+//!
+//! Each constraint becomes the residual `lhs - rhs` (two residuals, real and
+//! imaginary parts, when it involves complex values; a part that simplifies
+//! to zero is dropped), with its label, region, relation, enforcement and
+//! loss weight. Constants fold to numbers. Complex arithmetic is expanded
+//! symbolically: a complex field `h` reads as `h.re + i h.im`, and `i`,
+//! `abs`, `conj`, `re`, `im`, `exp`, `sin`, `cos`, `sinh`, `cosh`, `sech` and
+//! whole powers of complex values are written out in real parts. For each
+//! function, lowering also records the derivative multi-indices the
+//! residuals read: what its network must provide.
+//!
+//! Symmetries and conservation laws are not residuals; the runtime builds
+//! them into networks and losses from the model.
+
+use super::diff::Differentiator;
+use super::*;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::{self, Builtin, Enforcement, Expr, Model, Relation, Where};
+use std::collections::BTreeSet;
+
+/// One residual of the loss program.
+#[derive(Clone, Debug)]
+pub struct Residual {
+    pub label: String,
+    /// `Real` for a real equation, `Re`/`Im` for the parts of a complex one.
+    pub part: Part,
+    pub expr: ExprId,
+    pub relation: Relation,
+    pub enforcement: Enforcement,
+    pub on: Where,
+    pub weight: f64,
+    /// Index of the constraint in the model.
+    pub constraint: usize,
+}
+
+/// The lowered model.
+#[derive(Clone, Debug)]
+pub struct Lowered {
+    pub graph: Graph,
+    pub residuals: Vec<Residual>,
+    /// For each function with a derivative in some residual: the sorted set
+    /// of multi-indices the residuals read.
+    pub derivatives: Vec<(FuncId, Vec<MultiIndex>)>,
+}
+
+/// A complex value as real parts; `im` is `None` for a real value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cx {
+    pub re: ExprId,
+    pub im: Option<ExprId>,
+}
+
+/// Lowers a checked model (one without errors).
+pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
+    let mut lowerer = Lowerer::new(model);
+    let mut residuals = vec![];
+    let mut errors = vec![];
+    for (k, c) in model.constraints.iter().enumerate() {
+        match lowerer.residual(&c.lhs, &c.rhs) {
+            Ok(parts) => {
+                let weight = model.train.weights.iter().find(|(l, _)| *l == c.label).map_or(1.0, |(_, w)| *w);
+                for (part, expr) in parts {
+                    residuals.push(Residual {
+                        label: c.label.clone(),
+                        part,
+                        expr,
+                        relation: c.relation,
+                        enforcement: c.enforcement,
+                        on: c.on.clone(),
+                        weight,
+                        constraint: k,
+                    });
+                }
+            }
+            Err(message) => errors.push(
+                Diagnostic::error(Code::Unsupported, format!("cannot lower `{}`: {message}", c.label))
+                    .label(c.span, message)
+                    .help("write the equation in real and imaginary parts"),
+            ),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let roots: Vec<ExprId> = residuals.iter().map(|r| r.expr).collect();
+    let derivatives = derivative_sets(&lowerer.graph, &roots);
+    Ok(Lowered { graph: lowerer.graph, residuals, derivatives })
+}
+
+/// The multi-indices each function is read at, from the nodes under `roots`.
+pub fn derivative_sets(g: &Graph, roots: &[ExprId]) -> Vec<(FuncId, Vec<MultiIndex>)> {
+    let mut sets: BTreeMap<FuncId, BTreeSet<MultiIndex>> = BTreeMap::new();
+    for id in g.reachable(roots) {
+        if let Node::Field { function, derivative, .. } | Node::Apply { function, derivative, .. } = g.node(id) {
+            sets.entry(*function).or_default().insert(derivative.clone());
+        }
+    }
+    // Lowest order first; within an order, earlier coordinates first.
+    let graded = |d: &MultiIndex| (d.iter().map(|&o| o as u32).sum::<u32>(), std::cmp::Reverse(d.clone()));
+    sets.into_iter()
+        .map(|(f, s)| {
+            let mut s: Vec<MultiIndex> = s.into_iter().collect();
+            s.sort_by_key(graded);
+            (f, s)
+        })
+        .collect()
+}
+
+/// Builds IR for model expressions, sharing one graph.
+pub struct Lowerer<'m> {
+    pub model: &'m Model,
+    pub graph: Graph,
+    pub diff: Differentiator,
+}
+
+impl<'m> Lowerer<'m> {
+    pub fn new(model: &'m Model) -> Lowerer<'m> {
+        let coords = model.functions.iter().map(|f| f.coords.clone()).collect();
+        Lowerer { model, graph: Graph::new(), diff: Differentiator::new(coords) }
+    }
+
+    /// `lhs - rhs` as one real residual, or the real and imaginary parts.
+    pub fn residual(&mut self, lhs: &Expr, rhs: &Expr) -> Result<Vec<(Part, ExprId)>, String> {
+        let (l, r) = (self.expr(lhs)?, self.expr(rhs)?);
+        let g = &mut self.graph;
+        let re = g.sub(l.re, r.re);
+        let im = match (l.im, r.im) {
+            (None, None) => None,
+            (a, b) => {
+                let zero = g.num(0.0);
+                Some(g.sub(a.unwrap_or(zero), b.unwrap_or(zero)))
+            }
+        };
+        Ok(match im {
+            None => vec![(Part::Real, re)],
+            Some(im) if g.as_num(im) == Some(0.0) => vec![(Part::Real, re)],
+            Some(im) if g.as_num(re) == Some(0.0) => vec![(Part::Im, im)],
+            Some(im) => vec![(Part::Re, re), (Part::Im, im)],
+        })
+    }
+
+    fn real(&mut self, re: ExprId) -> Cx {
+        Cx { re, im: None }
+    }
+
+    /// A model expression as real and imaginary parts.
+    pub fn expr(&mut self, e: &Expr) -> Result<Cx, String> {
+        let m = self.model;
+        Ok(match e {
+            Expr::Number(v) => Cx { re: self.graph.num(*v), im: None },
+            Expr::Constant(c) => Cx { re: self.graph.num(c.value()), im: None },
+            Expr::Imag => Cx { re: self.graph.num(0.0), im: Some(self.graph.num(1.0)) },
+            Expr::Coord(c) => Cx { re: self.graph.coord(*c), im: None },
+            Expr::Const(c) => Cx { re: self.graph.num(m.consts[c.index()].value), im: None },
+            Expr::Learned(l) => Cx { re: self.graph.learned(*l), im: None },
+            Expr::Param(p) => Cx { re: self.graph.param(*p), im: None },
+            Expr::Column { data, column } => Cx { re: self.graph.column(*data, *column as u32), im: None },
+            Expr::Field { function, derivative } => {
+                let d: MultiIndex = derivative.iter().map(|&o| o as u8).collect();
+                if m.function(*function).complex {
+                    let re = self.graph.field(*function, Part::Re, d.clone());
+                    Cx { re, im: Some(self.graph.field(*function, Part::Im, d)) }
+                } else {
+                    Cx { re: self.graph.field(*function, Part::Real, d), im: None }
+                }
+            }
+            Expr::Apply { function, derivative, args } => {
+                let mut real_args = vec![];
+                for a in args {
+                    let a = self.expr(a)?;
+                    if a.im.is_some() {
+                        return Err(format!("`{}` applied to a complex argument", m.function(*function).name));
+                    }
+                    real_args.push(a.re);
+                }
+                let d: MultiIndex = derivative.iter().map(|&o| o as u8).collect();
+                let args: Box<[ExprId]> = real_args.into();
+                if m.function(*function).complex {
+                    let re = self.graph.apply(*function, Part::Re, d.clone(), args.clone());
+                    Cx { re, im: Some(self.graph.apply(*function, Part::Im, d, args)) }
+                } else {
+                    Cx { re: self.graph.apply(*function, Part::Real, d, args), im: None }
+                }
+            }
+            Expr::Diff { expr, coord, order } => {
+                let inner = self.expr(expr)?;
+                let re = self.diff.diff_n(&mut self.graph, inner.re, *coord, *order);
+                let im = inner.im.map(|im| self.diff.diff_n(&mut self.graph, im, *coord, *order));
+                Cx { re, im }
+            }
+            Expr::Integral { .. } => return Err("integrals are supported only in `conserve`".to_string()),
+            Expr::Neg(a) => {
+                let a = self.expr(a)?;
+                let re = self.graph.neg(a.re);
+                Cx { re, im: a.im.map(|im| self.graph.neg(im)) }
+            }
+            Expr::Binary { op, lhs, rhs } => {
+                let (a, b) = (self.expr(lhs)?, self.expr(rhs)?);
+                match op {
+                    model::BinOp::Add => self.add(a, b),
+                    model::BinOp::Sub => {
+                        let nb = self.negate(b);
+                        self.add(a, nb)
+                    }
+                    model::BinOp::Mul => self.mul(a, b),
+                    model::BinOp::Div => self.div(a, b),
+                    model::BinOp::Pow => self.pow(a, b)?,
+                }
+            }
+            Expr::Call { builtin, arg } => {
+                let a = self.expr(arg)?;
+                self.call(*builtin, a)?
+            }
+        })
+    }
+
+    fn negate(&mut self, a: Cx) -> Cx {
+        let re = self.graph.neg(a.re);
+        Cx { re, im: a.im.map(|im| self.graph.neg(im)) }
+    }
+
+    fn add(&mut self, a: Cx, b: Cx) -> Cx {
+        let re = self.graph.add(&[a.re, b.re]);
+        let im = match (a.im, b.im) {
+            (None, None) => None,
+            (Some(x), None) | (None, Some(x)) => Some(x),
+            (Some(x), Some(y)) => Some(self.graph.add(&[x, y])),
+        };
+        Cx { re, im }
+    }
+
+    fn mul(&mut self, a: Cx, b: Cx) -> Cx {
+        let g = &mut self.graph;
+        match (a.im, b.im) {
+            (None, None) => Cx { re: g.mul(&[a.re, b.re]), im: None },
+            (Some(ai), None) => Cx { re: g.mul(&[a.re, b.re]), im: Some(g.mul(&[ai, b.re])) },
+            (None, Some(bi)) => Cx { re: g.mul(&[a.re, b.re]), im: Some(g.mul(&[a.re, bi])) },
+            (Some(ai), Some(bi)) => {
+                // (a + i b)(c + i d) = (ac - bd) + i (ad + bc)
+                let ac = g.mul(&[a.re, b.re]);
+                let bd = g.mul(&[ai, bi]);
+                let ad = g.mul(&[a.re, bi]);
+                let bc = g.mul(&[ai, b.re]);
+                Cx { re: g.sub(ac, bd), im: Some(g.add(&[ad, bc])) }
+            }
+        }
+    }
+
+    fn div(&mut self, a: Cx, b: Cx) -> Cx {
+        match b.im {
+            None => {
+                let inv = self.graph.powi(b.re, -1.0);
+                self.mul(a, Cx { re: inv, im: None })
+            }
+            Some(bi) => {
+                // a / b = a conj(b) / |b|^2
+                let g = &mut self.graph;
+                let re2 = g.powi(b.re, 2.0);
+                let im2 = g.powi(bi, 2.0);
+                let norm = g.add(&[re2, im2]);
+                let inv = g.powi(norm, -1.0);
+                let conj_im = g.neg(bi);
+                let numerator = self.mul(a, Cx { re: b.re, im: Some(conj_im) });
+                self.mul(numerator, Cx { re: inv, im: None })
+            }
+        }
+    }
+
+    fn pow(&mut self, a: Cx, b: Cx) -> Result<Cx, String> {
+        if b.im.is_some() {
+            return Err("a complex exponent".to_string());
+        }
+        let Some(ai) = a.im else {
+            return Ok(Cx { re: self.graph.pow(a.re, b.re), im: None });
+        };
+        match self.graph.as_num(b.re) {
+            Some(n) if n.fract() == 0.0 && (1.0..=16.0).contains(&n) => {
+                let mut result = a;
+                for _ in 1..n as u32 {
+                    result = self.mul(result, Cx { re: a.re, im: Some(ai) });
+                }
+                Ok(result)
+            }
+            _ => Err("a complex value to a power other than 1 to 16".to_string()),
+        }
+    }
+
+    fn call(&mut self, builtin: Builtin, a: Cx) -> Result<Cx, String> {
+        let Some(b) = a.im else {
+            let g = &mut self.graph;
+            let re = match builtin {
+                Builtin::Re | Builtin::Conj => a.re,
+                Builtin::Im => g.num(0.0),
+                Builtin::Sqrt => g.sqrt(a.re),
+                other => g.call(real_func(other), a.re),
+            };
+            return Ok(self.real(re));
+        };
+        let g = &mut self.graph;
+        let x = a.re;
+        Ok(match builtin {
+            Builtin::Re => Cx { re: x, im: None },
+            Builtin::Im => Cx { re: b, im: None },
+            Builtin::Conj => Cx { re: x, im: Some(g.neg(b)) },
+            Builtin::Abs => {
+                let x2 = g.powi(x, 2.0);
+                let b2 = g.powi(b, 2.0);
+                let sum = g.add(&[x2, b2]);
+                Cx { re: g.sqrt(sum), im: None }
+            }
+            // e^(x + ib) = e^x (cos b + i sin b)
+            Builtin::Exp => {
+                let ex = g.call(Func::Exp, x);
+                let (cb, sb) = (g.call(Func::Cos, b), g.call(Func::Sin, b));
+                Cx { re: g.mul(&[ex, cb]), im: Some(g.mul(&[ex, sb])) }
+            }
+            // sin(x + ib) = sin x cosh b + i cos x sinh b
+            // cos(x + ib) = cos x cosh b - i sin x sinh b
+            // sinh(x + ib) = sinh x cos b + i cosh x sin b
+            // cosh(x + ib) = cosh x cos b + i sinh x sin b
+            Builtin::Sin | Builtin::Cos | Builtin::Sinh | Builtin::Cosh => self.trig(builtin, x, b),
+            // sech z = 1 / cosh z
+            Builtin::Sech => {
+                let cosh = self.trig(Builtin::Cosh, x, b);
+                let one = self.graph.num(1.0);
+                self.div(Cx { re: one, im: None }, cosh)
+            }
+            other => return Err(format!("`{}` of a complex value", other.name())),
+        })
+    }
+
+    fn trig(&mut self, builtin: Builtin, x: ExprId, b: ExprId) -> Cx {
+        let g = &mut self.graph;
+        let (sx, cx, shb, chb) = (g.call(Func::Sin, x), g.call(Func::Cos, x), g.call(Func::Sinh, b), g.call(Func::Cosh, b));
+        let (shx, chx, sb, cb) = (g.call(Func::Sinh, x), g.call(Func::Cosh, x), g.call(Func::Sin, b), g.call(Func::Cos, b));
+        let (re, im) = match builtin {
+            Builtin::Sin => (g.mul(&[sx, chb]), g.mul(&[cx, shb])),
+            Builtin::Cos => {
+                let p = g.mul(&[sx, shb]);
+                (g.mul(&[cx, chb]), g.neg(p))
+            }
+            Builtin::Sinh => (g.mul(&[shx, cb]), g.mul(&[chx, sb])),
+            _ => (g.mul(&[chx, cb]), g.mul(&[shx, sb])),
+        };
+        Cx { re, im: Some(im) }
+    }
+}
+
+fn real_func(b: Builtin) -> Func {
+    match b {
+        Builtin::Sin => Func::Sin,
+        Builtin::Cos => Func::Cos,
+        Builtin::Tan => Func::Tan,
+        Builtin::Asin => Func::Asin,
+        Builtin::Acos => Func::Acos,
+        Builtin::Atan => Func::Atan,
+        Builtin::Exp => Func::Exp,
+        Builtin::Log => Func::Log,
+        Builtin::Abs => Func::Abs,
+        Builtin::Sinh => Func::Sinh,
+        Builtin::Cosh => Func::Cosh,
+        Builtin::Tanh => Func::Tanh,
+        Builtin::Sech => Func::Sech,
+        Builtin::Sqrt | Builtin::Conj | Builtin::Re | Builtin::Im => unreachable!("handled by the caller"),
+    }
+}

@@ -1,0 +1,65 @@
+//! The lowered model as text, one function per `physc ir` stage.
+
+use super::lower::Lowered;
+use super::print::Printer;
+use super::*;
+use crate::model::print::{Printer as ModelPrinter, num};
+use crate::model::{Enforcement, Model, Relation};
+
+/// Each residual: `label: expression REL 0  on PLACE`.
+pub fn residuals(model: &Model, lowered: &Lowered) -> String {
+    let p = Printer { g: &lowered.graph, m: model };
+    let places = ModelPrinter { m: model };
+    let mut out = String::new();
+    for r in &lowered.residuals {
+        let part = match r.part {
+            Part::Real => "",
+            Part::Re => ".re",
+            Part::Im => ".im",
+        };
+        let relation = match r.relation {
+            Relation::Eq => "=",
+            Relation::Ge => ">=",
+            Relation::Le => "<=",
+            Relation::Gt => ">",
+            Relation::Lt => "<",
+        };
+        let hard = if r.enforcement == Enforcement::Hard { "hard " } else { "" };
+        let weight = if r.weight == 1.0 { String::new() } else { format!("  weight {}", num(r.weight)) };
+        out.push_str(&format!(
+            "{}{part}: {hard}{} {relation} 0  on {}{weight}\n",
+            r.label,
+            p.expr(r.expr),
+            places.place(&r.on)
+        ));
+    }
+    out
+}
+
+/// Per function, the derivatives its network must provide.
+pub fn derivatives(model: &Model, lowered: &Lowered) -> String {
+    let p = Printer { g: &lowered.graph, m: model };
+    let mut out = String::new();
+    for (f, set) in &lowered.derivatives {
+        let names: Vec<String> = set.iter().map(|d| p.function(*f, Part::Real, d)).collect();
+        out.push_str(&format!("{}: {}\n", model.function(*f).name, names.join(", ")));
+    }
+    out
+}
+
+/// The DAG under the residuals, node by node, then which node each residual is.
+pub fn nodes(model: &Model, lowered: &Lowered) -> String {
+    let p = Printer { g: &lowered.graph, m: model };
+    let roots: Vec<ExprId> = lowered.residuals.iter().map(|r| r.expr).collect();
+    let mut out = p.nodes(&roots);
+    for r in &lowered.residuals {
+        let part = match r.part {
+            Part::Real => "",
+            Part::Re => ".re",
+            Part::Im => ".im",
+        };
+        out.push_str(&format!("{}{part} = %{}\n", r.label, r.expr.0));
+    }
+    out.push_str(&format!("{} nodes\n", lowered.graph.reachable(&roots).len()));
+    out
+}
