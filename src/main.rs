@@ -178,7 +178,10 @@ fn ir(path: &Path, stage: Stage) -> ExitCode {
         return ExitCode::from(1);
     }
     let model = &frontend.checked.model;
-    let lowered = frontend.lowered.as_ref().expect("a model without errors is lowered");
+    let lowered = frontend
+        .lowered
+        .as_ref()
+        .expect("a model without errors is lowered");
     use physc_compiler::ir::stages;
     let text = match stage {
         Stage::Ast => unreachable!("printed above"),

@@ -18,7 +18,11 @@ fn examples() {
             case.rendered()
         );
         let m = &case.frontend.checked.model;
-        let lowered = case.frontend.lowered.as_ref().expect("a clean model is lowered");
+        let lowered = case
+            .frontend
+            .lowered
+            .as_ref()
+            .expect("a clean model is lowered");
         let snapshot = format!(
             "----- SOURCE\n{}\n----- AST\n{}\n----- CHECKED\n{}\n----- RESIDUALS\n{}\n----- DERIVATIVES\n{}\n----- IR\n{}",
             case.text.trim_end(),

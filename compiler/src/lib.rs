@@ -45,5 +45,9 @@ pub fn check_source(text: &str, base_dir: &Path, files: &dyn check::Files) -> Fr
         }
     }
     diagnostics::sort(&mut checked.diagnostics);
-    Frontend { program, checked, lowered }
+    Frontend {
+        program,
+        checked,
+        lowered,
+    }
 }

@@ -23,7 +23,10 @@ pub struct Differentiator {
 impl Differentiator {
     /// `function_coords[f]` lists the coordinates of function `f` in order.
     pub fn new(function_coords: Vec<Vec<CoordId>>) -> Differentiator {
-        Differentiator { function_coords, memo: HashMap::new() }
+        Differentiator {
+            function_coords,
+            memo: HashMap::new(),
+        }
     }
 
     /// `d(e)/d(var)`.
@@ -49,14 +52,28 @@ impl Differentiator {
             Node::Num(_) | Node::Param(_) | Node::Column { .. } => g.num(0.0),
             Node::Coord(c) => g.num(if var == Var::Coord(c) { 1.0 } else { 0.0 }),
             Node::Learned(l) => g.num(if var == Var::Learned(l) { 1.0 } else { 0.0 }),
-            Node::Field { function, part, derivative } => {
-                let Var::Coord(c) = var else { return g.num(0.0) };
-                match self.function_coords[function.index()].iter().position(|x| *x == c) {
+            Node::Field {
+                function,
+                part,
+                derivative,
+            } => {
+                let Var::Coord(c) = var else {
+                    return g.num(0.0);
+                };
+                match self.function_coords[function.index()]
+                    .iter()
+                    .position(|x| *x == c)
+                {
                     Some(k) => g.field(function, part, bumped(&derivative, k)),
                     None => g.num(0.0),
                 }
             }
-            Node::Apply { function, part, derivative, args } => {
+            Node::Apply {
+                function,
+                part,
+                derivative,
+                args,
+            } => {
                 let mut terms = vec![];
                 for (k, &arg) in args.iter().enumerate() {
                     let inner = self.diff(g, arg, var);
@@ -79,7 +96,12 @@ impl Differentiator {
                     if g.as_num(di) == Some(0.0) {
                         continue;
                     }
-                    let mut product: Vec<ExprId> = factors.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, &f)| f).collect();
+                    let mut product: Vec<ExprId> = factors
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != i)
+                        .map(|(_, &f)| f)
+                        .collect();
                     product.push(di);
                     terms.push(g.mul(&product));
                 }

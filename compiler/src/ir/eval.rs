@@ -15,8 +15,15 @@ pub enum Leaf {
     Coord(CoordId),
     Learned(LearnId),
     Param(ParamId),
-    Column { data: DataId, column: u32 },
-    Field { function: FuncId, part: Part, derivative: MultiIndex },
+    Column {
+        data: DataId,
+        column: u32,
+    },
+    Field {
+        function: FuncId,
+        part: Part,
+        derivative: MultiIndex,
+    },
 }
 
 /// Where leaf values come from at one point.
@@ -33,7 +40,12 @@ pub trait Env {
 enum Instr {
     Num(f64),
     Leaf(usize),
-    Apply { function: FuncId, part: Part, derivative: MultiIndex, args: Vec<usize> },
+    Apply {
+        function: FuncId,
+        part: Part,
+        derivative: MultiIndex,
+        args: Vec<usize>,
+    },
     Add(Vec<usize>),
     Mul(Vec<usize>),
     Pow(usize, usize),
@@ -51,7 +63,8 @@ pub struct Interpreter {
 impl Interpreter {
     pub fn new(g: &Graph, roots: &[ExprId]) -> Interpreter {
         let order = g.reachable(roots);
-        let slot: HashMap<ExprId, usize> = order.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+        let slot: HashMap<ExprId, usize> =
+            order.iter().enumerate().map(|(i, &id)| (id, i)).collect();
         let mut leaves = vec![];
         let instrs = order
             .iter()
@@ -63,7 +76,12 @@ impl Interpreter {
                     Node::Mul(xs) => Instr::Mul(xs.iter().map(s).collect()),
                     Node::Pow(a, b) => Instr::Pow(s(a), s(b)),
                     Node::Call(f, a) => Instr::Call(*f, s(a)),
-                    Node::Apply { function, part, derivative, args } => Instr::Apply {
+                    Node::Apply {
+                        function,
+                        part,
+                        derivative,
+                        args,
+                    } => Instr::Apply {
                         function: *function,
                         part: *part,
                         derivative: derivative.clone(),
@@ -76,7 +94,11 @@ impl Interpreter {
                 }
             })
             .collect();
-        Interpreter { instrs, leaves, roots: roots.iter().map(|r| slot[r]).collect() }
+        Interpreter {
+            instrs,
+            leaves,
+            roots: roots.iter().map(|r| slot[r]).collect(),
+        }
     }
 
     /// The leaves the roots read, in the order `eval` asks for them.
@@ -91,7 +113,12 @@ impl Interpreter {
             let v = match instr {
                 Instr::Num(v) => *v,
                 Instr::Leaf(k) => env.leaf(&self.leaves[*k]),
-                Instr::Apply { function, part, derivative, args } => {
+                Instr::Apply {
+                    function,
+                    part,
+                    derivative,
+                    args,
+                } => {
                     let args: Vec<f64> = args.iter().map(|&a| scratch[a]).collect();
                     env.apply(*function, *part, derivative, &args)
                 }
@@ -109,7 +136,13 @@ impl Interpreter {
 /// `a^b`, with whole exponents by repeated multiplication (as the native
 /// kernels do) so that negative bases work.
 pub fn pow(a: f64, b: f64) -> f64 {
-    if b.fract() == 0.0 && b.abs() <= 64.0 { a.powi(b as i32) } else if b == 0.5 { a.sqrt() } else { a.powf(b) }
+    if b.fract() == 0.0 && b.abs() <= 64.0 {
+        a.powi(b as i32)
+    } else if b == 0.5 {
+        a.sqrt()
+    } else {
+        a.powf(b)
+    }
 }
 
 /// The leaf a node reads, if it is one.
@@ -118,10 +151,19 @@ pub fn leaf_of(node: &Node) -> Option<Leaf> {
         Node::Coord(c) => Leaf::Coord(*c),
         Node::Learned(l) => Leaf::Learned(*l),
         Node::Param(p) => Leaf::Param(*p),
-        Node::Column { data, column } => Leaf::Column { data: *data, column: *column },
-        Node::Field { function, part, derivative } => {
-            Leaf::Field { function: *function, part: *part, derivative: derivative.clone() }
-        }
+        Node::Column { data, column } => Leaf::Column {
+            data: *data,
+            column: *column,
+        },
+        Node::Field {
+            function,
+            part,
+            derivative,
+        } => Leaf::Field {
+            function: *function,
+            part: *part,
+            derivative: derivative.clone(),
+        },
         _ => return None,
     })
 }

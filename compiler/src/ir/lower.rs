@@ -59,7 +59,12 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
     for (k, c) in model.constraints.iter().enumerate() {
         match lowerer.residual(&c.lhs, &c.rhs) {
             Ok(parts) => {
-                let weight = model.train.weights.iter().find(|(l, _)| *l == c.label).map_or(1.0, |(_, w)| *w);
+                let weight = model
+                    .train
+                    .weights
+                    .iter()
+                    .find(|(l, _)| *l == c.label)
+                    .map_or(1.0, |(_, w)| *w);
                 for (part, expr) in parts {
                     residuals.push(Residual {
                         label: c.label.clone(),
@@ -74,9 +79,12 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
                 }
             }
             Err(message) => errors.push(
-                Diagnostic::error(Code::Unsupported, format!("cannot lower `{}`: {message}", c.label))
-                    .label(c.span, message)
-                    .help("write the equation in real and imaginary parts"),
+                Diagnostic::error(
+                    Code::Unsupported,
+                    format!("cannot lower `{}`: {message}", c.label),
+                )
+                .label(c.span, message)
+                .help("write the equation in real and imaginary parts"),
             ),
         }
     }
@@ -85,19 +93,40 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
     }
     let roots: Vec<ExprId> = residuals.iter().map(|r| r.expr).collect();
     let derivatives = derivative_sets(&lowerer.graph, &roots);
-    Ok(Lowered { graph: lowerer.graph, residuals, derivatives })
+    Ok(Lowered {
+        graph: lowerer.graph,
+        residuals,
+        derivatives,
+    })
 }
 
 /// The multi-indices each function is read at, from the nodes under `roots`.
 pub fn derivative_sets(g: &Graph, roots: &[ExprId]) -> Vec<(FuncId, Vec<MultiIndex>)> {
     let mut sets: BTreeMap<FuncId, BTreeSet<MultiIndex>> = BTreeMap::new();
     for id in g.reachable(roots) {
-        if let Node::Field { function, derivative, .. } | Node::Apply { function, derivative, .. } = g.node(id) {
-            sets.entry(*function).or_default().insert(derivative.clone());
+        if let Node::Field {
+            function,
+            derivative,
+            ..
+        }
+        | Node::Apply {
+            function,
+            derivative,
+            ..
+        } = g.node(id)
+        {
+            sets.entry(*function)
+                .or_default()
+                .insert(derivative.clone());
         }
     }
     // Lowest order first; within an order, earlier coordinates first.
-    let graded = |d: &MultiIndex| (d.iter().map(|&o| o as u32).sum::<u32>(), std::cmp::Reverse(d.clone()));
+    let graded = |d: &MultiIndex| {
+        (
+            d.iter().map(|&o| o as u32).sum::<u32>(),
+            std::cmp::Reverse(d.clone()),
+        )
+    };
     sets.into_iter()
         .map(|(f, s)| {
             let mut s: Vec<MultiIndex> = s.into_iter().collect();
@@ -117,7 +146,11 @@ pub struct Lowerer<'m> {
 impl<'m> Lowerer<'m> {
     pub fn new(model: &'m Model) -> Lowerer<'m> {
         let coords = model.functions.iter().map(|f| f.coords.clone()).collect();
-        Lowerer { model, graph: Graph::new(), diff: Differentiator::new(coords) }
+        Lowerer {
+            model,
+            graph: Graph::new(),
+            diff: Differentiator::new(coords),
+        }
     }
 
     /// `lhs - rhs` as one real residual, or the real and imaginary parts.
@@ -148,52 +181,107 @@ impl<'m> Lowerer<'m> {
     pub fn expr(&mut self, e: &Expr) -> Result<Cx, String> {
         let m = self.model;
         Ok(match e {
-            Expr::Number(v) => Cx { re: self.graph.num(*v), im: None },
-            Expr::Constant(c) => Cx { re: self.graph.num(c.value()), im: None },
-            Expr::Imag => Cx { re: self.graph.num(0.0), im: Some(self.graph.num(1.0)) },
-            Expr::Coord(c) => Cx { re: self.graph.coord(*c), im: None },
-            Expr::Const(c) => Cx { re: self.graph.num(m.consts[c.index()].value), im: None },
-            Expr::Learned(l) => Cx { re: self.graph.learned(*l), im: None },
-            Expr::Param(p) => Cx { re: self.graph.param(*p), im: None },
-            Expr::Column { data, column } => Cx { re: self.graph.column(*data, *column as u32), im: None },
-            Expr::Field { function, derivative } => {
+            Expr::Number(v) => Cx {
+                re: self.graph.num(*v),
+                im: None,
+            },
+            Expr::Constant(c) => Cx {
+                re: self.graph.num(c.value()),
+                im: None,
+            },
+            Expr::Imag => Cx {
+                re: self.graph.num(0.0),
+                im: Some(self.graph.num(1.0)),
+            },
+            Expr::Coord(c) => Cx {
+                re: self.graph.coord(*c),
+                im: None,
+            },
+            Expr::Const(c) => Cx {
+                re: self.graph.num(m.consts[c.index()].value),
+                im: None,
+            },
+            Expr::Learned(l) => Cx {
+                re: self.graph.learned(*l),
+                im: None,
+            },
+            Expr::Param(p) => Cx {
+                re: self.graph.param(*p),
+                im: None,
+            },
+            Expr::Column { data, column } => Cx {
+                re: self.graph.column(*data, *column as u32),
+                im: None,
+            },
+            Expr::Field {
+                function,
+                derivative,
+            } => {
                 let d: MultiIndex = derivative.iter().map(|&o| o as u8).collect();
                 if m.function(*function).complex {
                     let re = self.graph.field(*function, Part::Re, d.clone());
-                    Cx { re, im: Some(self.graph.field(*function, Part::Im, d)) }
+                    Cx {
+                        re,
+                        im: Some(self.graph.field(*function, Part::Im, d)),
+                    }
                 } else {
-                    Cx { re: self.graph.field(*function, Part::Real, d), im: None }
+                    Cx {
+                        re: self.graph.field(*function, Part::Real, d),
+                        im: None,
+                    }
                 }
             }
-            Expr::Apply { function, derivative, args } => {
+            Expr::Apply {
+                function,
+                derivative,
+                args,
+            } => {
                 let mut real_args = vec![];
                 for a in args {
                     let a = self.expr(a)?;
                     if a.im.is_some() {
-                        return Err(format!("`{}` applied to a complex argument", m.function(*function).name));
+                        return Err(format!(
+                            "`{}` applied to a complex argument",
+                            m.function(*function).name
+                        ));
                     }
                     real_args.push(a.re);
                 }
                 let d: MultiIndex = derivative.iter().map(|&o| o as u8).collect();
                 let args: Box<[ExprId]> = real_args.into();
                 if m.function(*function).complex {
-                    let re = self.graph.apply(*function, Part::Re, d.clone(), args.clone());
-                    Cx { re, im: Some(self.graph.apply(*function, Part::Im, d, args)) }
+                    let re = self
+                        .graph
+                        .apply(*function, Part::Re, d.clone(), args.clone());
+                    Cx {
+                        re,
+                        im: Some(self.graph.apply(*function, Part::Im, d, args)),
+                    }
                 } else {
-                    Cx { re: self.graph.apply(*function, Part::Real, d, args), im: None }
+                    Cx {
+                        re: self.graph.apply(*function, Part::Real, d, args),
+                        im: None,
+                    }
                 }
             }
             Expr::Diff { expr, coord, order } => {
                 let inner = self.expr(expr)?;
                 let re = self.diff.diff_n(&mut self.graph, inner.re, *coord, *order);
-                let im = inner.im.map(|im| self.diff.diff_n(&mut self.graph, im, *coord, *order));
+                let im = inner
+                    .im
+                    .map(|im| self.diff.diff_n(&mut self.graph, im, *coord, *order));
                 Cx { re, im }
             }
-            Expr::Integral { .. } => return Err("integrals are supported only in `conserve`".to_string()),
+            Expr::Integral { .. } => {
+                return Err("integrals are supported only in `conserve`".to_string());
+            }
             Expr::Neg(a) => {
                 let a = self.expr(a)?;
                 let re = self.graph.neg(a.re);
-                Cx { re, im: a.im.map(|im| self.graph.neg(im)) }
+                Cx {
+                    re,
+                    im: a.im.map(|im| self.graph.neg(im)),
+                }
             }
             Expr::Binary { op, lhs, rhs } => {
                 let (a, b) = (self.expr(lhs)?, self.expr(rhs)?);
@@ -217,7 +305,10 @@ impl<'m> Lowerer<'m> {
 
     fn negate(&mut self, a: Cx) -> Cx {
         let re = self.graph.neg(a.re);
-        Cx { re, im: a.im.map(|im| self.graph.neg(im)) }
+        Cx {
+            re,
+            im: a.im.map(|im| self.graph.neg(im)),
+        }
     }
 
     fn add(&mut self, a: Cx, b: Cx) -> Cx {
@@ -233,16 +324,28 @@ impl<'m> Lowerer<'m> {
     fn mul(&mut self, a: Cx, b: Cx) -> Cx {
         let g = &mut self.graph;
         match (a.im, b.im) {
-            (None, None) => Cx { re: g.mul(&[a.re, b.re]), im: None },
-            (Some(ai), None) => Cx { re: g.mul(&[a.re, b.re]), im: Some(g.mul(&[ai, b.re])) },
-            (None, Some(bi)) => Cx { re: g.mul(&[a.re, b.re]), im: Some(g.mul(&[a.re, bi])) },
+            (None, None) => Cx {
+                re: g.mul(&[a.re, b.re]),
+                im: None,
+            },
+            (Some(ai), None) => Cx {
+                re: g.mul(&[a.re, b.re]),
+                im: Some(g.mul(&[ai, b.re])),
+            },
+            (None, Some(bi)) => Cx {
+                re: g.mul(&[a.re, b.re]),
+                im: Some(g.mul(&[a.re, bi])),
+            },
             (Some(ai), Some(bi)) => {
                 // (a + i b)(c + i d) = (ac - bd) + i (ad + bc)
                 let ac = g.mul(&[a.re, b.re]);
                 let bd = g.mul(&[ai, bi]);
                 let ad = g.mul(&[a.re, bi]);
                 let bc = g.mul(&[ai, b.re]);
-                Cx { re: g.sub(ac, bd), im: Some(g.add(&[ad, bc])) }
+                Cx {
+                    re: g.sub(ac, bd),
+                    im: Some(g.add(&[ad, bc])),
+                }
             }
         }
     }
@@ -261,7 +364,13 @@ impl<'m> Lowerer<'m> {
                 let norm = g.add(&[re2, im2]);
                 let inv = g.powi(norm, -1.0);
                 let conj_im = g.neg(bi);
-                let numerator = self.mul(a, Cx { re: b.re, im: Some(conj_im) });
+                let numerator = self.mul(
+                    a,
+                    Cx {
+                        re: b.re,
+                        im: Some(conj_im),
+                    },
+                );
                 self.mul(numerator, Cx { re: inv, im: None })
             }
         }
@@ -272,13 +381,22 @@ impl<'m> Lowerer<'m> {
             return Err("a complex exponent".to_string());
         }
         let Some(ai) = a.im else {
-            return Ok(Cx { re: self.graph.pow(a.re, b.re), im: None });
+            return Ok(Cx {
+                re: self.graph.pow(a.re, b.re),
+                im: None,
+            });
         };
         match self.graph.as_num(b.re) {
             Some(n) if n.fract() == 0.0 && (1.0..=16.0).contains(&n) => {
                 let mut result = a;
                 for _ in 1..n as u32 {
-                    result = self.mul(result, Cx { re: a.re, im: Some(ai) });
+                    result = self.mul(
+                        result,
+                        Cx {
+                            re: a.re,
+                            im: Some(ai),
+                        },
+                    );
                 }
                 Ok(result)
             }
@@ -302,18 +420,27 @@ impl<'m> Lowerer<'m> {
         Ok(match builtin {
             Builtin::Re => Cx { re: x, im: None },
             Builtin::Im => Cx { re: b, im: None },
-            Builtin::Conj => Cx { re: x, im: Some(g.neg(b)) },
+            Builtin::Conj => Cx {
+                re: x,
+                im: Some(g.neg(b)),
+            },
             Builtin::Abs => {
                 let x2 = g.powi(x, 2.0);
                 let b2 = g.powi(b, 2.0);
                 let sum = g.add(&[x2, b2]);
-                Cx { re: g.sqrt(sum), im: None }
+                Cx {
+                    re: g.sqrt(sum),
+                    im: None,
+                }
             }
             // e^(x + ib) = e^x (cos b + i sin b)
             Builtin::Exp => {
                 let ex = g.call(Func::Exp, x);
                 let (cb, sb) = (g.call(Func::Cos, b), g.call(Func::Sin, b));
-                Cx { re: g.mul(&[ex, cb]), im: Some(g.mul(&[ex, sb])) }
+                Cx {
+                    re: g.mul(&[ex, cb]),
+                    im: Some(g.mul(&[ex, sb])),
+                }
             }
             // sin(x + ib) = sin x cosh b + i cos x sinh b
             // cos(x + ib) = cos x cosh b - i sin x sinh b
@@ -332,8 +459,18 @@ impl<'m> Lowerer<'m> {
 
     fn trig(&mut self, builtin: Builtin, x: ExprId, b: ExprId) -> Cx {
         let g = &mut self.graph;
-        let (sx, cx, shb, chb) = (g.call(Func::Sin, x), g.call(Func::Cos, x), g.call(Func::Sinh, b), g.call(Func::Cosh, b));
-        let (shx, chx, sb, cb) = (g.call(Func::Sinh, x), g.call(Func::Cosh, x), g.call(Func::Sin, b), g.call(Func::Cos, b));
+        let (sx, cx, shb, chb) = (
+            g.call(Func::Sin, x),
+            g.call(Func::Cos, x),
+            g.call(Func::Sinh, b),
+            g.call(Func::Cosh, b),
+        );
+        let (shx, chx, sb, cb) = (
+            g.call(Func::Sinh, x),
+            g.call(Func::Cosh, x),
+            g.call(Func::Sin, b),
+            g.call(Func::Cos, b),
+        );
         let (re, im) = match builtin {
             Builtin::Sin => (g.mul(&[sx, chb]), g.mul(&[cx, shb])),
             Builtin::Cos => {
@@ -362,6 +499,8 @@ fn real_func(b: Builtin) -> Func {
         Builtin::Cosh => Func::Cosh,
         Builtin::Tanh => Func::Tanh,
         Builtin::Sech => Func::Sech,
-        Builtin::Sqrt | Builtin::Conj | Builtin::Re | Builtin::Im => unreachable!("handled by the caller"),
+        Builtin::Sqrt | Builtin::Conj | Builtin::Re | Builtin::Im => {
+            unreachable!("handled by the caller")
+        }
     }
 }

@@ -132,11 +132,23 @@ pub enum Node {
     Coord(CoordId),
     Learned(LearnId),
     Param(ParamId),
-    Column { data: DataId, column: u32 },
+    Column {
+        data: DataId,
+        column: u32,
+    },
     /// A function's output (or a derivative of it) at the point itself.
-    Field { function: FuncId, part: Part, derivative: MultiIndex },
+    Field {
+        function: FuncId,
+        part: Part,
+        derivative: MultiIndex,
+    },
     /// A function's output (or a derivative of it) at other arguments.
-    Apply { function: FuncId, part: Part, derivative: MultiIndex, args: Box<[ExprId]> },
+    Apply {
+        function: FuncId,
+        part: Part,
+        derivative: MultiIndex,
+        args: Box<[ExprId]>,
+    },
     /// Two or more terms, sorted; at most one is a number.
     Add(Box<[ExprId]>),
     /// Two or more factors, sorted; at most one is a number.
@@ -210,11 +222,26 @@ impl Graph {
     }
 
     pub fn field(&mut self, function: FuncId, part: Part, derivative: MultiIndex) -> ExprId {
-        self.intern(Node::Field { function, part, derivative })
+        self.intern(Node::Field {
+            function,
+            part,
+            derivative,
+        })
     }
 
-    pub fn apply(&mut self, function: FuncId, part: Part, derivative: MultiIndex, args: Box<[ExprId]>) -> ExprId {
-        self.intern(Node::Apply { function, part, derivative, args })
+    pub fn apply(
+        &mut self,
+        function: FuncId,
+        part: Part,
+        derivative: MultiIndex,
+        args: Box<[ExprId]>,
+    ) -> ExprId {
+        self.intern(Node::Apply {
+            function,
+            part,
+            derivative,
+            args,
+        })
     }
 
     /// The numeric coefficient of a term and the rest of it: `3*x*y` is
@@ -222,9 +249,20 @@ impl Graph {
     fn split_coefficient(&mut self, id: ExprId) -> (f64, ExprId) {
         if let Node::Mul(factors) = self.node(id) {
             let factors = factors.clone();
-            if let Some(c) = self.as_num(factors[0]) {
-                let rest = &factors[1..];
-                let rest = if rest.len() == 1 { rest[0] } else { self.intern(Node::Mul(rest.into())) };
+            // Operands are sorted by id, so the number may sit anywhere.
+            if let Some(k) = factors.iter().position(|&f| self.as_num(f).is_some()) {
+                let c = self.as_num(factors[k]).expect("found a number");
+                let rest: Vec<ExprId> = factors
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != k)
+                    .map(|(_, &f)| f)
+                    .collect();
+                let rest = if rest.len() == 1 {
+                    rest[0]
+                } else {
+                    self.intern(Node::Mul(rest.into()))
+                };
                 return (c, rest);
             }
         }
@@ -439,7 +477,10 @@ impl Graph {
             }
             stack.extend(self.children(id));
         }
-        (0..self.nodes.len()).filter(|&i| seen[i]).map(|i| ExprId(i as u32)).collect()
+        (0..self.nodes.len())
+            .filter(|&i| seen[i])
+            .map(|i| ExprId(i as u32))
+            .collect()
     }
 }
 

@@ -56,10 +56,26 @@ impl Printer<'_> {
                 let d = &self.m.data[data.index()];
                 (9, format!("{}.{}", d.name, d.columns[*column as usize]))
             }
-            Node::Field { function, part, derivative } => (9, self.function(*function, *part, derivative)),
-            Node::Apply { function, part, derivative, args } => {
+            Node::Field {
+                function,
+                part,
+                derivative,
+            } => (9, self.function(*function, *part, derivative)),
+            Node::Apply {
+                function,
+                part,
+                derivative,
+                args,
+            } => {
                 let args: Vec<String> = args.iter().map(|&a| self.expr(a)).collect();
-                (9, format!("{}({})", self.function(*function, *part, derivative), args.join(", ")))
+                (
+                    9,
+                    format!(
+                        "{}({})",
+                        self.function(*function, *part, derivative),
+                        args.join(", ")
+                    ),
+                )
             }
             Node::Add(terms) => {
                 let mut out = String::new();
@@ -76,7 +92,11 @@ impl Printer<'_> {
             }
             Node::Mul(_) => {
                 let (negative, text) = self.signed(id);
-                if negative { (2, format!("-{text}")) } else { (2, text) }
+                if negative {
+                    (2, format!("-{text}"))
+                } else {
+                    (2, text)
+                }
             }
             Node::Pow(a, b) => match g.as_num(*b) {
                 Some(0.5) => (9, format!("sqrt({})", self.expr(*a))),
@@ -134,7 +154,12 @@ impl Printer<'_> {
     /// The nodes reachable from `roots`, one per line: `%7 = mul %2, %5`.
     pub fn nodes(&self, roots: &[ExprId]) -> String {
         let mut out = String::new();
-        let list = |xs: &[ExprId]| xs.iter().map(|x| format!("%{}", x.0)).collect::<Vec<_>>().join(", ");
+        let list = |xs: &[ExprId]| {
+            xs.iter()
+                .map(|x| format!("%{}", x.0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         for id in self.g.reachable(roots) {
             let text = match self.g.node(id) {
                 Node::Num(bits) => format!("num {}", num(f64::from_bits(*bits))),
@@ -142,10 +167,23 @@ impl Printer<'_> {
                 Node::Mul(xs) => format!("mul {}", list(xs)),
                 Node::Pow(a, b) => format!("pow %{}, %{}", a.0, b.0),
                 Node::Call(f, a) => format!("{} %{}", f.name(), a.0),
-                Node::Apply { function, part, derivative, args } => {
-                    format!("apply {} ({})", self.function(*function, *part, derivative), list(args))
+                Node::Apply {
+                    function,
+                    part,
+                    derivative,
+                    args,
+                } => {
+                    format!(
+                        "apply {} ({})",
+                        self.function(*function, *part, derivative),
+                        list(args)
+                    )
                 }
-                Node::Field { function, part, derivative } => format!("field {}", self.function(*function, *part, derivative)),
+                Node::Field {
+                    function,
+                    part,
+                    derivative,
+                } => format!("field {}", self.function(*function, *part, derivative)),
                 _ => format!("leaf {}", self.expr(id)),
             };
             out.push_str(&format!("%{} = {text}\n", id.0));

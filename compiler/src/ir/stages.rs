@@ -8,7 +8,10 @@ use crate::model::{Enforcement, Model, Relation};
 
 /// Each residual: `label: expression REL 0  on PLACE`.
 pub fn residuals(model: &Model, lowered: &Lowered) -> String {
-    let p = Printer { g: &lowered.graph, m: model };
+    let p = Printer {
+        g: &lowered.graph,
+        m: model,
+    };
     let places = ModelPrinter { m: model };
     let mut out = String::new();
     for r in &lowered.residuals {
@@ -24,8 +27,16 @@ pub fn residuals(model: &Model, lowered: &Lowered) -> String {
             Relation::Gt => ">",
             Relation::Lt => "<",
         };
-        let hard = if r.enforcement == Enforcement::Hard { "hard " } else { "" };
-        let weight = if r.weight == 1.0 { String::new() } else { format!("  weight {}", num(r.weight)) };
+        let hard = if r.enforcement == Enforcement::Hard {
+            "hard "
+        } else {
+            ""
+        };
+        let weight = if r.weight == 1.0 {
+            String::new()
+        } else {
+            format!("  weight {}", num(r.weight))
+        };
         out.push_str(&format!(
             "{}{part}: {hard}{} {relation} 0  on {}{weight}\n",
             r.label,
@@ -38,18 +49,28 @@ pub fn residuals(model: &Model, lowered: &Lowered) -> String {
 
 /// Per function, the derivatives its network must provide.
 pub fn derivatives(model: &Model, lowered: &Lowered) -> String {
-    let p = Printer { g: &lowered.graph, m: model };
+    let p = Printer {
+        g: &lowered.graph,
+        m: model,
+    };
     let mut out = String::new();
     for (f, set) in &lowered.derivatives {
         let names: Vec<String> = set.iter().map(|d| p.function(*f, Part::Real, d)).collect();
-        out.push_str(&format!("{}: {}\n", model.function(*f).name, names.join(", ")));
+        out.push_str(&format!(
+            "{}: {}\n",
+            model.function(*f).name,
+            names.join(", ")
+        ));
     }
     out
 }
 
 /// The DAG under the residuals, node by node, then which node each residual is.
 pub fn nodes(model: &Model, lowered: &Lowered) -> String {
-    let p = Printer { g: &lowered.graph, m: model };
+    let p = Printer {
+        g: &lowered.graph,
+        m: model,
+    };
     let roots: Vec<ExprId> = lowered.residuals.iter().map(|r| r.expr).collect();
     let mut out = p.nodes(&roots);
     for r in &lowered.residuals {
@@ -60,6 +81,9 @@ pub fn nodes(model: &Model, lowered: &Lowered) -> String {
         };
         out.push_str(&format!("{}{part} = %{}\n", r.label, r.expr.0));
     }
-    out.push_str(&format!("{} nodes\n", lowered.graph.reachable(&roots).len()));
+    out.push_str(&format!(
+        "{} nodes\n",
+        lowered.graph.reachable(&roots).len()
+    ));
     out
 }
