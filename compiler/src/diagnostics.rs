@@ -74,6 +74,7 @@ codes! {
     DataColumn = "E0503", "data column missing";
     Unconstrained = "W0001", "field constrained by no equation";
     Unused = "W0002", "declared but never used";
+    ExactMismatch = "W0003", "exact solution does not satisfy an equation";
 }
 
 /// A labelled span. The message may be empty.

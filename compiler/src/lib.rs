@@ -8,7 +8,10 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod exact;
+pub mod geometry;
 pub mod ir;
+pub mod jit;
 pub mod model;
 pub mod source;
 pub mod stdlib;
@@ -40,7 +43,10 @@ pub fn check_source(text: &str, base_dir: &Path, files: &dyn check::Files) -> Fr
     let mut lowered = None;
     if !checked.has_errors() {
         match ir::lower::lower(&checked.model) {
-            Ok(l) => lowered = Some(l),
+            Ok(l) => {
+                checked.diagnostics.extend(exact::check(&checked.model, &l));
+                lowered = Some(l);
+            }
             Err(errors) => checked.diagnostics.extend(errors),
         }
     }
