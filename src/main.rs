@@ -59,6 +59,8 @@ enum Stage {
     Residuals,
     /// The derivatives of each network's output that the residuals read.
     Derivatives,
+    /// The native kernel of the residuals, in cranelift's text form.
+    Clif,
 }
 
 fn main() -> ExitCode {
@@ -189,6 +191,16 @@ fn ir(path: &Path, stage: Stage) -> ExitCode {
         Stage::Ir => stages::nodes(model, lowered),
         Stage::Residuals => stages::residuals(model, lowered),
         Stage::Derivatives => stages::derivatives(model, lowered),
+        Stage::Clif => {
+            let roots: Vec<_> = lowered.residuals.iter().map(|r| r.expr).collect();
+            match physc_compiler::jit::Kernel::compile(&lowered.graph, &roots) {
+                Ok(kernel) => stages::clif(model, lowered, &kernel),
+                Err(message) => {
+                    eprintln!("physc: {}: {message}", loaded.name);
+                    return ExitCode::from(1);
+                }
+            }
+        }
     };
     print!("{text}");
     ExitCode::SUCCESS

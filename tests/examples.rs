@@ -63,3 +63,16 @@ fn there_are_at_least_twelve_examples() {
         );
     }
 }
+
+/// The native kernel of one small example, as cranelift compiles it.
+#[test]
+fn clif_of_the_heat_example() {
+    let case = common::check(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/heat.phy"
+    )));
+    let lowered = case.frontend.lowered.as_ref().expect("lowered");
+    let roots: Vec<_> = lowered.residuals.iter().map(|r| r.expr).collect();
+    let kernel = physc_compiler::jit::Kernel::compile(&lowered.graph, &roots).expect("compiles");
+    insta::assert_snapshot!(stages::clif(&case.frontend.checked.model, lowered, &kernel));
+}

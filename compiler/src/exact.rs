@@ -127,9 +127,10 @@ fn reads_learned(g: &Graph, residuals: &[Substituted]) -> bool {
         .any(|&id| matches!(g.node(id), Node::Learned(_)))
 }
 
-/// The residual with every field replaced by its solution; `None` if some
+/// The residual with every field replaced by its solution (`parts` maps each
+/// function part to its solution's IR); `None` if some
 /// field has none.
-fn substitute(
+pub fn substitute(
     g: &mut Graph,
     d: &mut Differentiator,
     root: ExprId,

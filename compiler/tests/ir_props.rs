@@ -5,8 +5,10 @@
 
 use physc_compiler::ir::diff::{Differentiator, Var};
 use physc_compiler::ir::eval::{Env, Interpreter, Leaf};
-use physc_compiler::ir::{ExprId, Func, Graph};
+use physc_compiler::ir::{ExprId, Func, Graph, Part};
+use physc_compiler::jit::Kernel;
 use physc_compiler::model::CoordId;
+use physc_compiler::model::{DataId, FuncId, LearnId, ParamId};
 use proptest::prelude::*;
 
 /// A random expression, kept inside the domains of its functions.
@@ -175,6 +177,28 @@ proptest! {
     }
 
     #[test]
+    fn kernels_agree_with_the_interpreter(e in expr(), xs in prop::collection::vec((-1.0..1.0f64, -1.0..1.0f64), 1..40)) {
+        let mut g = Graph::new();
+        let id = build(&e, &mut g);
+        let mut d = Differentiator::new(vec![]);
+        let dx = d.diff(&mut g, id, Var::Coord(CoordId(0)));
+        let roots = [id, dx];
+        let kernel = Kernel::compile(&g, &roots).expect("compiles");
+        let native = kernel.eval_with(xs.len(), |leaf, i| match leaf {
+            Leaf::Coord(CoordId(0)) => xs[i].0,
+            Leaf::Coord(CoordId(1)) => xs[i].1,
+            other => panic!("unexpected leaf {other:?}"),
+        });
+        let interpreter = Interpreter::new(&g, &roots);
+        for (i, &(x, y)) in xs.iter().enumerate() {
+            let reference = interpreter.eval(&Point(x, y), &mut vec![]);
+            for r in 0..roots.len() {
+                prop_assert!(close(native[i][r], reference[r], 1e-12, 1e-300), "{} vs {} for {e:?}", native[i][r], reference[r]);
+            }
+        }
+    }
+
+    #[test]
     fn derivatives_agree_with_central_differences(e in expr(), x in -0.9..0.9f64, y in -0.9..0.9f64) {
         let mut g = Graph::new();
         let id = build(&e, &mut g);
@@ -219,4 +243,84 @@ fn every_builtin_derivative_matches_central_differences() {
             );
         }
     }
+}
+
+/// Every kind of node and leaf, through the kernel and the interpreter.
+#[test]
+fn kernels_handle_every_node_kind() {
+    let mut g = Graph::new();
+    let x = g.coord(CoordId(0));
+    let u = g.field(FuncId(0), Part::Real, vec![1, 0].into());
+    let h = g.field(FuncId(1), Part::Im, vec![0, 2].into());
+    let k = g.learned(LearnId(0));
+    let a = g.param(ParamId(0));
+    let column = g.column(DataId(0), 2);
+    let mut roots: Vec<ExprId> = vec![x, u, h, k, a, column];
+    let base = g.add(&[x, u]);
+    for e in [2.0, 3.0, 7.0, -1.0, -2.0, 0.5, -0.5, 2.5, 0.0] {
+        let one = g.num(1.0);
+        let positive = g.powi(base, 2.0);
+        let positive = g.add(&[positive, one]);
+        roots.push(g.powi(positive, e));
+    }
+    let square = g.powi(base, 2.0);
+    let one = g.num(1.0);
+    let positive = g.add(&[square, one]);
+    let symbolic_exponent = g.pow(positive, k);
+    roots.push(symbolic_exponent);
+    for &f in Func::ALL {
+        let arg = match f {
+            Func::Asin | Func::Acos => g.call(Func::Tanh, base),
+            Func::Log => {
+                let two = g.num(2.0);
+                g.add(&[two, x])
+            }
+            _ => base,
+        };
+        roots.push(g.call(f, arg));
+    }
+    let product = g.mul(&[u, h, k, a, column]);
+    roots.push(product);
+    let kernel = Kernel::compile(&g, &roots).expect("compiles");
+    let value = |leaf: &Leaf, i: usize| -> f64 {
+        let i = i as f64;
+        match leaf {
+            Leaf::Coord(_) => 0.1 + 0.05 * i,
+            Leaf::Field {
+                function: FuncId(0),
+                ..
+            } => -0.3 + 0.02 * i,
+            Leaf::Field { .. } => 0.7 - 0.01 * i,
+            Leaf::Learned(_) => 1.3,
+            Leaf::Param(_) => 0.25,
+            Leaf::Column { .. } => 2.0 + i,
+        }
+    };
+    let native = kernel.eval_with(5, value);
+    struct Values<'a>(&'a dyn Fn(&Leaf, usize) -> f64, usize);
+    impl Env for Values<'_> {
+        fn leaf(&self, leaf: &Leaf) -> f64 {
+            (self.0)(leaf, self.1)
+        }
+    }
+    let interpreter = Interpreter::new(&g, &roots);
+    for i in 0..5 {
+        let reference = interpreter.eval(&Values(&value, i), &mut vec![]);
+        for (r, (n, v)) in native[i].iter().zip(&reference).enumerate() {
+            assert!(
+                close(*n, *v, 1e-12, 1e-300),
+                "root {r} at point {i}: {n} vs {v}"
+            );
+            assert!(n.is_finite(), "root {r} at point {i} is {n}");
+        }
+    }
+}
+
+#[test]
+fn kernels_reject_functions_at_other_arguments() {
+    let mut g = Graph::new();
+    let x = g.coord(CoordId(0));
+    let shifted = g.add(&[x, x]);
+    let apply = g.apply(FuncId(0), Part::Real, vec![0].into(), vec![shifted].into());
+    assert!(Kernel::compile(&g, &[apply]).is_err());
 }

@@ -65,6 +65,43 @@ pub fn derivatives(model: &Model, lowered: &Lowered) -> String {
     out
 }
 
+/// The kernel's inputs and outputs, then its function in cranelift's text.
+pub fn clif(model: &Model, lowered: &Lowered, kernel: &crate::jit::Kernel) -> String {
+    use super::eval::Leaf;
+    let p = Printer {
+        g: &lowered.graph,
+        m: model,
+    };
+    let mut out = String::new();
+    for (k, leaf) in kernel.leaves().iter().enumerate() {
+        let name = match leaf {
+            Leaf::Coord(c) => model.coord(*c).name.clone(),
+            Leaf::Learned(l) => model.learned[l.index()].name.clone(),
+            Leaf::Param(a) => model.params[a.index()].name.clone(),
+            Leaf::Column { data, column } => {
+                let d = &model.data[data.index()];
+                format!("{}.{}", d.name, d.columns[*column as usize])
+            }
+            Leaf::Field {
+                function,
+                part,
+                derivative,
+            } => p.function(*function, *part, derivative),
+        };
+        out.push_str(&format!("; input {k}: {name}\n"));
+    }
+    for (k, r) in lowered.residuals.iter().enumerate() {
+        let part = match r.part {
+            Part::Real => "",
+            Part::Re => ".re",
+            Part::Im => ".im",
+        };
+        out.push_str(&format!("; output {k}: {}{part}\n", r.label));
+    }
+    out.push_str(kernel.clif());
+    out
+}
+
 /// The DAG under the residuals, node by node, then which node each residual is.
 pub fn nodes(model: &Model, lowered: &Lowered) -> String {
     let p = Printer {

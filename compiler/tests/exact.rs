@@ -1,0 +1,202 @@
+//! Exact solutions against their equations: classical closed forms pass
+//! with no diagnostic at all, and a wrong variant of each is flagged on the
+//! equation it breaks, and only there. This is also the end-to-end test of
+//! `diff`: every derivative of every solution is taken symbolically.
+
+use physc_compiler::check::DiskFiles;
+use physc_compiler::diagnostics::Code;
+use std::path::Path;
+
+/// The labels of the equations flagged by the exact-solution check; panics
+/// on any other diagnostic.
+fn flagged(text: &str) -> Vec<String> {
+    let frontend = physc_compiler::check_source(text, Path::new("."), &DiskFiles);
+    let mut labels = vec![];
+    for d in &frontend.checked.diagnostics {
+        assert_eq!(
+            d.code,
+            Code::ExactMismatch,
+            "unexpected diagnostic in\n{text}\n{d:#?}"
+        );
+        let start = d.labels[0].span.start;
+        let line = &text[start..];
+        labels.push(line[..line.find(':').expect("a label")].to_string());
+    }
+    labels
+}
+
+fn check_pair(right: &str, wrong: &str, flagged_in_wrong: &[&str]) {
+    assert_eq!(
+        flagged(right),
+        Vec::<String>::new(),
+        "the right solution is flagged:\n{right}"
+    );
+    assert_eq!(
+        flagged(wrong),
+        flagged_in_wrong,
+        "the wrong solution:\n{wrong}"
+    );
+}
+
+const HEAT: &str = "
+field u(x in [0,1], t in [0,1])
+pde: u_t = 0.1*u_xx
+ic: u = sin(pi*x) + 0.3*sin(2*pi*x) on t = 0
+bc: u = 0 on x = 0 | x = 1
+";
+
+#[test]
+fn heat() {
+    check_pair(
+        &format!("{HEAT}exact u = exp(-0.1*pi^2*t)*sin(pi*x) + 0.3*exp(-0.4*pi^2*t)*sin(2*pi*x)"),
+        &format!("{HEAT}exact u = exp(-0.1*pi^2*t)*sin(pi*x) + 0.3*exp(-0.1*pi^2*t)*sin(2*pi*x)"),
+        &["pde"],
+    );
+}
+
+const WAVE: &str = "
+use equations
+field u(x in [0,1], t in [0,2])
+pde: wave(u, 2) = 0
+ic: u = sin(pi*x) on t = 0
+rest: u_t = 0 on t = 0
+bc: u = 0 on x = 0 | x = 1
+";
+
+#[test]
+fn wave() {
+    check_pair(
+        &format!("{WAVE}exact u = sin(pi*x)*cos(2*pi*t)"),
+        &format!("{WAVE}exact u = sin(pi*x)*sin(2*pi*t) + sin(pi*x)"),
+        &["pde", "rest"],
+    );
+}
+
+const KDV: &str = "
+const c = 1.5
+field u(x in [-8,8], t in [0,2])
+pde: u_t + 6*u*u_x + u_xxx = 0
+ic: u = c/2*sech(sqrt(c)/2*x)^2 on t = 0
+";
+
+#[test]
+fn kdv_soliton_needs_third_derivatives() {
+    check_pair(
+        &format!("{KDV}exact u = c/2*sech(sqrt(c)/2*(x - c*t))^2"),
+        &format!("{KDV}exact u = c/2*sech(sqrt(c)/2*(x - 2*c*t))^2"),
+        &["pde"],
+    );
+}
+
+const BURGERS: &str = "
+const nu = 0.05
+const a = 0.8
+const c = 0.2
+field u(x in [-1,1], t in [0,1])
+pde: u_t + u*u_x - nu*u_xx = 0
+ic: u = c - a*tanh(a*x/(2*nu)) on t = 0
+";
+
+#[test]
+fn viscous_burgers_travelling_wave() {
+    check_pair(
+        &format!("{BURGERS}exact u = c - a*tanh(a*(x - c*t)/(2*nu))"),
+        &format!("{BURGERS}exact u = c - a*tanh(a*(x - c*t)/nu)"),
+        &["pde", "ic"],
+    );
+}
+
+const NLS: &str = "
+const eta = 2
+field h(x in [-5,5], t in [0, pi/2]): complex
+pde: i*h_t + 0.5*h_xx + abs(h)^2*h = 0
+ic: h = eta*sech(eta*x) on t = 0
+";
+
+#[test]
+fn nonlinear_schroedinger_soliton() {
+    check_pair(
+        &format!("{NLS}exact h = eta*sech(eta*x)*exp(i*eta^2*t/2)"),
+        &format!("{NLS}exact h = eta*sech(eta*x)*exp(i*eta^2*t)"),
+        &["pde"],
+    );
+}
+
+const KOVASZNAY: &str = "
+const Re = 20
+const l = Re/2 - sqrt(Re^2/4 + 4*pi^2)
+field u, v, p (x in [-0.5,1], y in [-0.5,1.5])
+mx: u*u_x + v*u_y + p_x - (u_xx + u_yy)/Re = 0
+my: u*v_x + v*v_y + p_y - (v_xx + v_yy)/Re = 0
+mass: u_x + v_y = 0
+wall: u = 1 - exp(l*x)*cos(2*pi*y) on boundary([-0.5,1] x [-0.5,1.5])
+exact u = 1 - exp(l*x)*cos(2*pi*y)
+";
+
+#[test]
+fn kovasznay_flow_three_fields() {
+    check_pair(
+        &format!(
+            "{KOVASZNAY}exact v = l/(2*pi)*exp(l*x)*sin(2*pi*y)\nexact p = 0.5*(1 - exp(2*l*x))"
+        ),
+        &format!(
+            "{KOVASZNAY}exact v = l/(2*pi)*exp(l*x)*sin(2*pi*y)\nexact p = 0.5*(1 - exp(l*x))"
+        ),
+        &["mx"],
+    );
+}
+
+const POISSON: &str = "
+region lshape = [-1,1] x [-1,1] - [0,1] x [0,1]
+field u((x, y) in lshape)
+pde: -lap(u) = 2*pi^2*sin(pi*x)*sin(pi*y)
+bc: u = 0 on boundary(lshape)
+";
+
+#[test]
+fn poisson_on_an_l_shape() {
+    check_pair(
+        &format!("{POISSON}exact u = sin(pi*x)*sin(pi*y)"),
+        &format!("{POISSON}exact u = sin(pi*x)*sin(pi*y) + 0.01*x*(1 - x)"),
+        &["pde", "bc"],
+    );
+}
+
+#[test]
+fn inequalities_are_checked_in_their_direction() {
+    let right =
+        "field u(x in [0,1])\neq: u_xx = -pi^2*sin(pi*x)\npositive: u >= 0\nexact u = sin(pi*x)";
+    // sin(pi x) - x^2 satisfies its equation but is negative near x = 1.
+    let wrong = "field u(x in [0,1])\neq: u_xx = -pi^2*sin(pi*x) - 2\npositive: u >= 0\nexact u = sin(pi*x) - x^2";
+    assert_eq!(flagged(right), Vec::<String>::new());
+    assert_eq!(flagged(wrong), ["positive"]);
+}
+
+#[test]
+fn data_rows_are_checked() {
+    let dir = std::env::temp_dir().join(format!("physc-exact-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let rows: String = (0..20)
+        .map(|k| k as f64 / 19.0)
+        .map(|x| format!("{x},{}\n", (std::f64::consts::PI * x).sin()))
+        .collect();
+    std::fs::write(dir.join("good.csv"), format!("x,u\n{rows}")).expect("write");
+    std::fs::write(dir.join("bad.csv"), format!("x,u\n{rows}0.5,0.9\n")).expect("write");
+    let model = |file: &str| {
+        format!(
+            "data obs = csv(\"{file}\")\nfield u(x in [0,1])\neq: u_xx = -pi^2*u\nfit: u = obs.u on obs\nexact u = sin(pi*x)"
+        )
+    };
+    let run = |file: &str| {
+        let frontend = physc_compiler::check_source(&model(file), &dir, &DiskFiles);
+        frontend
+            .checked
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run("good.csv"), []);
+    assert_eq!(run("bad.csv"), [Code::ExactMismatch]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
