@@ -88,6 +88,26 @@ impl Checker<'_> {
         ok.then_some(out)
     }
 
+    /// The operand and coordinates of `d` or `integral`: at least two
+    /// arguments, the first an expression, the rest coordinates.
+    fn operand_and_coordinates(
+        &mut self,
+        e: &ast::Expr,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        scope: &mut Scope,
+        usage: &str,
+    ) -> Option<(Expr, Vec<(CoordId, u32, Span)>)> {
+        if args.len() < 2 {
+            let diagnostic = self.arity_error(callee, e, &[2], args.len()).help(usage);
+            self.report(diagnostic);
+            return None;
+        }
+        let operand = self.expr(&args[0], scope);
+        let coords = self.coordinate_list(&args[1..], scope)?;
+        Some((operand, coords))
+    }
+
     /// `d(u, x)`, `d(u, x, 2)`, `d(u, x, t)`, `d(u*v, x)`.
     pub(super) fn derivative(
         &mut self,
@@ -96,15 +116,9 @@ impl Checker<'_> {
         args: &[ast::Expr],
         scope: &mut Scope,
     ) -> Expr {
-        if args.len() < 2 {
-            let diagnostic = self
-                .arity_error(callee, e, &[2], args.len())
-                .help("write `d(u, x)`, `d(u, x, 2)` or `d(u, x, t)`");
-            self.report(diagnostic);
-            return placeholder();
-        }
-        let target = self.expr(&args[0], scope);
-        let Some(coords) = self.coordinate_list(&args[1..], scope) else {
+        let usage = "write `d(u, x)`, `d(u, x, 2)` or `d(u, x, t)`";
+        let Some((target, coords)) = self.operand_and_coordinates(e, callee, args, scope, usage)
+        else {
             return placeholder();
         };
         match target {
@@ -146,15 +160,9 @@ impl Checker<'_> {
         args: &[ast::Expr],
         scope: &mut Scope,
     ) -> Expr {
-        if args.len() < 2 {
-            let diagnostic = self
-                .arity_error(callee, e, &[2], args.len())
-                .help("write `integral(u, x)` or `integral(u, x, y)`");
-            self.report(diagnostic);
-            return placeholder();
-        }
-        let integrand = self.expr(&args[0], scope);
-        let Some(coords) = self.coordinate_list(&args[1..], scope) else {
+        let usage = "write `integral(u, x)` or `integral(u, x, y)`";
+        let Some((integrand, coords)) = self.operand_and_coordinates(e, callee, args, scope, usage)
+        else {
             return placeholder();
         };
         let functions = integrand.functions();

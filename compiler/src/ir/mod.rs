@@ -48,6 +48,17 @@ pub enum Part {
     Im,
 }
 
+impl Part {
+    /// `""`, `".re"` or `".im"`, as parts are written.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Part::Real => "",
+            Part::Re => ".re",
+            Part::Im => ".im",
+        }
+    }
+}
+
 /// How many times a function is differentiated along each of its
 /// coordinates, in the function's coordinate order.
 pub type MultiIndex = Box<[u8]>;

@@ -31,11 +31,7 @@ impl Printer<'_> {
         } else {
             format!("d({}, {})", f.name, letters.join(", "))
         };
-        match part {
-            Part::Real => base,
-            Part::Re => format!("{base}.re"),
-            Part::Im => format!("{base}.im"),
-        }
+        format!("{base}{}", part.suffix())
     }
 
     pub fn expr(&self, id: ExprId) -> String {

@@ -15,11 +15,7 @@ pub fn residuals(model: &Model, lowered: &Lowered) -> String {
     let places = ModelPrinter { m: model };
     let mut out = String::new();
     for r in &lowered.residuals {
-        let part = match r.part {
-            Part::Real => "",
-            Part::Re => ".re",
-            Part::Im => ".im",
-        };
+        let part = r.part.suffix();
         let relation = match r.relation {
             Relation::Eq => "=",
             Relation::Ge => ">=",
@@ -91,11 +87,7 @@ pub fn clif(model: &Model, lowered: &Lowered, kernel: &crate::jit::Kernel) -> St
         out.push_str(&format!("; input {k}: {name}\n"));
     }
     for (k, r) in lowered.residuals.iter().enumerate() {
-        let part = match r.part {
-            Part::Real => "",
-            Part::Re => ".re",
-            Part::Im => ".im",
-        };
+        let part = r.part.suffix();
         out.push_str(&format!("; output {k}: {}{part}\n", r.label));
     }
     out.push_str(kernel.clif());
@@ -111,11 +103,7 @@ pub fn nodes(model: &Model, lowered: &Lowered) -> String {
     let roots: Vec<ExprId> = lowered.residuals.iter().map(|r| r.expr).collect();
     let mut out = p.nodes(&roots);
     for r in &lowered.residuals {
-        let part = match r.part {
-            Part::Real => "",
-            Part::Re => ".re",
-            Part::Im => ".im",
-        };
+        let part = r.part.suffix();
         out.push_str(&format!("{}{part} = %{}\n", r.label, r.expr.0));
     }
     out.push_str(&format!(
