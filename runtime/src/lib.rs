@@ -2,6 +2,9 @@
 //!
 //! Training lands here: loss programs evaluated on burn tensors, sampling,
 //! optimisers, checkpoints and run directories. The runtime reads the
-//! compiler's model and never parses.
+//! compiler's model and never parses. So far: the combinatorics of
+//! Taylor-mode jets ([`jets`]) and networks that carry them on burn tensors
+//! ([`net`]).
 
-pub use physc_compiler::model::Model;
+pub mod jets;
+pub mod net;

@@ -1,0 +1,236 @@
+//! The combinatorics of Taylor-mode jets, independent of any tensor library.
+//!
+//! A network's jet holds, for each multi-index α in a set, the derivative
+//! ∂^α of every activation with respect to the inputs. A linear layer maps
+//! each entry linearly; an activation `a = σ(z)` follows the multivariate
+//! Faà di Bruno formula
+//!
+//! ```text
+//! ∂^α σ(z) = Σ over partitions π of the directions of α:  σ^(|π|)(z) · Π_{B ∈ π} ∂^B z
+//! ```
+//!
+//! where the directions of α = (2, 1) are `[x, x, t]`. Partitions that give
+//! the same product are merged with a coefficient, so ∂_xx σ = σ'' z_x² +
+//! σ' z_xx. Every block `B` is a smaller multi-index, so a jet set must be
+//! closed under taking sub-multi-indices ([`closure`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Orders per input, in input order.
+pub type MultiIndex = Vec<u8>;
+
+/// The total order |α|.
+pub fn order(alpha: &[u8]) -> u32 {
+    alpha.iter().map(|&o| o as u32).sum()
+}
+
+/// `wanted` with every sub-multi-index added (the zero index included),
+/// sorted by total order, then with earlier inputs first.
+pub fn closure(wanted: &[MultiIndex], inputs: usize) -> Vec<MultiIndex> {
+    let mut set: BTreeSet<MultiIndex> = BTreeSet::new();
+    set.insert(vec![0; inputs]);
+    for alpha in wanted {
+        let mut stack = vec![alpha.clone()];
+        while let Some(a) = stack.pop() {
+            if set.insert(a.clone()) || a == *alpha {
+                for k in 0..a.len() {
+                    if a[k] > 0 {
+                        let mut b = a.clone();
+                        b[k] -= 1;
+                        stack.push(b);
+                    }
+                }
+            }
+        }
+    }
+    let mut out: Vec<MultiIndex> = set.into_iter().collect();
+    out.sort_by_key(|a| (order(a), std::cmp::Reverse(a.clone())));
+    out
+}
+
+/// One term of ∂^α σ(z): `coefficient · σ^(derivative)(z) · Π z[blocks]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Term {
+    pub coefficient: f64,
+    pub derivative: u32,
+    /// Multi-indices of the factors `∂^B z`, sorted.
+    pub blocks: Vec<MultiIndex>,
+}
+
+/// The terms of ∂^α σ(z), merged (empty for α = 0, which is σ(z) itself).
+pub fn faa_di_bruno(alpha: &[u8]) -> Vec<Term> {
+    let directions: Vec<usize> = alpha
+        .iter()
+        .enumerate()
+        .flat_map(|(k, &o)| std::iter::repeat_n(k, o as usize))
+        .collect();
+    let mut merged: BTreeMap<Vec<MultiIndex>, f64> = BTreeMap::new();
+    for partition in set_partitions(directions.len()) {
+        let mut blocks: Vec<MultiIndex> = partition
+            .iter()
+            .map(|block| {
+                let mut b = vec![0u8; alpha.len()];
+                for &i in block {
+                    b[directions[i]] += 1;
+                }
+                b
+            })
+            .collect();
+        blocks.sort();
+        *merged.entry(blocks).or_insert(0.0) += 1.0;
+    }
+    merged
+        .into_iter()
+        .map(|(blocks, coefficient)| Term {
+            coefficient,
+            derivative: blocks.len() as u32,
+            blocks,
+        })
+        .collect()
+}
+
+/// Every partition of `{0, .., n-1}` into non-empty blocks (Bell(n) of them).
+fn set_partitions(n: usize) -> Vec<Vec<Vec<usize>>> {
+    let mut out = vec![];
+    let mut current: Vec<Vec<usize>> = vec![];
+    fn extend(i: usize, n: usize, current: &mut Vec<Vec<usize>>, out: &mut Vec<Vec<Vec<usize>>>) {
+        if i == n {
+            out.push(current.clone());
+            return;
+        }
+        for b in 0..current.len() {
+            current[b].push(i);
+            extend(i + 1, n, current, out);
+            current[b].pop();
+        }
+        current.push(vec![i]);
+        extend(i + 1, n, current, out);
+        current.pop();
+    }
+    if n > 0 {
+        extend(0, n, &mut current, &mut out);
+    }
+    out
+}
+
+/// A polynomial `Σ c_k x^k`, lowest degree first.
+pub type Poly = Vec<f64>;
+
+/// `p'(x)`.
+fn derivative(p: &[f64]) -> Poly {
+    p.iter()
+        .enumerate()
+        .skip(1)
+        .map(|(k, c)| c * k as f64)
+        .collect()
+}
+
+fn multiply(p: &[f64], q: &[f64]) -> Poly {
+    let mut out = vec![0.0; (p.len() + q.len()).saturating_sub(1)];
+    for (i, a) in p.iter().enumerate() {
+        for (j, b) in q.iter().enumerate() {
+            out[i + j] += a * b;
+        }
+    }
+    out
+}
+
+/// Derivatives 0..=n of `f(z)` as polynomials in `s = f(z)`, for an `f`
+/// with `f' = chain(f)`: tanh (`1 - s^2`) and the logistic sigmoid
+/// (`s - s^2`).
+pub fn polynomial_derivatives(chain: &[f64], n: u32) -> Vec<Poly> {
+    let mut out = vec![vec![0.0, 1.0]];
+    for _ in 0..n {
+        let next = multiply(&derivative(out.last().expect("non-empty")), chain);
+        out.push(next);
+    }
+    out
+}
+
+/// `Σ c_k x^k` at `x`.
+pub fn horner(p: &[f64], x: f64) -> f64 {
+    p.iter().rev().fold(0.0, |acc, c| acc * x + c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closure_adds_every_lower_derivative() {
+        let set = closure(&[vec![2, 1]], 2);
+        assert_eq!(
+            set,
+            [
+                vec![0, 0],
+                vec![1, 0],
+                vec![0, 1],
+                vec![2, 0],
+                vec![1, 1],
+                vec![2, 1]
+            ]
+        );
+        assert_eq!(
+            closure(&[vec![0, 3]], 2),
+            [vec![0, 0], vec![0, 1], vec![0, 2], vec![0, 3]]
+        );
+    }
+
+    #[test]
+    fn faa_di_bruno_matches_the_chain_rule_by_hand() {
+        // d/dx: σ' z_x
+        assert_eq!(
+            faa_di_bruno(&[1]),
+            [Term {
+                coefficient: 1.0,
+                derivative: 1,
+                blocks: vec![vec![1]]
+            }]
+        );
+        // d2/dx2: σ'' z_x^2 + σ' z_xx
+        let xx = faa_di_bruno(&[2]);
+        assert!(xx.contains(&Term {
+            coefficient: 1.0,
+            derivative: 2,
+            blocks: vec![vec![1], vec![1]]
+        }));
+        assert!(xx.contains(&Term {
+            coefficient: 1.0,
+            derivative: 1,
+            blocks: vec![vec![2]]
+        }));
+        // d3/dx3: σ''' z_x^3 + 3 σ'' z_x z_xx + σ' z_xxx
+        let xxx = faa_di_bruno(&[3]);
+        assert_eq!(xxx.len(), 3);
+        assert!(xxx.contains(&Term {
+            coefficient: 3.0,
+            derivative: 2,
+            blocks: vec![vec![1], vec![2]]
+        }));
+        // Mixed: d2/dxdt = σ'' z_x z_t + σ' z_xt
+        let xt = faa_di_bruno(&[1, 1]);
+        assert!(xt.contains(&Term {
+            coefficient: 1.0,
+            derivative: 2,
+            blocks: vec![vec![0, 1], vec![1, 0]]
+        }));
+        assert_eq!(set_partitions(4).len(), 15);
+    }
+
+    #[test]
+    fn tanh_derivatives_agree_with_differences() {
+        let polys = polynomial_derivatives(&[1.0, 0.0, -1.0], 4);
+        for z in [-1.3f64, 0.2, 0.9] {
+            for k in 1..=4 {
+                let h = 1e-4;
+                let f = |z: f64| horner(&polys[k - 1], z.tanh());
+                let numeric = (f(z + h) - f(z - h)) / (2.0 * h);
+                let exact = horner(&polys[k], z.tanh());
+                assert!(
+                    (numeric - exact).abs() < 1e-6 * (1.0 + exact.abs()),
+                    "tanh^({k})({z})"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! Networks and their Taylor-mode jets on burn tensors.
+//!
+//! An [`Mlp`] maps `inputs` coordinates to `outputs` values through `depth`
+//! hidden layers of `width` units (Glorot-normal weights, zero biases).
+//! [`Mlp::jets`] propagates, layer by layer, every derivative of the
+//! activations that a [`JetPlan`] asks for: a linear layer maps each entry
+//! (`dz = W da`; the bias only reaches the value), an activation follows
+//! Faà di Bruno ([`crate::jets`]). The result is an ordinary first-order
+//! tensor graph, so one reverse pass gives every weight's gradient.
+//!
+//! Entries known to be zero (second derivatives of the inputs) are `None`
+//! and cost nothing; the input's first derivatives stay `[1, width]` rows
+//! through the first layer and broadcast.
+
+use crate::jets::{self, MultiIndex, Term};
+use burn::module::Module;
+use burn::nn::{Initializer, Linear, LinearConfig};
+use burn::tensor::{Device, Tensor, TensorData, activation};
+use physc_compiler::model::Activation;
+
+/// A multilayer perceptron.
+#[derive(Module, Debug)]
+pub struct Mlp {
+    pub layers: Vec<Linear>,
+}
+
+impl Mlp {
+    /// `depth` hidden layers of `width` units between `inputs` and `outputs`.
+    pub fn new(inputs: usize, outputs: usize, depth: usize, width: usize, device: &Device) -> Mlp {
+        let mut sizes = vec![inputs];
+        sizes.extend(std::iter::repeat_n(width, depth));
+        sizes.push(outputs);
+        let layers = sizes
+            .windows(2)
+            .map(|w| {
+                LinearConfig::new(w[0], w[1])
+                    .with_initializer(Initializer::XavierNormal { gain: 1.0 })
+                    .init(device)
+            })
+            .map(|mut layer| {
+                // Glorot's scheme starts biases at zero.
+                if let Some(bias) = layer.bias.take() {
+                    let zeros = bias.val().zeros_like();
+                    layer.bias = Some(burn::module::Param::from_tensor(zeros));
+                }
+                layer
+            })
+            .collect();
+        Mlp { layers }
+    }
+
+    /// The derivatives of the outputs that `plan` asks for, one `[N,
+    /// outputs]` tensor per multi-index of [`JetPlan::indices`] (`None`
+    /// where it is identically zero), at the points `x: [N, inputs]`.
+    pub fn jets(
+        &self,
+        x: Tensor<2>,
+        activation: Activation,
+        plan: &JetPlan,
+    ) -> Vec<Option<Tensor<2>>> {
+        let [_, inputs] = x.dims();
+        let device = x.device();
+        // The input's own jet: x itself, the unit vectors, and zeros.
+        let mut a: Vec<Option<Tensor<2>>> = plan
+            .indices
+            .iter()
+            .map(|alpha| match jets::order(alpha) {
+                0 => Some(x.clone()),
+                1 => {
+                    let k = alpha.iter().position(|&o| o == 1).expect("order one");
+                    let mut unit = vec![0.0; inputs];
+                    unit[k] = 1.0;
+                    Some(Tensor::<2>::from_data(
+                        TensorData::new(unit, [1, inputs]),
+                        &device,
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        let (hidden, last) = self.layers.split_at(self.layers.len() - 1);
+        for layer in hidden {
+            let z = linear_jet(layer, &a);
+            let derivatives =
+                activation_derivatives(activation, z[0].clone().expect("a value"), plan.max_order);
+            a = plan
+                .terms
+                .iter()
+                .enumerate()
+                .map(|(i, terms)| {
+                    if i == 0 {
+                        Some(derivatives[0].clone())
+                    } else {
+                        combine(terms, &derivatives, &z)
+                    }
+                })
+                .collect();
+        }
+        linear_jet(&last[0], &a)
+    }
+}
+
+/// `z = W a + b` for every entry of a jet; the bias only reaches the value.
+fn linear_jet(layer: &Linear, a: &[Option<Tensor<2>>]) -> Vec<Option<Tensor<2>>> {
+    let weight = layer.weight.val();
+    a.iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let entry = entry.clone()?;
+            Some(if i == 0 {
+                layer.forward(entry)
+            } else {
+                entry.matmul(weight.clone())
+            })
+        })
+        .collect()
+}
+
+/// `Σ coefficient σ^(k)(z) Π z[B]` over the terms of one multi-index.
+fn combine(
+    terms: &[PlannedTerm],
+    derivatives: &[Tensor<2>],
+    z: &[Option<Tensor<2>>],
+) -> Option<Tensor<2>> {
+    let mut sum: Option<Tensor<2>> = None;
+    for term in terms {
+        let Some(factors) = term
+            .blocks
+            .iter()
+            .map(|&b| z[b].clone())
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let mut product = derivatives[term.derivative as usize].clone();
+        for f in factors {
+            product = product * f;
+        }
+        if term.coefficient != 1.0 {
+            product = product.mul_scalar(term.coefficient);
+        }
+        sum = Some(match sum {
+            None => product,
+            Some(s) => s + product,
+        });
+    }
+    sum
+}
+
+/// `[σ(z), σ'(z), ..., σ^(n)(z)]`.
+pub fn activation_derivatives(activation: Activation, z: Tensor<2>, n: u32) -> Vec<Tensor<2>> {
+    match activation {
+        Activation::Tanh => {
+            let s = z.tanh();
+            jets::polynomial_derivatives(&[1.0, 0.0, -1.0], n)
+                .iter()
+                .map(|p| horner(p, &s))
+                .collect()
+        }
+        Activation::Sin => {
+            let (s, c) = (z.clone().sin(), z.cos());
+            (0..=n)
+                .map(|k| match k % 4 {
+                    0 => s.clone(),
+                    1 => c.clone(),
+                    2 => -s.clone(),
+                    _ => -c.clone(),
+                })
+                .collect()
+        }
+        // softplus' is the logistic sigmoid g, whose derivatives are polynomials in g.
+        Activation::Softplus => {
+            let g = activation::sigmoid(z.clone());
+            let polys = jets::polynomial_derivatives(&[0.0, 1.0, -1.0], n);
+            let mut out = vec![activation::softplus(z, 1.0)];
+            out.extend((0..n as usize).map(|k| horner(&polys[k], &g)));
+            out
+        }
+        // (z g)^(k) = z g^(k) + k g^(k-1)
+        Activation::Swish => {
+            let g = activation::sigmoid(z.clone());
+            let polys = jets::polynomial_derivatives(&[0.0, 1.0, -1.0], n);
+            let gk: Vec<Tensor<2>> = polys.iter().map(|p| horner(p, &g)).collect();
+            (0..=n as usize)
+                .map(|k| {
+                    let own = z.clone() * gk[k].clone();
+                    if k == 0 {
+                        own
+                    } else {
+                        own + gk[k - 1].clone().mul_scalar(k as f64)
+                    }
+                })
+                .collect()
+        }
+        // (z Φ)^(k) = z Φ^(k) + k Φ^(k-1), Φ^(j) = (-1)^(j-1) He_(j-1)(z) φ(z)
+        Activation::Gelu => {
+            let phi = (z.clone().powi_scalar(2).mul_scalar(-0.5))
+                .exp()
+                .mul_scalar(1.0 / (2.0 * std::f64::consts::PI).sqrt());
+            let cdf = (z.clone().mul_scalar(std::f64::consts::FRAC_1_SQRT_2))
+                .erf()
+                .add_scalar(1.0)
+                .mul_scalar(0.5);
+            let hermite = hermite_polynomials(n as usize);
+            let mut big_phi = vec![cdf];
+            for j in 1..=n as usize {
+                let sign = if (j - 1) % 2 == 0 { 1.0 } else { -1.0 };
+                big_phi.push(
+                    horner(&hermite[j - 1], &z)
+                        .mul(phi.clone())
+                        .mul_scalar(sign),
+                );
+            }
+            (0..=n as usize)
+                .map(|k| {
+                    let own = z.clone() * big_phi[k].clone();
+                    if k == 0 {
+                        own
+                    } else {
+                        own + big_phi[k - 1].clone().mul_scalar(k as f64)
+                    }
+                })
+                .collect()
+        }
+    }
+}
+
+/// Probabilists' Hermite polynomials He_0 ..= He_n.
+fn hermite_polynomials(n: usize) -> Vec<jets::Poly> {
+    let mut out: Vec<jets::Poly> = vec![vec![1.0], vec![0.0, 1.0]];
+    for k in 1..n {
+        let mut next = vec![0.0; k + 2];
+        for (i, c) in out[k].iter().enumerate() {
+            next[i + 1] += c;
+        }
+        for (i, c) in out[k - 1].iter().enumerate() {
+            next[i] -= k as f64 * c;
+        }
+        out.push(next);
+    }
+    out.truncate(n + 1);
+    out
+}
+
+/// `p(s)` on a tensor.
+fn horner(p: &[f64], s: &Tensor<2>) -> Tensor<2> {
+    let mut acc = s.zeros_like().add_scalar(*p.last().unwrap_or(&0.0));
+    for c in p.iter().rev().skip(1) {
+        acc = (acc * s.clone()).add_scalar(*c);
+    }
+    acc
+}
+
+/// One Faà di Bruno term with its blocks as positions in the plan.
+#[derive(Clone, Debug)]
+struct PlannedTerm {
+    coefficient: f64,
+    derivative: u32,
+    blocks: Vec<usize>,
+}
+
+/// Which derivatives to propagate: the requested multi-indices closed
+/// under sub-multi-indices, with each one's Faà di Bruno terms.
+#[derive(Clone, Debug)]
+pub struct JetPlan {
+    /// The multi-indices carried, the zero index first.
+    pub indices: Vec<MultiIndex>,
+    terms: Vec<Vec<PlannedTerm>>,
+    max_order: u32,
+}
+
+impl JetPlan {
+    pub fn new(wanted: &[MultiIndex], inputs: usize) -> JetPlan {
+        let indices = jets::closure(wanted, inputs);
+        let position = |b: &MultiIndex| {
+            indices
+                .iter()
+                .position(|x| x == b)
+                .expect("closed under sub-indices")
+        };
+        let terms = indices
+            .iter()
+            .map(|alpha| {
+                jets::faa_di_bruno(alpha)
+                    .into_iter()
+                    .map(
+                        |Term {
+                             coefficient,
+                             derivative,
+                             blocks,
+                         }| PlannedTerm {
+                            coefficient,
+                            derivative,
+                            blocks: blocks.iter().map(position).collect(),
+                        },
+                    )
+                    .collect()
+            })
+            .collect();
+        let max_order = indices.iter().map(|a| jets::order(a)).max().unwrap_or(0);
+        JetPlan {
+            indices,
+            terms,
+            max_order,
+        }
+    }
+
+    /// Where a multi-index sits in [`JetPlan::indices`].
+    pub fn position(&self, alpha: &[u8]) -> Option<usize> {
+        self.indices.iter().position(|x| x == alpha)
+    }
+}

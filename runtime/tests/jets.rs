@@ -1,0 +1,109 @@
+//! Taylor-mode jets against float64 finite differences of the same network:
+//! every derivative up to third order, mixed ones included, for each
+//! activation.
+
+use burn::tensor::{Device, FloatDType, Tensor, TensorData};
+use physc_compiler::model::Activation;
+use physc_runtime::net::{JetPlan, Mlp};
+
+fn device() -> Device {
+    let mut device = Device::flex();
+    // Settings can be set once per device; later calls in the same process fail harmlessly.
+    let _ = device.configure(FloatDType::F64);
+    device
+}
+
+fn values(t: Tensor<2>) -> Vec<f64> {
+    t.into_data()
+        .convert::<f64>()
+        .try_to_vec::<f64>()
+        .expect("f64 data")
+}
+
+/// The network's value at one point.
+fn value(net: &Mlp, activation: Activation, p: [f64; 2], device: &Device) -> f64 {
+    let plan = JetPlan::new(&[], 2);
+    let x = Tensor::<2>::from_data(TensorData::new(p.to_vec(), [1, 2]), device);
+    values(net.jets(x, activation, &plan)[0].clone().expect("a value"))[0]
+}
+
+/// ∂^α f at p by nested central differences (step h per order).
+fn difference(f: &dyn Fn([f64; 2]) -> f64, p: [f64; 2], alpha: [u8; 2], h: f64) -> f64 {
+    if let Some(k) = (0..2).find(|&k| alpha[k] > 0) {
+        let mut lower = alpha;
+        lower[k] -= 1;
+        let (mut plus, mut minus) = (p, p);
+        plus[k] += h;
+        minus[k] -= h;
+        (difference(f, plus, lower, h) - difference(f, minus, lower, h)) / (2.0 * h)
+    } else {
+        f(p)
+    }
+}
+
+#[test]
+fn jets_match_finite_differences() {
+    let device = device();
+    let wanted: Vec<Vec<u8>> = vec![
+        vec![1, 0],
+        vec![0, 1],
+        vec![2, 0],
+        vec![1, 1],
+        vec![0, 2],
+        vec![3, 0],
+        vec![2, 1],
+        vec![0, 3],
+    ];
+    let plan = JetPlan::new(&wanted, 2);
+    let points = [[0.3, -0.2], [-0.7, 0.5], [0.05, 0.9]];
+    for activation in [
+        Activation::Tanh,
+        Activation::Sin,
+        Activation::Softplus,
+        Activation::Swish,
+        Activation::Gelu,
+    ] {
+        let net = Mlp::new(2, 1, 3, 8, &device);
+        let flat: Vec<f64> = points.iter().flatten().copied().collect();
+        let x = Tensor::<2>::from_data(TensorData::new(flat, [points.len(), 2]), &device);
+        let jets = net.jets(x, activation, &plan);
+        let f = |p: [f64; 2]| value(&net, activation, p, &device);
+        for alpha in &wanted {
+            let k = plan.position(alpha).expect("planned");
+            let got = values(jets[k].clone().expect("non-zero"));
+            for (i, p) in points.iter().enumerate() {
+                let order = alpha.iter().map(|&o| o as i32).sum::<i32>();
+                let h = [0.0, 1e-5, 1e-4, 1e-3][order as usize];
+                let want = difference(&f, *p, [alpha[0], alpha[1]], h);
+                let tolerance = [0.0, 1e-8, 1e-6, 1e-4][order as usize] * (1.0 + want.abs());
+                assert!(
+                    (got[i] - want).abs() < tolerance,
+                    "{activation:?} d{alpha:?} at {p:?}: jet {} vs differences {want}",
+                    got[i]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_value_is_the_plain_forward_pass() {
+    let device = device();
+    let net = Mlp::new(2, 3, 2, 5, &device);
+    let x = Tensor::<2>::from_data(TensorData::new(vec![0.1, 0.2, -0.3, 0.4], [2, 2]), &device);
+    let plan = JetPlan::new(&[vec![1, 0]], 2);
+    let jet = values(
+        net.jets(x.clone(), Activation::Tanh, &plan)[0]
+            .clone()
+            .expect("value"),
+    );
+    let mut a = x;
+    for layer in &net.layers[..net.layers.len() - 1] {
+        a = layer.forward(a).tanh();
+    }
+    let plain = values(net.layers.last().expect("output layer").forward(a));
+    assert_eq!(jet.len(), 6);
+    for (j, p) in jet.iter().zip(&plain) {
+        assert!((j - p).abs() < 1e-15, "{j} vs {p}");
+    }
+}
