@@ -24,6 +24,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Train a model on the CPU and write its run directory.
+    Run {
+        file: PathBuf,
+        /// The run directory (default: MODEL.run next to the model).
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Check models and report every problem, without training.
     Check {
         /// Model files.
@@ -65,6 +75,7 @@ enum Stage {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Run { file, out, quiet } => run(&file, out, quiet),
         Command::Check { files, format } => check(&files, format),
         Command::Ir { file, stage } => ir(&file, stage),
     }
@@ -148,6 +159,75 @@ fn summary(errors: usize, warnings: usize) -> String {
             plural(errors, "error"),
             plural(warnings, "warning")
         ),
+    }
+}
+
+fn run(path: &Path, out: Option<PathBuf>, quiet: bool) -> ExitCode {
+    let loaded = match load(path) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let frontend = &loaded.frontend;
+    let found = &frontend.checked.diagnostics;
+    if frontend.has_errors() || !quiet {
+        eprint!(
+            "{}",
+            diagnostics::render(found, &loaded.name, &loaded.text, render_options())
+        );
+    }
+    if frontend.has_errors() {
+        return ExitCode::from(1);
+    }
+    let model = &frontend.checked.model;
+    let lowered = frontend
+        .lowered
+        .as_ref()
+        .expect("a model without errors is lowered");
+    let missing = physc_runtime::program::unsupported(model, lowered);
+    if !missing.is_empty() {
+        eprintln!(
+            "physc: {} uses what training does not support yet: {}",
+            loaded.name,
+            missing.join(", ")
+        );
+        return ExitCode::from(1);
+    }
+    let out = out.unwrap_or_else(|| path.with_extension("run"));
+    let start = std::time::Instant::now();
+    let result = physc_runtime::run::run(model, lowered, &out, |p| {
+        if !quiet {
+            let rate = p.step as f64 / start.elapsed().as_secs_f64().max(1e-9);
+            eprintln!(
+                "step {:>6}/{}  {:<5}  loss {:.3e}  ({rate:.0} steps/s)",
+                p.step, p.total_steps, p.stage, p.loss
+            );
+        }
+    });
+    match result {
+        Ok(summary) => {
+            if !quiet {
+                for (field, error) in &summary.rel_l2 {
+                    eprintln!("{field}: relative L2 error {error:.3e}");
+                }
+                for (name, value) in &summary.learned {
+                    eprintln!("{name} = {value}");
+                }
+                eprintln!(
+                    "{} steps in {:.1} s; results in {}",
+                    summary.steps,
+                    summary.wall_seconds,
+                    out.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("physc: cannot write {}: {error}", out.display());
+            ExitCode::from(2)
+        }
     }
 }
 

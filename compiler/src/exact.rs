@@ -22,25 +22,18 @@
 //! until training.
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::geometry::{Rng, sample_inside};
+use crate::geometry::Rng;
 use crate::ir::diff::Differentiator;
 use crate::ir::lower::{Lowered, Lowerer};
 use crate::ir::{ExprId, Graph, Node, Part};
 use crate::model::*;
+use crate::sample::{Point, points};
 use std::collections::HashMap;
 
 /// Relative tolerance of the check (see the module documentation).
 pub const TOLERANCE: f64 = 1e-8;
 /// Points sampled per region part.
 const POINTS: usize = 256;
-
-/// One sample point: a value per coordinate and parameter, and a data row.
-#[derive(Clone, Debug)]
-pub struct Point {
-    pub coords: Vec<f64>,
-    pub params: Vec<f64>,
-    pub row: Option<usize>,
-}
 
 /// Warnings for the constraints the exact solutions do not satisfy.
 pub fn check(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
@@ -231,11 +224,11 @@ fn check_constraint(
     residuals: &[Substituted],
 ) -> Option<Diagnostic> {
     let mut rng = Rng::new(0x5eed);
-    let region = points(model, c, &c.on, &mut rng);
+    let region = points(model, c, &c.on, POINTS, &mut rng);
     let interior = if matches!(c.on, Where::Data(_)) {
         vec![]
     } else {
-        points(model, c, &Where::Domain, &mut rng)
+        points(model, c, &Where::Domain, POINTS, &mut rng)
     };
     // Roots: each residual, then the terms of each.
     let mut all_roots: Vec<ExprId> = residuals.iter().map(|s| s.residual).collect();
@@ -322,91 +315,4 @@ fn short(v: f64) -> String {
     } else {
         format!("{v:.3e}")
     }
-}
-
-/// Sample points of a place, over the constraint's coordinates.
-fn points(model: &Model, c: &Constraint, place: &Where, rng: &mut Rng) -> Vec<Point> {
-    match place {
-        Where::Data(d) => {
-            let data = &model.data[d.index()];
-            (0..data.rows())
-                .map(|row| {
-                    let mut coords = vec![f64::NAN; model.coords.len()];
-                    for (k, coord) in model.coords.iter().enumerate() {
-                        if let Some(col) = data.column(&coord.name) {
-                            coords[k] = data.values[col][row];
-                        }
-                    }
-                    Point {
-                        coords,
-                        params: param_values(model, rng),
-                        row: Some(row),
-                    }
-                })
-                .collect()
-        }
-        Where::Domain => domain_points(model, c, rng),
-        Where::Slice { coord, value } => {
-            let mut ps = domain_points(model, c, rng);
-            ps.iter_mut().for_each(|p| p.coords[coord.index()] = *value);
-            ps
-        }
-        Where::Set { coords, set, .. } => {
-            let mut ps = domain_points(model, c, rng);
-            let inside = sample_inside(set, ps.len(), rng);
-            ps.truncate(inside.len());
-            for (p, q) in ps.iter_mut().zip(inside) {
-                for (cid, v) in coords.iter().zip(q) {
-                    p.coords[cid.index()] = v;
-                }
-            }
-            ps
-        }
-        Where::Union(parts) => parts
-            .iter()
-            .flat_map(|p| points(model, c, p, rng))
-            .collect(),
-    }
-}
-
-fn param_values(model: &Model, rng: &mut Rng) -> Vec<f64> {
-    model.params.iter().map(|p| rng.range(p.lo, p.hi)).collect()
-}
-
-/// Points of the product of the domains of the constraint's functions.
-fn domain_points(model: &Model, c: &Constraint, rng: &mut Rng) -> Vec<Point> {
-    let mut functions = c.lhs.functions();
-    functions.extend(c.rhs.functions());
-    let mut factors: Vec<&Factor> = vec![];
-    for f in &functions {
-        for factor in model.function(*f).domain.iter().flat_map(|d| &d.factors) {
-            if !factors.contains(&factor) {
-                factors.push(factor);
-            }
-        }
-    }
-    let mut points: Vec<Point> = (0..POINTS)
-        .map(|_| Point {
-            coords: vec![f64::NAN; model.coords.len()],
-            params: param_values(model, rng),
-            row: None,
-        })
-        .collect();
-    for factor in factors {
-        match factor {
-            Factor::Interval { coord, lo, hi } => points
-                .iter_mut()
-                .for_each(|p| p.coords[coord.index()] = rng.range(*lo, *hi)),
-            Factor::Set { coords, set, .. } => {
-                let inside = sample_inside(set, POINTS, rng);
-                points.truncate(inside.len());
-                for (p, q) in points.iter_mut().zip(inside) {
-                    for (cid, v) in coords.iter().zip(q) {
-                        p.coords[cid.index()] = v;
-                    }
-                }
-            }
-        }
-    }
-    points
 }

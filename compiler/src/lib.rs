@@ -13,6 +13,7 @@ pub mod geometry;
 pub mod ir;
 pub mod jit;
 pub mod model;
+pub mod sample;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;

@@ -8,3 +8,6 @@
 
 pub mod jets;
 pub mod net;
+pub mod program;
+pub mod run;
+pub mod train;

@@ -1,0 +1,407 @@
+//! The loss program on burn tensors.
+//!
+//! Input: a lowered model. Each constraint becomes a [`Batch`]: its sampled
+//! points as input tensors, and its residual roots. [`Program::losses`]
+//! evaluates, per batch, the jets of the networks its residuals read (each
+//! once), then the residual DAG node by node (each once; numbers stay
+//! scalars), and returns each constraint's weighted mean squared residual
+//! (for inequalities, of the violation only). The trainable parameters are
+//! the networks and the learned scalars ([`Trainable`]).
+
+use crate::net::{JetPlan, Mlp};
+use burn::module::{Module, Param};
+use burn::tensor::{Device, Tensor, TensorData, activation};
+use physc_compiler::geometry::Rng;
+use physc_compiler::ir::lower::Lowered;
+use physc_compiler::ir::{ExprId, Func, Graph, Node, Part};
+use physc_compiler::model::{Enforcement, FuncId, Model, Relation};
+use physc_compiler::sample::{Point, points};
+use std::collections::HashMap;
+
+/// Everything training changes: one network per `net` and the learned scalars.
+#[derive(Module, Debug)]
+pub struct Trainable {
+    pub nets: Vec<Mlp>,
+    pub scalars: Vec<Param<Tensor<1>>>,
+}
+
+/// Where a function's output is: which network and which column.
+#[derive(Clone, Copy, Debug)]
+struct Output {
+    net: usize,
+    column: usize,
+}
+
+/// One constraint's points and residuals.
+pub struct Batch {
+    pub label: String,
+    pub weight: f64,
+    residuals: Vec<(ExprId, Relation)>,
+    /// Network inputs at the points, per network that the residuals read.
+    inputs: HashMap<usize, Tensor<2>>,
+    /// Leaf values at the points: coordinates, parameters and data columns.
+    leaves: HashMap<ExprId, Tensor<2>>,
+}
+
+/// The lowered model ready to evaluate.
+pub struct Program {
+    graph: Graph,
+    outputs: HashMap<(FuncId, Part), Output>,
+    plans: Vec<JetPlan>,
+    activations: Vec<physc_compiler::model::Activation>,
+    pub batches: Vec<Batch>,
+}
+
+/// What the runtime cannot train yet, one line each; empty when it can.
+pub fn unsupported(model: &Model, lowered: &Lowered) -> Vec<String> {
+    let mut out = vec![];
+    if model
+        .constraints
+        .iter()
+        .any(|c| c.enforcement == Enforcement::Hard)
+    {
+        out.push("hard constraints (output transforms)".to_string());
+    }
+    if !model.symmetries.is_empty() {
+        out.push("symmetries".to_string());
+    }
+    if !model.conservation.is_empty() {
+        out.push("conservation laws".to_string());
+    }
+    if !model.params.is_empty() {
+        out.push("parameters (`param`)".to_string());
+    }
+    if model.nets.iter().any(|n| n.fourier > 0) {
+        out.push("Fourier-feature embeddings".to_string());
+    }
+    let roots: Vec<ExprId> = lowered.residuals.iter().map(|r| r.expr).collect();
+    if lowered
+        .graph
+        .reachable(&roots)
+        .iter()
+        .any(|&id| matches!(lowered.graph.node(id), Node::Apply { .. }))
+    {
+        out.push("fields at other arguments, such as `u(x + 1, t)`".to_string());
+    }
+    out
+}
+
+impl Program {
+    /// Samples each constraint's points and builds the networks.
+    pub fn new(model: &Model, lowered: &Lowered, device: &Device) -> (Program, Trainable) {
+        let mut outputs = HashMap::new();
+        for (n, net) in model.nets.iter().enumerate() {
+            let mut column = 0;
+            for &f in &net.outputs {
+                let parts: &[Part] = if model.function(f).complex {
+                    &[Part::Re, Part::Im]
+                } else {
+                    &[Part::Real]
+                };
+                for &part in parts {
+                    outputs.insert((f, part), Output { net: n, column });
+                    column += 1;
+                }
+            }
+        }
+        let wanted: HashMap<FuncId, Vec<Vec<u8>>> = lowered
+            .derivatives
+            .iter()
+            .map(|(f, set)| (*f, set.iter().map(|d| d.to_vec()).collect()))
+            .collect();
+        let plans: Vec<JetPlan> = model
+            .nets
+            .iter()
+            .map(|net| {
+                let all: Vec<Vec<u8>> = net
+                    .outputs
+                    .iter()
+                    .flat_map(|f| wanted.get(f).cloned().unwrap_or_default())
+                    .collect();
+                JetPlan::new(&all, net.inputs.len())
+            })
+            .collect();
+        let nets: Vec<Mlp> = model
+            .nets
+            .iter()
+            .map(|net| {
+                let width = net
+                    .outputs
+                    .iter()
+                    .map(|f| if model.function(*f).complex { 2 } else { 1 })
+                    .sum();
+                Mlp::new(
+                    net.inputs.len(),
+                    width,
+                    net.depth as usize,
+                    net.width as usize,
+                    device,
+                )
+            })
+            .collect();
+        let scalars = model
+            .learned
+            .iter()
+            .map(|l| {
+                Param::from_tensor(Tensor::<1>::from_data(
+                    TensorData::new(vec![l.init], [1]),
+                    device,
+                ))
+            })
+            .collect();
+        let mut program = Program {
+            graph: lowered.graph.clone(),
+            outputs,
+            plans,
+            activations: model.nets.iter().map(|n| n.activation).collect(),
+            batches: vec![],
+        };
+        let mut rng = Rng::new(model.train.seed ^ 0x9e37_79b9);
+        for (k, c) in model.constraints.iter().enumerate() {
+            let n = model
+                .train
+                .label_points
+                .iter()
+                .find(|(l, _)| *l == c.label)
+                .map_or(model.train.points, |(_, n)| *n);
+            let pts = points(model, c, &c.on, n as usize, &mut rng);
+            let residuals: Vec<(ExprId, Relation)> = lowered
+                .residuals
+                .iter()
+                .filter(|r| r.constraint == k)
+                .map(|r| (r.expr, r.relation))
+                .collect();
+            let weight = lowered
+                .residuals
+                .iter()
+                .find(|r| r.constraint == k)
+                .map_or(1.0, |r| r.weight);
+            let batch = program.batch(model, c.label.clone(), weight, residuals, &pts, device);
+            program.batches.push(batch);
+        }
+        (program, Trainable { nets, scalars })
+    }
+
+    fn batch(
+        &self,
+        model: &Model,
+        label: String,
+        weight: f64,
+        residuals: Vec<(ExprId, Relation)>,
+        pts: &[Point],
+        device: &Device,
+    ) -> Batch {
+        let roots: Vec<ExprId> = residuals.iter().map(|(r, _)| *r).collect();
+        let column = |values: Vec<f64>| {
+            let n = values.len();
+            Tensor::<2>::from_data(TensorData::new(values, [n, 1]), device)
+        };
+        let mut inputs = HashMap::new();
+        let mut leaves = HashMap::new();
+        for id in self.graph.reachable(&roots) {
+            match self.graph.node(id) {
+                Node::Field { function, part, .. } => {
+                    let net = self.outputs[&(*function, *part)].net;
+                    inputs.entry(net).or_insert_with(|| {
+                        let coords = &model.nets[net].inputs;
+                        let flat: Vec<f64> = pts
+                            .iter()
+                            .flat_map(|p| coords.iter().map(|c| p.coords[c.index()]))
+                            .collect();
+                        Tensor::<2>::from_data(
+                            TensorData::new(flat, [pts.len(), coords.len()]),
+                            device,
+                        )
+                    });
+                }
+                Node::Coord(c) => {
+                    leaves.insert(
+                        id,
+                        column(pts.iter().map(|p| p.coords[c.index()]).collect()),
+                    );
+                }
+                Node::Column { data, column: col } => {
+                    let values = &model.data[data.index()].values[*col as usize];
+                    leaves.insert(
+                        id,
+                        column(
+                            pts.iter()
+                                .map(|p| p.row.map_or(f64::NAN, |r| values[r]))
+                                .collect(),
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
+        Batch {
+            label,
+            weight,
+            residuals,
+            inputs,
+            leaves,
+        }
+    }
+
+    /// Each batch's weighted loss, in batch order.
+    pub fn losses(&self, t: &Trainable) -> Vec<Tensor<1>> {
+        self.batches.iter().map(|b| self.batch_loss(b, t)).collect()
+    }
+
+    fn batch_loss(&self, batch: &Batch, t: &Trainable) -> Tensor<1> {
+        let jets: HashMap<usize, Vec<Option<Tensor<2>>>> = batch
+            .inputs
+            .iter()
+            .map(|(&net, x)| {
+                (
+                    net,
+                    t.nets[net].jets(x.clone(), self.activations[net], &self.plans[net]),
+                )
+            })
+            .collect();
+        let roots: Vec<ExprId> = batch.residuals.iter().map(|(r, _)| *r).collect();
+        let mut values: HashMap<ExprId, Value> = HashMap::new();
+        for id in self.graph.reachable(&roots) {
+            let v = self.node_value(id, batch, t, &jets, &values);
+            values.insert(id, v);
+        }
+        let mut total: Option<Tensor<1>> = None;
+        for (root, relation) in &batch.residuals {
+            let r = match &values[root] {
+                Value::Tensor(r) => r.clone(),
+                Value::Scalar(s) => Tensor::<2>::from_data(
+                    TensorData::new(vec![*s], [1, 1]),
+                    &t.nets[0].layers[0].weight.val().device(),
+                ),
+            };
+            let violation = match relation {
+                Relation::Eq => r,
+                Relation::Ge | Relation::Gt => activation::relu(-r),
+                Relation::Le | Relation::Lt => activation::relu(r),
+            };
+            let loss = violation.powi_scalar(2).mean();
+            total = Some(match total {
+                None => loss,
+                Some(acc) => acc + loss,
+            });
+        }
+        total
+            .expect("a constraint has a residual")
+            .mul_scalar(batch.weight)
+    }
+
+    fn node_value(
+        &self,
+        id: ExprId,
+        batch: &Batch,
+        t: &Trainable,
+        jets: &HashMap<usize, Vec<Option<Tensor<2>>>>,
+        values: &HashMap<ExprId, Value>,
+    ) -> Value {
+        let v = |x: &ExprId| values[x].clone();
+        match self.graph.node(id) {
+            Node::Num(bits) => Value::Scalar(f64::from_bits(*bits)),
+            Node::Field {
+                function,
+                part,
+                derivative,
+            } => {
+                let Output { net, column } = self.outputs[&(*function, *part)];
+                let k = self.plans[net]
+                    .position(derivative)
+                    .expect("planned from the lowered derivatives");
+                match &jets[&net][k] {
+                    Some(j) => Value::Tensor(j.clone().narrow(1, column, 1)),
+                    None => Value::Scalar(0.0),
+                }
+            }
+            Node::Learned(l) => Value::Tensor(t.scalars[l.index()].val().reshape([1, 1])),
+            Node::Coord(_) | Node::Column { .. } => Value::Tensor(batch.leaves[&id].clone()),
+            Node::Param(_) | Node::Apply { .. } => unreachable!("rejected by `unsupported`"),
+            Node::Add(xs) => xs
+                .iter()
+                .map(v)
+                .reduce(|a, b| a.add(b))
+                .expect("two or more terms"),
+            Node::Mul(xs) => xs
+                .iter()
+                .map(v)
+                .reduce(|a, b| a.mul(b))
+                .expect("two or more factors"),
+            Node::Pow(a, b) => v(a).pow(v(b)),
+            Node::Call(f, a) => v(a).call(*f),
+        }
+    }
+}
+
+/// A node's value on a batch: a number, or one value per point `[N, 1]`.
+#[derive(Clone, Debug)]
+enum Value {
+    Scalar(f64),
+    Tensor(Tensor<2>),
+}
+
+impl Value {
+    fn add(self, other: Value) -> Value {
+        match (self, other) {
+            (Value::Scalar(a), Value::Scalar(b)) => Value::Scalar(a + b),
+            (Value::Tensor(a), Value::Scalar(b)) | (Value::Scalar(b), Value::Tensor(a)) => {
+                Value::Tensor(a.add_scalar(b))
+            }
+            (Value::Tensor(a), Value::Tensor(b)) => Value::Tensor(a + b),
+        }
+    }
+
+    fn mul(self, other: Value) -> Value {
+        match (self, other) {
+            (Value::Scalar(a), Value::Scalar(b)) => Value::Scalar(a * b),
+            (Value::Tensor(a), Value::Scalar(b)) | (Value::Scalar(b), Value::Tensor(a)) => {
+                Value::Tensor(a.mul_scalar(b))
+            }
+            (Value::Tensor(a), Value::Tensor(b)) => Value::Tensor(a * b),
+        }
+    }
+
+    fn pow(self, exponent: Value) -> Value {
+        match (self, exponent) {
+            (Value::Scalar(a), Value::Scalar(e)) => {
+                Value::Scalar(physc_compiler::ir::eval::pow(a, e))
+            }
+            (Value::Tensor(a), Value::Scalar(e)) if e == -1.0 => Value::Tensor(a.recip()),
+            (Value::Tensor(a), Value::Scalar(e)) if e.fract() == 0.0 && e > 0.0 && e <= 64.0 => {
+                Value::Tensor(a.powi_scalar(e as i32))
+            }
+            (Value::Tensor(a), Value::Scalar(e)) if e == 0.5 => Value::Tensor(a.sqrt()),
+            (Value::Tensor(a), Value::Scalar(e)) => Value::Tensor(a.powf_scalar(e)),
+            (base, Value::Tensor(e)) => {
+                let base = match base {
+                    Value::Tensor(b) => b,
+                    Value::Scalar(b) => e.zeros_like().add_scalar(b),
+                };
+                Value::Tensor(base.powf(e))
+            }
+        }
+    }
+
+    fn call(self, f: Func) -> Value {
+        let t = match self {
+            Value::Scalar(s) => return Value::Scalar(f.apply(s)),
+            Value::Tensor(t) => t,
+        };
+        Value::Tensor(match f {
+            Func::Sin => t.sin(),
+            Func::Cos => t.cos(),
+            Func::Tan => t.tan(),
+            Func::Asin => t.asin(),
+            Func::Acos => t.acos(),
+            Func::Atan => t.atan(),
+            Func::Exp => t.exp(),
+            Func::Log => t.log(),
+            Func::Abs => t.abs(),
+            Func::Sinh => t.sinh(),
+            Func::Cosh => t.cosh(),
+            Func::Tanh => t.tanh(),
+            Func::Sech => t.cosh().recip(),
+        })
+    }
+}
