@@ -88,9 +88,12 @@ struct Loaded {
     frontend: physc_compiler::Frontend,
 }
 
-fn load(path: &Path) -> Result<Loaded, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("physc: cannot read {}: {e}", path.display()))?;
+/// Reads and checks a model; an unreadable file is reported, status 2.
+fn load(path: &Path) -> Result<Loaded, ExitCode> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("physc: cannot read {}: {e}", path.display());
+        ExitCode::from(2)
+    })?;
     let base_dir = path
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -114,9 +117,8 @@ fn check(files: &[PathBuf], format: Format) -> ExitCode {
     for path in files {
         let loaded = match load(path) {
             Ok(loaded) => loaded,
-            Err(message) => {
-                eprintln!("{message}");
-                status = ExitCode::from(2);
+            Err(unreadable) => {
+                status = unreadable;
                 continue;
             }
         };
@@ -165,10 +167,7 @@ fn summary(errors: usize, warnings: usize) -> String {
 fn run(path: &Path, out: Option<PathBuf>, quiet: bool) -> ExitCode {
     let loaded = match load(path) {
         Ok(loaded) => loaded,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
+        Err(status) => return status,
     };
     let frontend = &loaded.frontend;
     let found = &frontend.checked.diagnostics;
@@ -234,10 +233,7 @@ fn run(path: &Path, out: Option<PathBuf>, quiet: bool) -> ExitCode {
 fn ir(path: &Path, stage: Stage) -> ExitCode {
     let loaded = match load(path) {
         Ok(loaded) => loaded,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
+        Err(status) => return status,
     };
     let frontend = &loaded.frontend;
     if let Stage::Ast = stage {

@@ -45,6 +45,7 @@ pub struct Batch {
 
 /// The lowered model ready to evaluate.
 pub struct Program {
+    device: Device,
     graph: Graph,
     outputs: HashMap<(FuncId, Part), Output>,
     plans: Vec<JetPlan>,
@@ -150,6 +151,7 @@ impl Program {
             })
             .collect();
         let mut program = Program {
+            device: device.clone(),
             graph: lowered.graph.clone(),
             outputs,
             plans,
@@ -269,10 +271,9 @@ impl Program {
         for (root, relation) in &batch.residuals {
             let r = match &values[root] {
                 Value::Tensor(r) => r.clone(),
-                Value::Scalar(s) => Tensor::<2>::from_data(
-                    TensorData::new(vec![*s], [1, 1]),
-                    &t.nets[0].layers[0].weight.val().device(),
-                ),
+                Value::Scalar(s) => {
+                    Tensor::<2>::from_data(TensorData::new(vec![*s], [1, 1]), &self.device)
+                }
             };
             let violation = match relation {
                 Relation::Eq => r,

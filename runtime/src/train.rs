@@ -42,28 +42,76 @@ fn evaluate(program: &Program, t: &Trainable) -> (Tensor<1>, Vec<f64>) {
     (total, values)
 }
 
+/// Records logged steps and decides when a stage has plateaued.
+struct Logger<'p, P> {
+    history: History,
+    plan: &'p Train,
+    total_steps: u64,
+    progress: P,
+    best: f64,
+    stale: u64,
+}
+
+impl<P: FnMut(&Progress)> Logger<'_, P> {
+    /// Starts a stage: its own best loss and patience count.
+    fn start_stage(&mut self) {
+        self.best = f64::INFINITY;
+        self.stale = 0;
+    }
+
+    /// Records `step` if it is logged (every `log_every`, the first and the
+    /// stage's last); true when the stage should stop: `patience` logged
+    /// steps without a better total (never when patience is 0).
+    fn record(&mut self, step: u64, last: bool, loss: f64, terms: Vec<f64>, stage: &str) -> bool {
+        if step % self.plan.log_every != 0 && !last && step != 1 {
+            return false;
+        }
+        self.history.rows.push((step, loss, terms));
+        (self.progress)(&Progress {
+            step,
+            total_steps: self.total_steps,
+            stage,
+            loss,
+        });
+        if loss < self.best * (1.0 - 1e-4) {
+            self.best = loss;
+            self.stale = 0;
+            return false;
+        }
+        self.stale += 1;
+        self.plan.patience > 0 && self.stale >= self.plan.patience
+    }
+}
+
 /// Runs every stage; returns the trained parameters and the history.
 pub fn train(
     program: &Program,
     mut t: Trainable,
     plan: &Train,
-    mut progress: impl FnMut(&Progress),
+    progress: impl FnMut(&Progress),
 ) -> (Trainable, History) {
-    let mut history = History {
-        labels: program.batches.iter().map(|b| b.label.clone()).collect(),
-        rows: vec![],
-    };
-    let total_steps: u64 = plan
+    let total_steps = plan
         .stages
         .iter()
         .map(|s| match s {
             Optimizer::Adam { steps, .. } | Optimizer::Lbfgs { steps, .. } => *steps,
         })
         .sum();
+    let history = History {
+        labels: program.batches.iter().map(|b| b.label.clone()).collect(),
+        rows: vec![],
+    };
+    let mut logger = Logger {
+        history,
+        plan,
+        total_steps,
+        progress,
+        best: f64::INFINITY,
+        stale: 0,
+    };
     let mut step = 0u64;
     for stage in &plan.stages {
-        let mut best = f64::INFINITY;
-        let mut stale = 0u64;
+        logger.start_stage();
         match *stage {
             Optimizer::Adam {
                 lr,
@@ -82,18 +130,7 @@ pub fn train(
                     let grads = GradientsParams::from_grads(total.backward(), &t);
                     t = adam.step(lr, t, grads);
                     step += 1;
-                    if log(
-                        &mut history,
-                        plan,
-                        step,
-                        k + 1 == steps,
-                        loss,
-                        terms,
-                        "adam",
-                        total_steps,
-                        &mut progress,
-                    ) && plateau(&mut best, &mut stale, loss, plan.patience)
-                    {
+                    if logger.record(step, k + 1 == steps, loss, terms, "adam") {
                         break;
                     }
                 }
@@ -120,61 +157,12 @@ pub fn train(
                     let (next, loss) = lbfgs.step(lr, t, closure);
                     t = next;
                     step += 1;
-                    if log(
-                        &mut history,
-                        plan,
-                        step,
-                        k + 1 == steps,
-                        loss,
-                        terms,
-                        "lbfgs",
-                        total_steps,
-                        &mut progress,
-                    ) && plateau(&mut best, &mut stale, loss, plan.patience)
-                    {
+                    if logger.record(step, k + 1 == steps, loss, terms, "lbfgs") {
                         break;
                     }
                 }
             }
         }
     }
-    (t, history)
-}
-
-/// Records a logged step; true when this step was logged.
-#[allow(clippy::too_many_arguments)]
-fn log(
-    history: &mut History,
-    plan: &Train,
-    step: u64,
-    last: bool,
-    loss: f64,
-    terms: Vec<f64>,
-    stage: &str,
-    total_steps: u64,
-    progress: &mut impl FnMut(&Progress),
-) -> bool {
-    if step % plan.log_every != 0 && !last && step != 1 {
-        return false;
-    }
-    history.rows.push((step, loss, terms));
-    progress(&Progress {
-        step,
-        total_steps,
-        stage,
-        loss,
-    });
-    true
-}
-
-/// Tracks the best loss; true when `patience` logged steps passed without
-/// a better one (never when patience is 0).
-fn plateau(best: &mut f64, stale: &mut u64, loss: f64, patience: u64) -> bool {
-    if loss < *best * (1.0 - 1e-4) {
-        *best = loss;
-        *stale = 0;
-        return false;
-    }
-    *stale += 1;
-    patience > 0 && *stale >= patience
+    (t, logger.history)
 }
