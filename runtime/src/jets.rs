@@ -116,42 +116,6 @@ fn set_partitions(n: usize) -> Vec<Vec<Vec<usize>>> {
 /// A polynomial `Σ c_k x^k`, lowest degree first.
 pub type Poly = Vec<f64>;
 
-/// `p'(x)`.
-fn derivative(p: &[f64]) -> Poly {
-    p.iter()
-        .enumerate()
-        .skip(1)
-        .map(|(k, c)| c * k as f64)
-        .collect()
-}
-
-fn multiply(p: &[f64], q: &[f64]) -> Poly {
-    let mut out = vec![0.0; (p.len() + q.len()).saturating_sub(1)];
-    for (i, a) in p.iter().enumerate() {
-        for (j, b) in q.iter().enumerate() {
-            out[i + j] += a * b;
-        }
-    }
-    out
-}
-
-/// Derivatives 0..=n of `f(z)` as polynomials in `s = f(z)`, for an `f`
-/// with `f' = chain(f)`: tanh (`1 - s^2`) and the logistic sigmoid
-/// (`s - s^2`).
-pub fn polynomial_derivatives(chain: &[f64], n: u32) -> Vec<Poly> {
-    let mut out = vec![vec![0.0, 1.0]];
-    for _ in 0..n {
-        let next = multiply(&derivative(out.last().expect("non-empty")), chain);
-        out.push(next);
-    }
-    out
-}
-
-/// `Σ c_k x^k` at `x`.
-pub fn horner(p: &[f64], x: f64) -> f64 {
-    p.iter().rev().fold(0.0, |acc, c| acc * x + c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,22 +179,5 @@ mod tests {
             blocks: vec![vec![0, 1], vec![1, 0]]
         }));
         assert_eq!(set_partitions(4).len(), 15);
-    }
-
-    #[test]
-    fn tanh_derivatives_agree_with_differences() {
-        let polys = polynomial_derivatives(&[1.0, 0.0, -1.0], 4);
-        for z in [-1.3f64, 0.2, 0.9] {
-            for k in 1..=4 {
-                let h = 1e-4;
-                let f = |z: f64| horner(&polys[k - 1], z.tanh());
-                let numeric = (f(z + h) - f(z - h)) / (2.0 * h);
-                let exact = horner(&polys[k], z.tanh());
-                assert!(
-                    (numeric - exact).abs() < 1e-6 * (1.0 + exact.abs()),
-                    "tanh^({k})({z})"
-                );
-            }
-        }
     }
 }

@@ -6,6 +6,7 @@
 //! Taylor-mode jets ([`jets`]) and networks that carry them on burn tensors
 //! ([`net`]).
 
+pub mod activation;
 pub mod jets;
 pub mod net;
 pub mod program;

@@ -15,7 +15,7 @@
 use crate::jets::{self, MultiIndex, Term};
 use burn::module::Module;
 use burn::nn::{Initializer, Linear, LinearConfig};
-use burn::tensor::{Device, Tensor, TensorData, activation};
+use burn::tensor::{Device, Tensor, TensorData};
 use physc_compiler::model::Activation;
 
 /// A multilayer perceptron.
@@ -81,8 +81,11 @@ impl Mlp {
         let (hidden, last) = self.layers.split_at(self.layers.len() - 1);
         for layer in hidden {
             let z = linear_jet(layer, &a);
-            let derivatives =
-                activation_derivatives(activation, z[0].clone().expect("a value"), plan.max_order);
+            let derivatives = crate::activation::derivatives(
+                activation,
+                z[0].clone().expect("a value"),
+                plan.max_order,
+            );
             a = plan
                 .terms
                 .iter()
@@ -145,110 +148,6 @@ fn combine(
         });
     }
     sum
-}
-
-/// `[σ(z), σ'(z), ..., σ^(n)(z)]`.
-pub fn activation_derivatives(activation: Activation, z: Tensor<2>, n: u32) -> Vec<Tensor<2>> {
-    match activation {
-        Activation::Tanh => {
-            let s = z.tanh();
-            jets::polynomial_derivatives(&[1.0, 0.0, -1.0], n)
-                .iter()
-                .map(|p| horner(p, &s))
-                .collect()
-        }
-        Activation::Sin => {
-            let (s, c) = (z.clone().sin(), z.cos());
-            (0..=n)
-                .map(|k| match k % 4 {
-                    0 => s.clone(),
-                    1 => c.clone(),
-                    2 => -s.clone(),
-                    _ => -c.clone(),
-                })
-                .collect()
-        }
-        // softplus' is the logistic sigmoid g, whose derivatives are polynomials in g.
-        Activation::Softplus => {
-            let g = activation::sigmoid(z.clone());
-            let polys = jets::polynomial_derivatives(&[0.0, 1.0, -1.0], n);
-            let mut out = vec![activation::softplus(z, 1.0)];
-            out.extend((0..n as usize).map(|k| horner(&polys[k], &g)));
-            out
-        }
-        // (z g)^(k) = z g^(k) + k g^(k-1)
-        Activation::Swish => {
-            let g = activation::sigmoid(z.clone());
-            let polys = jets::polynomial_derivatives(&[0.0, 1.0, -1.0], n);
-            let gk: Vec<Tensor<2>> = polys.iter().map(|p| horner(p, &g)).collect();
-            (0..=n as usize)
-                .map(|k| {
-                    let own = z.clone() * gk[k].clone();
-                    if k == 0 {
-                        own
-                    } else {
-                        own + gk[k - 1].clone().mul_scalar(k as f64)
-                    }
-                })
-                .collect()
-        }
-        // (z Φ)^(k) = z Φ^(k) + k Φ^(k-1), Φ^(j) = (-1)^(j-1) He_(j-1)(z) φ(z)
-        Activation::Gelu => {
-            let phi = (z.clone().powi_scalar(2).mul_scalar(-0.5))
-                .exp()
-                .mul_scalar(1.0 / (2.0 * std::f64::consts::PI).sqrt());
-            let cdf = (z.clone().mul_scalar(std::f64::consts::FRAC_1_SQRT_2))
-                .erf()
-                .add_scalar(1.0)
-                .mul_scalar(0.5);
-            let hermite = hermite_polynomials(n as usize);
-            let mut big_phi = vec![cdf];
-            for j in 1..=n as usize {
-                let sign = if (j - 1) % 2 == 0 { 1.0 } else { -1.0 };
-                big_phi.push(
-                    horner(&hermite[j - 1], &z)
-                        .mul(phi.clone())
-                        .mul_scalar(sign),
-                );
-            }
-            (0..=n as usize)
-                .map(|k| {
-                    let own = z.clone() * big_phi[k].clone();
-                    if k == 0 {
-                        own
-                    } else {
-                        own + big_phi[k - 1].clone().mul_scalar(k as f64)
-                    }
-                })
-                .collect()
-        }
-    }
-}
-
-/// Probabilists' Hermite polynomials He_0 ..= He_n.
-fn hermite_polynomials(n: usize) -> Vec<jets::Poly> {
-    let mut out: Vec<jets::Poly> = vec![vec![1.0], vec![0.0, 1.0]];
-    for k in 1..n {
-        let mut next = vec![0.0; k + 2];
-        for (i, c) in out[k].iter().enumerate() {
-            next[i + 1] += c;
-        }
-        for (i, c) in out[k - 1].iter().enumerate() {
-            next[i] -= k as f64 * c;
-        }
-        out.push(next);
-    }
-    out.truncate(n + 1);
-    out
-}
-
-/// `p(s)` on a tensor.
-fn horner(p: &[f64], s: &Tensor<2>) -> Tensor<2> {
-    let mut acc = s.zeros_like().add_scalar(*p.last().unwrap_or(&0.0));
-    for c in p.iter().rev().skip(1) {
-        acc = (acc * s.clone()).add_scalar(*c);
-    }
-    acc
 }
 
 /// One Faà di Bruno term with its blocks as positions in the plan.

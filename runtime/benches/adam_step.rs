@@ -1,0 +1,71 @@
+//! One Adam step on Raissi's Burgers problem (8x20 tanh, 10,000 collocation
+//! points, 150 initial and 150 boundary points): the loss with its reverse
+//! pass, and the whole step. Reports medians in milliseconds. Run with
+//! `cargo bench -p physc-runtime --bench adam_step`; `PHYSC_BENCH_STEPS`
+//! sets the repetitions (default 30).
+
+use burn::optim::{AdamConfig, GradientsParams, Optimizer};
+use physc_compiler::check::DiskFiles;
+use physc_runtime::program::Program;
+use physc_runtime::run::cpu_device;
+use std::time::Instant;
+
+const MODEL: &str = "
+const nu = 0.01
+field u(x, t)
+pde: u_t + u*u_x - nu/pi*u_xx = 0   on [-1,1] x [0,1]
+ic:  u = -sin(pi*x)                 on t = 0
+bc:  u = 0                          on x = -1 | x = 1
+net u = mlp(depth = 8, width = 20, act = tanh)
+train { adam(lr = 1e-3, steps = 1); points(pde = 10000, ic = 150, bc = 150) }
+";
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn time(reps: usize, mut f: impl FnMut()) -> f64 {
+    f();
+    median(
+        (0..reps)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed().as_secs_f64() * 1e3
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let reps: usize = std::env::var("PHYSC_BENCH_STEPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    let frontend = physc_compiler::check_source(MODEL, std::path::Path::new("."), &DiskFiles);
+    let model = &frontend.checked.model;
+    let lowered = frontend.lowered.as_ref().expect("the model lowers");
+    let device = cpu_device(model.train.seed);
+    let (program, mut trainable) = Program::new(model, lowered, &device);
+    let loss = |t: &physc_runtime::program::Trainable| {
+        program
+            .losses(t)
+            .into_iter()
+            .reduce(|a, b| a + b)
+            .expect("terms")
+    };
+    let backward = time(reps, || {
+        let grads = loss(&trainable).backward();
+        drop(grads);
+    });
+    let mut adam = AdamConfig::new().init();
+    let step = time(reps, || {
+        let t = trainable.clone();
+        let grads = GradientsParams::from_grads(loss(&t).backward(), &t);
+        trainable = adam.step(1e-3, t, grads);
+    });
+    println!("burgers 8x20 tanh, 10,300 points, float64, median of {reps}:");
+    println!("  loss + backward     {backward:8.2} ms");
+    println!("  Adam step           {step:8.2} ms");
+}
