@@ -12,7 +12,10 @@ f, which spans e^{+-50} for nu = 0.01/pi, never overflows. Halving the step
 changes the values by less than 1e-12.
 
 Writes examples/burgers_obs.csv: observations of u at random points (seeded),
-for examples/burgers_inverse.phy. Run from the repository root:
+for examples/burgers_inverse.phy; and examples/burgers_reference.csv: u on
+Raissi's grid (256 x values, 101 t values, both ends included), the reference
+that `physc run examples/burgers.phy` measures its error against. Run from the
+repository root:
 
     python3 reference/burgers_cole_hopf.py
 """
@@ -47,10 +50,21 @@ def main():
     # Check convergence of the quadrature on the same points.
     finer = burgers(x, t, n=12001)
     assert np.max(np.abs(u - finer)) < 1e-10, np.max(np.abs(u - finer))
-    with open("examples/burgers_obs.csv", "w") as f:
+    write("examples/burgers_obs.csv", x, t, u, 17)
+
+    grid_x, grid_t = np.meshgrid(np.linspace(-1.0, 1.0, 256), np.linspace(0.0, 1.0, 101))
+    grid_x, grid_t = grid_x.ravel(), grid_t.ravel()
+    u = burgers(grid_x, grid_t)
+    finer = burgers(grid_x, grid_t, n=12001)
+    assert np.max(np.abs(u - finer)) < 1e-10, np.max(np.abs(u - finer))
+    write("examples/burgers_reference.csv", grid_x, grid_t, u, 12)
+
+
+def write(path, x, t, u, digits):
+    with open(path, "w") as f:
         f.write("x,t,u\n")
         for row in zip(x, t, u):
-            f.write(",".join(f"{v:.17g}" for v in row) + "\n")
+            f.write(",".join(f"{v:.{digits}g}" for v in row) + "\n")
 
 
 if __name__ == "__main__":

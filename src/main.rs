@@ -11,6 +11,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod run_command;
+
 #[derive(Parser)]
 #[command(
     name = "physc",
@@ -33,6 +35,12 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
+        /// Float precision of training.
+        #[arg(long, value_enum, default_value_t = Precision::Float64)]
+        precision: Precision,
+        /// Go on from the run directory's checkpoint.
+        #[arg(long)]
+        resume: bool,
     },
     /// Check models and report every problem, without training.
     Check {
@@ -49,6 +57,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Stage::Checked)]
         stage: Stage,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Precision {
+    Float32,
+    Float64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -75,7 +89,20 @@ enum Stage {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Run { file, out, quiet } => run(&file, out, quiet),
+        Command::Run {
+            file,
+            out,
+            quiet,
+            precision,
+            resume,
+        } => {
+            let precision = match precision {
+                Precision::Float32 => physc_runtime::run::Precision::F32,
+                Precision::Float64 => physc_runtime::run::Precision::F64,
+            };
+            let options = physc_runtime::run::Options { precision, resume };
+            run_command::run(&file, out, options, quiet)
+        }
         Command::Check { files, format } => check(&files, format),
         Command::Ir { file, stage } => ir(&file, stage),
     }
@@ -161,72 +188,6 @@ fn summary(errors: usize, warnings: usize) -> String {
             plural(errors, "error"),
             plural(warnings, "warning")
         ),
-    }
-}
-
-fn run(path: &Path, out: Option<PathBuf>, quiet: bool) -> ExitCode {
-    let loaded = match load(path) {
-        Ok(loaded) => loaded,
-        Err(status) => return status,
-    };
-    let frontend = &loaded.frontend;
-    let found = &frontend.checked.diagnostics;
-    if frontend.has_errors() || !quiet {
-        eprint!(
-            "{}",
-            diagnostics::render(found, &loaded.name, &loaded.text, render_options())
-        );
-    }
-    if frontend.has_errors() {
-        return ExitCode::from(1);
-    }
-    let model = &frontend.checked.model;
-    let lowered = frontend
-        .lowered
-        .as_ref()
-        .expect("a model without errors is lowered");
-    let missing = physc_runtime::program::unsupported(model, lowered);
-    if !missing.is_empty() {
-        eprintln!(
-            "physc: {} uses what training does not support yet: {}",
-            loaded.name,
-            missing.join(", ")
-        );
-        return ExitCode::from(1);
-    }
-    let out = out.unwrap_or_else(|| path.with_extension("run"));
-    let start = std::time::Instant::now();
-    let result = physc_runtime::run::run(model, lowered, &out, |p| {
-        if !quiet {
-            let rate = p.step as f64 / start.elapsed().as_secs_f64().max(1e-9);
-            eprintln!(
-                "step {:>6}/{}  {:<5}  loss {:.3e}  ({rate:.0} steps/s)",
-                p.step, p.total_steps, p.stage, p.loss
-            );
-        }
-    });
-    match result {
-        Ok(summary) => {
-            if !quiet {
-                for (field, error) in &summary.rel_l2 {
-                    eprintln!("{field}: relative L2 error {error:.3e}");
-                }
-                for (name, value) in &summary.learned {
-                    eprintln!("{name} = {value}");
-                }
-                eprintln!(
-                    "{} steps in {:.1} s; results in {}",
-                    summary.steps,
-                    summary.wall_seconds,
-                    out.display()
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("physc: cannot write {}: {error}", out.display());
-            ExitCode::from(2)
-        }
     }
 }
 

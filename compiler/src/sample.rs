@@ -21,24 +21,7 @@ pub struct Point {
 /// Sample points of a place, over the constraint's coordinates.
 pub fn points(model: &Model, c: &Constraint, place: &Where, n: usize, rng: &mut Rng) -> Vec<Point> {
     match place {
-        Where::Data(d) => {
-            let data = &model.data[d.index()];
-            (0..data.rows())
-                .map(|row| {
-                    let mut coords = vec![f64::NAN; model.coords.len()];
-                    for (k, coord) in model.coords.iter().enumerate() {
-                        if let Some(col) = data.column(&coord.name) {
-                            coords[k] = data.values[col][row];
-                        }
-                    }
-                    Point {
-                        coords,
-                        params: param_values(model, rng),
-                        row: Some(row),
-                    }
-                })
-                .collect()
-        }
+        Where::Data(d) => data_points(model, *d, rng),
         Where::Domain => domain_points(model, c, n, rng),
         Where::Slice { coord, value } => {
             let mut ps = domain_points(model, c, n, rng);
@@ -65,6 +48,27 @@ pub fn points(model: &Model, c: &Constraint, place: &Where, n: usize, rng: &mut 
                 .collect()
         }
     }
+}
+
+/// One point per row of a data set, its coordinates from the columns named
+/// after them (NaN where there is none).
+pub fn data_points(model: &Model, d: DataId, rng: &mut Rng) -> Vec<Point> {
+    let data = &model.data[d.index()];
+    (0..data.rows())
+        .map(|row| {
+            let mut coords = vec![f64::NAN; model.coords.len()];
+            for (k, coord) in model.coords.iter().enumerate() {
+                if let Some(col) = data.column(&coord.name) {
+                    coords[k] = data.values[col][row];
+                }
+            }
+            Point {
+                coords,
+                params: param_values(model, rng),
+                row: Some(row),
+            }
+        })
+        .collect()
 }
 
 fn param_values(model: &Model, rng: &mut Rng) -> Vec<f64> {

@@ -4,10 +4,10 @@
 //! `cargo bench -p physc-runtime --bench adam_step`; `PHYSC_BENCH_STEPS`
 //! sets the repetitions (default 30).
 
-use burn::optim::{AdamConfig, GradientsParams, Optimizer};
+use burn::optim::{AdamConfig, GradientsParams};
 use physc_compiler::check::DiskFiles;
 use physc_runtime::program::Program;
-use physc_runtime::run::cpu_device;
+use physc_runtime::run::{Precision, cpu_device};
 use std::time::Instant;
 
 const MODEL: &str = "
@@ -46,7 +46,12 @@ fn main() {
     let frontend = physc_compiler::check_source(MODEL, std::path::Path::new("."), &DiskFiles);
     let model = &frontend.checked.model;
     let lowered = frontend.lowered.as_ref().expect("the model lowers");
-    let device = cpu_device(model.train.seed);
+    // One precision per process: `PHYSC_BENCH_PRECISION=float32` for the other.
+    let precision = match std::env::var("PHYSC_BENCH_PRECISION").as_deref() {
+        Ok("float32") => Precision::F32,
+        _ => Precision::F64,
+    };
+    let device = cpu_device(model.train.seed, precision).expect("a CPU device");
     let (program, mut trainable) = Program::new(model, lowered, &device);
     let loss = |t: &physc_runtime::program::Trainable| {
         program
@@ -65,7 +70,10 @@ fn main() {
         let grads = GradientsParams::from_grads(loss(&t).backward(), &t);
         trainable = adam.step(1e-3, t, grads);
     });
-    println!("burgers 8x20 tanh, 10,300 points, float64, median of {reps}:");
+    println!(
+        "burgers 8x20 tanh, 10,300 points, {}, median of {reps}:",
+        precision.name()
+    );
     println!("  loss + backward     {backward:8.2} ms");
     println!("  Adam step           {step:8.2} ms");
 }

@@ -7,8 +7,11 @@
 //! ([`net`]).
 
 pub mod activation;
+pub mod checkpoint;
+pub mod fields;
 pub mod jets;
 pub mod net;
 pub mod program;
+pub mod report;
 pub mod run;
 pub mod train;

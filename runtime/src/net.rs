@@ -13,9 +13,10 @@
 //! through the first layer and broadcast.
 
 use crate::jets::{self, MultiIndex, Term};
-use burn::module::Module;
-use burn::nn::{Initializer, Linear, LinearConfig};
+use burn::module::{Module, Param};
+use burn::nn::Linear;
 use burn::tensor::{Device, Tensor, TensorData};
+use physc_compiler::geometry::Rng;
 use physc_compiler::model::Activation;
 
 /// A multilayer perceptron.
@@ -25,25 +26,33 @@ pub struct Mlp {
 }
 
 impl Mlp {
-    /// `depth` hidden layers of `width` units between `inputs` and `outputs`.
-    pub fn new(inputs: usize, outputs: usize, depth: usize, width: usize, device: &Device) -> Mlp {
+    /// `depth` hidden layers of `width` units between `inputs` and `outputs`,
+    /// with Glorot-normal weights drawn from `rng` (so a seed fixes them,
+    /// whatever else uses the device) and zero biases.
+    pub fn new(
+        inputs: usize,
+        outputs: usize,
+        depth: usize,
+        width: usize,
+        rng: &mut Rng,
+        device: &Device,
+    ) -> Mlp {
         let mut sizes = vec![inputs];
         sizes.extend(std::iter::repeat_n(width, depth));
         sizes.push(outputs);
         let layers = sizes
             .windows(2)
             .map(|w| {
-                LinearConfig::new(w[0], w[1])
-                    .with_initializer(Initializer::XavierNormal { gain: 1.0 })
-                    .init(device)
-            })
-            .map(|mut layer| {
-                // Glorot's scheme starts biases at zero.
-                if let Some(bias) = layer.bias.take() {
-                    let zeros = bias.val().zeros_like();
-                    layer.bias = Some(burn::module::Param::from_tensor(zeros));
+                let (fan_in, fan_out) = (w[0], w[1]);
+                let std = (2.0 / (fan_in + fan_out) as f64).sqrt();
+                let weights: Vec<f64> = (0..fan_in * fan_out).map(|_| std * rng.normal()).collect();
+                Linear {
+                    weight: Param::from_tensor(Tensor::from_data(
+                        TensorData::new(weights, [fan_in, fan_out]),
+                        device,
+                    )),
+                    bias: Some(Param::from_tensor(Tensor::zeros([fan_out], device))),
                 }
-                layer
             })
             .collect();
         Mlp { layers }

@@ -122,6 +122,7 @@ impl Program {
                 JetPlan::new(&all, net.inputs.len())
             })
             .collect();
+        let mut init = Rng::new(model.train.seed ^ 0x5eed_1417);
         let nets: Vec<Mlp> = model
             .nets
             .iter()
@@ -136,6 +137,7 @@ impl Program {
                     width,
                     net.depth as usize,
                     net.width as usize,
+                    &mut init,
                     device,
                 )
             })
@@ -336,6 +338,9 @@ impl Program {
 }
 
 /// A node's value on a batch: a number, or one value per point `[N, 1]`.
+// Values live for one evaluation; boxing the tensor would cost an
+// allocation per node.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 enum Value {
     Scalar(f64),
@@ -368,11 +373,11 @@ impl Value {
             (Value::Scalar(a), Value::Scalar(e)) => {
                 Value::Scalar(physc_compiler::ir::eval::pow(a, e))
             }
-            (Value::Tensor(a), Value::Scalar(e)) if e == -1.0 => Value::Tensor(a.recip()),
+            (Value::Tensor(a), Value::Scalar(-1.0)) => Value::Tensor(a.recip()),
             (Value::Tensor(a), Value::Scalar(e)) if e.fract() == 0.0 && e > 0.0 && e <= 64.0 => {
                 Value::Tensor(a.powi_scalar(e as i32))
             }
-            (Value::Tensor(a), Value::Scalar(e)) if e == 0.5 => Value::Tensor(a.sqrt()),
+            (Value::Tensor(a), Value::Scalar(0.5)) => Value::Tensor(a.sqrt()),
             (Value::Tensor(a), Value::Scalar(e)) => Value::Tensor(a.powf_scalar(e)),
             (base, Value::Tensor(e)) => {
                 let base = match base {

@@ -1,22 +1,53 @@
 //! Training: the optimiser stages of the `train` block, in order.
 //!
 //! Adam and L-BFGS (strong-Wolfe line search) come from burn-optim. Each
-//! step evaluates the loss program once and takes one reverse pass. Losses
-//! are logged every `log_every` steps (and at the last step) to the
-//! [`History`] and the progress callback; with `patience`, a stage stops
-//! after that many logged steps without a new best total.
+//! evaluation runs the loss program once and takes one reverse pass. A step
+//! is one Adam update or one L-BFGS iteration; L-BFGS runs in calls of up to
+//! 20 iterations (as PyTorch's `max_iter`), so its steps are logged per
+//! call. Losses are logged every `log_every` steps (and at a stage's last
+//! step) to the [`History`] and the [`Observer`]; with `patience`, a stage
+//! stops after that many logged steps without a new best total, and
+//! L-BFGS stops when a call makes no progress.
+//!
+//! The [`TrainState`] says where training is; with the parameters and the
+//! optimiser's state it is a checkpoint, and [`train`] resumes from one.
 
 use crate::program::{Program, Trainable};
-use burn::optim::{AdamConfig, GradientsParams, LBFGSConfig, LineSearchFn};
+use burn::optim::{
+    AdamConfig, GradientsParams, LBFGS, LBFGSConfig, LineSearchFn, ModuleOptimizer, OptimizerRecord,
+};
 use burn::tensor::Tensor;
 use physc_compiler::model::{Optimizer, Train};
+use serde::{Deserialize, Serialize};
+
+/// L-BFGS iterations per call at most.
+const LBFGS_CALL: u64 = 20;
 
 /// Losses per logged step: the total and each constraint's term.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct History {
     pub labels: Vec<String>,
     /// `(step, total, terms)`.
     pub rows: Vec<(u64, f64, Vec<f64>)>,
+}
+
+/// Where training is.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct TrainState {
+    /// Steps taken, over every stage.
+    pub step: u64,
+    /// The stage under way (its index in the `train` block).
+    pub stage: usize,
+    /// Steps taken in that stage.
+    pub stage_step: u64,
+    /// The stage's best logged total and logged steps since it improved.
+    pub best: f64,
+    pub stale: u64,
+    pub history: History,
+    /// Seconds spent training before this process.
+    pub wall_seconds: f64,
+    /// True once every stage has run (or stopped on its own).
+    pub finished: bool,
 }
 
 /// What a progress display gets at each logged step.
@@ -27,14 +58,39 @@ pub struct Progress<'a> {
     pub loss: f64,
 }
 
-fn scalar(t: Tensor<1>) -> f64 {
-    t.into_scalar::<f64>()
+/// What training reports to, and asks, as it goes.
+pub trait Observer {
+    /// A logged step.
+    fn logged(&mut self, progress: &Progress);
+    /// A checkpoint is due (every `checkpoint_every` steps).
+    fn checkpoint(
+        &mut self,
+        t: &Trainable,
+        optimizer: OptimizerRecord,
+        state: &TrainState,
+    ) -> Result<(), String>;
+    /// True when the user asked to stop: training ends after the current
+    /// step, and the state says where.
+    fn interrupted(&self) -> bool;
+}
+
+/// Steps in the whole plan.
+pub fn total_steps(plan: &Train) -> u64 {
+    plan.stages
+        .iter()
+        .map(|s| match s {
+            Optimizer::Adam { steps, .. } | Optimizer::Lbfgs { steps, .. } => *steps,
+        })
+        .sum()
 }
 
 /// The sum of the terms and the terms' values.
 fn evaluate(program: &Program, t: &Trainable) -> (Tensor<1>, Vec<f64>) {
     let losses = program.losses(t);
-    let values = losses.iter().map(|l| scalar(l.clone().detach())).collect();
+    let values = losses
+        .iter()
+        .map(|l| l.clone().detach().into_scalar::<f64>())
+        .collect();
     let total = losses
         .into_iter()
         .reduce(|a, b| a + b)
@@ -42,127 +98,186 @@ fn evaluate(program: &Program, t: &Trainable) -> (Tensor<1>, Vec<f64>) {
     (total, values)
 }
 
-/// Records logged steps and decides when a stage has plateaued.
-struct Logger<'p, P> {
-    history: History,
-    plan: &'p Train,
-    total_steps: u64,
-    progress: P,
-    best: f64,
-    stale: u64,
+/// A stage's optimiser.
+enum Stepper {
+    Adam(ModuleOptimizer),
+    /// L-BFGS and its iterations per call.
+    Lbfgs(Box<LBFGS>, u64),
 }
 
-impl<P: FnMut(&Progress)> Logger<'_, P> {
-    /// Starts a stage: its own best loss and patience count.
-    fn start_stage(&mut self) {
-        self.best = f64::INFINITY;
-        self.stale = 0;
-    }
-
-    /// Records `step` if it is logged (every `log_every`, the first and the
-    /// stage's last); true when the stage should stop: `patience` logged
-    /// steps without a better total (never when patience is 0).
-    fn record(&mut self, step: u64, last: bool, loss: f64, terms: Vec<f64>, stage: &str) -> bool {
-        if step % self.plan.log_every != 0 && !last && step != 1 {
-            return false;
-        }
-        self.history.rows.push((step, loss, terms));
-        (self.progress)(&Progress {
-            step,
-            total_steps: self.total_steps,
-            stage,
-            loss,
-        });
-        if loss < self.best * (1.0 - 1e-4) {
-            self.best = loss;
-            self.stale = 0;
-            return false;
-        }
-        self.stale += 1;
-        self.plan.patience > 0 && self.stale >= self.plan.patience
-    }
-}
-
-/// Runs every stage; returns the trained parameters and the history.
-pub fn train(
-    program: &Program,
-    mut t: Trainable,
-    plan: &Train,
-    progress: impl FnMut(&Progress),
-) -> (Trainable, History) {
-    let total_steps = plan
-        .stages
-        .iter()
-        .map(|s| match s {
-            Optimizer::Adam { steps, .. } | Optimizer::Lbfgs { steps, .. } => *steps,
-        })
-        .sum();
-    let history = History {
-        labels: program.batches.iter().map(|b| b.label.clone()).collect(),
-        rows: vec![],
-    };
-    let mut logger = Logger {
-        history,
-        plan,
-        total_steps,
-        progress,
-        best: f64::INFINITY,
-        stale: 0,
-    };
-    let mut step = 0u64;
-    for stage in &plan.stages {
-        logger.start_stage();
+impl Stepper {
+    fn new(stage: &Optimizer, iterations: u64, record: Option<OptimizerRecord>) -> Stepper {
         match *stage {
-            Optimizer::Adam {
-                lr,
-                steps,
-                beta1,
-                beta2,
-            } => {
-                let mut adam = AdamConfig::new()
+            Optimizer::Adam { beta1, beta2, .. } => {
+                let adam = AdamConfig::new()
                     .with_beta_1(beta1 as f32)
                     .with_beta_2(beta2 as f32)
                     .with_epsilon(1e-8)
                     .init();
-                for k in 0..steps {
-                    let (total, terms) = evaluate(program, &t);
-                    let loss = scalar(total.clone().detach());
-                    let grads = GradientsParams::from_grads(total.backward(), &t);
-                    t = adam.step(lr, t, grads);
-                    step += 1;
-                    if logger.record(step, k + 1 == steps, loss, terms, "adam") {
-                        break;
-                    }
-                }
+                Stepper::Adam(match record {
+                    Some(r) => adam.load_record(r),
+                    None => adam,
+                })
             }
             Optimizer::Lbfgs {
-                lr,
-                steps,
-                history: size,
-                tolerance,
+                history, tolerance, ..
             } => {
-                let mut lbfgs = LBFGSConfig::new()
-                    .with_history_size(size as usize)
+                let lbfgs = LBFGSConfig::new()
+                    .with_max_iter(iterations as usize)
+                    .with_history_size(history as usize)
                     .with_tolerance_change(tolerance)
                     .with_line_search_fn(LineSearchFn::StrongWolfe)
                     .init();
-                for k in 0..steps {
-                    let mut terms = vec![];
-                    let closure = |m: Trainable| {
-                        let (total, values) = evaluate(program, &m);
-                        terms = values;
-                        let loss = scalar(total.clone().detach());
-                        (loss, GradientsParams::from_grads(total.backward(), &m))
-                    };
-                    let (next, loss) = lbfgs.step(lr, t, closure);
-                    t = next;
-                    step += 1;
-                    if logger.record(step, k + 1 == steps, loss, terms, "lbfgs") {
-                        break;
-                    }
-                }
+                let lbfgs = match record {
+                    Some(r) => lbfgs.load_record(r),
+                    None => lbfgs,
+                };
+                Stepper::Lbfgs(Box::new(lbfgs), iterations)
             }
         }
     }
-    (t, logger.history)
+
+    fn record(&self) -> OptimizerRecord {
+        match self {
+            Stepper::Adam(o) => o.to_record(),
+            Stepper::Lbfgs(o, _) => o.to_record(),
+        }
+    }
+}
+
+/// Runs the stages from `state` on; returns the trained parameters and the
+/// final state (`finished` unless interrupted).
+pub fn train(
+    program: &Program,
+    mut t: Trainable,
+    plan: &Train,
+    mut state: TrainState,
+    mut optimizer: Option<OptimizerRecord>,
+    observer: &mut dyn Observer,
+) -> Result<(Trainable, TrainState), String> {
+    let total = total_steps(plan);
+    if state.history.labels.is_empty() {
+        state.history.labels = program.batches.iter().map(|b| b.label.clone()).collect();
+    }
+    while state.stage < plan.stages.len() {
+        let stage = &plan.stages[state.stage];
+        let (name, steps) = match *stage {
+            Optimizer::Adam { steps, .. } => ("adam", steps),
+            Optimizer::Lbfgs { steps, .. } => ("lbfgs", steps),
+        };
+        let call = LBFGS_CALL
+            .min(steps.saturating_sub(state.stage_step))
+            .max(1);
+        let mut stepper = Stepper::new(stage, call, optimizer.take());
+        if state.stage_step == 0 {
+            state.best = f64::INFINITY;
+            state.stale = 0;
+        }
+        while state.stage_step < steps {
+            let (before, stage_before) = (state.step, state.stage_step);
+            let (loss, terms, converged) = match (&mut stepper, stage) {
+                (Stepper::Adam(adam), Optimizer::Adam { lr, .. }) => {
+                    let (total, terms) = evaluate(program, &t);
+                    let loss = total.clone().detach().into_scalar::<f64>();
+                    let grads = GradientsParams::from_grads(total.backward(), &t);
+                    t = adam.step(*lr, t, grads);
+                    state.stage_step += 1;
+                    (loss, terms, false)
+                }
+                (Stepper::Lbfgs(lbfgs, iterations), Optimizer::Lbfgs { lr, .. }) => {
+                    let remaining = steps - state.stage_step;
+                    if remaining < *iterations {
+                        // The stage's last call is shorter: same state, fewer iterations.
+                        stepper = Stepper::new(stage, remaining, Some(lbfgs.to_record()));
+                        continue;
+                    }
+                    let (mut terms, mut evaluations) = (vec![], 0);
+                    let closure = |m: Trainable| {
+                        let (total, values) = evaluate(program, &m);
+                        terms = values;
+                        evaluations += 1;
+                        let loss = total.clone().detach().into_scalar::<f64>();
+                        (loss, GradientsParams::from_grads(total.backward(), &m))
+                    };
+                    let (next, loss) = lbfgs.step(*lr, t, closure);
+                    t = next;
+                    state.stage_step += *iterations;
+                    // One evaluation: the gradient vanished, or the direction
+                    // stopped descending, at the first iteration.
+                    (loss, terms, evaluations <= 1)
+                }
+                _ => unreachable!("the stepper follows the stage"),
+            };
+            state.step = before + (state.stage_step - stage_before);
+            let last = state.stage_step >= steps || converged;
+            let logged =
+                last || state.step / plan.log_every > before / plan.log_every || before == 0;
+            let plateau = logged
+                && log(
+                    &mut state,
+                    total,
+                    name,
+                    loss,
+                    terms.clone(),
+                    plan.patience,
+                    observer,
+                );
+            // Asked to stop (perhaps by the display of this very step): the
+            // step is logged, so the history ends where training did.
+            let interrupted = observer.interrupted();
+            if interrupted && !logged {
+                log(
+                    &mut state,
+                    total,
+                    name,
+                    loss,
+                    terms,
+                    plan.patience,
+                    observer,
+                );
+            }
+            let checkpoint_due = plan.checkpoint_every > 0
+                && state.step / plan.checkpoint_every > before / plan.checkpoint_every;
+            if checkpoint_due || interrupted {
+                observer.checkpoint(&t, stepper.record(), &state)?;
+            }
+            if interrupted {
+                return Ok((t, state));
+            }
+            if plateau || converged {
+                break;
+            }
+        }
+        state.stage += 1;
+        state.stage_step = 0;
+    }
+    state.finished = true;
+    Ok((t, state))
+}
+
+/// Records a logged step; true when the stage has plateaued: `patience`
+/// logged steps without a better total (never when patience is 0).
+fn log(
+    state: &mut TrainState,
+    total_steps: u64,
+    stage: &str,
+    loss: f64,
+    terms: Vec<f64>,
+    patience: u64,
+    observer: &mut dyn Observer,
+) -> bool {
+    state.history.rows.push((state.step, loss, terms));
+    observer.logged(&Progress {
+        step: state.step,
+        total_steps,
+        stage,
+        loss,
+    });
+    if loss < state.best * (1.0 - 1e-4) {
+        state.best = loss;
+        state.stale = 0;
+        return false;
+    }
+    state.stale += 1;
+    patience > 0 && state.stale >= patience
 }

@@ -3,6 +3,7 @@
 //! activation.
 
 use burn::tensor::{Device, FloatDType, Tensor, TensorData};
+use physc_compiler::geometry::Rng;
 use physc_compiler::model::Activation;
 use physc_runtime::net::{JetPlan, Mlp};
 
@@ -63,7 +64,7 @@ fn jets_match_finite_differences() {
         Activation::Swish,
         Activation::Gelu,
     ] {
-        let net = Mlp::new(2, 1, 3, 8, &device);
+        let net = Mlp::new(2, 1, 3, 8, &mut Rng::new(3), &device);
         let flat: Vec<f64> = points.iter().flatten().copied().collect();
         let x = Tensor::<2>::from_data(TensorData::new(flat, [points.len(), 2]), &device);
         let jets = net.jets(x, activation, &plan);
@@ -89,7 +90,7 @@ fn jets_match_finite_differences() {
 #[test]
 fn the_value_is_the_plain_forward_pass() {
     let device = device();
-    let net = Mlp::new(2, 3, 2, 5, &device);
+    let net = Mlp::new(2, 3, 2, 5, &mut Rng::new(5), &device);
     let x = Tensor::<2>::from_data(TensorData::new(vec![0.1, 0.2, -0.3, 0.4], [2, 2]), &device);
     let plan = JetPlan::new(&[vec![1, 0]], 2);
     let jet = values(
@@ -138,7 +139,7 @@ fn weight_gradients_match_finite_differences() {
         Activation::Swish,
         Activation::Gelu,
     ] {
-        let net = Mlp::new(2, 1, 2, 4, &device);
+        let net = Mlp::new(2, 1, 2, 4, &mut Rng::new(7), &device);
         let grads = jet_loss(&net, activation, &plan, &x).backward();
         for layer in 0..net.layers.len() {
             let weight = net.layers[layer].weight.val();

@@ -2,17 +2,40 @@
 //! sampler, loss or optimiser could not reach.
 
 use physc_compiler::check::DiskFiles;
-use physc_runtime::run::run;
-use std::path::Path;
+use physc_runtime::report::Summary;
+use physc_runtime::run::{Options, run};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
-fn train(text: &str, name: &str) -> physc_runtime::run::Summary {
+fn run_dir(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("physc-train-{name}-{}", std::process::id()))
+}
+
+/// Trains `text` into `out`; `stop_at` interrupts after that logged step.
+fn train_into(text: &str, out: &Path, options: Options, stop_at: Option<u64>) -> Summary {
     let frontend = physc_compiler::check_source(text, Path::new("."), &DiskFiles);
     assert!(!frontend.has_errors(), "{:?}", frontend.checked.diagnostics);
     let lowered = frontend.lowered.as_ref().expect("lowered");
-    let out = std::env::temp_dir().join(format!("physc-train-{name}-{}", std::process::id()));
-    let summary =
-        run(&frontend.checked.model, lowered, &out, |_| {}).expect("writes the run directory");
-    for file in ["summary.json", "history.csv", "u.csv"] {
+    let interrupt = AtomicBool::new(false);
+    run(
+        &frontend.checked.model,
+        lowered,
+        out,
+        options,
+        |p| {
+            if Some(p.step) == stop_at {
+                interrupt.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        },
+        &interrupt,
+    )
+    .expect("writes the run directory")
+}
+
+fn train(text: &str, name: &str) -> Summary {
+    let out = run_dir(name);
+    let summary = train_into(text, &out, Options::default(), None);
+    for file in ["summary.json", "history.csv", "u.csv", "checkpoint.bin"] {
         assert!(out.join(file).exists(), "{file} written");
     }
     let _ = std::fs::remove_dir_all(&out);
@@ -30,13 +53,18 @@ ic:  u = sin(pi*x)              on t = 0
 bc:  u = 0                      on x = 0 | x = 1
 exact u = exp(-k*pi^2*t)*sin(pi*x)
 net u = mlp(depth = 3, width = 20, act = tanh)
-train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 40); points = 500; log_every = 50 }",
+train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 500); points = 500; log_every = 50 }",
         "heat",
     );
     let (_, error) = &summary.rel_l2[0];
     // Measured 8.1e-4 with this seed; an untrained network is at about 1.
     assert!(*error < 3e-3, "relative L2 error {error}");
-    assert_eq!(summary.steps, 340);
+    // L-BFGS stops early once a call makes no progress.
+    assert!(
+        summary.steps > 300 && summary.steps <= 800,
+        "{} steps",
+        summary.steps
+    );
     assert!(
         summary.total_loss < 1e-4,
         "final loss {}",
@@ -59,4 +87,62 @@ train { adam(lr = 1e-2, steps = 400); lbfgs(steps = 30); points = 200 }",
     );
     let (_, a) = &summary.learned[0];
     assert!((a - 2.0).abs() < 1e-2, "learned a = {a}");
+}
+
+const DECAY: &str = "field u(t in [0,1])
+ode: u_t = -2*u
+ic: u = 1 on t = 0
+exact u = exp(-2*t)
+net u = mlp(depth = 2, width = 8)
+train { adam(lr = 1e-2, steps = 60); lbfgs(steps = 40); points = 64; log_every = 10; checkpoint_every = 10 }";
+
+/// A run interrupted in Adam and again in L-BFGS, resumed each time from
+/// its checkpoint, ends exactly where the uninterrupted run ends: same
+/// parameters, optimiser state and points, so the same losses, bit for bit.
+#[test]
+fn an_interrupted_run_resumes_where_it_stopped() {
+    let whole_dir = run_dir("whole");
+    let whole = train_into(DECAY, &whole_dir, Options::default(), None);
+    let parts_dir = run_dir("parts");
+    let first = train_into(DECAY, &parts_dir, Options::default(), Some(30));
+    assert!(!first.finished);
+    assert_eq!(first.steps, 30);
+    let resume = Options {
+        resume: true,
+        ..Options::default()
+    };
+    let second = train_into(DECAY, &parts_dir, resume, Some(80));
+    assert!(!second.finished);
+    assert_eq!(second.steps, 80);
+    let third = train_into(DECAY, &parts_dir, resume, None);
+    assert!(third.finished);
+    let history = |dir: &Path| std::fs::read_to_string(dir.join("history.csv")).expect("history");
+    assert_eq!(history(&parts_dir), history(&whole_dir));
+    assert_eq!(third.steps, whole.steps);
+    assert_eq!(third.total_loss, whole.total_loss);
+    assert_eq!(third.rel_l2, whole.rel_l2);
+    let _ = std::fs::remove_dir_all(&whole_dir);
+    let _ = std::fs::remove_dir_all(&parts_dir);
+}
+
+/// Resuming without a checkpoint is an error that names the file.
+#[test]
+fn resuming_needs_a_checkpoint() {
+    let frontend = physc_compiler::check_source(DECAY, Path::new("."), &DiskFiles);
+    let lowered = frontend.lowered.as_ref().expect("lowered");
+    let out = run_dir("nothing");
+    let error = run(
+        &frontend.checked.model,
+        lowered,
+        &out,
+        Options {
+            resume: true,
+            ..Options::default()
+        },
+        |_| {},
+        &AtomicBool::new(false),
+    )
+    .expect_err("nothing to resume");
+    assert!(error.contains("checkpoint.bin"), "{error}");
+    let _ = std::fs::remove_dir_all(&out);
 }

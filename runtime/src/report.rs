@@ -1,0 +1,112 @@
+//! The files of a run directory, written atomically.
+//!
+//! `summary.json`: steps, wall seconds, the final total loss and each
+//! labelled term, learned scalars, `rel_l2` per field with an `exact`
+//! solution or a `reference`, the precision, and whether training finished.
+//! `history.csv`: the losses at each logged step. `FIELD.csv`: the trained
+//! field (and its exact solution) on a grid of its domain.
+
+use crate::train::History;
+use physc_compiler::model::{FuncId, Model};
+use physc_compiler::sample::Point;
+use std::io::Write;
+use std::path::Path;
+
+/// What a run measured.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    pub steps: u64,
+    pub wall_seconds: f64,
+    pub total_loss: f64,
+    pub losses: Vec<(String, f64)>,
+    pub learned: Vec<(String, f64)>,
+    pub rel_l2: Vec<(String, f64)>,
+    pub precision: &'static str,
+    /// False when training was interrupted (it can be resumed).
+    pub finished: bool,
+}
+
+pub fn write_field(
+    model: &Model,
+    f: FuncId,
+    path: &Path,
+    points: &[Point],
+    predicted: &[Vec<f64>],
+    exact: Option<&[Vec<f64>]>,
+) -> std::io::Result<()> {
+    let function = model.function(f);
+    let mut header: Vec<String> = function
+        .coords
+        .iter()
+        .map(|c| model.coord(*c).name.clone())
+        .collect();
+    let parts: Vec<String> = if function.complex {
+        vec![
+            format!("{}_re", function.name),
+            format!("{}_im", function.name),
+        ]
+    } else {
+        vec![function.name.clone()]
+    };
+    header.extend(parts.iter().cloned());
+    if exact.is_some() {
+        header.extend(parts.iter().map(|p| format!("{p}_exact")));
+    }
+    let mut text = header.join(",") + "\n";
+    for (i, p) in points.iter().enumerate() {
+        let mut row: Vec<String> = function
+            .coords
+            .iter()
+            .map(|c| p.coords[c.index()].to_string())
+            .collect();
+        row.extend(predicted.iter().map(|v| v[i].to_string()));
+        if let Some(exact) = exact {
+            row.extend(exact.iter().map(|v| v[i].to_string()));
+        }
+        text.push_str(&row.join(","));
+        text.push('\n');
+    }
+    write_atomically(path, text.as_bytes())
+}
+
+pub fn write_history(path: &Path, history: &History) -> std::io::Result<()> {
+    let mut text = format!("step,total,{}\n", history.labels.join(","));
+    for (step, total, terms) in &history.rows {
+        let terms: Vec<String> = terms.iter().map(|t| format!("{t:e}")).collect();
+        text.push_str(&format!("{step},{total:e},{}\n", terms.join(",")));
+    }
+    write_atomically(path, text.as_bytes())
+}
+
+pub fn summary_json(s: &Summary) -> String {
+    let object = |pairs: &[(String, f64)]| -> serde_json::Value {
+        serde_json::Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::json!(v)))
+                .collect(),
+        )
+    };
+    let json = serde_json::json!({
+        "steps": s.steps,
+        "wall_seconds": s.wall_seconds,
+        "total_loss": s.total_loss,
+        "loss": object(&s.losses),
+        "learned": object(&s.learned),
+        "rel_l2": object(&s.rel_l2),
+        "finished": s.finished,
+        "precision": s.precision,
+        "backend": "flex (CPU)",
+    });
+    serde_json::to_string_pretty(&json).expect("serialises") + "\n"
+}
+
+/// Writes to a temporary file, then renames it over `path`: a reader (or an
+/// interrupted run) never sees half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)
+}

@@ -1,0 +1,166 @@
+//! `physc run`: check a model, train it, and report.
+//!
+//! Progress goes to stderr: a bar (step, loss, steps/s, ETA) on a terminal,
+//! a plain line per logged step otherwise, nothing with `--quiet`. Ctrl-C
+//! stops training after the current step; the checkpoint and every output
+//! are written, and `--resume` goes on from there. Exit status: 0 when
+//! trained, 1 when the model has errors or uses what training does not
+//! support, 2 when files cannot be read or written, 130 when interrupted.
+
+use crate::{Loaded, load, render_options};
+use indicatif::{ProgressBar, ProgressStyle};
+use physc_compiler::diagnostics;
+use physc_runtime::run::Options;
+use physc_runtime::train::Progress;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// Checks, trains and reports one model.
+pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> ExitCode {
+    let loaded = match load(path) {
+        Ok(loaded) => loaded,
+        Err(status) => return status,
+    };
+    let Loaded {
+        name,
+        text,
+        frontend,
+    } = &loaded;
+    let found = &frontend.checked.diagnostics;
+    if frontend.has_errors() || (!quiet && !found.is_empty()) {
+        eprint!(
+            "{}",
+            diagnostics::render(found, name, text, render_options())
+        );
+    }
+    if frontend.has_errors() {
+        return ExitCode::from(1);
+    }
+    let model = &frontend.checked.model;
+    let lowered = frontend
+        .lowered
+        .as_ref()
+        .expect("a model without errors is lowered");
+    let missing = physc_runtime::program::unsupported(model, lowered);
+    if !missing.is_empty() {
+        eprintln!(
+            "physc: {name} uses what training does not support yet: {}",
+            missing.join(", ")
+        );
+        return ExitCode::from(1);
+    }
+    let out = out.unwrap_or_else(|| path.with_extension("run"));
+    let interrupt = Arc::new(AtomicBool::new(false));
+    {
+        let interrupt = interrupt.clone();
+        // A second Ctrl-C while the checkpoint is written kills the process
+        // as usual; the checkpoint is replaced atomically, so it stays whole.
+        let _ = ctrlc::set_handler(move || {
+            if interrupt.swap(true, Ordering::Relaxed) {
+                std::process::exit(130);
+            }
+        });
+    }
+    let mut display = Display::new(quiet);
+    let result = physc_runtime::run::run(
+        model,
+        lowered,
+        &out,
+        options,
+        |p| display.show(p),
+        &interrupt,
+    );
+    display.finish();
+    match result {
+        Ok(summary) => {
+            if !quiet {
+                for (field, error) in &summary.rel_l2 {
+                    eprintln!("{field}: relative L2 error {error:.3e}");
+                }
+                for (name, value) in &summary.learned {
+                    eprintln!("{name} = {value}");
+                }
+                eprintln!(
+                    "{} steps in {:.1} s; results in {}",
+                    summary.steps,
+                    summary.wall_seconds,
+                    out.display()
+                );
+            }
+            if summary.finished {
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "physc: interrupted at step {}; go on with `physc run {} -o {} --resume`",
+                    summary.steps,
+                    path.display(),
+                    out.display()
+                );
+                ExitCode::from(130)
+            }
+        }
+        Err(error) => {
+            eprintln!("physc: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Where progress goes.
+enum Display {
+    Quiet,
+    Bar(ProgressBar),
+    Lines { start: Instant, first: Option<u64> },
+}
+
+impl Display {
+    fn new(quiet: bool) -> Display {
+        if quiet {
+            Display::Quiet
+        } else if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:30} {pos:>6}/{len} {msg}  {per_sec:>10}  ETA {eta}",
+                )
+                .expect("a valid template"),
+            );
+            Display::Bar(bar)
+        } else {
+            Display::Lines {
+                start: Instant::now(),
+                first: None,
+            }
+        }
+    }
+
+    fn show(&mut self, p: &Progress) {
+        match self {
+            Display::Quiet => {}
+            Display::Bar(bar) => {
+                bar.set_length(p.total_steps);
+                bar.set_position(p.step);
+                bar.set_message(format!("{:<5} loss {:.3e}", p.stage, p.loss));
+            }
+            Display::Lines { start, first } => {
+                // The rate counts the steps of this process (not a resumed run's).
+                let first = *first.get_or_insert(p.step.saturating_sub(1));
+                let rate = (p.step - first) as f64 / start.elapsed().as_secs_f64().max(1e-9);
+                eprintln!(
+                    "step {:>6}/{}  {:<5}  loss {:.3e}  ({rate:.1} steps/s)",
+                    p.step, p.total_steps, p.stage, p.loss
+                );
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Display::Bar(bar) = self {
+            bar.finish();
+        }
+    }
+}
