@@ -42,6 +42,22 @@ enum Command {
         #[arg(long)]
         resume: bool,
     },
+    /// Evaluate a trained model at the points of a CSV file.
+    Eval {
+        file: PathBuf,
+        /// The run directory of `physc run` (default: MODEL.run).
+        #[arg(long)]
+        run: Option<PathBuf>,
+        /// A CSV whose header names the model's coordinates (and params).
+        #[arg(long)]
+        points: PathBuf,
+        /// Where to write the rows with the fields' values.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// Also write each equation's residual.
+        #[arg(long)]
+        residuals: bool,
+    },
     /// Check models and report every problem, without training.
     Check {
         /// Model files.
@@ -103,6 +119,13 @@ fn main() -> ExitCode {
             let options = physc_runtime::run::Options { precision, resume };
             run_command::run(&file, out, options, quiet)
         }
+        Command::Eval {
+            file,
+            run,
+            points,
+            out,
+            residuals,
+        } => run_command::eval(&file, run, &points, &out, residuals),
         Command::Check { files, format } => check(&files, format),
         Command::Ir { file, stage } => ir(&file, stage),
     }

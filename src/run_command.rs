@@ -1,4 +1,5 @@
-//! `physc run`: check a model, train it, and report.
+//! `physc run`: check a model, train it, and report; `physc eval`: the
+//! trained model at given points.
 //!
 //! Progress goes to stderr: a bar (step, loss, steps/s, ETA) on a terminal,
 //! a plain line per logged step otherwise, nothing with `--quiet`. Ctrl-C
@@ -19,12 +20,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-/// Checks, trains and reports one model.
-pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> ExitCode {
-    let loaded = match load(path) {
-        Ok(loaded) => loaded,
-        Err(status) => return status,
-    };
+/// Reads and checks a model that training supports; diagnostics are
+/// shown (warnings unless `quiet`).
+fn trainable_model(path: &Path, quiet: bool) -> Result<Loaded, ExitCode> {
+    let loaded = load(path)?;
     let Loaded {
         name,
         text,
@@ -38,21 +37,60 @@ pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> 
         );
     }
     if frontend.has_errors() {
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     }
-    let model = &frontend.checked.model;
     let lowered = frontend
         .lowered
         .as_ref()
         .expect("a model without errors is lowered");
-    let missing = physc_runtime::program::unsupported(model, lowered);
+    let missing = physc_runtime::program::unsupported(&frontend.checked.model, lowered);
     if !missing.is_empty() {
         eprintln!(
             "physc: {name} uses what training does not support yet: {}",
             missing.join(", ")
         );
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     }
+    Ok(loaded)
+}
+
+/// Evaluates a trained model at the points of a CSV file.
+pub fn eval(
+    path: &Path,
+    run: Option<PathBuf>,
+    points: &Path,
+    out: &Path,
+    residuals: bool,
+) -> ExitCode {
+    let loaded = match trainable_model(path, true) {
+        Ok(loaded) => loaded,
+        Err(status) => return status,
+    };
+    let frontend = &loaded.frontend;
+    let lowered = frontend.lowered.as_ref().expect("checked above");
+    let run = run.unwrap_or_else(|| path.with_extension("run"));
+    let model = &frontend.checked.model;
+    match physc_runtime::eval::eval(model, lowered, &run, points, out, residuals) {
+        Ok(rows) => {
+            eprintln!("{rows} rows written to {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("physc: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Checks, trains and reports one model.
+pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> ExitCode {
+    let loaded = match trainable_model(path, quiet) {
+        Ok(loaded) => loaded,
+        Err(status) => return status,
+    };
+    let frontend = &loaded.frontend;
+    let model = &frontend.checked.model;
+    let lowered = frontend.lowered.as_ref().expect("checked above");
     let out = out.unwrap_or_else(|| path.with_extension("run"));
     let interrupt = Arc::new(AtomicBool::new(false));
     {

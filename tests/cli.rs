@@ -89,3 +89,112 @@ fn ir_prints_the_ast_and_the_checked_model() {
             .contains("field u(x, t) on x in [-1, 1] x t in [0, 1]")
     );
 }
+
+/// A small heat model written to a fresh directory.
+fn heat_model(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("physc-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let model = dir.join("heat.phy");
+    std::fs::write(
+        &model,
+        "const k = 0.1
+field u(x in [0,1], t in [0,1])
+pde: u_t = k*u_xx
+ic:  u = sin(pi*x)              on t = 0
+bc:  u = 0                      on x = 0 | x = 1
+exact u = exp(-k*pi^2*t)*sin(pi*x)
+net u = mlp(depth = 2, width = 16)
+train { adam(lr = 1e-2, steps = 200); lbfgs(steps = 100); points = 300; log_every = 100 }
+",
+    )
+    .expect("writes the model");
+    model
+}
+
+#[test]
+fn run_writes_the_run_directory_and_eval_reads_it() {
+    let model = heat_model("run");
+    let model = model.to_str().expect("utf-8 path");
+    let trained = physc(&["run", model, "--quiet"]);
+    assert!(trained.status.success(), "{trained:?}");
+    let run = std::path::Path::new(model).with_extension("run");
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run.join("summary.json")).expect("summary.json"),
+    )
+    .expect("JSON");
+    assert_eq!(summary["finished"], true);
+    assert_eq!(summary["precision"], "float64");
+    assert!(summary["rel_l2"]["u"].as_f64().expect("an error figure") < 0.05);
+    for file in ["history.csv", "u.csv", "checkpoint.bin"] {
+        assert!(run.join(file).exists(), "{file}");
+    }
+
+    let dir = run.parent().expect("a directory");
+    let points = dir.join("points.csv");
+    std::fs::write(&points, "t,x\n0,0.5\n1,0.5\n").expect("writes the points");
+    let out = dir.join("values.csv");
+    let evaluated = physc(&[
+        "eval",
+        model,
+        "--points",
+        points.to_str().expect("utf-8"),
+        "-o",
+        out.to_str().expect("utf-8"),
+        "--residuals",
+    ]);
+    assert!(evaluated.status.success(), "{evaluated:?}");
+    let text = std::fs::read_to_string(&out).expect("values.csv");
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("t,x,u,pde,ic,bc"));
+    // u(0.5, 0) = 1 and u(0.5, 1) = exp(-0.1 pi^2) = 0.3727.
+    for (line, want) in lines.zip([1.0, (-0.1 * std::f64::consts::PI.powi(2)).exp()]) {
+        let u: f64 = line
+            .split(',')
+            .nth(2)
+            .expect("u")
+            .parse()
+            .expect("a number");
+        assert!((u - want).abs() < 0.05, "u = {u}, want {want}");
+    }
+
+    std::fs::write(&points, "x\n0.5\n").expect("writes the points");
+    let missing = physc(&[
+        "eval",
+        model,
+        "--points",
+        points.to_str().expect("utf-8"),
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("lacks the column t"), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn float32_training_is_reported_as_such() {
+    let model = heat_model("f32");
+    let model = model.to_str().expect("utf-8 path");
+    let trained = physc(&["run", model, "--quiet", "--precision", "float32"]);
+    assert!(trained.status.success(), "{trained:?}");
+    let run = std::path::Path::new(model).with_extension("run");
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run.join("summary.json")).expect("summary.json"),
+    )
+    .expect("JSON");
+    assert_eq!(summary["precision"], "float32");
+    assert!(summary["rel_l2"]["u"].as_f64().expect("an error figure") < 0.05);
+    let _ = std::fs::remove_dir_all(run.parent().expect("a directory"));
+}
+
+#[test]
+fn resuming_without_a_checkpoint_is_status_2() {
+    let model = heat_model("resume");
+    let resumed = physc(&["run", model.to_str().expect("utf-8"), "--resume"]);
+    assert_eq!(resumed.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(stderr.contains("checkpoint.bin"), "{stderr}");
+    let _ = std::fs::remove_dir_all(model.parent().expect("a directory"));
+}

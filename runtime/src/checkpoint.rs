@@ -79,8 +79,11 @@ pub fn load(run: &Path, t: Trainable) -> Result<Loaded, String> {
         rest = tail;
     }
     let state: TrainState = serde_json::from_slice(parts[0]).map_err(|_| corrupt())?;
+    // Parameters take the precision of `t` (a float32 run may be evaluated
+    // in float64).
     let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(parts[1].to_vec()))
-        .map_err(|e| format!("{}: {e}", file.display()))?;
+        .map_err(|e| format!("{}: {e}", file.display()))?
+        .cast_to_module_dtype();
     let trainable = t.try_load_record(record).map_err(|e| {
         format!(
             "{} does not fit this model (was the model changed?): {e}",

@@ -2,12 +2,15 @@
 //!
 //! Training lands here: loss programs evaluated on burn tensors, sampling,
 //! optimisers, checkpoints and run directories. The runtime reads the
-//! compiler's model and never parses. So far: the combinatorics of
-//! Taylor-mode jets ([`jets`]) and networks that carry them on burn tensors
-//! ([`net`]).
+//! compiler's model and never parses: Taylor-mode jets ([`jets`],
+//! [`activation`]) through networks ([`net`]), the loss program
+//! ([`program`]), the optimiser stages ([`train`]), checkpoints
+//! ([`checkpoint`]), the run directory ([`run`], [`fields`], [`report`])
+//! and evaluation at given points ([`eval`]).
 
 pub mod activation;
 pub mod checkpoint;
+pub mod eval;
 pub mod fields;
 pub mod jets;
 pub mod net;

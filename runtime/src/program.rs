@@ -14,7 +14,7 @@ use burn::tensor::{Device, Tensor, TensorData, activation};
 use physc_compiler::geometry::Rng;
 use physc_compiler::ir::lower::Lowered;
 use physc_compiler::ir::{ExprId, Func, Graph, Node, Part};
-use physc_compiler::model::{Enforcement, FuncId, Model, Relation};
+use physc_compiler::model::{Enforcement, FuncId, Model, Relation, Where};
 use physc_compiler::sample::{Point, points};
 use std::collections::HashMap;
 
@@ -35,6 +35,8 @@ struct Output {
 /// One constraint's points and residuals.
 pub struct Batch {
     pub label: String,
+    /// The constraint's index in the model.
+    constraint: usize,
     pub weight: f64,
     residuals: Vec<(ExprId, Relation)>,
     /// Network inputs at the points, per network that the residuals read.
@@ -51,6 +53,10 @@ pub struct Program {
     plans: Vec<JetPlan>,
     activations: Vec<physc_compiler::model::Activation>,
     pub batches: Vec<Batch>,
+    /// The model, for drawing new points.
+    model: Model,
+    /// Draws every batch's points, first and on each resampling.
+    sampler: Rng,
 }
 
 /// What the runtime cannot train yet, one line each; empty when it can.
@@ -159,16 +165,10 @@ impl Program {
             plans,
             activations: model.nets.iter().map(|n| n.activation).collect(),
             batches: vec![],
+            model: model.clone(),
+            sampler: Rng::new(model.train.seed ^ 0x9e37_79b9),
         };
-        let mut rng = Rng::new(model.train.seed ^ 0x9e37_79b9);
         for (k, c) in model.constraints.iter().enumerate() {
-            let n = model
-                .train
-                .label_points
-                .iter()
-                .find(|(l, _)| *l == c.label)
-                .map_or(model.train.points, |(_, n)| *n);
-            let pts = points(model, c, &c.on, n as usize, &mut rng);
             let residuals: Vec<(ExprId, Relation)> = lowered
                 .residuals
                 .iter()
@@ -180,21 +180,51 @@ impl Program {
                 .iter()
                 .find(|r| r.constraint == k)
                 .map_or(1.0, |r| r.weight);
-            let batch = program.batch(model, c.label.clone(), weight, residuals, &pts, device);
+            let pts = program.draw(k);
+            let batch = program.batch(k, c.label.clone(), weight, residuals, &pts);
             program.batches.push(batch);
         }
         (program, Trainable { nets, scalars })
     }
 
+    /// New points for constraint `k`: as many as the `train` block gives it.
+    fn draw(&mut self, k: usize) -> Vec<Point> {
+        let model = &self.model;
+        let c = &model.constraints[k];
+        let n = model
+            .train
+            .label_points
+            .iter()
+            .find(|(l, _)| *l == c.label)
+            .map_or(model.train.points, |(_, n)| *n);
+        points(model, c, &c.on, n as usize, &mut self.sampler)
+    }
+
+    /// Draws new points for every constraint not on data (whose points are
+    /// its rows). The draws follow from the seed and the number of earlier
+    /// resamplings, so a resumed run replays them.
+    pub fn resample(&mut self) {
+        for b in 0..self.batches.len() {
+            let k = self.batches[b].constraint;
+            if matches!(self.model.constraints[k].on, Where::Data(_)) {
+                continue;
+            }
+            let pts = self.draw(k);
+            let old = &self.batches[b];
+            let (label, weight, residuals) = (old.label.clone(), old.weight, old.residuals.clone());
+            self.batches[b] = self.batch(k, label, weight, residuals, &pts);
+        }
+    }
+
     fn batch(
         &self,
-        model: &Model,
+        constraint: usize,
         label: String,
         weight: f64,
         residuals: Vec<(ExprId, Relation)>,
         pts: &[Point],
-        device: &Device,
     ) -> Batch {
+        let (model, device) = (&self.model, &self.device);
         let roots: Vec<ExprId> = residuals.iter().map(|(r, _)| *r).collect();
         let column = |values: Vec<f64>| {
             let n = values.len();
@@ -240,6 +270,7 @@ impl Program {
         }
         Batch {
             label,
+            constraint,
             weight,
             residuals,
             inputs,
@@ -252,7 +283,8 @@ impl Program {
         self.batches.iter().map(|b| self.batch_loss(b, t)).collect()
     }
 
-    fn batch_loss(&self, batch: &Batch, t: &Trainable) -> Tensor<1> {
+    /// The value of every node under the batch's residuals.
+    fn node_values(&self, batch: &Batch, t: &Trainable) -> HashMap<ExprId, Value> {
         let jets: HashMap<usize, Vec<Option<Tensor<2>>>> = batch
             .inputs
             .iter()
@@ -269,6 +301,40 @@ impl Program {
             let v = self.node_value(id, batch, t, &jets, &values);
             values.insert(id, v);
         }
+        values
+    }
+
+    /// Constraint `k`'s residuals (one per part: two for a complex
+    /// equation) at `pts`.
+    pub fn residuals_at(&self, t: &Trainable, k: usize, pts: &[Point]) -> Vec<Vec<f64>> {
+        let Some(template) = self.batches.iter().find(|b| b.constraint == k) else {
+            return vec![];
+        };
+        let batch = self.batch(
+            k,
+            template.label.clone(),
+            template.weight,
+            template.residuals.clone(),
+            pts,
+        );
+        let values = self.node_values(&batch, t);
+        batch
+            .residuals
+            .iter()
+            .map(|(root, _)| match &values[root] {
+                Value::Scalar(s) => vec![*s; pts.len()],
+                Value::Tensor(r) => r
+                    .clone()
+                    .into_data()
+                    .convert::<f64>()
+                    .try_to_vec::<f64>()
+                    .expect("float data"),
+            })
+            .collect()
+    }
+
+    fn batch_loss(&self, batch: &Batch, t: &Trainable) -> Tensor<1> {
+        let values = self.node_values(batch, t);
         let mut total: Option<Tensor<1>> = None;
         for (root, relation) in &batch.residuals {
             let r = match &values[root] {

@@ -88,9 +88,13 @@ pub fn run(
 ) -> Result<Summary, String> {
     let device = cpu_device(model.train.seed, options.precision)?;
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let (program, trainable) = Program::new(model, lowered, &device);
+    let (mut program, trainable) = Program::new(model, lowered, &device);
     let (trainable, optimizer, state) = if options.resume {
         let loaded = checkpoint::load(out, trainable)?;
+        // Replay the resamplings: the points are where the run left them.
+        for _ in 0..loaded.state.resamples {
+            program.resample();
+        }
         (loaded.trainable, loaded.optimizer, loaded.state)
     } else {
         (trainable, None, TrainState::default())
@@ -103,7 +107,7 @@ pub fn run(
         before: state.wall_seconds,
     };
     let (trained, mut state) = train(
-        &program,
+        &mut program,
         trainable,
         &model.train,
         state,

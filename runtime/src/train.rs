@@ -9,6 +9,10 @@
 //! stops after that many logged steps without a new best total, and
 //! L-BFGS stops when a call makes no progress.
 //!
+//! With `resample = K`, every constraint not on data gets new points every
+//! K Adam steps; L-BFGS keeps the last points, since its curvature pairs
+//! only mean something for one loss.
+//!
 //! The [`TrainState`] says where training is; with the parameters and the
 //! optimiser's state it is a checkpoint, and [`train`] resumes from one.
 
@@ -48,6 +52,8 @@ pub struct TrainState {
     pub wall_seconds: f64,
     /// True once every stage has run (or stopped on its own).
     pub finished: bool,
+    /// How many times the points were drawn anew (`resample = K`).
+    pub resamples: u64,
 }
 
 /// What a progress display gets at each logged step.
@@ -148,7 +154,7 @@ impl Stepper {
 /// Runs the stages from `state` on; returns the trained parameters and the
 /// final state (`finished` unless interrupted).
 pub fn train(
-    program: &Program,
+    program: &mut Program,
     mut t: Trainable,
     plan: &Train,
     mut state: TrainState,
@@ -177,7 +183,7 @@ pub fn train(
             let (before, stage_before) = (state.step, state.stage_step);
             let (loss, terms, converged) = match (&mut stepper, stage) {
                 (Stepper::Adam(adam), Optimizer::Adam { lr, .. }) => {
-                    let (total, terms) = evaluate(program, &t);
+                    let (total, terms) = evaluate(&*program, &t);
                     let loss = total.clone().detach().into_scalar::<f64>();
                     let grads = GradientsParams::from_grads(total.backward(), &t);
                     t = adam.step(*lr, t, grads);
@@ -192,6 +198,7 @@ pub fn train(
                         continue;
                     }
                     let (mut terms, mut evaluations) = (vec![], 0);
+                    let program = &*program;
                     let closure = |m: Trainable| {
                         let (total, values) = evaluate(program, &m);
                         terms = values;
@@ -235,6 +242,14 @@ pub fn train(
                     plan.patience,
                     observer,
                 );
+            }
+            // New points every `resample` steps, after the step that used the old.
+            if plan.resample > 0
+                && name == "adam"
+                && state.step / plan.resample > before / plan.resample
+            {
+                program.resample();
+                state.resamples += 1;
             }
             let checkpoint_due = plan.checkpoint_every > 0
                 && state.step / plan.checkpoint_every > before / plan.checkpoint_every;
