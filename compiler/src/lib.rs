@@ -14,6 +14,7 @@ pub mod ir;
 pub mod jit;
 pub mod model;
 pub mod sample;
+pub mod sobol;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;

@@ -1,7 +1,9 @@
 //! Sample points of a constraint's region.
 //!
-//! Points are drawn uniformly (deterministically, from the given [`Rng`])
-//! from the product of the domains of the constraint's functions, then
+//! Points are drawn (deterministically, from the given [`Rng`]) from the
+//! product of the domains of the constraint's functions, the intervals by
+//! the `train` block's sampler (Latin hypercube by default, Sobol' or
+//! uniform) and the sets uniformly by rejection, then
 //! restricted to its region: a slice fixes one coordinate, a set replaces
 //! the coordinates it binds with points inside it (or on it, for a
 //! boundary), a union splits the points between its parts, and a data set
@@ -9,6 +11,7 @@
 
 use crate::geometry::{Rng, sample_inside};
 use crate::model::*;
+use crate::sobol;
 
 /// One sample point: a value per coordinate and parameter, and a data row.
 #[derive(Clone, Debug)]
@@ -71,6 +74,33 @@ pub fn data_points(model: &Model, d: DataId, rng: &mut Rng) -> Vec<Point> {
         .collect()
 }
 
+/// `n` points of the unit cube `[0, 1)^d` as the sampler says: Latin
+/// hypercube (each coordinate stratified in `n` slices, the slices paired at
+/// random), Sobol' (digitally shifted; Latin hypercube above its dimensions)
+/// or independent uniform draws.
+pub fn unit_points(sampler: Sampler, n: usize, d: usize, rng: &mut Rng) -> Vec<Vec<f64>> {
+    match sampler {
+        Sampler::Sobol if d <= sobol::MAX_DIMENSIONS => sobol::points(n, d, rng),
+        Sampler::Uniform => (0..n)
+            .map(|_| (0..d).map(|_| rng.unit()).collect())
+            .collect(),
+        Sampler::Lhs | Sampler::Sobol => {
+            let mut out = vec![vec![0.0; d]; n];
+            for k in 0..d {
+                let mut slices: Vec<usize> = (0..n).collect();
+                // Fisher-Yates.
+                for i in (1..n).rev() {
+                    slices.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
+                }
+                for (row, slice) in out.iter_mut().zip(slices) {
+                    row[k] = (slice as f64 + rng.unit()) / n as f64;
+                }
+            }
+            out
+        }
+    }
+}
+
 fn param_values(model: &Model, rng: &mut Rng) -> Vec<f64> {
     model.params.iter().map(|p| rng.range(p.lo, p.hi)).collect()
 }
@@ -99,11 +129,20 @@ pub fn function_points(model: &Model, functions: &[FuncId], n: usize, rng: &mut 
             row: None,
         })
         .collect();
+    let intervals = factors
+        .iter()
+        .filter(|f| matches!(f, Factor::Interval { .. }))
+        .count();
+    let unit = unit_points(model.train.sampler, n, intervals, rng);
+    let mut interval = 0;
     for factor in factors {
         match factor {
-            Factor::Interval { coord, lo, hi } => points
-                .iter_mut()
-                .for_each(|p| p.coords[coord.index()] = rng.range(*lo, *hi)),
+            Factor::Interval { coord, lo, hi } => {
+                for (p, u) in points.iter_mut().zip(&unit) {
+                    p.coords[coord.index()] = lo + (hi - lo) * u[interval];
+                }
+                interval += 1;
+            }
             Factor::Set { coords, set, .. } => {
                 let inside = sample_inside(set, n, rng);
                 points.truncate(inside.len());
@@ -116,4 +155,33 @@ pub fn function_points(model: &Model, functions: &[FuncId], n: usize, rng: &mut 
         }
     }
     points
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Latin hypercube and Sobol' points put one point in each of n slices
+    /// of every coordinate; uniform draws (almost surely) do not.
+    #[test]
+    fn stratified_samplers_fill_every_slice() {
+        let n = 256;
+        let filled = |pts: &[Vec<f64>], k: usize| {
+            let mut seen = vec![false; n];
+            for p in pts {
+                assert!((0.0..1.0).contains(&p[k]));
+                seen[(p[k] * n as f64) as usize] = true;
+            }
+            seen.iter().filter(|&&s| s).count()
+        };
+        let mut rng = Rng::new(5);
+        for sampler in [Sampler::Lhs, Sampler::Sobol] {
+            let pts = unit_points(sampler, n, 3, &mut rng);
+            for k in 0..3 {
+                assert_eq!(filled(&pts, k), n, "{sampler:?}, coordinate {k}");
+            }
+        }
+        let pts = unit_points(Sampler::Uniform, n, 3, &mut rng);
+        assert!(filled(&pts, 0) < n);
+    }
 }
