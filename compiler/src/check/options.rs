@@ -334,7 +334,8 @@ impl Checker<'_> {
                 });
             }
             "lbfgs" => {
-                let (mut lr, mut steps, mut history, mut tolerance) = (1.0, 1000, 50, 1e-9);
+                let (mut lr, mut steps, mut history, mut tolerance) =
+                    (1.0, 1000, 50, crate::model::LBFGS_TOLERANCE);
                 for opt in self.unique_options(spec, LBFGS_OPTIONS) {
                     match opt.name.name.as_str() {
                         "lr" => lr = self.positive(opt).unwrap_or(lr),
