@@ -206,6 +206,9 @@ pub fn train(
                         let loss = total.clone().detach().into_scalar::<f64>();
                         (loss, GradientsParams::from_grads(total.backward(), &m))
                     };
+                    // The terms are those of the last evaluation, which the
+                    // line search may not have kept: the total is exact, the
+                    // split between terms can lag one evaluation.
                     let (next, loss) = lbfgs.step(*lr, t, closure);
                     t = next;
                     state.stage_step += *iterations;
