@@ -19,25 +19,87 @@ use burn::tensor::{Device, Tensor, TensorData};
 use physc_compiler::geometry::Rng;
 use physc_compiler::model::Activation;
 
-/// A multilayer perceptron.
+/// A multilayer perceptron, with an optional Fourier-feature embedding of
+/// its inputs.
 #[derive(Module, Debug)]
 pub struct Mlp {
     pub layers: Vec<Linear>,
+    pub fourier: Option<Fourier>,
+}
+
+/// Random Fourier features `[sin(2π x B), cos(2π x B)]`, with `B` an
+/// `[inputs, m]` matrix of normal draws times the scale. Fixed: plain
+/// tensors are constants of a module (neither trained nor recorded; the
+/// seed redraws them). Stored as one layer `sin(x W + φ)` with `W = 2π [B
+/// B]` and phases 0 then π/2, so its jet is a sine layer's.
+#[derive(Module, Debug)]
+pub struct Fourier {
+    pub weight: Tensor<2>,
+    pub phase: Tensor<1>,
+}
+
+impl Fourier {
+    fn new(inputs: usize, features: usize, scale: f64, rng: &mut Rng, device: &Device) -> Fourier {
+        let b: Vec<f64> = (0..inputs * features)
+            .map(|_| scale * rng.normal())
+            .collect();
+        let two_pi = 2.0 * std::f64::consts::PI;
+        let weight: Vec<f64> = (0..inputs)
+            .flat_map(|i| {
+                let row = &b[i * features..(i + 1) * features];
+                row.iter()
+                    .chain(row)
+                    .map(|v| two_pi * v)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let phase: Vec<f64> = (0..2 * features)
+            .map(|j| {
+                if j < features {
+                    0.0
+                } else {
+                    std::f64::consts::FRAC_PI_2
+                }
+            })
+            .collect();
+        Fourier {
+            weight: Tensor::from_data(TensorData::new(weight, [inputs, 2 * features]), device),
+            phase: Tensor::from_data(TensorData::new(phase, [2 * features]), device),
+        }
+    }
+
+    /// `x W + φ` for every entry of a jet; the phase only reaches the value.
+    fn jet(&self, a: &[Option<Tensor<2>>]) -> Vec<Option<Tensor<2>>> {
+        a.iter()
+            .enumerate()
+            .map(|(i, entry)| {
+                let z = entry.clone()?.matmul(self.weight.clone());
+                Some(if i == 0 {
+                    z + self.phase.clone().unsqueeze::<2>()
+                } else {
+                    z
+                })
+            })
+            .collect()
+    }
 }
 
 impl Mlp {
     /// `depth` hidden layers of `width` units between `inputs` and `outputs`,
     /// with Glorot-normal weights drawn from `rng` (so a seed fixes them,
-    /// whatever else uses the device) and zero biases.
+    /// whatever else uses the device) and zero biases; with `features > 0`,
+    /// that many Fourier features of the given scale come first.
     pub fn new(
         inputs: usize,
         outputs: usize,
         depth: usize,
         width: usize,
+        (features, scale): (usize, f64),
         rng: &mut Rng,
         device: &Device,
     ) -> Mlp {
-        let mut sizes = vec![inputs];
+        let fourier = (features > 0).then(|| Fourier::new(inputs, features, scale, rng, device));
+        let mut sizes = vec![if features > 0 { 2 * features } else { inputs }];
         sizes.extend(std::iter::repeat_n(width, depth));
         sizes.push(outputs);
         let layers = sizes
@@ -55,7 +117,7 @@ impl Mlp {
                 }
             })
             .collect();
-        Mlp { layers }
+        Mlp { layers, fourier }
     }
 
     /// The derivatives of the outputs that `plan` asks for, one `[N,
@@ -87,29 +149,36 @@ impl Mlp {
                 _ => None,
             })
             .collect();
+        if let Some(fourier) = &self.fourier {
+            a = activate(Activation::Sin, fourier.jet(&a), plan);
+        }
         let (hidden, last) = self.layers.split_at(self.layers.len() - 1);
         for layer in hidden {
-            let z = linear_jet(layer, &a);
-            let derivatives = crate::activation::derivatives(
-                activation,
-                z[0].clone().expect("a value"),
-                plan.max_order,
-            );
-            a = plan
-                .terms
-                .iter()
-                .enumerate()
-                .map(|(i, terms)| {
-                    if i == 0 {
-                        Some(derivatives[0].clone())
-                    } else {
-                        combine(terms, &derivatives, &z)
-                    }
-                })
-                .collect();
+            a = activate(activation, linear_jet(layer, &a), plan);
         }
         linear_jet(&last[0], &a)
     }
+}
+
+/// The jet of `σ(z)` from the jet of `z`.
+fn activate(
+    activation: Activation,
+    z: Vec<Option<Tensor<2>>>,
+    plan: &JetPlan,
+) -> Vec<Option<Tensor<2>>> {
+    let derivatives =
+        crate::activation::derivatives(activation, z[0].clone().expect("a value"), plan.max_order);
+    plan.terms
+        .iter()
+        .enumerate()
+        .map(|(i, terms)| {
+            if i == 0 {
+                Some(derivatives[0].clone())
+            } else {
+                combine(terms, &derivatives, &z)
+            }
+        })
+        .collect()
 }
 
 /// `z = W a + b` for every entry of a jet; the bias only reaches the value.

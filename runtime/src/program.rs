@@ -78,9 +78,6 @@ pub fn unsupported(model: &Model, lowered: &Lowered) -> Vec<String> {
     if !model.params.is_empty() {
         out.push("parameters (`param`)".to_string());
     }
-    if model.nets.iter().any(|n| n.fourier > 0) {
-        out.push("Fourier-feature embeddings".to_string());
-    }
     let roots: Vec<ExprId> = lowered.residuals.iter().map(|r| r.expr).collect();
     if lowered
         .graph
@@ -143,6 +140,7 @@ impl Program {
                     width,
                     net.depth as usize,
                     net.width as usize,
+                    (net.fourier as usize, net.fourier_scale),
                     &mut init,
                     device,
                 )

@@ -64,7 +64,7 @@ fn jets_match_finite_differences() {
         Activation::Swish,
         Activation::Gelu,
     ] {
-        let net = Mlp::new(2, 1, 3, 8, &mut Rng::new(3), &device);
+        let net = Mlp::new(2, 1, 3, 8, (0, 1.0), &mut Rng::new(3), &device);
         let flat: Vec<f64> = points.iter().flatten().copied().collect();
         let x = Tensor::<2>::from_data(TensorData::new(flat, [points.len(), 2]), &device);
         let jets = net.jets(x, activation, &plan);
@@ -90,7 +90,7 @@ fn jets_match_finite_differences() {
 #[test]
 fn the_value_is_the_plain_forward_pass() {
     let device = device();
-    let net = Mlp::new(2, 3, 2, 5, &mut Rng::new(5), &device);
+    let net = Mlp::new(2, 3, 2, 5, (0, 1.0), &mut Rng::new(5), &device);
     let x = Tensor::<2>::from_data(TensorData::new(vec![0.1, 0.2, -0.3, 0.4], [2, 2]), &device);
     let plan = JetPlan::new(&[vec![1, 0]], 2);
     let jet = values(
@@ -139,7 +139,7 @@ fn weight_gradients_match_finite_differences() {
         Activation::Swish,
         Activation::Gelu,
     ] {
-        let net = Mlp::new(2, 1, 2, 4, &mut Rng::new(7), &device);
+        let net = Mlp::new(2, 1, 2, 4, (0, 1.0), &mut Rng::new(7), &device);
         let grads = jet_loss(&net, activation, &plan, &x).backward();
         for layer in 0..net.layers.len() {
             let weight = net.layers[layer].weight.val();
@@ -167,6 +167,39 @@ fn weight_gradients_match_finite_differences() {
                     gradient[k]
                 );
             }
+        }
+    }
+}
+
+/// A Fourier-feature embedding is a fixed sine layer first: its jets match
+/// finite differences too, to third order.
+#[test]
+fn jets_through_fourier_features_match_finite_differences() {
+    let device = device();
+    let wanted: Vec<Vec<u8>> = vec![vec![1, 0], vec![0, 1], vec![2, 0], vec![1, 1], vec![0, 3]];
+    let plan = JetPlan::new(&wanted, 2);
+    let net = Mlp::new(2, 1, 2, 8, (3, 0.2), &mut Rng::new(9), &device);
+    assert!(net.fourier.is_some());
+    let points = [[0.3, -0.2], [-0.7, 0.5]];
+    let flat: Vec<f64> = points.iter().flatten().copied().collect();
+    let x = Tensor::<2>::from_data(TensorData::new(flat, [points.len(), 2]), &device);
+    let jets = net.jets(x, Activation::Tanh, &plan);
+    let f = |p: [f64; 2]| value(&net, Activation::Tanh, p, &device);
+    for alpha in &wanted {
+        let got = values(
+            jets[plan.position(alpha).expect("planned")]
+                .clone()
+                .expect("non-zero"),
+        );
+        for (i, p) in points.iter().enumerate() {
+            let order = alpha.iter().map(|&o| o as usize).sum::<usize>();
+            let want = difference(&f, *p, [alpha[0], alpha[1]], [0.0, 1e-5, 1e-4, 1e-3][order]);
+            let tolerance = [0.0, 1e-8, 1e-6, 1e-4][order] * (1.0 + want.abs());
+            assert!(
+                (got[i] - want).abs() < tolerance,
+                "d{alpha:?} at {p:?}: jet {} vs differences {want}",
+                got[i]
+            );
         }
     }
 }
