@@ -14,6 +14,7 @@ pub mod eval;
 pub mod fields;
 pub mod jets;
 pub mod net;
+pub mod plot;
 pub mod program;
 pub mod report;
 pub mod run;

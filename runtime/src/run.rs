@@ -9,6 +9,7 @@
 
 use crate::checkpoint;
 use crate::fields::{exact_values, grid, predict, reference_values, relative_l2};
+use crate::plot;
 use crate::program::{Program, Trainable};
 use crate::report::{Summary, summary_json, write_atomically, write_field, write_history};
 use crate::train::{Observer, Progress, TrainState, train};
@@ -205,7 +206,35 @@ fn report(
             &predicted,
             exact.as_deref(),
         )?;
+        let axes: Vec<String> = f
+            .coords
+            .iter()
+            .map(|c| model.coord(*c).name.clone())
+            .collect();
+        let coords: Vec<Vec<f64>> = f
+            .coords
+            .iter()
+            .map(|c| points.iter().map(|p| p.coords[c.index()]).collect())
+            .collect();
+        let shown: Vec<f64> = match predicted.as_slice() {
+            [re, im] => re.iter().zip(im).map(|(a, b)| a.hypot(*b)).collect(),
+            _ => predicted[0].clone(),
+        };
+        let title = if f.complex {
+            format!("|{}|", f.name)
+        } else {
+            f.name.clone()
+        };
+        plot::field(
+            &out.join(format!("{}.png", f.name)),
+            &title,
+            &axes,
+            &coords,
+            &shown,
+        )
+        .map_err(std::io::Error::other)?;
     }
+    plot::losses(&out.join("loss.png"), &state.history).map_err(std::io::Error::other)?;
     let summary = Summary {
         steps: steps.max(state.step),
         wall_seconds: state.wall_seconds,

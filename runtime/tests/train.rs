@@ -35,7 +35,14 @@ fn train_into(text: &str, out: &Path, options: Options, stop_at: Option<u64>) ->
 fn train(text: &str, name: &str) -> Summary {
     let out = run_dir(name);
     let summary = train_into(text, &out, Options::default(), None);
-    for file in ["summary.json", "history.csv", "u.csv", "checkpoint.bin"] {
+    for file in [
+        "summary.json",
+        "history.csv",
+        "u.csv",
+        "u.png",
+        "loss.png",
+        "checkpoint.bin",
+    ] {
         assert!(out.join(file).exists(), "{file} written");
     }
     let _ = std::fs::remove_dir_all(&out);

@@ -1,0 +1,263 @@
+//! PNG plots of a run, drawn with plotters.
+//!
+//! `loss.png`: the total loss and each labelled term against the step, on
+//! a log scale. `FIELD.png`: a field of one coordinate as a curve, of two as
+//! a heatmap over its grid (a complex field by its modulus); fields of more
+//! coordinates are not plotted. Text uses DejaVu Sans, compiled in (its
+//! licence is `assets/DejaVuSans-LICENSE`), so plots need no fonts on the
+//! machine.
+
+use crate::train::History;
+use plotters::prelude::*;
+use plotters::style::{FontStyle, register_font};
+use std::path::Path;
+use std::sync::Once;
+
+const SIZE: (u32, u32) = (900, 640);
+
+fn fonts() {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        let font = include_bytes!("../assets/DejaVuSans.ttf");
+        // The font is valid; a failure would only lose the text.
+        let _ = register_font("sans-serif", FontStyle::Normal, font);
+    });
+}
+
+fn failed(e: impl std::fmt::Display) -> String {
+    format!("cannot draw a plot: {e}")
+}
+
+/// The losses of every logged step.
+pub fn losses(path: &Path, history: &History) -> Result<(), String> {
+    atomically(path, |tmp| draw_losses(tmp, history))
+}
+
+fn draw_losses(path: &Path, history: &History) -> Result<(), String> {
+    fonts();
+    let rows: Vec<&(u64, f64, Vec<f64>)> = history
+        .rows
+        .iter()
+        .filter(|(_, total, _)| *total > 0.0 && total.is_finite())
+        .collect();
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Ok(());
+    };
+    let positive = rows
+        .iter()
+        .flat_map(|(_, total, terms)| std::iter::once(*total).chain(terms.iter().copied()))
+        .filter(|v| *v > 0.0 && v.is_finite());
+    let (lo, hi) = positive.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(failed)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption("loss", ("sans-serif", 24))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(
+            first.0..last.0.max(first.0 + 1),
+            (lo * 0.8..hi * 1.25).log_scale(),
+        )
+        .map_err(failed)?;
+    chart
+        .configure_mesh()
+        .x_desc("step")
+        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .draw()
+        .map_err(failed)?;
+    let mut series: Vec<(String, Vec<(u64, f64)>)> = vec![(
+        "total".into(),
+        rows.iter().map(|(s, t, _)| (*s, *t)).collect(),
+    )];
+    for (k, label) in history.labels.iter().enumerate() {
+        let points = rows
+            .iter()
+            .filter_map(|(s, _, terms)| terms.get(k).map(|v| (*s, *v)))
+            .filter(|(_, v)| *v > 0.0)
+            .collect();
+        series.push((label.clone(), points));
+    }
+    for (k, (label, points)) in series.into_iter().enumerate() {
+        let colour = Palette99::pick(k).to_rgba();
+        chart
+            .draw_series(LineSeries::new(points, colour.stroke_width(2)))
+            .map_err(failed)?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(failed)?;
+    root.present().map_err(failed)
+}
+
+/// A field's values at the points of its grid: `coords` holds one vector
+/// per coordinate (one or two), `values` one value per point.
+pub fn field(
+    path: &Path,
+    name: &str,
+    axes: &[String],
+    coords: &[Vec<f64>],
+    values: &[f64],
+) -> Result<(), String> {
+    if values.is_empty() || values.iter().any(|v| !v.is_finite()) || coords.len() > 2 {
+        return Ok(());
+    }
+    atomically(path, |tmp| draw_field(tmp, name, axes, coords, values))
+}
+
+/// Draws into a temporary file renamed over `path`, as the run's other files.
+fn atomically(path: &Path, draw: impl FnOnce(&Path) -> Result<(), String>) -> Result<(), String> {
+    let tmp = path.with_extension("tmp.png");
+    draw(&tmp)?;
+    std::fs::rename(&tmp, path).map_err(failed)
+}
+
+fn draw_field(
+    path: &Path,
+    name: &str,
+    axes: &[String],
+    coords: &[Vec<f64>],
+    values: &[f64],
+) -> Result<(), String> {
+    fonts();
+    let range = |v: &[f64]| {
+        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if hi > lo {
+            (lo, hi)
+        } else {
+            (lo - 0.5, lo + 0.5)
+        }
+    };
+    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(failed)?;
+    let (vlo, vhi) = range(values);
+    match coords {
+        [x] => {
+            let (xlo, xhi) = range(x);
+            let mut chart = ChartBuilder::on(&root)
+                .caption(name, ("sans-serif", 24))
+                .margin(16)
+                .x_label_area_size(40)
+                .y_label_area_size(60)
+                .build_cartesian_2d(xlo..xhi, vlo..vhi)
+                .map_err(failed)?;
+            chart
+                .configure_mesh()
+                .x_desc(axes[0].as_str())
+                .y_desc(name)
+                .draw()
+                .map_err(failed)?;
+            let mut line: Vec<(f64, f64)> = x.iter().copied().zip(values.iter().copied()).collect();
+            line.sort_by(|a, b| a.0.total_cmp(&b.0));
+            chart
+                .draw_series(LineSeries::new(line, BLUE.stroke_width(2)))
+                .map_err(failed)?;
+        }
+        [x, y] => {
+            let (xlo, xhi) = range(x);
+            let (ylo, yhi) = range(y);
+            let (areas, legend) = root.split_horizontally(SIZE.0 - 130);
+            let mut chart = ChartBuilder::on(&areas)
+                .caption(name, ("sans-serif", 24))
+                .margin(16)
+                .x_label_area_size(40)
+                .y_label_area_size(60)
+                .build_cartesian_2d(xlo..xhi, ylo..yhi)
+                .map_err(failed)?;
+            chart
+                .configure_mesh()
+                .x_desc(axes[0].as_str())
+                .y_desc(axes[1].as_str())
+                .disable_mesh()
+                .draw()
+                .map_err(failed)?;
+            // Cells of the grid: each point's neighbourhood.
+            let (dx, dy) = (spacing(x), spacing(y));
+            let colour = |v: f64| viridis((v - vlo) / (vhi - vlo));
+            chart
+                .draw_series(x.iter().zip(y).zip(values).map(|((&a, &b), &v)| {
+                    Rectangle::new(
+                        [(a - dx / 2.0, b - dy / 2.0), (a + dx / 2.0, b + dy / 2.0)],
+                        colour(v).filled(),
+                    )
+                }))
+                .map_err(failed)?;
+            colour_bar(&legend, vlo, vhi)?;
+        }
+        _ => {}
+    }
+    root.present().map_err(failed)
+}
+
+/// The smallest gap between distinct values of a grid coordinate.
+fn spacing(v: &[f64]) -> f64 {
+    let mut sorted: Vec<f64> = v.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.dedup();
+    sorted
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .fold(f64::INFINITY, f64::min)
+        .clamp(1e-12, 1e300)
+}
+
+fn colour_bar(
+    area: &DrawingArea<BitMapBackend, plotters::coord::Shift>,
+    lo: f64,
+    hi: f64,
+) -> Result<(), String> {
+    let mut bar = ChartBuilder::on(area)
+        .margin_top(60)
+        .margin_bottom(56)
+        .margin_right(10)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..1.0, lo..hi)
+        .map_err(failed)?;
+    bar.configure_mesh()
+        .disable_x_axis()
+        .disable_mesh()
+        .y_label_style(("sans-serif", 14))
+        .y_label_formatter(&|v| format!("{v:.2}"))
+        .draw()
+        .map_err(failed)?;
+    let steps = 100;
+    bar.draw_series((0..steps).map(|k| {
+        let a = lo + (hi - lo) * k as f64 / steps as f64;
+        let b = lo + (hi - lo) * (k + 1) as f64 / steps as f64;
+        Rectangle::new(
+            [(0.0, a), (1.0, b)],
+            viridis(k as f64 / steps as f64).filled(),
+        )
+    }))
+    .map_err(failed)?;
+    Ok(())
+}
+
+/// The viridis colour map at `t` in [0, 1], from five of its colours.
+fn viridis(t: f64) -> RGBColor {
+    const ANCHORS: [(f64, f64, f64); 5] = [
+        (68.0, 1.0, 84.0),
+        (59.0, 82.0, 139.0),
+        (33.0, 145.0, 140.0),
+        (94.0, 201.0, 98.0),
+        (253.0, 231.0, 37.0),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    } * 4.0;
+    let k = (t.floor() as usize).min(3);
+    let f = t - k as f64;
+    let (a, b) = (ANCHORS[k], ANCHORS[k + 1]);
+    let mix = |p: f64, q: f64| (p + (q - p) * f).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
