@@ -10,7 +10,7 @@
 //! slope `v'₀` in the reverse pass: [`attach`]). Second, tanh and the
 //! logistic sigmoid solve Riccati equations `f' = c₀ + c₁ f + c₂ f²`, so
 //! their higher derivatives follow from Leibniz's rule on products of lower
-//! ones ([`riccati`]) instead of polynomials evaluated from scratch.
+//! ones (`riccati`) instead of polynomials evaluated from scratch.
 
 use crate::jets;
 use burn::tensor::{Tensor, activation};

@@ -5,7 +5,8 @@
 //! compiler's model and never parses: Taylor-mode jets ([`jets`],
 //! [`activation`]) through networks ([`net`]), the loss program
 //! ([`program`]), the optimiser stages ([`train`]), checkpoints
-//! ([`checkpoint`]), the run directory ([`run`], [`fields`], [`report`])
+//! ([`checkpoint`]), the run directory ([`run`], [`fields`], [`report`],
+//! [`plot`])
 //! and evaluation at given points ([`eval`]).
 
 pub mod activation;
