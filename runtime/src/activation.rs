@@ -7,7 +7,7 @@
 //! although the jet has already computed the derivative; so the
 //! transcendental value is computed on detached tensors and reattached by
 //! its first-order expansion `v = v₀ + v'₀ (z - z₀)` (exactly `v₀` in value,
-//! slope `v'₀` in the reverse pass: [`attach`]). Second, tanh and the
+//! slope `v'₀` in the reverse pass: `attach`). Second, tanh and the
 //! logistic sigmoid solve Riccati equations `f' = c₀ + c₁ f + c₂ f²`, so
 //! their higher derivatives follow from Leibniz's rule on products of lower
 //! ones (`riccati`) instead of polynomials evaluated from scratch.
