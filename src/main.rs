@@ -26,7 +26,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Train a model on the CPU and write its run directory.
+    /// Train a model and write its run directory.
     Run {
         file: PathBuf,
         /// The run directory (default: MODEL.run next to the model).
@@ -35,12 +35,18 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
-        /// Float precision of training.
-        #[arg(long, value_enum, default_value_t = Precision::Float64)]
-        precision: Precision,
-        /// Go on from the run directory's checkpoint.
-        #[arg(long)]
-        resume: bool,
+        /// Where to train: the CPU, or a GPU through wgpu (a build with
+        /// `--features wgpu`).
+        #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+        backend: Backend,
+        /// Float precision of training [default: float64 on the CPU,
+        /// float32 on wgpu].
+        #[arg(long, value_enum)]
+        precision: Option<Precision>,
+        /// Go on from the checkpoint of a run directory (by default the
+        /// one `-o` names, or MODEL.run).
+        #[arg(long, value_name = "DIR", num_args = 0..=1)]
+        resume: Option<Option<PathBuf>>,
     },
     /// Evaluate a trained model at the points of a CSV file.
     Eval {
@@ -73,6 +79,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Stage::Checked)]
         stage: Stage,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Backend {
+    Cpu,
+    Wgpu,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -109,14 +121,36 @@ fn main() -> ExitCode {
             file,
             out,
             quiet,
+            backend,
             precision,
             resume,
         } => {
-            let precision = match precision {
-                Precision::Float32 => physc_runtime::run::Precision::F32,
-                Precision::Float64 => physc_runtime::run::Precision::F64,
+            use physc_runtime::backend;
+            let backend = match backend {
+                Backend::Cpu => backend::Backend::Cpu,
+                Backend::Wgpu => backend::Backend::Wgpu,
             };
-            let options = physc_runtime::run::Options { precision, resume };
+            let precision = match precision {
+                None => backend.default_precision(),
+                Some(Precision::Float32) => backend::Precision::F32,
+                Some(Precision::Float64) => backend::Precision::F64,
+            };
+            let (resume, out) = match resume {
+                None => (false, out),
+                Some(None) => (true, out),
+                Some(Some(dir)) => {
+                    if out.as_ref().is_some_and(|out| *out != dir) {
+                        eprintln!("physc: `--resume DIR` names the run directory; leave out `-o`");
+                        return ExitCode::from(2);
+                    }
+                    (true, Some(dir))
+                }
+            };
+            let options = physc_runtime::run::Options {
+                backend,
+                precision,
+                resume,
+            };
             run_command::run(&file, out, options, quiet)
         }
         Command::Eval {

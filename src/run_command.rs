@@ -133,7 +133,7 @@ pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> 
                 ExitCode::SUCCESS
             } else {
                 eprintln!(
-                    "physc: interrupted at step {}; go on with `physc run {} -o {} --resume`",
+                    "physc: interrupted at step {}; go on with `physc run {} --resume {}`",
                     summary.steps,
                     path.display(),
                     out.display()

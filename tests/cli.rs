@@ -185,7 +185,16 @@ fn float32_training_is_reported_as_such() {
     )
     .expect("JSON");
     assert_eq!(summary["precision"], "float32");
+    assert_eq!(summary["backend"], "cpu");
     assert!(summary["rel_l2"]["u"].as_f64().expect("an error figure") < 0.05);
+    // The optimiser's state is stored in float32: a resumed run keeps it.
+    let resumed = physc(&["run", model, "--quiet", "--resume"]);
+    assert_eq!(resumed.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(
+        stderr.contains("resume it with `--precision float32`"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(run.parent().expect("a directory"));
 }
 
@@ -196,5 +205,36 @@ fn resuming_without_a_checkpoint_is_status_2() {
     assert_eq!(resumed.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&resumed.stderr);
     assert!(stderr.contains("checkpoint.bin"), "{stderr}");
+
+    // `--resume DIR` names the run directory.
+    let elsewhere = model.with_file_name("elsewhere.run");
+    let elsewhere = elsewhere.to_str().expect("utf-8");
+    let resumed = physc(&["run", model.to_str().expect("utf-8"), "--resume", elsewhere]);
+    assert_eq!(resumed.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(stderr.contains("elsewhere.run"), "{stderr}");
+    let both = physc(&[
+        "run",
+        model.to_str().expect("utf-8"),
+        "-o",
+        "other.run",
+        "--resume",
+        elsewhere,
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&both.stderr);
+    assert!(stderr.contains("leave out `-o`"), "{stderr}");
+    let _ = std::fs::remove_dir_all(model.parent().expect("a directory"));
+}
+
+/// A build without the `wgpu` feature says how to get the GPU back end.
+#[cfg(not(feature = "wgpu"))]
+#[test]
+fn the_gpu_backend_needs_the_wgpu_feature() {
+    let model = heat_model("no-wgpu");
+    let run = physc(&["run", model.to_str().expect("utf-8"), "--backend", "wgpu"]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("--features wgpu"), "{stderr}");
     let _ = std::fs::remove_dir_all(model.parent().expect("a directory"));
 }

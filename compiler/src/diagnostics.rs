@@ -69,6 +69,7 @@ codes! {
     OptionRange = "E0402", "option value out of range";
     UnknownChoice = "E0403", "unknown activation, optimizer or sampler";
     NetTarget = "E0404", "network for nothing";
+    NoTime = "E0405", "causal weighting without a time coordinate";
     DataFile = "E0501", "data file missing or unreadable";
     DataRow = "E0502", "malformed data row";
     DataColumn = "E0503", "data column missing";

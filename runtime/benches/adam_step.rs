@@ -6,8 +6,8 @@
 
 use burn::optim::{AdamConfig, GradientsParams};
 use physc_compiler::check::DiskFiles;
+use physc_runtime::backend::{Precision, cpu_device};
 use physc_runtime::program::Program;
-use physc_runtime::run::{Precision, cpu_device};
 use std::time::Instant;
 
 const MODEL: &str = "

@@ -7,11 +7,11 @@
 //! per equation with its residual there (`LABEL`, or `LABEL_re` and
 //! `LABEL_im` for a complex equation). Runs in float64 without autodiff.
 
+use crate::backend::{Precision, cpu_device};
 use crate::checkpoint;
 use crate::fields::predict;
 use crate::program::Program;
 use crate::report::write_atomically;
-use crate::run::{Precision, cpu_device};
 use physc_compiler::ir::lower::Lowered;
 use physc_compiler::model::{FuncId, Model};
 use physc_compiler::sample::Point;

@@ -4,12 +4,15 @@
 //! optimisers, checkpoints and run directories. The runtime reads the
 //! compiler's model and never parses: Taylor-mode jets ([`jets`],
 //! [`activation`]) through networks ([`net`]), the loss program
-//! ([`program`]), the optimiser stages ([`train`]), checkpoints
-//! ([`checkpoint`]), the run directory ([`run`], [`fields`], [`report`],
-//! [`plot`])
-//! and evaluation at given points ([`eval`]).
+//! ([`program`], [`causal`]), the optimiser stages ([`train`],
+//! [`balance`]), checkpoints ([`checkpoint`]), the devices they run on
+//! ([`backend`]), the run directory ([`run`], [`fields`], [`report`],
+//! [`plot`]) and evaluation at given points ([`eval`]).
 
 pub mod activation;
+pub mod backend;
+pub mod balance;
+pub mod causal;
 pub mod checkpoint;
 pub mod eval;
 pub mod fields;

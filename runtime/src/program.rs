@@ -5,9 +5,11 @@
 //! evaluates, per batch, the jets of the networks its residuals read (each
 //! once), then the residual DAG node by node (each once; numbers stay
 //! scalars), and returns each constraint's weighted mean squared residual
-//! (for inequalities, of the violation only). The trainable parameters are
+//! (for inequalities, of the violation only; weighted by time slab with
+//! `causal`, see [`crate::causal`]). The trainable parameters are
 //! the networks and the learned scalars ([`Trainable`]).
 
+use crate::causal;
 use crate::net::{JetPlan, Mlp};
 use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData, activation};
@@ -43,6 +45,8 @@ pub struct Batch {
     inputs: HashMap<usize, Tensor<2>>,
     /// Leaf values at the points: coordinates, parameters and data columns.
     leaves: HashMap<ExprId, Tensor<2>>,
+    /// The averages over time slabs when the loss is causally weighted.
+    causal: Option<Tensor<2>>,
 }
 
 /// The lowered model ready to evaluate.
@@ -266,6 +270,14 @@ impl Program {
                 _ => {}
             }
         }
+        // Causal weighting orders the residuals over the whole domain in time.
+        let time = model.coords.iter().position(|c| c.name == "t");
+        let causal = match (time, &model.constraints[constraint].on) {
+            (Some(time), Where::Domain) if model.train.causal > 0.0 => {
+                causal::slab_means(pts, time, device)
+            }
+            _ => None,
+        };
         Batch {
             label,
             constraint,
@@ -273,12 +285,18 @@ impl Program {
             residuals,
             inputs,
             leaves,
+            causal,
         }
     }
 
     /// Each batch's weighted loss, in batch order.
     pub fn losses(&self, t: &Trainable) -> Vec<Tensor<1>> {
         self.batches.iter().map(|b| self.batch_loss(b, t)).collect()
+    }
+
+    /// Batch `b`'s weighted loss.
+    pub fn loss(&self, b: usize, t: &Trainable) -> Tensor<1> {
+        self.batch_loss(&self.batches[b], t)
     }
 
     /// The value of every node under the batch's residuals.
@@ -346,7 +364,11 @@ impl Program {
                 Relation::Ge | Relation::Gt => activation::relu(-r),
                 Relation::Le | Relation::Lt => activation::relu(r),
             };
-            let loss = violation.powi_scalar(2).mean();
+            let squared = violation.powi_scalar(2);
+            let loss = match &batch.causal {
+                Some(slabs) => causal::weighted_loss(squared, slabs, self.model.train.causal),
+                None => squared.mean(),
+            };
             total = Some(match total {
                 None => loss,
                 Some(acc) => acc + loss,

@@ -2,8 +2,9 @@
 //!
 //! `summary.json`: steps, wall seconds, the final total loss and each
 //! labelled term, learned scalars, `rel_l2` per field with an `exact`
-//! solution or a `reference`, the precision, and whether training finished.
-//! `history.csv`: the losses at each logged step. `FIELD.csv`: the trained
+//! solution or a `reference`, the balancing factors, the backend and
+//! precision, and whether training finished. `history.csv`: the losses at
+//! each logged step (the total is the objective: balanced terms). `FIELD.csv`: the trained
 //! field (and its exact solution) on a grid of its domain.
 
 use crate::train::History;
@@ -21,7 +22,11 @@ pub struct Summary {
     pub losses: Vec<(String, f64)>,
     pub learned: Vec<(String, f64)>,
     pub rel_l2: Vec<(String, f64)>,
+    /// The loss terms' balancing factors (`balance = gradnorm`).
+    pub balance: Vec<(String, f64)>,
     pub precision: &'static str,
+    /// Where it trained: `cpu` or `wgpu`.
+    pub backend: &'static str,
     /// False when training was interrupted (it can be resumed).
     pub finished: bool,
 }
@@ -94,9 +99,10 @@ pub fn summary_json(s: &Summary) -> String {
         "loss": object(&s.losses),
         "learned": object(&s.learned),
         "rel_l2": object(&s.rel_l2),
+        "balance": object(&s.balance),
         "finished": s.finished,
         "precision": s.precision,
-        "backend": "flex (CPU)",
+        "backend": s.backend,
     });
     serde_json::to_string_pretty(&json).expect("serialises") + "\n"
 }

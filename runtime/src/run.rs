@@ -7,6 +7,7 @@
 //! same points and optimiser state, so an interrupted run loses nothing.
 //! Errors are messages for the user.
 
+use crate::backend::{Backend, Precision, device};
 use crate::checkpoint;
 use crate::fields::{exact_values, grid, predict, reference_values, relative_l2};
 use crate::plot;
@@ -14,7 +15,7 @@ use crate::program::{Program, Trainable};
 use crate::report::{Summary, summary_json, write_atomically, write_field, write_history};
 use crate::train::{Observer, Progress, TrainState, train};
 use burn::optim::OptimizerRecord;
-use burn::tensor::{Device, FloatDType};
+use burn::tensor::Device;
 use physc_compiler::ir::lower::Lowered;
 use physc_compiler::model::{FuncId, Model};
 use std::path::Path;
@@ -24,25 +25,10 @@ use std::time::Instant;
 /// About this many grid points per field in `FIELD.csv`.
 const GRID_POINTS: usize = 20_000;
 
-/// The float type of training.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Precision {
-    F32,
-    F64,
-}
-
-impl Precision {
-    pub fn name(self) -> &'static str {
-        match self {
-            Precision::F32 => "float32",
-            Precision::F64 => "float64",
-        }
-    }
-}
-
 /// How to run.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
+    pub backend: Backend,
     pub precision: Precision,
     /// Go on from the run directory's checkpoint.
     pub resume: bool,
@@ -51,29 +37,11 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Options {
         Options {
+            backend: Backend::Cpu,
             precision: Precision::F64,
             resume: false,
         }
     }
-}
-
-/// The CPU device (burn's flex backend) with autodiff, in `precision`.
-/// A process has one CPU device, whose precision is set once: a second run
-/// in the same process must ask for the same one.
-pub fn cpu_device(seed: u64, precision: Precision) -> Result<Device, String> {
-    let mut device = Device::flex();
-    let dtype = match precision {
-        Precision::F32 => FloatDType::F32,
-        Precision::F64 => FloatDType::F64,
-    };
-    if device.configure(dtype).is_err() && device.settings().float_dtype != dtype {
-        return Err(format!(
-            "the CPU device already runs in another precision than {}",
-            precision.name()
-        ));
-    }
-    device.seed(seed);
-    Ok(device.autodiff())
 }
 
 /// Trains `model` (or goes on training it) and writes the run directory.
@@ -87,18 +55,29 @@ pub fn run(
     progress: impl FnMut(&Progress),
     interrupt: &AtomicBool,
 ) -> Result<Summary, String> {
-    let device = cpu_device(model.train.seed, options.precision)?;
+    let device = device(options.backend, model.train.seed, options.precision)?;
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let (mut program, trainable) = Program::new(model, lowered, &device);
     let (trainable, optimizer, state) = if options.resume {
         let loaded = checkpoint::load(out, trainable)?;
+        let trained_in = &loaded.state.precision;
+        if !trained_in.is_empty() && trained_in != options.precision.name() {
+            return Err(format!(
+                "{} trained in {trained_in}: resume it with `--precision {trained_in}`",
+                out.display()
+            ));
+        }
         // Replay the resamplings: the points are where the run left them.
         for _ in 0..loaded.state.resamples {
             program.resample();
         }
         (loaded.trainable, loaded.optimizer, loaded.state)
     } else {
-        (trainable, None, TrainState::default())
+        let state = TrainState {
+            precision: options.precision.name().to_string(),
+            ..TrainState::default()
+        };
+        (trainable, None, state)
     };
     let mut observer = RunObserver {
         out,
@@ -242,7 +221,15 @@ fn report(
         losses: state.history.labels.iter().cloned().zip(terms).collect(),
         learned,
         rel_l2,
+        balance: state
+            .history
+            .labels
+            .iter()
+            .cloned()
+            .zip(state.balance.iter().copied())
+            .collect(),
         precision: options.precision.name(),
+        backend: options.backend.name(),
         finished: state.finished,
     };
     write_history(&out.join("history.csv"), &state.history)?;

@@ -16,12 +16,13 @@
 //! The [`TrainState`] says where training is; with the parameters and the
 //! optimiser's state it is a checkpoint, and [`train`] resumes from one.
 
+use crate::balance;
 use crate::program::{Program, Trainable};
 use burn::optim::{
     AdamConfig, GradientsParams, LBFGS, LBFGSConfig, LineSearchFn, ModuleOptimizer, OptimizerRecord,
 };
 use burn::tensor::Tensor;
-use physc_compiler::model::{Optimizer, Train};
+use physc_compiler::model::{Balance, Optimizer, Train};
 use serde::{Deserialize, Serialize};
 
 /// L-BFGS iterations per call at most.
@@ -54,6 +55,14 @@ pub struct TrainState {
     pub finished: bool,
     /// How many times the points were drawn anew (`resample = K`).
     pub resamples: u64,
+    /// The float type the run trains in (`float32`, `float64`): a resumed
+    /// run keeps it, as the optimiser's state is stored in it.
+    #[serde(default)]
+    pub precision: String,
+    /// The loss terms' balancing factors (`balance = gradnorm`; empty
+    /// until the first measurement, and with fixed weights).
+    #[serde(default)]
+    pub balance: Vec<f64>,
 }
 
 /// What a progress display gets at each logged step.
@@ -90,18 +99,32 @@ pub fn total_steps(plan: &Train) -> u64 {
         .sum()
 }
 
-/// The sum of the terms and the terms' values.
-fn evaluate(program: &Program, t: &Trainable) -> (Tensor<1>, Vec<f64>) {
+/// The objective for the reverse pass (the terms times their balancing
+/// `factors`, 1 where absent), its value, and the terms' values, read from
+/// the device at once (on a GPU each read waits for the queue to drain).
+fn evaluate(program: &Program, t: &Trainable, factors: &[f64]) -> (Tensor<1>, f64, Vec<f64>) {
     let losses = program.losses(t);
-    let values = losses
-        .iter()
-        .map(|l| l.clone().detach().into_scalar::<f64>())
-        .collect();
-    let total = losses
+    let detached = losses.iter().map(|l| l.clone().detach()).collect();
+    let values: Vec<f64> = Tensor::cat(detached, 0)
+        .into_data()
+        .convert::<f64>()
+        .try_into_vec()
+        .expect("float data");
+    let factor = |k: usize| factors.get(k).copied().unwrap_or(1.0);
+    let objective = losses
         .into_iter()
+        .enumerate()
+        .map(|(k, l)| {
+            if factors.is_empty() {
+                l
+            } else {
+                l.mul_scalar(factor(k))
+            }
+        })
         .reduce(|a, b| a + b)
         .expect("at least one constraint");
-    (total, values)
+    let value = values.iter().enumerate().map(|(k, v)| factor(k) * v).sum();
+    (objective, value, values)
 }
 
 /// A stage's optimiser.
@@ -183,8 +206,12 @@ pub fn train(
             let (before, stage_before) = (state.step, state.stage_step);
             let (loss, terms, converged) = match (&mut stepper, stage) {
                 (Stepper::Adam(adam), Optimizer::Adam { lr, .. }) => {
-                    let (total, terms) = evaluate(&*program, &t);
-                    let loss = total.clone().detach().into_scalar::<f64>();
+                    if plan.balance == Balance::GradNorm
+                        && (state.stage_step % balance::EVERY == 0 || state.balance.is_empty())
+                    {
+                        balance::update(program, &t, &mut state.balance);
+                    }
+                    let (total, loss, terms) = evaluate(&*program, &t, &state.balance);
                     let grads = GradientsParams::from_grads(total.backward(), &t);
                     t = adam.step(*lr, t, grads);
                     state.stage_step += 1;
@@ -197,13 +224,16 @@ pub fn train(
                         stepper = Stepper::new(stage, remaining, Some(lbfgs.to_record()));
                         continue;
                     }
+                    if plan.balance == Balance::GradNorm && state.balance.is_empty() {
+                        balance::update(program, &t, &mut state.balance);
+                    }
                     let (mut terms, mut evaluations) = (vec![], 0);
                     let program = &*program;
+                    let factors = &state.balance;
                     let closure = |m: Trainable| {
-                        let (total, values) = evaluate(program, &m);
+                        let (total, loss, values) = evaluate(program, &m, factors);
                         terms = values;
                         evaluations += 1;
-                        let loss = total.clone().detach().into_scalar::<f64>();
                         (loss, GradientsParams::from_grads(total.backward(), &m))
                     };
                     // The terms are those of the last evaluation, which the

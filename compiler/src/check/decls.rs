@@ -447,7 +447,7 @@ impl<'a> Checker<'a> {
                 Diagnostic::error(Code::BadInterval, format!("{what} interval [{lo}, {hi}]"))
                     .label(
                         i.span,
-                        format!("the lower bound must be below the upper bound"),
+                        "the lower bound must be below the upper bound".to_string(),
                     )
                     .help(if lo > hi {
                         format!("write it as [{hi}, {lo}]")

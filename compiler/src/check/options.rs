@@ -406,6 +406,15 @@ impl Checker<'_> {
                 if let Some(v) = self.real_constant(&opt.value, "option `causal`") {
                     if v < 0.0 {
                         self.out_of_range(opt, "zero (off) or a positive tolerance", v);
+                    } else if v > 0.0 && !self.model.coords.iter().any(|c| c.name == "t") {
+                        self.report(
+                            Diagnostic::error(
+                                Code::NoTime,
+                                "causal weighting orders the residual in time, and no field has a coordinate `t`",
+                            )
+                            .label(opt.name.span, "needs a time coordinate")
+                            .help("name the time coordinate `t`, or leave out `causal`"),
+                        );
                     } else {
                         train.causal = v;
                     }

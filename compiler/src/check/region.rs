@@ -96,7 +96,7 @@ impl Checker<'_> {
                         Code::WrongKind,
                         format!("`{}` is {what}, not a region", name.name),
                     )
-                    .label(name.span, format!("{what}"))
+                    .label(name.span, what.to_string())
                     .help("declare a region with `region NAME = ...`"),
                 );
                 None

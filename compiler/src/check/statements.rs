@@ -482,7 +482,7 @@ impl<'a> Checker<'a> {
                         format!("the {what} `{}` is never used", name.name),
                     )
                     .label(name.span, "declared here")
-                    .help(format!("use it or remove it")),
+                    .help("use it or remove it"),
                 );
             }
         }

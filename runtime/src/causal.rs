@@ -1,0 +1,65 @@
+//! Causal weighting (`causal = eps` in the `train` block; Wang, Sankaran
+//! and Perdikaris, "Respecting causality is all you need for training
+//! physics-informed neural networks", 2022).
+//!
+//! Input: a constraint's points, which spread over the time coordinate `t`,
+//! and its squared residual at them. Output: the loss the optimiser sees,
+//! `(1/M) sum_k w_k L_k`, where `L_k` is the mean squared residual over
+//! the k-th of M equal time slabs and `w_k = exp(-eps sum_{j<k} L_j)`
+//! (held constant in the reverse pass). A slab's residual counts only once
+//! the slabs before it are resolved, so the network cannot fit late times
+//! before early ones. Slabs without points are left out.
+
+use burn::tensor::{Device, Tensor, TensorData};
+use physc_compiler::sample::Point;
+
+/// Time slabs: enough to resolve the order of the solution in time, and
+/// few enough that each holds many points.
+const SLABS: usize = 32;
+
+/// The averaging matrix of a batch's points over the time slabs: `A[n][k]`
+/// is `1/|slab k|` when point n lies in slab k. `None` when the points do
+/// not spread over time (an initial condition, say).
+pub fn slab_means(points: &[Point], time: usize, device: &Device) -> Option<Tensor<2>> {
+    let times: Vec<f64> = points.iter().map(|p| p.coords[time]).collect();
+    let (lo, hi) = times
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &t| {
+            (lo.min(t), hi.max(t))
+        });
+    // (`min` and `max` skip NaN: times all NaN leave lo = inf, hi = -inf.)
+    if hi <= lo {
+        return None;
+    }
+    let slab = |t: f64| (((t - lo) / (hi - lo) * SLABS as f64) as usize).min(SLABS - 1);
+    let mut counts = [0usize; SLABS];
+    for &t in &times {
+        counts[slab(t)] += 1;
+    }
+    let occupied: Vec<usize> = (0..SLABS).filter(|&k| counts[k] > 0).collect();
+    let mut column = [0usize; SLABS];
+    for (j, &k) in occupied.iter().enumerate() {
+        column[k] = j;
+    }
+    let m = occupied.len();
+    let mut matrix = vec![0.0; times.len() * m];
+    for (n, &t) in times.iter().enumerate() {
+        let k = slab(t);
+        matrix[n * m + column[k]] = 1.0 / counts[k] as f64;
+    }
+    Some(Tensor::from_data(
+        TensorData::new(matrix, [times.len(), m]),
+        device,
+    ))
+}
+
+/// The causally weighted loss of the squared residual `squared` (N x 1),
+/// with the slab averages `means` (N x M) of [`slab_means`].
+pub fn weighted_loss(squared: Tensor<2>, means: &Tensor<2>, eps: f64) -> Tensor<1> {
+    // 1 x M: the mean squared residual of each slab.
+    let slabs = squared.transpose().matmul(means.clone());
+    let before = slabs.clone().detach();
+    let earlier = before.clone().cumsum(1) - before;
+    let weights = earlier.mul_scalar(-eps).exp();
+    (slabs * weights).mean()
+}
