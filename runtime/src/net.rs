@@ -19,12 +19,106 @@ use burn::tensor::{Device, Tensor, TensorData};
 use physc_compiler::geometry::Rng;
 use physc_compiler::model::Activation;
 
-/// A multilayer perceptron, with an optional Fourier-feature embedding of
-/// its inputs.
+/// A multilayer perceptron, with optional fixed embeddings of its inputs:
+/// periodic coordinates first, then Fourier features.
 #[derive(Module, Debug)]
 pub struct Mlp {
     pub layers: Vec<Linear>,
+    pub periodic: Option<Periodic>,
     pub fourier: Option<Fourier>,
+}
+
+/// How a network sees its inputs before the first layer.
+#[derive(Clone, Debug, Default)]
+pub struct Embedding {
+    /// Each input's period, where the network must be periodic in it.
+    pub periods: Vec<Option<f64>>,
+    /// Random Fourier features (0: none) and their scale.
+    pub fourier: usize,
+    pub scale: f64,
+}
+
+/// Periodic inputs made exact: a coordinate `x` of period `L` enters as
+/// `cos(2πx/L)` and `sin(2πx/L)`, so every function of the embedding has
+/// period `L` in `x`, value and derivatives alike. The other inputs pass
+/// through. One fixed layer `[x P, sin(x W + φ)]`: the first `linear`
+/// columns are the passed inputs, then a sine and a cosine (a sine with
+/// phase π/2) per periodic input.
+#[derive(Module, Debug)]
+pub struct Periodic {
+    pub weight: Tensor<2>,
+    pub phase: Tensor<1>,
+    #[module(skip)]
+    pub linear: usize,
+}
+
+impl Periodic {
+    fn new(periods: &[Option<f64>], device: &Device) -> Option<Periodic> {
+        let periodic: Vec<(usize, f64)> = periods
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((i, (*p)?)))
+            .collect();
+        if periodic.is_empty() {
+            return None;
+        }
+        let inputs = periods.len();
+        let linear = inputs - periodic.len();
+        let width = linear + 2 * periodic.len();
+        let mut weight = vec![0.0; inputs * width];
+        let mut phase = vec![0.0; width];
+        let passed = (0..inputs).filter(|i| periods[*i].is_none());
+        for (column, i) in passed.enumerate() {
+            weight[i * width + column] = 1.0;
+        }
+        for (k, (i, period)) in periodic.into_iter().enumerate() {
+            let (sine, cosine) = (linear + 2 * k, linear + 2 * k + 1);
+            let omega = 2.0 * std::f64::consts::PI / period;
+            weight[i * width + sine] = omega;
+            weight[i * width + cosine] = omega;
+            phase[cosine] = std::f64::consts::FRAC_PI_2;
+        }
+        Some(Periodic {
+            weight: Tensor::from_data(TensorData::new(weight, [inputs, width]), device),
+            phase: Tensor::from_data(TensorData::new(phase, [width]), device),
+            linear,
+        })
+    }
+
+    fn width(&self) -> usize {
+        self.weight.dims()[1]
+    }
+
+    /// The embedding's jet from its input's: the passed columns are
+    /// linear, the others a sine layer (Faà di Bruno with the sine's
+    /// derivatives, and 1, 0, 0, ... for the passed columns).
+    fn jet(&self, a: &[Option<Tensor<2>>], plan: &JetPlan) -> Vec<Option<Tensor<2>>> {
+        let z = affine_jet(&self.weight, &self.phase, a);
+        let value = z[0].clone().expect("a value");
+        let [n, width] = value.dims();
+        let sines = crate::activation::derivatives(
+            Activation::Sin,
+            value.clone().narrow(1, self.linear, width - self.linear),
+            plan.max_order,
+        );
+        let device = value.device();
+        let derivatives: Vec<Tensor<2>> = sines
+            .into_iter()
+            .enumerate()
+            .map(|(k, sine)| {
+                if self.linear == 0 {
+                    return sine;
+                }
+                let passed = match k {
+                    0 => value.clone().narrow(1, 0, self.linear),
+                    1 => Tensor::ones([n, self.linear], &device),
+                    _ => Tensor::zeros([n, self.linear], &device),
+                };
+                Tensor::cat(vec![passed, sine], 1)
+            })
+            .collect();
+        compose(&derivatives, z, plan)
+    }
 }
 
 /// Random Fourier features `[sin(2π x B), cos(2π x B)]`, with `B` an
@@ -68,38 +162,51 @@ impl Fourier {
         }
     }
 
-    /// `x W + φ` for every entry of a jet; the phase only reaches the value.
+    /// `x W + φ` for every entry of a jet.
     fn jet(&self, a: &[Option<Tensor<2>>]) -> Vec<Option<Tensor<2>>> {
-        a.iter()
-            .enumerate()
-            .map(|(i, entry)| {
-                let z = entry.clone()?.matmul(self.weight.clone());
-                Some(if i == 0 {
-                    z + self.phase.clone().unsqueeze::<2>()
-                } else {
-                    z
-                })
-            })
-            .collect()
+        affine_jet(&self.weight, &self.phase, a)
     }
+}
+
+/// `x W + φ` for every entry of a jet; the phase only reaches the value.
+fn affine_jet(
+    weight: &Tensor<2>,
+    phase: &Tensor<1>,
+    a: &[Option<Tensor<2>>],
+) -> Vec<Option<Tensor<2>>> {
+    a.iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let z = entry.clone()?.matmul(weight.clone());
+            Some(if i == 0 {
+                z + phase.clone().unsqueeze::<2>()
+            } else {
+                z
+            })
+        })
+        .collect()
 }
 
 impl Mlp {
     /// `depth` hidden layers of `width` units between `inputs` and `outputs`,
     /// with Glorot-normal weights drawn from `rng` (so a seed fixes them,
-    /// whatever else uses the device) and zero biases; with `features > 0`,
-    /// that many Fourier features of the given scale come first.
+    /// whatever else uses the device) and zero biases, after the
+    /// `embedding` of the inputs.
     pub fn new(
         inputs: usize,
         outputs: usize,
         depth: usize,
         width: usize,
-        (features, scale): (usize, f64),
+        embedding: &Embedding,
         rng: &mut Rng,
         device: &Device,
     ) -> Mlp {
-        let fourier = (features > 0).then(|| Fourier::new(inputs, features, scale, rng, device));
-        let mut sizes = vec![if features > 0 { 2 * features } else { inputs }];
+        let periodic = Periodic::new(&embedding.periods, device);
+        let embedded = periodic.as_ref().map_or(inputs, Periodic::width);
+        let features = embedding.fourier;
+        let fourier =
+            (features > 0).then(|| Fourier::new(embedded, features, embedding.scale, rng, device));
+        let mut sizes = vec![if features > 0 { 2 * features } else { embedded }];
         sizes.extend(std::iter::repeat_n(width, depth));
         sizes.push(outputs);
         let layers = sizes
@@ -117,7 +224,11 @@ impl Mlp {
                 }
             })
             .collect();
-        Mlp { layers, fourier }
+        Mlp {
+            layers,
+            periodic,
+            fourier,
+        }
     }
 
     /// The derivatives of the outputs that `plan` asks for, one `[N,
@@ -149,6 +260,9 @@ impl Mlp {
                 _ => None,
             })
             .collect();
+        if let Some(periodic) = &self.periodic {
+            a = periodic.jet(&a, plan);
+        }
         if let Some(fourier) = &self.fourier {
             a = activate(Activation::Sin, fourier.jet(&a), plan);
         }
@@ -168,6 +282,15 @@ fn activate(
 ) -> Vec<Option<Tensor<2>>> {
     let derivatives =
         crate::activation::derivatives(activation, z[0].clone().expect("a value"), plan.max_order);
+    compose(&derivatives, z, plan)
+}
+
+/// The jet of `σ(z)` from the jet of `z` and `σ`'s derivatives at `z[0]`.
+fn compose(
+    derivatives: &[Tensor<2>],
+    z: Vec<Option<Tensor<2>>>,
+    plan: &JetPlan,
+) -> Vec<Option<Tensor<2>>> {
     plan.terms
         .iter()
         .enumerate()
@@ -175,7 +298,7 @@ fn activate(
             if i == 0 {
                 Some(derivatives[0].clone())
             } else {
-                combine(terms, &derivatives, &z)
+                combine(terms, derivatives, &z)
             }
         })
         .collect()

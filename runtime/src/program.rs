@@ -10,13 +10,15 @@
 //! the networks and the learned scalars ([`Trainable`]).
 
 use crate::causal;
-use crate::net::{JetPlan, Mlp};
+use crate::net::{Embedding, JetPlan, Mlp};
 use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use physc_compiler::geometry::Rng;
 use physc_compiler::ir::lower::Lowered;
 use physc_compiler::ir::{ExprId, Func, Graph, Node, Part};
-use physc_compiler::model::{Enforcement, FuncId, Model, Relation, Where};
+use physc_compiler::model::{
+    CoordId, Enforcement, FuncId, Model, Relation, Symmetry, SymmetryMap, Where,
+};
 use physc_compiler::sample::{Point, points};
 use std::collections::HashMap;
 
@@ -73,8 +75,11 @@ pub fn unsupported(model: &Model, lowered: &Lowered) -> Vec<String> {
     {
         out.push("hard constraints (output transforms)".to_string());
     }
-    if !model.symmetries.is_empty() {
-        out.push("symmetries".to_string());
+    if model.symmetries.iter().any(|s| !built_in(model, s)) {
+        out.push(
+            "symmetries other than periodicity (`u(x + L, t) = u(x, t)`) of a field with its own network"
+                .to_string(),
+        );
     }
     if !model.conservation.is_empty() {
         out.push("conservation laws".to_string());
@@ -92,6 +97,27 @@ pub fn unsupported(model: &Model, lowered: &Lowered) -> Vec<String> {
         out.push("fields at other arguments, such as `u(x + 1, t)`".to_string());
     }
     out
+}
+
+/// Whether training builds symmetry `s` into its network: a periodic one
+/// (`u(x + L, ...) = u(x, ...)`, exactly) of a function whose network
+/// computes it alone.
+fn built_in(model: &Model, s: &Symmetry) -> bool {
+    let alone = model.nets.iter().any(|n| n.outputs == [s.function]);
+    matches!(s.map, SymmetryMap::Periodic { .. }) && s.sign == 1.0 && !s.soft && alone
+}
+
+/// The period of network `net` in its input `coord`, if a symmetry makes it
+/// periodic there.
+fn period(model: &Model, net: &physc_compiler::model::Net, coord: CoordId) -> Option<f64> {
+    model.symmetries.iter().find_map(|s| match s.map {
+        SymmetryMap::Periodic { coord: c, period }
+            if c == coord && built_in(model, s) && net.outputs == [s.function] =>
+        {
+            Some(period)
+        }
+        _ => None,
+    })
 }
 
 impl Program {
@@ -139,12 +165,17 @@ impl Program {
                     .iter()
                     .map(|f| if model.function(*f).complex { 2 } else { 1 })
                     .sum();
+                let embedding = Embedding {
+                    periods: net.inputs.iter().map(|c| period(model, net, *c)).collect(),
+                    fourier: net.fourier as usize,
+                    scale: net.fourier_scale,
+                };
                 Mlp::new(
                     net.inputs.len(),
                     width,
                     net.depth as usize,
                     net.width as usize,
-                    (net.fourier as usize, net.fourier_scale),
+                    &embedding,
                     &mut init,
                     device,
                 )

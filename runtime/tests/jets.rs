@@ -5,7 +5,7 @@
 use burn::tensor::{Device, FloatDType, Tensor, TensorData};
 use physc_compiler::geometry::Rng;
 use physc_compiler::model::Activation;
-use physc_runtime::net::{JetPlan, Mlp};
+use physc_runtime::net::{Embedding, JetPlan, Mlp};
 
 fn device() -> Device {
     let mut device = Device::flex();
@@ -64,7 +64,7 @@ fn jets_match_finite_differences() {
         Activation::Swish,
         Activation::Gelu,
     ] {
-        let net = Mlp::new(2, 1, 3, 8, (0, 1.0), &mut Rng::new(3), &device);
+        let net = Mlp::new(2, 1, 3, 8, &Embedding::default(), &mut Rng::new(3), &device);
         let flat: Vec<f64> = points.iter().flatten().copied().collect();
         let x = Tensor::<2>::from_data(TensorData::new(flat, [points.len(), 2]), &device);
         let jets = net.jets(x, activation, &plan);
@@ -90,7 +90,7 @@ fn jets_match_finite_differences() {
 #[test]
 fn the_value_is_the_plain_forward_pass() {
     let device = device();
-    let net = Mlp::new(2, 3, 2, 5, (0, 1.0), &mut Rng::new(5), &device);
+    let net = Mlp::new(2, 3, 2, 5, &Embedding::default(), &mut Rng::new(5), &device);
     let x = Tensor::<2>::from_data(TensorData::new(vec![0.1, 0.2, -0.3, 0.4], [2, 2]), &device);
     let plan = JetPlan::new(&[vec![1, 0]], 2);
     let jet = values(
@@ -139,7 +139,7 @@ fn weight_gradients_match_finite_differences() {
         Activation::Swish,
         Activation::Gelu,
     ] {
-        let net = Mlp::new(2, 1, 2, 4, (0, 1.0), &mut Rng::new(7), &device);
+        let net = Mlp::new(2, 1, 2, 4, &Embedding::default(), &mut Rng::new(7), &device);
         let grads = jet_loss(&net, activation, &plan, &x).backward();
         for layer in 0..net.layers.len() {
             let weight = net.layers[layer].weight.val();
@@ -178,7 +178,19 @@ fn jets_through_fourier_features_match_finite_differences() {
     let device = device();
     let wanted: Vec<Vec<u8>> = vec![vec![1, 0], vec![0, 1], vec![2, 0], vec![1, 1], vec![0, 3]];
     let plan = JetPlan::new(&wanted, 2);
-    let net = Mlp::new(2, 1, 2, 8, (3, 0.2), &mut Rng::new(9), &device);
+    let net = Mlp::new(
+        2,
+        1,
+        2,
+        8,
+        &Embedding {
+            fourier: 3,
+            scale: 0.2,
+            ..Embedding::default()
+        },
+        &mut Rng::new(9),
+        &device,
+    );
     assert!(net.fourier.is_some());
     let points = [[0.3, -0.2], [-0.7, 0.5]];
     let flat: Vec<f64> = points.iter().flatten().copied().collect();
@@ -199,6 +211,60 @@ fn jets_through_fourier_features_match_finite_differences() {
                 (got[i] - want).abs() < tolerance,
                 "d{alpha:?} at {p:?}: jet {} vs differences {want}",
                 got[i]
+            );
+        }
+    }
+}
+
+/// A periodic input (period 2 in x, t passed through, with and without
+/// Fourier features after it): the jets match finite differences to third order,
+/// and value and derivatives repeat one period on.
+#[test]
+fn jets_through_a_periodic_embedding_match_and_repeat() {
+    let device = device();
+    let wanted: Vec<Vec<u8>> = vec![vec![1, 0], vec![0, 1], vec![2, 0], vec![1, 1], vec![3, 0]];
+    let plan = JetPlan::new(&wanted, 2);
+    for fourier in [0, 2] {
+        let embedding = Embedding {
+            periods: vec![Some(2.0), None],
+            fourier,
+            scale: 0.2,
+        };
+        let net = Mlp::new(2, 1, 2, 8, &embedding, &mut Rng::new(11), &device);
+        assert!(net.periodic.is_some());
+        let points = [[0.3, -0.2], [-0.7, 0.5], [1.3, 0.5]];
+        let flat: Vec<f64> = points.iter().flatten().copied().collect();
+        let x = Tensor::<2>::from_data(TensorData::new(flat, [points.len(), 2]), &device);
+        let jets = net.jets(x, Activation::Tanh, &plan);
+        let f = |p: [f64; 2]| value(&net, Activation::Tanh, p, &device);
+        for alpha in &wanted {
+            let got = values(
+                jets[plan.position(alpha).expect("planned")]
+                    .clone()
+                    .expect("non-zero"),
+            );
+            for (i, p) in points.iter().enumerate() {
+                let order = alpha.iter().map(|&o| o as usize).sum::<usize>();
+                // Richardson's extrapolation: the embedding's frequencies make
+                // the third derivatives large (about 100), and with them the
+                // h^2 error of plain central differences.
+                let h = [0.0, 1e-5, 1e-4, 1e-3][order];
+                let alpha = [alpha[0], alpha[1]];
+                let want =
+                    (4.0 * difference(&f, *p, alpha, h / 2.0) - difference(&f, *p, alpha, h)) / 3.0;
+                let tolerance = [0.0, 1e-8, 1e-6, 1e-4][order] * (1.0 + want.abs());
+                assert!(
+                    (got[i] - want).abs() < tolerance,
+                    "fourier {fourier}, d{alpha:?} at {p:?}: jet {} vs differences {want}",
+                    got[i]
+                );
+            }
+            // x = 1.3 is x = -0.7 one period on.
+            assert!(
+                (got[2] - got[1]).abs() < 1e-12 * (1.0 + got[1].abs()),
+                "fourier {fourier}, d{alpha:?}: {} one period on from {}",
+                got[2],
+                got[1]
             );
         }
     }
