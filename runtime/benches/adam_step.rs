@@ -2,11 +2,14 @@
 //! points, 150 initial and 150 boundary points): the loss with its reverse
 //! pass, and the whole step. Reports medians in milliseconds. Run with
 //! `cargo bench -p physc-runtime --bench adam_step`; `PHYSC_BENCH_STEPS`
-//! sets the repetitions (default 30).
+//! sets the repetitions (default 30), `PHYSC_BENCH_PRECISION=float32` the
+//! precision, `PHYSC_BENCH_BACKEND=wgpu` the GPU back end (a build with
+//! `--features wgpu`). Each step reads the loss back, as training does, so
+//! a GPU's queue is drained inside the timing.
 
 use burn::optim::{AdamConfig, GradientsParams};
 use physc_compiler::check::DiskFiles;
-use physc_runtime::backend::{Precision, cpu_device};
+use physc_runtime::backend::{Backend, Precision, device};
 use physc_runtime::program::Program;
 use std::time::Instant;
 
@@ -51,7 +54,11 @@ fn main() {
         Ok("float32") => Precision::F32,
         _ => Precision::F64,
     };
-    let device = cpu_device(model.train.seed, precision).expect("a CPU device");
+    let backend = match std::env::var("PHYSC_BENCH_BACKEND").as_deref() {
+        Ok("wgpu") => Backend::Wgpu,
+        _ => Backend::Cpu,
+    };
+    let device = device(backend, model.train.seed, precision).unwrap_or_else(|e| panic!("{e}"));
     let (program, mut trainable) = Program::new(model, lowered, &device);
     let loss = |t: &physc_runtime::program::Trainable| {
         program
@@ -61,18 +68,23 @@ fn main() {
             .expect("terms")
     };
     let backward = time(reps, || {
-        let grads = loss(&trainable).backward();
+        let total = loss(&trainable);
+        let grads = total.backward();
+        std::hint::black_box(total.into_scalar::<f64>());
         drop(grads);
     });
     let mut adam = AdamConfig::new().init();
     let step = time(reps, || {
         let t = trainable.clone();
-        let grads = GradientsParams::from_grads(loss(&t).backward(), &t);
+        let total = loss(&t);
+        let grads = GradientsParams::from_grads(total.backward(), &t);
+        std::hint::black_box(total.into_scalar::<f64>());
         trainable = adam.step(1e-3, t, grads);
     });
     println!(
-        "burgers 8x20 tanh, 10,300 points, {}, median of {reps}:",
-        precision.name()
+        "burgers 8x20 tanh, 10,300 points, {} on {}, median of {reps}:",
+        precision.name(),
+        backend.name()
     );
     println!("  loss + backward     {backward:8.2} ms");
     println!("  Adam step           {step:8.2} ms");

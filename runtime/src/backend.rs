@@ -110,17 +110,33 @@ fn wgpu_device() -> Result<Device, String> {
 }
 
 /// Runs `f`, turning a panic into its message (and keeping the default
-/// hook from printing it).
+/// hook from printing it). A panic on another thread while `f` runs (the
+/// GPU runtime's, when it finds no adapter) is the more telling message:
+/// it comes first.
 fn without_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
     let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    {
+        let seen = seen.clone();
+        std::panic::set_hook(Box::new(move |info| {
+            if let Ok(mut seen) = seen.lock() {
+                seen.push(message(info.payload()));
+            }
+        }));
+    }
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     std::panic::set_hook(hook);
     result.map_err(|payload| {
-        payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "an unexplained failure".to_string())
+        let first = seen.lock().ok().and_then(|seen| seen.first().cloned());
+        first.unwrap_or_else(|| message(&*payload))
     })
+}
+
+fn message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "an unexplained failure".to_string())
 }
