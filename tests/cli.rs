@@ -238,3 +238,68 @@ fn the_gpu_backend_needs_the_wgpu_feature() {
     assert!(stderr.contains("--features wgpu"), "{stderr}");
     let _ = std::fs::remove_dir_all(model.parent().expect("a directory"));
 }
+
+/// A hard constraint holds exactly: Laplace's equation on a ring, the
+/// inner circle held at 1 by the output transform, the outer at 0 by the
+/// loss. The trained field is 1 on the inner circle to rounding, and
+/// close to the exact `log(r)/log(0.3)` everywhere.
+#[test]
+fn a_hard_constraint_holds_exactly() {
+    let dir = std::env::temp_dir().join(format!("physc-cli-hard-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let model = dir.join("ring.phy");
+    std::fs::write(
+        &model,
+        "region ring = disk((0,0), 1) - disk((0,0), 0.3)
+field u((x, y) in ring)
+pde:   lap(u) = 0
+inner: hard u = 1   on boundary(disk((0,0), 0.3))
+outer: u = 0        on boundary(disk((0,0), 1))
+exact u = log(sqrt(x^2 + y^2))/log(0.3)
+net u = mlp(depth = 3, width = 20, act = tanh)
+train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 300); points = 500; log_every = 100 }
+",
+    )
+    .expect("writes the model");
+    let model = model.to_str().expect("utf-8");
+    let trained = physc(&["run", model, "--quiet"]);
+    assert!(trained.status.success(), "{trained:?}");
+    let run = dir.join("ring.run");
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run.join("summary.json")).expect("summary.json"),
+    )
+    .expect("JSON");
+    // Measured 1.1e-2; the hard term is not a loss term.
+    assert!(summary["rel_l2"]["u"].as_f64().expect("an error figure") < 3e-2);
+    assert!(summary["loss"].get("inner").is_none(), "{summary}");
+
+    let points = dir.join("circle.csv");
+    let mut rows = String::from("x,y\n");
+    for k in 0..12 {
+        let a = k as f64 * std::f64::consts::PI / 6.0;
+        rows.push_str(&format!("{},{}\n", 0.3 * a.cos(), 0.3 * a.sin()));
+    }
+    std::fs::write(&points, rows).expect("writes the points");
+    let out = dir.join("values.csv");
+    let evaluated = physc(&[
+        "eval",
+        model,
+        "--points",
+        points.to_str().expect("utf-8"),
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(evaluated.status.success(), "{evaluated:?}");
+    let values = std::fs::read_to_string(&out).expect("values");
+    for line in values.lines().skip(1) {
+        let u: f64 = line
+            .split(',')
+            .nth(2)
+            .expect("u")
+            .parse()
+            .expect("a number");
+        assert!((u - 1.0).abs() < 1e-12, "u = {u} on the inner circle");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -77,7 +77,7 @@ pub fn eval(
         if f.domain.is_none() {
             continue;
         }
-        let values = predict(model, &trained, FuncId(k as u32), &points, &device);
+        let values = predict(model, lowered, &trained, FuncId(k as u32), &points, &device);
         if f.complex {
             let abs = values[0]
                 .iter()

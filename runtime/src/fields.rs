@@ -13,7 +13,7 @@ use burn::module::Module;
 use burn::tensor::{Device, Tensor, TensorData};
 use physc_compiler::geometry::{self, Rng};
 use physc_compiler::ir::eval::Leaf;
-use physc_compiler::ir::lower::Lowerer;
+use physc_compiler::ir::lower::{Lowered, Lowerer};
 use physc_compiler::jit::Kernel;
 use physc_compiler::model::{Factor, FuncId, Model, SolutionKind};
 use physc_compiler::sample::{Point, data_points};
@@ -21,9 +21,11 @@ use physc_compiler::sample::{Point, data_points};
 /// Points at most this many evaluated in one tensor, to bound memory.
 const CHUNK: usize = 65_536;
 
-/// A field's values (per part) at `points`, from the trained networks.
+/// A field's values (per part) at `points`, from the trained networks
+/// (through the output transform of a hard constraint).
 pub fn predict(
     model: &Model,
+    lowered: &Lowered,
     t: &Trainable,
     f: FuncId,
     points: &[Point],
@@ -65,6 +67,17 @@ pub fn predict(
             .expect("float data");
         for (p, column) in out.iter_mut().enumerate() {
             column.extend(values.iter().skip(first + p).step_by(width));
+        }
+    }
+    if let Some(hard) = lowered.hard.iter().find(|h| h.function == f) {
+        let kernel = Kernel::compile(&lowered.graph, &[hard.offset, hard.factor])
+            .expect("a transform of coordinates compiles");
+        let rows = kernel.eval_with(points.len(), |leaf, i| match leaf {
+            Leaf::Coord(c) => points[i].coords[c.index()],
+            _ => f64::NAN,
+        });
+        for (u, row) in out[0].iter_mut().zip(rows) {
+            *u = row[0] + row[1] * *u;
         }
     }
     out

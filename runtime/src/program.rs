@@ -68,12 +68,18 @@ pub struct Program {
 /// What the runtime cannot train yet, one line each; empty when it can.
 pub fn unsupported(model: &Model, lowered: &Lowered) -> Vec<String> {
     let mut out = vec![];
+    let transformed = |k: usize| lowered.hard.iter().any(|h| h.constraint == k);
     if model
         .constraints
         .iter()
-        .any(|c| c.enforcement == Enforcement::Hard)
+        .enumerate()
+        .any(|(k, c)| c.enforcement == Enforcement::Hard && !transformed(k))
     {
-        out.push("hard constraints (output transforms)".to_string());
+        out.push(
+            "hard constraints other than a real field's value, given by the coordinates, on slices \
+             and on boundaries of balls and of boxes around the domain (one per field)"
+                .to_string(),
+        );
     }
     if model.symmetries.iter().any(|s| !built_in(model, s)) {
         out.push(
@@ -213,6 +219,10 @@ impl Program {
                 .iter()
                 .find(|r| r.constraint == k)
                 .map_or(1.0, |r| r.weight);
+            if residuals.is_empty() {
+                // Built into the network (a hard constraint).
+                continue;
+            }
             let pts = program.draw(k);
             let batch = program.batch(k, c.label.clone(), weight, residuals, &pts);
             program.batches.push(batch);

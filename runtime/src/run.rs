@@ -98,7 +98,7 @@ pub fn run(
     if state.finished {
         checkpoint::save(out, &trained, None, &state)?;
     }
-    let summary = report(model, &trained, &state, options, out, &device)
+    let summary = report(model, lowered, &trained, &state, options, out, &device)
         .map_err(|e| format!("cannot write to {}: {e}", out.display()))?;
     Ok(summary)
 }
@@ -143,6 +143,7 @@ impl<P: FnMut(&Progress)> Observer for RunObserver<'_, P> {
 /// Evaluates the trained fields and writes the run directory's files.
 fn report(
     model: &Model,
+    lowered: &Lowered,
     trained: &Trainable,
     state: &TrainState,
     options: Options,
@@ -169,12 +170,12 @@ fn report(
             continue;
         }
         let points = grid(model, id, GRID_POINTS);
-        let predicted = predict(model, trained, id, &points, device);
+        let predicted = predict(model, lowered, trained, id, &points, device);
         let exact = exact_values(model, id, &points);
         if let Some(exact) = &exact {
             rel_l2.push((f.name.clone(), relative_l2(&predicted, exact)));
         } else if let Some((at, reference)) = reference_values(model, id) {
-            let predicted = predict(model, trained, id, &at, device);
+            let predicted = predict(model, lowered, trained, id, &at, device);
             rel_l2.push((f.name.clone(), relative_l2(&predicted, &reference)));
         }
         write_field(

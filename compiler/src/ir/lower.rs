@@ -10,10 +10,14 @@
 //! function, lowering also records the derivative multi-indices the
 //! residuals read: what its network must provide.
 //!
-//! Symmetries and conservation laws are not residuals; the runtime builds
-//! them into networks and losses from the model.
+//! A hard constraint that can be built in ([`super::hard`]) is not a
+//! residual: its field reads through the output transform everywhere, its
+//! derivatives differentiated symbolically. Symmetries and conservation
+//! laws are not residuals either; the runtime builds them into networks and
+//! losses from the model.
 
 use super::diff::Differentiator;
+use super::hard::{self, Hard};
 use super::*;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{self, Builtin, Enforcement, Expr, Model, Relation, Where};
@@ -42,6 +46,8 @@ pub struct Lowered {
     /// For each function with a derivative in some residual: the sorted set
     /// of multi-indices the residuals read.
     pub derivatives: Vec<(FuncId, Vec<MultiIndex>)>,
+    /// The hard constraints built in as output transforms.
+    pub hard: Vec<Hard>,
 }
 
 /// A complex value as real parts; `im` is `None` for a real value.
@@ -54,9 +60,14 @@ pub struct Cx {
 /// Lowers a checked model (one without errors).
 pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
     let mut lowerer = Lowerer::new(model);
+    let hard = hard::transforms(&mut lowerer);
+    lowerer.transforms = hard.iter().map(|h| (h.function, h.value)).collect();
     let mut residuals = vec![];
     let mut errors = vec![];
     for (k, c) in model.constraints.iter().enumerate() {
+        if hard.iter().any(|h| h.constraint == k) {
+            continue;
+        }
         match lowerer.residual(&c.lhs, &c.rhs) {
             Ok(parts) => {
                 let weight = model
@@ -97,6 +108,7 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
         graph: lowerer.graph,
         residuals,
         derivatives,
+        hard,
     })
 }
 
@@ -141,6 +153,8 @@ pub struct Lowerer<'m> {
     pub model: &'m Model,
     pub graph: Graph,
     pub diff: Differentiator,
+    /// Fields read through a hard constraint's transform: their value.
+    pub transforms: HashMap<FuncId, ExprId>,
 }
 
 impl<'m> Lowerer<'m> {
@@ -150,6 +164,7 @@ impl<'m> Lowerer<'m> {
             model,
             graph: Graph::new(),
             diff: Differentiator::new(coords),
+            transforms: HashMap::new(),
         }
     }
 
@@ -218,6 +233,14 @@ impl<'m> Lowerer<'m> {
                 derivative,
             } => {
                 let d: MultiIndex = derivative.iter().map(|&o| o as u8).collect();
+                if let Some(&value) = self.transforms.get(function) {
+                    let coords = &m.function(*function).coords;
+                    let mut e = value;
+                    for (c, &order) in coords.iter().zip(d.iter()) {
+                        e = self.diff.diff_n(&mut self.graph, e, *c, order as u32);
+                    }
+                    return Ok(self.real(e));
+                }
                 if m.function(*function).complex {
                     let re = self.graph.field(*function, Part::Re, d.clone());
                     Cx {

@@ -20,6 +20,7 @@
 
 pub mod diff;
 pub mod eval;
+pub mod hard;
 pub mod lower;
 pub mod print;
 pub mod stages;

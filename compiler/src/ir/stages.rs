@@ -6,7 +6,9 @@ use super::*;
 use crate::model::print::{Printer as ModelPrinter, num};
 use crate::model::{Enforcement, Model, Relation};
 
-/// Each residual: `label: expression REL 0  on PLACE`.
+/// Each hard constraint built into its network, `label: hard u = g + phi
+/// * u  (built in)` (the `u` on the right is the network's output), then
+/// each residual: `label: expression REL 0  on PLACE`.
 pub fn residuals(model: &Model, lowered: &Lowered) -> String {
     let p = Printer {
         g: &lowered.graph,
@@ -14,6 +16,15 @@ pub fn residuals(model: &Model, lowered: &Lowered) -> String {
     };
     let places = ModelPrinter { m: model };
     let mut out = String::new();
+    for h in &lowered.hard {
+        out.push_str(&format!(
+            "{}: hard {} = {}  (built in; {} on the right is the network)\n",
+            model.constraints[h.constraint].label,
+            model.function(h.function).name,
+            p.expr(h.value),
+            model.function(h.function).name,
+        ));
+    }
     for r in &lowered.residuals {
         let part = r.part.suffix();
         let relation = match r.relation {
