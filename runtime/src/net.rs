@@ -24,8 +24,8 @@ use physc_compiler::model::Activation;
 #[derive(Module, Debug)]
 pub struct Mlp {
     pub layers: Vec<Linear>,
-    pub periodic: Option<Periodic>,
-    pub fourier: Option<Fourier>,
+    pub periodic: Option<SineLayer>,
+    pub fourier: Option<SineLayer>,
 }
 
 /// How a network sees its inputs before the first layer.
@@ -38,22 +38,29 @@ pub struct Embedding {
     pub scale: f64,
 }
 
-/// Periodic inputs made exact: a coordinate `x` of period `L` enters as
-/// `cos(2πx/L)` and `sin(2πx/L)`, so every function of the embedding has
-/// period `L` in `x`, value and derivatives alike. The other inputs pass
-/// through. One fixed layer `[x P, sin(x W + φ)]`: the first `linear`
-/// columns are the passed inputs, then a sine and a cosine (a sine with
-/// phase π/2) per periodic input.
+/// A fixed input layer `[x P, sin(x W + φ)]`: the first `linear` columns
+/// pass inputs through, the others are sines (a cosine is a sine with
+/// phase π/2). Its tensors are constants of the module: neither trained
+/// nor recorded (the seed redraws them).
+///
+/// Two layers take this form. Periodic inputs made exact: a coordinate `x`
+/// of period `L` enters as `sin(2πx/L)` and `cos(2πx/L)`, so every
+/// function of the embedding has period `L` in `x`, value and derivatives
+/// alike, and the other inputs pass through. Random Fourier features
+/// `[sin(2π x B), cos(2π x B)]`, with `B` an `[inputs, m]` matrix of
+/// normal draws times the scale: `W = 2π [B B]`, no passed columns.
 #[derive(Module, Debug)]
-pub struct Periodic {
+pub struct SineLayer {
     pub weight: Tensor<2>,
     pub phase: Tensor<1>,
     #[module(skip)]
     pub linear: usize,
 }
 
-impl Periodic {
-    fn new(periods: &[Option<f64>], device: &Device) -> Option<Periodic> {
+impl SineLayer {
+    /// The periodic embedding of inputs with these periods (`None` where
+    /// no input is periodic).
+    fn periodic(periods: &[Option<f64>], device: &Device) -> Option<SineLayer> {
         let periodic: Vec<(usize, f64)> = periods
             .iter()
             .enumerate()
@@ -78,62 +85,21 @@ impl Periodic {
             weight[i * width + cosine] = omega;
             phase[cosine] = std::f64::consts::FRAC_PI_2;
         }
-        Some(Periodic {
+        Some(SineLayer {
             weight: Tensor::from_data(TensorData::new(weight, [inputs, width]), device),
             phase: Tensor::from_data(TensorData::new(phase, [width]), device),
             linear,
         })
     }
 
-    fn width(&self) -> usize {
-        self.weight.dims()[1]
-    }
-
-    /// The embedding's jet from its input's: the passed columns are
-    /// linear, the others a sine layer (Faà di Bruno with the sine's
-    /// derivatives, and 1, 0, 0, ... for the passed columns).
-    fn jet(&self, a: &[Option<Tensor<2>>], plan: &JetPlan) -> Vec<Option<Tensor<2>>> {
-        let z = affine_jet(&self.weight, &self.phase, a);
-        let value = z[0].clone().expect("a value");
-        let [n, width] = value.dims();
-        let sines = crate::activation::derivatives(
-            Activation::Sin,
-            value.clone().narrow(1, self.linear, width - self.linear),
-            plan.max_order,
-        );
-        let device = value.device();
-        let derivatives: Vec<Tensor<2>> = sines
-            .into_iter()
-            .enumerate()
-            .map(|(k, sine)| {
-                if self.linear == 0 {
-                    return sine;
-                }
-                let passed = match k {
-                    0 => value.clone().narrow(1, 0, self.linear),
-                    1 => Tensor::ones([n, self.linear], &device),
-                    _ => Tensor::zeros([n, self.linear], &device),
-                };
-                Tensor::cat(vec![passed, sine], 1)
-            })
-            .collect();
-        compose(&derivatives, z, plan)
-    }
-}
-
-/// Random Fourier features `[sin(2π x B), cos(2π x B)]`, with `B` an
-/// `[inputs, m]` matrix of normal draws times the scale. Fixed: plain
-/// tensors are constants of a module (neither trained nor recorded; the
-/// seed redraws them). Stored as one layer `sin(x W + φ)` with `W = 2π [B
-/// B]` and phases 0 then π/2, so its jet is a sine layer's.
-#[derive(Module, Debug)]
-pub struct Fourier {
-    pub weight: Tensor<2>,
-    pub phase: Tensor<1>,
-}
-
-impl Fourier {
-    fn new(inputs: usize, features: usize, scale: f64, rng: &mut Rng, device: &Device) -> Fourier {
+    /// `features` random Fourier features of `inputs` at this scale.
+    fn fourier(
+        inputs: usize,
+        features: usize,
+        scale: f64,
+        rng: &mut Rng,
+        device: &Device,
+    ) -> SineLayer {
         let b: Vec<f64> = (0..inputs * features)
             .map(|_| scale * rng.normal())
             .collect();
@@ -156,15 +122,46 @@ impl Fourier {
                 }
             })
             .collect();
-        Fourier {
+        SineLayer {
             weight: Tensor::from_data(TensorData::new(weight, [inputs, 2 * features]), device),
             phase: Tensor::from_data(TensorData::new(phase, [2 * features]), device),
+            linear: 0,
         }
     }
 
-    /// `x W + φ` for every entry of a jet.
-    fn jet(&self, a: &[Option<Tensor<2>>]) -> Vec<Option<Tensor<2>>> {
-        affine_jet(&self.weight, &self.phase, a)
+    fn width(&self) -> usize {
+        self.weight.dims()[1]
+    }
+
+    /// The layer's jet from its input's: Faà di Bruno with the sine's
+    /// derivatives on the sine columns and 1, 0, 0, ... on the passed ones.
+    fn jet(&self, a: &[Option<Tensor<2>>], plan: &JetPlan) -> Vec<Option<Tensor<2>>> {
+        let z = affine_jet(&self.weight, &self.phase, a);
+        let value = z[0].clone().expect("a value");
+        let [n, width] = value.dims();
+        if self.linear == 0 {
+            let sines = crate::activation::derivatives(Activation::Sin, value, plan.max_order);
+            return compose(&sines, z, plan);
+        }
+        let sines = crate::activation::derivatives(
+            Activation::Sin,
+            value.clone().narrow(1, self.linear, width - self.linear),
+            plan.max_order,
+        );
+        let device = value.device();
+        let derivatives: Vec<Tensor<2>> = sines
+            .into_iter()
+            .enumerate()
+            .map(|(k, sine)| {
+                let passed = match k {
+                    0 => value.clone().narrow(1, 0, self.linear),
+                    1 => Tensor::ones([n, self.linear], &device),
+                    _ => Tensor::zeros([n, self.linear], &device),
+                };
+                Tensor::cat(vec![passed, sine], 1)
+            })
+            .collect();
+        compose(&derivatives, z, plan)
     }
 }
 
@@ -201,11 +198,11 @@ impl Mlp {
         rng: &mut Rng,
         device: &Device,
     ) -> Mlp {
-        let periodic = Periodic::new(&embedding.periods, device);
-        let embedded = periodic.as_ref().map_or(inputs, Periodic::width);
+        let periodic = SineLayer::periodic(&embedding.periods, device);
+        let embedded = periodic.as_ref().map_or(inputs, SineLayer::width);
         let features = embedding.fourier;
-        let fourier =
-            (features > 0).then(|| Fourier::new(embedded, features, embedding.scale, rng, device));
+        let fourier = (features > 0)
+            .then(|| SineLayer::fourier(embedded, features, embedding.scale, rng, device));
         let mut sizes = vec![if features > 0 { 2 * features } else { embedded }];
         sizes.extend(std::iter::repeat_n(width, depth));
         sizes.push(outputs);
@@ -264,7 +261,7 @@ impl Mlp {
             a = periodic.jet(&a, plan);
         }
         if let Some(fourier) = &self.fourier {
-            a = activate(Activation::Sin, fourier.jet(&a), plan);
+            a = fourier.jet(&a, plan);
         }
         let (hidden, last) = self.layers.split_at(self.layers.len() - 1);
         for layer in hidden {
