@@ -91,6 +91,31 @@ fn ir_prints_the_ast_and_the_checked_model() {
 }
 
 /// A small heat model written to a fresh directory.
+/// The `summary.json` of a run directory.
+fn summary(run: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(run.join("summary.json")).expect("summary.json");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+/// `physc eval MODEL --points POINTS -o OUT` with `extra` arguments.
+fn eval(
+    model: &str,
+    points: &std::path::Path,
+    out: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec![
+        "eval",
+        model,
+        "--points",
+        points.to_str().expect("utf-8"),
+        "-o",
+        out.to_str().expect("utf-8"),
+    ];
+    args.extend(extra);
+    physc(&args)
+}
+
 fn heat_model(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("physc-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -119,10 +144,7 @@ fn run_writes_the_run_directory_and_eval_reads_it() {
     let trained = physc(&["run", model, "--quiet"]);
     assert!(trained.status.success(), "{trained:?}");
     let run = std::path::Path::new(model).with_extension("run");
-    let summary: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(run.join("summary.json")).expect("summary.json"),
-    )
-    .expect("JSON");
+    let summary = summary(&run);
     assert_eq!(summary["finished"], true);
     assert_eq!(summary["precision"], "float64");
     assert!(summary["rel_l2"]["u"].as_f64().expect("an error figure") < 0.05);
@@ -134,15 +156,7 @@ fn run_writes_the_run_directory_and_eval_reads_it() {
     let points = dir.join("points.csv");
     std::fs::write(&points, "t,x\n0,0.5\n1,0.5\n").expect("writes the points");
     let out = dir.join("values.csv");
-    let evaluated = physc(&[
-        "eval",
-        model,
-        "--points",
-        points.to_str().expect("utf-8"),
-        "-o",
-        out.to_str().expect("utf-8"),
-        "--residuals",
-    ]);
+    let evaluated = eval(model, &points, &out, &["--residuals"]);
     assert!(evaluated.status.success(), "{evaluated:?}");
     let text = std::fs::read_to_string(&out).expect("values.csv");
     let mut lines = text.lines();
@@ -159,14 +173,7 @@ fn run_writes_the_run_directory_and_eval_reads_it() {
     }
 
     std::fs::write(&points, "x\n0.5\n").expect("writes the points");
-    let missing = physc(&[
-        "eval",
-        model,
-        "--points",
-        points.to_str().expect("utf-8"),
-        "-o",
-        out.to_str().expect("utf-8"),
-    ]);
+    let missing = eval(model, &points, &out, &[]);
     assert_eq!(missing.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&missing.stderr);
     assert!(stderr.contains("lacks the column t"), "{stderr}");
@@ -180,10 +187,7 @@ fn float32_training_is_reported_as_such() {
     let trained = physc(&["run", model, "--quiet", "--precision", "float32"]);
     assert!(trained.status.success(), "{trained:?}");
     let run = std::path::Path::new(model).with_extension("run");
-    let summary: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(run.join("summary.json")).expect("summary.json"),
-    )
-    .expect("JSON");
+    let summary = summary(&run);
     assert_eq!(summary["precision"], "float32");
     assert_eq!(summary["backend"], "cpu");
     assert!(summary["rel_l2"]["u"].as_f64().expect("an error figure") < 0.05);
@@ -266,10 +270,7 @@ train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 300); points = 500; log_ever
     let trained = physc(&["run", model, "--quiet"]);
     assert!(trained.status.success(), "{trained:?}");
     let run = dir.join("ring.run");
-    let summary: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(run.join("summary.json")).expect("summary.json"),
-    )
-    .expect("JSON");
+    let summary = summary(&run);
     // Measured 1.1e-2; the hard term is not a loss term.
     assert!(summary["rel_l2"]["u"].as_f64().expect("an error figure") < 3e-2);
     assert!(summary["loss"].get("inner").is_none(), "{summary}");
@@ -282,14 +283,7 @@ train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 300); points = 500; log_ever
     }
     std::fs::write(&points, rows).expect("writes the points");
     let out = dir.join("values.csv");
-    let evaluated = physc(&[
-        "eval",
-        model,
-        "--points",
-        points.to_str().expect("utf-8"),
-        "-o",
-        out.to_str().expect("utf-8"),
-    ]);
+    let evaluated = eval(model, &points, &out, &[]);
     assert!(evaluated.status.success(), "{evaluated:?}");
     let values = std::fs::read_to_string(&out).expect("values");
     for line in values.lines().skip(1) {

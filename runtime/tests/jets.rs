@@ -42,6 +42,63 @@ fn difference(f: &dyn Fn([f64; 2]) -> f64, p: [f64; 2], alpha: [u8; 2], h: f64) 
     }
 }
 
+/// How the reference derivative is taken from the network's values.
+#[derive(Clone, Copy)]
+enum Differences {
+    /// Nested central differences, step h.
+    Central,
+    /// Richardson's extrapolation of central differences with steps h and
+    /// h/2: for networks whose high derivatives are large, where the h^2
+    /// error of plain differences would exceed the tolerance.
+    Richardson,
+}
+
+/// The network's jet entries `wanted` at `points` (one vector per
+/// multi-index), each checked against finite differences of its value:
+/// steps 1e-5, 1e-4, 1e-3 and relative tolerances 1e-8, 1e-6, 1e-4 by
+/// order. `what` names the case in failures.
+fn checked_jets(
+    net: &Mlp,
+    activation: Activation,
+    wanted: &[Vec<u8>],
+    points: &[[f64; 2]],
+    differences: Differences,
+    what: &str,
+    device: &Device,
+) -> Vec<Vec<f64>> {
+    let plan = JetPlan::new(wanted, 2);
+    let flat: Vec<f64> = points.iter().flatten().copied().collect();
+    let x = Tensor::<2>::from_data(TensorData::new(flat, [points.len(), 2]), device);
+    let jets = net.jets(x, activation, &plan);
+    let f = |p: [f64; 2]| value(net, activation, p, device);
+    wanted
+        .iter()
+        .map(|alpha| {
+            let k = plan.position(alpha).expect("planned");
+            let got = values(jets[k].clone().expect("non-zero"));
+            let order = alpha.iter().map(|&o| o as usize).sum::<usize>();
+            let h = [0.0, 1e-5, 1e-4, 1e-3][order];
+            let alpha = [alpha[0], alpha[1]];
+            for (i, p) in points.iter().enumerate() {
+                let want = match differences {
+                    Differences::Central => difference(&f, *p, alpha, h),
+                    Differences::Richardson => {
+                        (4.0 * difference(&f, *p, alpha, h / 2.0) - difference(&f, *p, alpha, h))
+                            / 3.0
+                    }
+                };
+                let tolerance = [0.0, 1e-8, 1e-6, 1e-4][order] * (1.0 + want.abs());
+                assert!(
+                    (got[i] - want).abs() < tolerance,
+                    "{what} d{alpha:?} at {p:?}: jet {} vs differences {want}",
+                    got[i]
+                );
+            }
+            got
+        })
+        .collect()
+}
+
 #[test]
 fn jets_match_finite_differences() {
     let device = device();
@@ -55,7 +112,6 @@ fn jets_match_finite_differences() {
         vec![2, 1],
         vec![0, 3],
     ];
-    let plan = JetPlan::new(&wanted, 2);
     let points = [[0.3, -0.2], [-0.7, 0.5], [0.05, 0.9]];
     for activation in [
         Activation::Tanh,
@@ -65,25 +121,16 @@ fn jets_match_finite_differences() {
         Activation::Gelu,
     ] {
         let net = Mlp::new(2, 1, 3, 8, &Embedding::default(), &mut Rng::new(3), &device);
-        let flat: Vec<f64> = points.iter().flatten().copied().collect();
-        let x = Tensor::<2>::from_data(TensorData::new(flat, [points.len(), 2]), &device);
-        let jets = net.jets(x, activation, &plan);
-        let f = |p: [f64; 2]| value(&net, activation, p, &device);
-        for alpha in &wanted {
-            let k = plan.position(alpha).expect("planned");
-            let got = values(jets[k].clone().expect("non-zero"));
-            for (i, p) in points.iter().enumerate() {
-                let order = alpha.iter().map(|&o| o as i32).sum::<i32>();
-                let h = [0.0, 1e-5, 1e-4, 1e-3][order as usize];
-                let want = difference(&f, *p, [alpha[0], alpha[1]], h);
-                let tolerance = [0.0, 1e-8, 1e-6, 1e-4][order as usize] * (1.0 + want.abs());
-                assert!(
-                    (got[i] - want).abs() < tolerance,
-                    "{activation:?} d{alpha:?} at {p:?}: jet {} vs differences {want}",
-                    got[i]
-                );
-            }
-        }
+        let what = format!("{activation:?}");
+        checked_jets(
+            &net,
+            activation,
+            &wanted,
+            &points,
+            Differences::Central,
+            &what,
+            &device,
+        );
     }
 }
 
@@ -177,7 +224,6 @@ fn weight_gradients_match_finite_differences() {
 fn jets_through_fourier_features_match_finite_differences() {
     let device = device();
     let wanted: Vec<Vec<u8>> = vec![vec![1, 0], vec![0, 1], vec![2, 0], vec![1, 1], vec![0, 3]];
-    let plan = JetPlan::new(&wanted, 2);
     let net = Mlp::new(
         2,
         1,
@@ -193,27 +239,15 @@ fn jets_through_fourier_features_match_finite_differences() {
     );
     assert!(net.fourier.is_some());
     let points = [[0.3, -0.2], [-0.7, 0.5]];
-    let flat: Vec<f64> = points.iter().flatten().copied().collect();
-    let x = Tensor::<2>::from_data(TensorData::new(flat, [points.len(), 2]), &device);
-    let jets = net.jets(x, Activation::Tanh, &plan);
-    let f = |p: [f64; 2]| value(&net, Activation::Tanh, p, &device);
-    for alpha in &wanted {
-        let got = values(
-            jets[plan.position(alpha).expect("planned")]
-                .clone()
-                .expect("non-zero"),
-        );
-        for (i, p) in points.iter().enumerate() {
-            let order = alpha.iter().map(|&o| o as usize).sum::<usize>();
-            let want = difference(&f, *p, [alpha[0], alpha[1]], [0.0, 1e-5, 1e-4, 1e-3][order]);
-            let tolerance = [0.0, 1e-8, 1e-6, 1e-4][order] * (1.0 + want.abs());
-            assert!(
-                (got[i] - want).abs() < tolerance,
-                "d{alpha:?} at {p:?}: jet {} vs differences {want}",
-                got[i]
-            );
-        }
-    }
+    checked_jets(
+        &net,
+        Activation::Tanh,
+        &wanted,
+        &points,
+        Differences::Central,
+        "fourier",
+        &device,
+    );
 }
 
 /// A periodic input (period 2 in x, t passed through, with and without
@@ -223,7 +257,6 @@ fn jets_through_fourier_features_match_finite_differences() {
 fn jets_through_a_periodic_embedding_match_and_repeat() {
     let device = device();
     let wanted: Vec<Vec<u8>> = vec![vec![1, 0], vec![0, 1], vec![2, 0], vec![1, 1], vec![3, 0]];
-    let plan = JetPlan::new(&wanted, 2);
     for fourier in [0, 2] {
         let embedding = Embedding {
             periods: vec![Some(2.0), None],
@@ -233,32 +266,17 @@ fn jets_through_a_periodic_embedding_match_and_repeat() {
         let net = Mlp::new(2, 1, 2, 8, &embedding, &mut Rng::new(11), &device);
         assert!(net.periodic.is_some());
         let points = [[0.3, -0.2], [-0.7, 0.5], [1.3, 0.5]];
-        let flat: Vec<f64> = points.iter().flatten().copied().collect();
-        let x = Tensor::<2>::from_data(TensorData::new(flat, [points.len(), 2]), &device);
-        let jets = net.jets(x, Activation::Tanh, &plan);
-        let f = |p: [f64; 2]| value(&net, Activation::Tanh, p, &device);
-        for alpha in &wanted {
-            let got = values(
-                jets[plan.position(alpha).expect("planned")]
-                    .clone()
-                    .expect("non-zero"),
-            );
-            for (i, p) in points.iter().enumerate() {
-                let order = alpha.iter().map(|&o| o as usize).sum::<usize>();
-                // Richardson's extrapolation: the embedding's frequencies make
-                // the third derivatives large (about 100), and with them the
-                // h^2 error of plain central differences.
-                let h = [0.0, 1e-5, 1e-4, 1e-3][order];
-                let alpha = [alpha[0], alpha[1]];
-                let want =
-                    (4.0 * difference(&f, *p, alpha, h / 2.0) - difference(&f, *p, alpha, h)) / 3.0;
-                let tolerance = [0.0, 1e-8, 1e-6, 1e-4][order] * (1.0 + want.abs());
-                assert!(
-                    (got[i] - want).abs() < tolerance,
-                    "fourier {fourier}, d{alpha:?} at {p:?}: jet {} vs differences {want}",
-                    got[i]
-                );
-            }
+        let what = format!("fourier {fourier},");
+        let jets = checked_jets(
+            &net,
+            Activation::Tanh,
+            &wanted,
+            &points,
+            Differences::Richardson,
+            &what,
+            &device,
+        );
+        for (alpha, got) in wanted.iter().zip(&jets) {
             // x = 1.3 is x = -0.7 one period on.
             assert!(
                 (got[2] - got[1]).abs() < 1e-12 * (1.0 + got[1].abs()),

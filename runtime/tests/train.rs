@@ -1,6 +1,9 @@
 //! Training end to end on small budgets, with accuracy a broken jet,
 //! sampler, loss or optimiser could not reach.
 
+mod common;
+
+use common::heat;
 use physc_compiler::check::DiskFiles;
 use physc_runtime::report::Summary;
 use physc_runtime::run::{Options, run};
@@ -53,14 +56,10 @@ fn train(text: &str, name: &str) -> Summary {
 #[test]
 fn heat_reaches_its_closed_form() {
     let summary = train(
-        "const k = 0.1
-field u(x in [0,1], t in [0,1])
-pde: u_t = k*u_xx
-ic:  u = sin(pi*x)              on t = 0
-bc:  u = 0                      on x = 0 | x = 1
-exact u = exp(-k*pi^2*t)*sin(pi*x)
-net u = mlp(depth = 3, width = 20, act = tanh)
+        &heat(
+            "net u = mlp(depth = 3, width = 20, act = tanh)
 train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 500); points = 500; log_every = 50 }",
+        ),
         "heat",
     );
     let (_, error) = &summary.rel_l2[0];
@@ -251,17 +250,11 @@ fn causal_weights_hold_late_slabs_back() {
 #[test]
 fn gradnorm_balancing_rescues_underweighted_terms() {
     let model = |balance: &str| {
-        format!(
-            "const k = 0.1
-field u(x in [0,1], t in [0,1])
-pde: u_t = k*u_xx
-ic:  u = sin(pi*x)              on t = 0
-bc:  u = 0                      on x = 0 | x = 1
-exact u = exp(-k*pi^2*t)*sin(pi*x)
-net u = mlp(depth = 3, width = 20, act = tanh)
+        heat(&format!(
+            "net u = mlp(depth = 3, width = 20, act = tanh)
 train {{ adam(lr = 1e-2, steps = 300); lbfgs(steps = 300); points = 500; log_every = 100
         balance = {balance}; weights(ic = 1e-3, bc = 1e-3) }}"
-        )
+        ))
     };
     let fixed = train(&model("fixed"), "fixed-weights");
     let balanced = train(&model("gradnorm"), "gradnorm");
@@ -289,14 +282,10 @@ train {{ adam(lr = 1e-2, steps = 300); lbfgs(steps = 300); points = 500; log_eve
 #[test]
 fn causal_training_reaches_the_closed_form() {
     let summary = train(
-        "const k = 0.1
-field u(x in [0,1], t in [0,1])
-pde: u_t = k*u_xx
-ic:  u = sin(pi*x)              on t = 0
-bc:  u = 0                      on x = 0 | x = 1
-exact u = exp(-k*pi^2*t)*sin(pi*x)
-net u = mlp(depth = 3, width = 20, act = tanh)
+        &heat(
+            "net u = mlp(depth = 3, width = 20, act = tanh)
 train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 300); points = 500; log_every = 100; causal = 10 }",
+        ),
         "causal",
     );
     let (_, error) = &summary.rel_l2[0];

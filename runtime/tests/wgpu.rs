@@ -5,26 +5,23 @@
 //! machine without a GPU.
 #![cfg(feature = "wgpu")]
 
+mod common;
+
+use common::heat;
 use physc_compiler::check::DiskFiles;
 use physc_runtime::backend::{Backend, Precision};
 use physc_runtime::run::{Options, run};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-const HEAT: &str = "const k = 0.1
-field u(x in [0,1], t in [0,1])
-pde: u_t = k*u_xx
-ic:  u = sin(pi*x)              on t = 0
-bc:  u = 0                      on x = 0 | x = 1
-exact u = exp(-k*pi^2*t)*sin(pi*x)
-net u = mlp(depth = 2, width = 16, act = tanh)
-train { adam(lr = 3e-3, steps = 40); lbfgs(steps = 100); points = 400; log_every = 1 }
-";
+/// The `net` and `train` statements of the heat model.
+const TRAINING: &str = "net u = mlp(depth = 2, width = 16, act = tanh)
+train { adam(lr = 3e-3, steps = 40); lbfgs(steps = 100); points = 400; log_every = 1 }";
 
-/// Trains HEAT on `backend` in float32; the total loss of every logged
+/// Trains the heat model on `backend` in float32; the total loss of every logged
 /// step, and the summary's relative error.
 fn losses(backend: Backend) -> (Vec<f64>, f64) {
-    let frontend = physc_compiler::check_source(HEAT, Path::new("."), &DiskFiles);
+    let frontend = physc_compiler::check_source(&heat(TRAINING), Path::new("."), &DiskFiles);
     assert!(!frontend.has_errors(), "{:?}", frontend.checked.diagnostics);
     let out = std::env::temp_dir().join(format!(
         "physc-wgpu-{}-{}",
