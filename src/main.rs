@@ -113,6 +113,9 @@ enum Stage {
     Derivatives,
     /// The native kernel of the residuals, in cranelift's text form.
     Clif,
+    /// The loss program every back end evaluates: networks, fields,
+    /// learned scalars and batches.
+    Program,
 }
 
 fn main() -> ExitCode {
@@ -285,6 +288,21 @@ fn ir(path: &Path, stage: Stage) -> ExitCode {
         Stage::Ir => stages::nodes(model, lowered),
         Stage::Residuals => stages::residuals(model, lowered),
         Stage::Derivatives => stages::derivatives(model, lowered),
+        Stage::Program => match &frontend.loss {
+            Some(loss) => physc_compiler::program::print::program(loss),
+            None => {
+                eprint!(
+                    "{}",
+                    diagnostics::render(
+                        &frontend.untrainable,
+                        &loaded.name,
+                        &loaded.text,
+                        render_options()
+                    )
+                );
+                return ExitCode::from(1);
+            }
+        },
         Stage::Clif => {
             let roots: Vec<_> = lowered.residuals.iter().map(|r| r.expr).collect();
             match physc_compiler::jit::Kernel::compile(&lowered.graph, &roots) {

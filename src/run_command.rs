@@ -21,7 +21,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// Reads and checks a model that training supports; diagnostics are
-/// shown (warnings unless `quiet`).
+/// shown (warnings unless `quiet`), and what training does not support
+/// yet as errors.
 fn trainable_model(path: &Path, quiet: bool) -> Result<Loaded, ExitCode> {
     let loaded = load(path)?;
     let Loaded {
@@ -39,15 +40,10 @@ fn trainable_model(path: &Path, quiet: bool) -> Result<Loaded, ExitCode> {
     if frontend.has_errors() {
         return Err(ExitCode::from(1));
     }
-    let lowered = frontend
-        .lowered
-        .as_ref()
-        .expect("a model without errors is lowered");
-    let missing = physc_runtime::program::unsupported(&frontend.checked.model, lowered);
-    if !missing.is_empty() {
-        eprintln!(
-            "physc: {name} uses what training does not support yet: {}",
-            missing.join(", ")
+    if frontend.loss.is_none() {
+        eprint!(
+            "{}",
+            diagnostics::render(&frontend.untrainable, name, text, render_options())
         );
         return Err(ExitCode::from(1));
     }
@@ -66,11 +62,9 @@ pub fn eval(
         Ok(loaded) => loaded,
         Err(status) => return status,
     };
-    let frontend = &loaded.frontend;
-    let lowered = frontend.lowered.as_ref().expect("checked above");
+    let loss = loaded.frontend.loss.as_ref().expect("checked above");
     let run = run.unwrap_or_else(|| path.with_extension("run"));
-    let model = &frontend.checked.model;
-    match physc_runtime::eval::eval(model, lowered, &run, points, out, residuals) {
+    match physc_runtime::eval::eval(loss, &run, points, out, residuals) {
         Ok(rows) => {
             eprintln!("{rows} rows written to {}", out.display());
             ExitCode::SUCCESS
@@ -88,9 +82,7 @@ pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> 
         Ok(loaded) => loaded,
         Err(status) => return status,
     };
-    let frontend = &loaded.frontend;
-    let model = &frontend.checked.model;
-    let lowered = frontend.lowered.as_ref().expect("checked above");
+    let loss = loaded.frontend.loss.as_ref().expect("checked above");
     let out = out.unwrap_or_else(|| path.with_extension("run"));
     let interrupt = Arc::new(AtomicBool::new(false));
     {
@@ -104,14 +96,7 @@ pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> 
         });
     }
     let mut display = Display::new(quiet);
-    let result = physc_runtime::run::run(
-        model,
-        lowered,
-        &out,
-        options,
-        |p| display.show(p),
-        &interrupt,
-    );
+    let result = physc_runtime::run::run(loss, &out, options, |p| display.show(p), &interrupt);
     display.finish();
     match result {
         Ok(summary) => {

@@ -16,7 +16,7 @@ fn design_programs_check_clean() {
             case.name,
             case.rendered()
         );
-        let warnings = case.rendered();
+        let warnings = case.rendered_check();
         insta::assert_snapshot!(if warnings.is_empty() {
             "(no diagnostics)".to_string()
         } else {

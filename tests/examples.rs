@@ -1,6 +1,7 @@
 //! Every example checks clean, and its stages are snapshot-tested: one
 //! snapshot per example with the source, the AST, the checked model, the
-//! residuals, the derivatives each network must provide and the IR.
+//! residuals, the derivatives each network must provide, the IR and the
+//! loss program.
 
 mod common;
 
@@ -23,14 +24,28 @@ fn examples() {
             .lowered
             .as_ref()
             .expect("a clean model is lowered");
+        // What training makes of it, or why it cannot train it yet.
+        let program = match &case.frontend.loss {
+            Some(loss) => physc_compiler::program::print::program(loss),
+            None => physc_compiler::diagnostics::render(
+                &case.frontend.untrainable,
+                &case.name,
+                &case.text,
+                physc_compiler::diagnostics::RenderOptions {
+                    color: false,
+                    width: Some(80),
+                },
+            ),
+        };
         let snapshot = format!(
-            "----- SOURCE\n{}\n----- AST\n{}\n----- CHECKED\n{}\n----- RESIDUALS\n{}\n----- DERIVATIVES\n{}\n----- IR\n{}",
+            "----- SOURCE\n{}\n----- AST\n{}\n----- CHECKED\n{}\n----- RESIDUALS\n{}\n----- DERIVATIVES\n{}\n----- IR\n{}\n----- LOSS PROGRAM\n{}",
             case.text.trim_end(),
             syntax::print::program(&case.frontend.program).trim_end(),
             model::print::model(m).trim_end(),
             stages::residuals(m, lowered).trim_end(),
             stages::derivatives(m, lowered).trim_end(),
             stages::nodes(m, lowered).trim_end(),
+            program.trim_end(),
         );
         insta::assert_snapshot!(snapshot);
     });

@@ -9,12 +9,12 @@
 
 use physc_compiler::check::DiskFiles;
 use physc_compiler::exact::substitute;
-use physc_compiler::geometry::Rng;
 use physc_compiler::ir::eval::{Env, Interpreter, Leaf};
 use physc_compiler::ir::lower::Lowerer;
 use physc_compiler::ir::{ExprId, Graph, Part};
 use physc_compiler::jit::Kernel;
 use physc_compiler::model::{FuncId, SolutionKind};
+use physc_compiler::program::geometry::Rng;
 use std::collections::HashMap;
 use std::time::Instant;
 

@@ -1,7 +1,9 @@
 //! Exact solutions against the equations.
 //!
 //! For every constraint whose fields all have an `exact` solution, the
-//! solutions are substituted into its residuals (each derivative of a field
+//! solutions are substituted into its residuals as the model writes them,
+//! hard constraints included and no output transform applied (a hard
+//! transform shapes the network, not the field). Each derivative of a field
 //! becomes the symbolic derivative of its solution), the residuals are
 //! compiled to a native kernel ([`crate::jit`]) and evaluated at points
 //! sampled from the constraint's region (interior, boxes and their
@@ -22,12 +24,12 @@
 //! until training.
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::geometry::Rng;
 use crate::ir::diff::Differentiator;
-use crate::ir::lower::{Lowered, Lowerer};
+use crate::ir::lower::Lowerer;
 use crate::ir::{ExprId, Graph, Node, Part};
 use crate::model::*;
-use crate::sample::{Point, points};
+use crate::program::geometry::Rng;
+use crate::program::sample::{Point, points};
 use std::collections::HashMap;
 
 /// Relative tolerance of the check (see the module documentation).
@@ -36,7 +38,7 @@ pub const TOLERANCE: f64 = 1e-8;
 const POINTS: usize = 256;
 
 /// Warnings for the constraints the exact solutions do not satisfy.
-pub fn check(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
+pub fn check(model: &Model) -> Vec<Diagnostic> {
     let exact: Vec<&Solution> = model
         .solutions
         .iter()
@@ -45,8 +47,8 @@ pub fn check(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
     if exact.is_empty() {
         return vec![];
     }
+    // No output transforms: the equations as written.
     let mut lowerer = Lowerer::new(model);
-    lowerer.graph = lowered.graph.clone();
     // The real and imaginary parts of each solution.
     let mut parts: HashMap<(FuncId, Part), ExprId> = HashMap::new();
     for s in &exact {
@@ -63,30 +65,28 @@ pub fn check(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
         }
     }
     let mut warnings = vec![];
-    for (k, constraint) in model.constraints.iter().enumerate() {
-        let residuals: Vec<_> = lowered
-            .residuals
-            .iter()
-            .filter(|r| r.constraint == k)
-            .collect();
+    for constraint in &model.constraints {
+        let Ok(residuals) = lowerer.residual(&constraint.lhs, &constraint.rhs) else {
+            continue;
+        };
         // Each residual and, for its scale, each of its terms as written:
         // after substitution, terms may merge into one tiny round-off term.
         let substituted: Option<Vec<Substituted>> = residuals
             .iter()
-            .map(|r| {
-                let terms: Vec<ExprId> = match lowerer.graph.node(r.expr) {
+            .map(|&(part, expr)| {
+                let terms: Vec<ExprId> = match lowerer.graph.node(expr) {
                     Node::Add(ts) => ts.to_vec(),
-                    _ => vec![r.expr],
+                    _ => vec![expr],
                 };
                 let mut sub =
                     |e| substitute(&mut lowerer.graph, &mut lowerer.diff, e, &parts, model);
-                let residual = sub(r.expr)?;
+                let residual = sub(expr)?;
                 let terms = terms
                     .into_iter()
                     .map(&mut sub)
                     .collect::<Option<Vec<_>>>()?;
                 Some(Substituted {
-                    part: r.part,
+                    part,
                     residual,
                     terms,
                 })
@@ -224,11 +224,12 @@ fn check_constraint(
     residuals: &[Substituted],
 ) -> Option<Diagnostic> {
     let mut rng = Rng::new(0x5eed);
-    let region = points(model, c, &c.on, POINTS, &mut rng);
+    // A region too thin to sample is reported where training samples it.
+    let region = points(model, c, &c.on, POINTS, &mut rng).ok()?;
     let interior = if matches!(c.on, Where::Data(_)) {
         vec![]
     } else {
-        points(model, c, &Where::Domain, POINTS, &mut rng)
+        points(model, c, &Where::Domain, POINTS, &mut rng).ok()?
     };
     // Roots: each residual, then the terms of each.
     let mut all_roots: Vec<ExprId> = residuals.iter().map(|s| s.residual).collect();

@@ -12,7 +12,7 @@
 //! compiled here.
 
 use crate::ir::eval::{Leaf, leaf_of};
-use crate::ir::{ExprId, Func, Graph, Node};
+use crate::ir::{ExprId, Func, Graph, Node, Power};
 use cranelift_codegen::ir::{
     AbiParam, InstBuilder, MemFlagsData, UserFuncName, Value, condcodes::IntCC, types,
 };
@@ -290,11 +290,12 @@ impl Translator<'_, '_> {
         acc
     }
 
-    /// `a^e`: repeated squaring for whole exponents, `sqrt` for halves.
+    /// `a^e` as [`Power`] says: repeated squaring for whole exponents,
+    /// `sqrt` for halves.
     fn pow(&mut self, a: Value, e: Value, constant: Option<f64>) -> Value {
-        match constant {
-            Some(k) if k.fract() == 0.0 && k.abs() <= 64.0 => {
-                let mut n = k.abs() as u32;
+        match constant.map(Power::of) {
+            Some(Power::Whole(k)) => {
+                let mut n = k.unsigned_abs();
                 let mut result: Option<Value> = None;
                 let mut base = a;
                 while n > 0 {
@@ -310,15 +311,15 @@ impl Translator<'_, '_> {
                     }
                 }
                 let positive = result.unwrap_or_else(|| self.b.ins().f64const(1.0));
-                if k < 0.0 {
+                if k < 0 {
                     let one = self.b.ins().f64const(1.0);
                     self.b.ins().fdiv(one, positive)
                 } else {
                     positive
                 }
             }
-            Some(0.5) => self.b.ins().sqrt(a),
-            Some(-0.5) => {
+            Some(Power::Sqrt) => self.b.ins().sqrt(a),
+            Some(Power::RecipSqrt) => {
                 let root = self.b.ins().sqrt(a);
                 let one = self.b.ins().f64const(1.0);
                 self.b.ins().fdiv(one, root)

@@ -238,3 +238,36 @@ fn statements_may_continue_over_lines() {
     assert_eq!(constraints(&m), ["u_t = u_xx + u_x", "u = 0"]);
     assert!(matches!(m.constraints[1].on, Where::Union(_)));
 }
+
+/// A boundary of the region a time-dependent field binds its space
+/// coordinates to holds on that boundary at every time: it binds to the
+/// region's coordinates, and sampling spreads its points over time.
+#[test]
+fn a_boundary_of_a_bound_region_binds_to_its_coordinates() {
+    use physc_compiler::program::{geometry::Rng, sample::points};
+    let m = model(
+        "region dom = disk((0, 0), 1)
+field c((x, y) in dom, t in [0, 2])
+pde: c_t = c_xx + c_yy
+wall: c = 0             on boundary(dom)
+hole: c = 1             on boundary(disk((0, 0), 0.5))
+net c = mlp(depth = 1, width = 4, act = tanh)
+train { adam(steps = 1) }",
+    );
+    let (x, y, t) = (CoordId(0), CoordId(1), CoordId(2));
+    for (k, radius) in [(1, 1.0), (2, 0.5)] {
+        let c = &m.constraints[k];
+        let Where::Set { coords, .. } = &c.on else {
+            panic!("{:?}", c.on)
+        };
+        assert_eq!(coords, &[x, y]);
+        let pts = points(&m, c, &c.on, 200, &mut Rng::new(1)).expect("fills");
+        assert_eq!(pts.len(), 200);
+        for p in &pts {
+            let r = p.coords[x.index()].hypot(p.coords[y.index()]);
+            assert!((r - radius).abs() < 1e-9, "r = {r}");
+        }
+        let times: Vec<f64> = pts.iter().map(|p| p.coords[t.index()]).collect();
+        assert!(times.iter().any(|&v| v < 0.5) && times.iter().any(|&v| v > 1.5));
+    }
+}

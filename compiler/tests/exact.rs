@@ -200,3 +200,26 @@ fn data_rows_are_checked() {
     assert_eq!(run("bad.csv"), [Code::ExactMismatch]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Laplace on a ring with the inner circle held hard at 1: the exact
+/// solution is checked against the equations as written (a hard transform
+/// shapes the network, not the field), so the right one passes everywhere
+/// and a wrong one is flagged on both circles, the hard one included.
+#[test]
+fn hard_constraints_are_checked_as_written() {
+    let ring = |exact: &str| {
+        format!(
+            "region ring = disk((0,0), 1) - disk((0,0), 0.5)
+field u((x, y) in ring)
+pde:   u_xx + u_yy = 0
+inner: hard u = 1   on boundary(disk((0,0), 0.5))
+outer: u = 0        on boundary(disk((0,0), 1))
+exact u = {exact}"
+        )
+    };
+    check_pair(
+        &ring("log(sqrt(x^2 + y^2))/log(0.5)"),
+        &ring("log(sqrt(x^2 + y^2))/log(0.5) + 0.1*x"),
+        &["inner", "outer"],
+    );
+}

@@ -48,7 +48,7 @@ fn main() {
         .unwrap_or(30);
     let frontend = physc_compiler::check_source(MODEL, std::path::Path::new("."), &DiskFiles);
     let model = &frontend.checked.model;
-    let lowered = frontend.lowered.as_ref().expect("the model lowers");
+    let loss = frontend.loss.as_ref().expect("the model trains");
     // One precision per process: `PHYSC_BENCH_PRECISION=float32` for the other.
     let precision = match std::env::var("PHYSC_BENCH_PRECISION").as_deref() {
         Ok("float32") => Precision::F32,
@@ -59,7 +59,7 @@ fn main() {
         _ => Backend::Cpu,
     };
     let device = device(backend, model.train.seed, precision).unwrap_or_else(|e| panic!("{e}"));
-    let (program, mut trainable) = Program::new(model, lowered, &device);
+    let (program, mut trainable) = Program::new(loss, &device).expect("samples");
     let loss = |t: &physc_runtime::program::Trainable| {
         program
             .losses(t)

@@ -11,16 +11,17 @@
 //! before early ones. Slabs without points are left out.
 
 use burn::tensor::{Device, Tensor, TensorData};
-use physc_compiler::sample::Point;
+use physc_compiler::program::sample::Point;
 
-/// Time slabs: enough to resolve the order of the solution in time, and
-/// few enough that each holds many points.
-const SLABS: usize = 32;
-
-/// The averaging matrix of a batch's points over the time slabs: `A[n][k]`
-/// is `1/|slab k|` when point n lies in slab k. `None` when the points do
-/// not spread over time (an initial condition, say).
-pub fn slab_means(points: &[Point], time: usize, device: &Device) -> Option<Tensor<2>> {
+/// The averaging matrix of a batch's points over `slabs` equal time slabs
+/// (the loss program says how many): `A[n][k]` is `1/|slab k|` when point n
+/// lies in slab k. `None` when the points do not spread over time.
+pub fn slab_means(
+    points: &[Point],
+    time: usize,
+    slabs: usize,
+    device: &Device,
+) -> Option<Tensor<2>> {
     let times: Vec<f64> = points.iter().map(|p| p.coords[time]).collect();
     let (lo, hi) = times
         .iter()
@@ -31,13 +32,13 @@ pub fn slab_means(points: &[Point], time: usize, device: &Device) -> Option<Tens
     if hi <= lo {
         return None;
     }
-    let slab = |t: f64| (((t - lo) / (hi - lo) * SLABS as f64) as usize).min(SLABS - 1);
-    let mut counts = [0usize; SLABS];
+    let slab = |t: f64| (((t - lo) / (hi - lo) * slabs as f64) as usize).min(slabs - 1);
+    let mut counts = vec![0usize; slabs];
     for &t in &times {
         counts[slab(t)] += 1;
     }
-    let occupied: Vec<usize> = (0..SLABS).filter(|&k| counts[k] > 0).collect();
-    let mut column = [0usize; SLABS];
+    let occupied: Vec<usize> = (0..slabs).filter(|&k| counts[k] > 0).collect();
+    let mut column = vec![0usize; slabs];
     for (j, &k) in occupied.iter().enumerate() {
         column[k] = j;
     }

@@ -9,75 +9,51 @@
 
 use crate::backend::{Precision, cpu_device};
 use crate::checkpoint;
-use crate::fields::predict;
 use crate::program::Program;
 use crate::report::write_atomically;
-use physc_compiler::ir::lower::Lowered;
+use physc_compiler::check::csv::{self, Table};
 use physc_compiler::model::{FuncId, Model};
-use physc_compiler::sample::Point;
+use physc_compiler::program::sample::Point;
+use physc_compiler::program::{BatchId, LossProgram};
 use std::path::Path;
 
-/// A CSV of numbers: its header and rows.
-pub struct Table {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<f64>>,
-}
-
-/// Reads a CSV of numbers with a header line.
+/// Reads the CSV of points (the same rules as a model's data sets); a
+/// malformed row is an error naming its line.
 pub fn read_table(path: &Path) -> Result<Table, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, first) = lines
-        .next()
-        .ok_or_else(|| format!("{} is empty", path.display()))?;
-    let header: Vec<String> = first.split(',').map(|h| h.trim().to_string()).collect();
-    let mut rows = vec![];
-    for (number, line) in lines {
-        let row = line
-            .split(',')
-            .map(|v| v.trim().parse::<f64>())
-            .collect::<Result<Vec<f64>, _>>()
-            .map_err(|_| format!("{}:{}: not a row of numbers", path.display(), number + 1))?;
-        if row.len() != header.len() {
-            return Err(format!(
-                "{}:{}: {} values under {} columns",
-                path.display(),
-                number + 1,
-                row.len(),
-                header.len()
-            ));
-        }
-        rows.push(row);
+    let table = csv::parse(&text);
+    if table.columns.is_empty() {
+        return Err(format!("{} has no header row", path.display()));
     }
-    Ok(Table { header, rows })
+    if let Some((line, problem)) = table.problems.first() {
+        return Err(format!("{}:{line}: {problem}", path.display()));
+    }
+    Ok(table)
 }
 
 /// Evaluates the run's fields (and residuals) at the points of `input` and
 /// writes `output`; returns the number of rows.
 pub fn eval(
-    model: &Model,
-    lowered: &Lowered,
+    loss: &LossProgram,
     run: &Path,
     input: &Path,
     output: &Path,
     residuals: bool,
 ) -> Result<usize, String> {
+    let model = &loss.model;
     let table = read_table(input)?;
     let points = points(model, &table, input)?;
     let device = cpu_device(model.train.seed, Precision::F64)?.inner();
-    let (program, trainable) = Program::new(model, lowered, &device);
+    let (program, trainable) = Program::new(loss, &device)?;
     let trained = checkpoint::load(run, trainable)?.trainable;
-    let mut header = table.header.clone();
+    let mut header = table.columns.clone();
     let mut columns: Vec<Vec<f64>> = vec![];
     for (k, f) in model.functions.iter().enumerate() {
         if f.domain.is_none() {
             continue;
         }
-        let values = predict(model, lowered, &trained, FuncId(k as u32), &points, &device);
+        let values = program.predict(&trained, FuncId(k as u32), &points);
         if f.complex {
             let abs = values[0]
                 .iter()
@@ -93,18 +69,22 @@ pub fn eval(
         }
     }
     if residuals {
-        for (k, c) in model.constraints.iter().enumerate() {
-            let parts = program.residuals_at(&trained, k, &points);
-            match parts.len() {
-                1 => header.push(c.label.clone()),
-                _ => header.extend(["re", "im"].map(|p| format!("{}_{p}", c.label))),
+        for (b, batch) in loss.batches.iter().enumerate() {
+            let parts = program.residuals_at(&trained, BatchId(b as u32), &points);
+            for r in &batch.residuals {
+                header.push(format!(
+                    "{}{}",
+                    batch.label,
+                    r.part.suffix().replace('.', "_")
+                ));
             }
             columns.extend(parts);
         }
     }
     let mut text = header.join(",") + "\n";
-    for (i, row) in table.rows.iter().enumerate() {
-        let values: Vec<String> = row
+    for i in 0..table.rows() {
+        let values: Vec<String> = table
+            .row(i)
             .iter()
             .chain(columns.iter().map(|c| &c[i]))
             .map(|v| v.to_string())
@@ -114,13 +94,13 @@ pub fn eval(
     }
     write_atomically(output, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
-    Ok(table.rows.len())
+    Ok(table.rows())
 }
 
 /// The rows as points: every coordinate a field takes, and every
 /// parameter, must have its column.
 fn points(model: &Model, table: &Table, input: &Path) -> Result<Vec<Point>, String> {
-    let column = |name: &str| table.header.iter().position(|h| h == name);
+    let column = |name: &str| table.column(name);
     let mut needed: Vec<&str> = vec![];
     for f in model.functions.iter().filter(|f| f.domain.is_some()) {
         for c in &f.coords {
@@ -151,15 +131,13 @@ fn points(model: &Model, table: &Table, input: &Path) -> Result<Vec<Point>, Stri
         .iter()
         .map(|p| column(&p.name).expect("checked above"))
         .collect();
-    Ok(table
-        .rows
-        .iter()
-        .map(|row| Point {
+    Ok((0..table.rows())
+        .map(|i| Point {
             coords: coords
                 .iter()
-                .map(|c| c.map_or(f64::NAN, |c| row[c]))
+                .map(|c| c.map_or(f64::NAN, |c| table.values[c][i]))
                 .collect(),
-            params: params.iter().map(|&p| row[p]).collect(),
+            params: params.iter().map(|&p| table.values[p][i]).collect(),
             row: None,
         })
         .collect())

@@ -1,112 +1,15 @@
-//! Trained fields evaluated at points, and their errors.
+//! Where trained fields are compared: grids, references and errors.
 //!
-//! Input: a model, its trained networks and points. Output: each field's
-//! values (one vector per part: the real part, then the imaginary part of a
-//! complex field) at a regular grid of its domain, at given points, or at
-//! the rows of its `reference` data; its `exact` solution where it has one;
-//! and the relative L2 error between the two. Evaluation runs without
-//! autodiff: nothing is recorded for a reverse pass.
+//! Input: a model and points. Output: a regular grid of a field's domain,
+//! the rows of its `reference` data and the values there (one vector per
+//! part: the real part, then the imaginary part of a complex field), and
+//! the relative L2 error between predictions
+//! ([`crate::program::Program::predict`]) and these or the exact solution
+//! ([`crate::program::Program::exact`]).
 
-use crate::net::JetPlan;
-use crate::program::Trainable;
-use burn::module::Module;
-use burn::tensor::{Device, Tensor, TensorData};
-use physc_compiler::geometry::{self, Rng};
-use physc_compiler::ir::eval::Leaf;
-use physc_compiler::ir::lower::{Lowered, Lowerer};
-use physc_compiler::jit::Kernel;
 use physc_compiler::model::{Factor, FuncId, Model, SolutionKind};
-use physc_compiler::sample::{Point, data_points};
-
-/// Points at most this many evaluated in one tensor, to bound memory.
-const CHUNK: usize = 65_536;
-
-/// A field's values (per part) at `points`, from the trained networks
-/// (through the output transform of a hard constraint).
-pub fn predict(
-    model: &Model,
-    lowered: &Lowered,
-    t: &Trainable,
-    f: FuncId,
-    points: &[Point],
-    device: &Device,
-) -> Vec<Vec<f64>> {
-    let (n, net) = model
-        .nets
-        .iter()
-        .enumerate()
-        .find(|(_, n)| n.outputs.contains(&f))
-        .expect("every field has a network");
-    let network = t.nets[n].valid();
-    let plain = device.clone().inner();
-    let plan = JetPlan::new(&[], net.inputs.len());
-    // Columns of this field among the network's outputs.
-    let mut first = 0;
-    for &g in net.outputs.iter().take_while(|&&g| g != f) {
-        first += if model.function(g).complex { 2 } else { 1 };
-    }
-    let parts = if model.function(f).complex { 2 } else { 1 };
-    let mut out = vec![Vec::with_capacity(points.len()); parts];
-    for chunk in points.chunks(CHUNK) {
-        let flat: Vec<f64> = chunk
-            .iter()
-            .flat_map(|p| net.inputs.iter().map(|c| p.coords[c.index()]))
-            .collect();
-        let x = Tensor::<2>::from_data(
-            TensorData::new(flat, [chunk.len(), net.inputs.len()]),
-            &plain,
-        );
-        let y = network.jets(x, net.activation, &plan)[0]
-            .clone()
-            .expect("a value");
-        let width = y.dims()[1];
-        let values: Vec<f64> = y
-            .into_data()
-            .convert::<f64>()
-            .try_to_vec::<f64>()
-            .expect("float data");
-        for (p, column) in out.iter_mut().enumerate() {
-            column.extend(values.iter().skip(first + p).step_by(width));
-        }
-    }
-    if let Some(hard) = lowered.hard.iter().find(|h| h.function == f) {
-        let kernel = Kernel::compile(&lowered.graph, &[hard.offset, hard.factor])
-            .expect("a transform of coordinates compiles");
-        let rows = kernel.eval_with(points.len(), |leaf, i| match leaf {
-            Leaf::Coord(c) => points[i].coords[c.index()],
-            _ => f64::NAN,
-        });
-        for (u, row) in out[0].iter_mut().zip(rows) {
-            *u = row[0] + row[1] * *u;
-        }
-    }
-    out
-}
-
-/// The exact solution (per part) at `points`, if the field has one.
-pub fn exact_values(model: &Model, f: FuncId, points: &[Point]) -> Option<Vec<Vec<f64>>> {
-    let solution = model.solutions.iter().find(|s| s.function == f)?;
-    let SolutionKind::Exact(e) = &solution.kind else {
-        return None;
-    };
-    let mut lowerer = Lowerer::new(model);
-    let value = lowerer.expr(e).ok()?;
-    let mut roots = vec![value.re];
-    if model.function(f).complex {
-        roots.push(value.im.unwrap_or_else(|| lowerer.graph.num(0.0)));
-    }
-    let kernel = Kernel::compile(&lowerer.graph, &roots).ok()?;
-    let rows = kernel.eval_with(points.len(), |leaf, i| match leaf {
-        Leaf::Coord(c) => points[i].coords[c.index()],
-        Leaf::Param(p) => points[i].params[p.index()],
-        _ => f64::NAN,
-    });
-    Some(
-        (0..roots.len())
-            .map(|r| rows.iter().map(|row| row[r]).collect())
-            .collect(),
-    )
-}
+use physc_compiler::program::geometry::{self, Rng};
+use physc_compiler::program::sample::{Point, data_points};
 
 /// The rows of the field's `reference` data as points, and its values there.
 pub fn reference_values(model: &Model, f: FuncId) -> Option<(Vec<Point>, Vec<Vec<f64>>)> {

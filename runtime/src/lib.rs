@@ -1,10 +1,10 @@
 //! physc runtime: checked models to trained networks.
 //!
-//! Training lands here: loss programs evaluated on burn tensors, sampling,
-//! optimisers, checkpoints and run directories. The runtime reads the
-//! compiler's model and never parses: Taylor-mode jets ([`jets`],
-//! [`activation`]) through networks ([`net`]), the loss program
-//! ([`program`], [`causal`]), the optimiser stages ([`train`],
+//! Training lands here: the compiler's loss program evaluated on burn
+//! tensors, optimisers, checkpoints and run directories. The runtime never
+//! parses and decides nothing about what a model means: Taylor-mode jets
+//! ([`jets`], [`activation`]) through networks ([`net`]), the loss program
+//! on tensors ([`program`], [`causal`]), the optimiser stages ([`train`],
 //! [`balance`]), checkpoints ([`checkpoint`]), the devices they run on
 //! ([`backend`]), the run directory ([`run`], [`fields`], [`report`],
 //! [`plot`]) and evaluation at given points ([`eval`]).

@@ -16,8 +16,10 @@ use crate::jets::{self, MultiIndex, Term};
 use burn::module::{Module, Param};
 use burn::nn::Linear;
 use burn::tensor::{Device, Tensor, TensorData};
-use physc_compiler::geometry::Rng;
 use physc_compiler::model::Activation;
+pub use physc_compiler::program::Embedding;
+use physc_compiler::program::geometry::Rng;
+use physc_compiler::program::interp::{Affine, NetWeights, Sines};
 
 /// A multilayer perceptron, with optional fixed embeddings of its inputs:
 /// periodic coordinates first, then Fourier features.
@@ -26,16 +28,6 @@ pub struct Mlp {
     pub layers: Vec<Linear>,
     pub periodic: Option<SineLayer>,
     pub fourier: Option<SineLayer>,
-}
-
-/// How a network sees its inputs before the first layer.
-#[derive(Clone, Debug, Default)]
-pub struct Embedding {
-    /// Each input's period, where the network must be periodic in it.
-    pub periods: Vec<Option<f64>>,
-    /// Random Fourier features (0: none) and their scale.
-    pub fourier: usize,
-    pub scale: f64,
 }
 
 /// A fixed input layer `[x P, sin(x W + φ)]`: the first `linear` columns
@@ -184,7 +176,59 @@ fn affine_jet(
         .collect()
 }
 
+/// A tensor's values in float64, row-major.
+fn values<const D: usize>(t: Tensor<D>) -> Vec<f64> {
+    t.into_data()
+        .convert::<f64>()
+        .try_to_vec::<f64>()
+        .expect("float data")
+}
+
+impl SineLayer {
+    fn weights(&self) -> Sines {
+        let [inputs, outputs] = self.weight.dims();
+        Sines {
+            affine: Affine {
+                inputs,
+                outputs,
+                weight: values(self.weight.clone()),
+                bias: values(self.phase.clone()),
+            },
+            linear: self.linear,
+        }
+    }
+}
+
 impl Mlp {
+    /// The network's weights in float64, for the reference interpreter.
+    pub fn weights(&self) -> NetWeights {
+        NetWeights {
+            embeddings: self
+                .periodic
+                .iter()
+                .chain(&self.fourier)
+                .map(SineLayer::weights)
+                .collect(),
+            layers: self
+                .layers
+                .iter()
+                .map(|layer| {
+                    let weight = layer.weight.val();
+                    let [inputs, outputs] = weight.dims();
+                    Affine {
+                        inputs,
+                        outputs,
+                        weight: values(weight),
+                        bias: layer
+                            .bias
+                            .as_ref()
+                            .map_or(vec![0.0; outputs], |b| values(b.val())),
+                    }
+                })
+                .collect(),
+        }
+    }
+
     /// `depth` hidden layers of `width` units between `inputs` and `outputs`,
     /// with Glorot-normal weights drawn from `rng` (so a seed fixes them,
     /// whatever else uses the device) and zero biases, after the

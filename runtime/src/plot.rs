@@ -29,7 +29,16 @@ fn failed(e: impl std::fmt::Display) -> String {
 }
 
 /// The losses of every logged step.
+/// Nothing is drawn when no logged total is finite and positive (a run
+/// that diverged from its first step): a log scale has nothing to show.
 pub fn losses(path: &Path, history: &History) -> Result<(), String> {
+    if !history
+        .rows
+        .iter()
+        .any(|(_, total, _)| *total > 0.0 && total.is_finite())
+    {
+        return Ok(());
+    }
     atomically(path, |tmp| draw_losses(tmp, history))
 }
 

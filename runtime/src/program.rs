@@ -1,26 +1,32 @@
-//! The loss program on burn tensors.
+//! The compiler's loss program evaluated on burn tensors.
 //!
-//! Input: a lowered model. Each constraint becomes a [`Batch`]: its sampled
-//! points as input tensors, and its residual roots. [`Program::losses`]
-//! evaluates, per batch, the jets of the networks its residuals read (each
-//! once), then the residual DAG node by node (each once; numbers stay
-//! scalars), and returns each constraint's weighted mean squared residual
-//! (for inequalities, of the violation only; weighted by time slab with
-//! `causal`, see [`crate::causal`]). The trainable parameters are
-//! the networks and the learned scalars ([`Trainable`]).
+//! Input: a [`LossProgram`]. [`Program::new`] builds its networks (weights
+//! drawn from the program's seed) and draws each batch's points into input
+//! tensors. [`Program::losses`] evaluates, per batch, the jets of the
+//! networks its residuals read (each once), then the residual DAG node by
+//! node (each once; numbers stay scalars), and returns each batch's weighted
+//! mean squared residual (of the violation only, for inequalities; weighted
+//! by time slab with causal weighting, see [`crate::causal`]).
+//! [`Program::predict`] evaluates the program's field values the same way,
+//! so a hard constraint's output transform is written once, in the
+//! compiler. The trainable parameters are the networks and the learned
+//! scalars ([`Trainable`]).
 
 use crate::causal;
-use crate::net::{Embedding, JetPlan, Mlp};
+use crate::net::{JetPlan, Mlp};
 use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData, activation};
-use physc_compiler::geometry::Rng;
-use physc_compiler::ir::lower::Lowered;
-use physc_compiler::ir::{ExprId, Func, Graph, Node, Part};
-use physc_compiler::model::{
-    CoordId, Enforcement, FuncId, Model, Relation, Symmetry, SymmetryMap, Where,
-};
-use physc_compiler::sample::{Point, points};
+use physc_compiler::ir::eval::{Leaf, leaf_of};
+use physc_compiler::ir::{ExprId, Func, Node, Power};
+use physc_compiler::model::{FuncId, NetId, Relation};
+use physc_compiler::program::geometry::Rng;
+use physc_compiler::program::interp::Weights;
+use physc_compiler::program::sample::Point;
+use physc_compiler::program::{BatchId, LossProgram, Residual, point_leaf};
 use std::collections::HashMap;
+
+/// Points evaluated in one tensor at most by [`Program::predict`].
+const CHUNK: usize = 65_536;
 
 /// Everything training changes: one network per `net` and the learned scalars.
 #[derive(Module, Debug)]
@@ -29,305 +35,189 @@ pub struct Trainable {
     pub scalars: Vec<Param<Tensor<1>>>,
 }
 
-/// Where a function's output is: which network and which column.
-#[derive(Clone, Copy, Debug)]
-struct Output {
-    net: usize,
-    column: usize,
+impl Trainable {
+    /// Every weight and learned scalar in float64, for the reference
+    /// interpreter.
+    pub fn weights(&self) -> Weights {
+        Weights {
+            nets: self.nets.iter().map(Mlp::weights).collect(),
+            scalars: self
+                .scalars
+                .iter()
+                .map(|s| s.val().into_scalar::<f64>())
+                .collect(),
+        }
+    }
 }
 
-/// One constraint's points and residuals.
+/// What a DAG reads at some points besides the weights: each network's
+/// inputs (for the networks read) and the values of the other leaves.
+struct Inputs {
+    /// By [`NetId`].
+    nets: Vec<Option<Tensor<2>>>,
+    leaves: HashMap<ExprId, Tensor<2>>,
+}
+
+/// One batch of the loss program, drawn.
 pub struct Batch {
     pub label: String,
-    /// The constraint's index in the model.
-    constraint: usize,
-    pub weight: f64,
-    residuals: Vec<(ExprId, Relation)>,
-    /// Network inputs at the points, per network that the residuals read.
-    inputs: HashMap<usize, Tensor<2>>,
-    /// Leaf values at the points: coordinates, parameters and data columns.
-    leaves: HashMap<ExprId, Tensor<2>>,
+    id: BatchId,
+    /// Where it is evaluated now.
+    pub points: Vec<Point>,
+    inputs: Inputs,
     /// The averages over time slabs when the loss is causally weighted.
     causal: Option<Tensor<2>>,
 }
 
-/// The lowered model ready to evaluate.
+/// The loss program ready to evaluate.
 pub struct Program {
     device: Device,
-    graph: Graph,
-    outputs: HashMap<(FuncId, Part), Output>,
+    pub loss: LossProgram,
+    /// By [`NetId`]: the jets the loss reads.
     plans: Vec<JetPlan>,
-    activations: Vec<physc_compiler::model::Activation>,
+    /// By [`NetId`]: the value alone, for predictions.
+    values: Vec<JetPlan>,
     pub batches: Vec<Batch>,
-    /// The model, for drawing new points.
-    model: Model,
     /// Draws every batch's points, first and on each resampling.
     sampler: Rng,
 }
 
-/// What the runtime cannot train yet, one line each; empty when it can.
-pub fn unsupported(model: &Model, lowered: &Lowered) -> Vec<String> {
-    let mut out = vec![];
-    let transformed = |k: usize| lowered.hard.iter().any(|h| h.constraint == k);
-    if model
-        .constraints
-        .iter()
-        .enumerate()
-        .any(|(k, c)| c.enforcement == Enforcement::Hard && !transformed(k))
-    {
-        out.push(
-            "hard constraints other than a real field's value, given by the coordinates, on slices \
-             and on boundaries of balls and of boxes around the domain (one per field)"
-                .to_string(),
-        );
-    }
-    if model.symmetries.iter().any(|s| !built_in(model, s)) {
-        out.push(
-            "symmetries other than periodicity (`u(x + L, t) = u(x, t)`) of a field with its own network"
-                .to_string(),
-        );
-    }
-    if !model.conservation.is_empty() {
-        out.push("conservation laws".to_string());
-    }
-    if !model.params.is_empty() {
-        out.push("parameters (`param`)".to_string());
-    }
-    let roots: Vec<ExprId> = lowered.residuals.iter().map(|r| r.expr).collect();
-    if lowered
-        .graph
-        .reachable(&roots)
-        .iter()
-        .any(|&id| matches!(lowered.graph.node(id), Node::Apply { .. }))
-    {
-        out.push("fields at other arguments, such as `u(x + 1, t)`".to_string());
-    }
-    out
-}
-
-/// Whether training builds symmetry `s` into its network: a periodic one
-/// (`u(x + L, ...) = u(x, ...)`, exactly) of a function whose network
-/// computes it alone.
-fn built_in(model: &Model, s: &Symmetry) -> bool {
-    let alone = model.nets.iter().any(|n| n.outputs == [s.function]);
-    matches!(s.map, SymmetryMap::Periodic { .. }) && s.sign == 1.0 && !s.soft && alone
-}
-
-/// The period of network `net` in its input `coord`, if a symmetry makes it
-/// periodic there.
-fn period(model: &Model, net: &physc_compiler::model::Net, coord: CoordId) -> Option<f64> {
-    model.symmetries.iter().find_map(|s| match s.map {
-        SymmetryMap::Periodic { coord: c, period }
-            if c == coord && built_in(model, s) && net.outputs == [s.function] =>
-        {
-            Some(period)
-        }
-        _ => None,
-    })
-}
-
 impl Program {
-    /// Samples each constraint's points and builds the networks.
-    pub fn new(model: &Model, lowered: &Lowered, device: &Device) -> (Program, Trainable) {
-        let mut outputs = HashMap::new();
-        for (n, net) in model.nets.iter().enumerate() {
-            let mut column = 0;
-            for &f in &net.outputs {
-                let parts: &[Part] = if model.function(f).complex {
-                    &[Part::Re, Part::Im]
-                } else {
-                    &[Part::Real]
-                };
-                for &part in parts {
-                    outputs.insert((f, part), Output { net: n, column });
-                    column += 1;
-                }
-            }
-        }
-        let wanted: HashMap<FuncId, Vec<Vec<u8>>> = lowered
-            .derivatives
+    /// Builds the networks and draws each batch's points.
+    pub fn new(loss: &LossProgram, device: &Device) -> Result<(Program, Trainable), String> {
+        let plan = |jets: &[physc_compiler::ir::MultiIndex], inputs: usize| {
+            JetPlan::new(&jets.iter().map(|d| d.to_vec()).collect::<Vec<_>>(), inputs)
+        };
+        let plans = loss
+            .nets
             .iter()
-            .map(|(f, set)| (*f, set.iter().map(|d| d.to_vec()).collect()))
+            .map(|n| plan(&n.jets, n.inputs.len()))
             .collect();
-        let plans: Vec<JetPlan> = model
+        let values = loss
+            .nets
+            .iter()
+            .map(|n| plan(&[], n.inputs.len()))
+            .collect();
+        let mut init = Rng::new(loss.init_seed);
+        let nets: Vec<Mlp> = loss
             .nets
             .iter()
             .map(|net| {
-                let all: Vec<Vec<u8>> = net
-                    .outputs
-                    .iter()
-                    .flat_map(|f| wanted.get(f).cloned().unwrap_or_default())
-                    .collect();
-                JetPlan::new(&all, net.inputs.len())
-            })
-            .collect();
-        let mut init = Rng::new(model.train.seed ^ 0x5eed_1417);
-        let nets: Vec<Mlp> = model
-            .nets
-            .iter()
-            .map(|net| {
-                let width = net
-                    .outputs
-                    .iter()
-                    .map(|f| if model.function(*f).complex { 2 } else { 1 })
-                    .sum();
-                let embedding = Embedding {
-                    periods: net.inputs.iter().map(|c| period(model, net, *c)).collect(),
-                    fourier: net.fourier as usize,
-                    scale: net.fourier_scale,
-                };
                 Mlp::new(
                     net.inputs.len(),
-                    width,
-                    net.depth as usize,
-                    net.width as usize,
-                    &embedding,
+                    net.outputs,
+                    net.depth,
+                    net.width,
+                    &net.embedding,
                     &mut init,
                     device,
                 )
             })
             .collect();
-        let scalars = model
-            .learned
+        let scalars = loss
+            .scalars
             .iter()
-            .map(|l| {
+            .map(|s| {
                 Param::from_tensor(Tensor::<1>::from_data(
-                    TensorData::new(vec![l.init], [1]),
+                    TensorData::new(vec![s.init], [1]),
                     device,
                 ))
             })
             .collect();
         let mut program = Program {
             device: device.clone(),
-            graph: lowered.graph.clone(),
-            outputs,
+            loss: loss.clone(),
             plans,
-            activations: model.nets.iter().map(|n| n.activation).collect(),
+            values,
             batches: vec![],
-            model: model.clone(),
-            sampler: Rng::new(model.train.seed ^ 0x9e37_79b9),
+            sampler: loss.sampler(),
         };
-        for (k, c) in model.constraints.iter().enumerate() {
-            let residuals: Vec<(ExprId, Relation)> = lowered
-                .residuals
-                .iter()
-                .filter(|r| r.constraint == k)
-                .map(|r| (r.expr, r.relation))
-                .collect();
-            let weight = lowered
-                .residuals
-                .iter()
-                .find(|r| r.constraint == k)
-                .map_or(1.0, |r| r.weight);
-            if residuals.is_empty() {
-                // Built into the network (a hard constraint).
-                continue;
-            }
-            let pts = program.draw(k);
-            let batch = program.batch(k, c.label.clone(), weight, residuals, &pts);
+        for b in 0..loss.batches.len() {
+            let id = BatchId(b as u32);
+            let pts = loss.draw(id, &mut program.sampler)?;
+            let batch = program.batch(id, &pts);
             program.batches.push(batch);
         }
-        (program, Trainable { nets, scalars })
+        Ok((program, Trainable { nets, scalars }))
     }
 
-    /// New points for constraint `k`: as many as the `train` block gives it.
-    fn draw(&mut self, k: usize) -> Vec<Point> {
-        let model = &self.model;
-        let c = &model.constraints[k];
-        let n = model
-            .train
-            .label_points
-            .iter()
-            .find(|(l, _)| *l == c.label)
-            .map_or(model.train.points, |(_, n)| *n);
-        points(model, c, &c.on, n as usize, &mut self.sampler)
-    }
-
-    /// Draws new points for every constraint not on data (whose points are
-    /// its rows). The draws follow from the seed and the number of earlier
+    /// Draws new points for every batch not on data (whose points are its
+    /// rows). The draws follow from the seed and the number of earlier
     /// resamplings, so a resumed run replays them.
-    pub fn resample(&mut self) {
+    pub fn resample(&mut self) -> Result<(), String> {
         for b in 0..self.batches.len() {
-            let k = self.batches[b].constraint;
-            if matches!(self.model.constraints[k].on, Where::Data(_)) {
+            let id = self.batches[b].id;
+            if !self.loss.batch(id).points.resampled() {
                 continue;
             }
-            let pts = self.draw(k);
-            let old = &self.batches[b];
-            let (label, weight, residuals) = (old.label.clone(), old.weight, old.residuals.clone());
-            self.batches[b] = self.batch(k, label, weight, residuals, &pts);
+            let pts = self.loss.draw(id, &mut self.sampler)?;
+            self.batches[b] = self.batch(id, &pts);
+        }
+        Ok(())
+    }
+
+    fn batch(&self, id: BatchId, pts: &[Point]) -> Batch {
+        let b = self.loss.batch(id);
+        let roots: Vec<ExprId> = b.residuals.iter().map(|r| r.expr).collect();
+        let causal = b
+            .causal
+            .and_then(|c| causal::slab_means(pts, c.time.index(), c.slabs, &self.device));
+        Batch {
+            label: b.label.clone(),
+            id,
+            points: pts.to_vec(),
+            inputs: self.inputs(&roots, pts, &self.device),
+            causal,
         }
     }
 
-    fn batch(
-        &self,
-        constraint: usize,
-        label: String,
-        weight: f64,
-        residuals: Vec<(ExprId, Relation)>,
-        pts: &[Point],
-    ) -> Batch {
-        let (model, device) = (&self.model, &self.device);
-        let roots: Vec<ExprId> = residuals.iter().map(|(r, _)| *r).collect();
-        let column = |values: Vec<f64>| {
-            let n = values.len();
-            Tensor::<2>::from_data(TensorData::new(values, [n, 1]), device)
+    /// The inputs the DAG under `roots` reads at `pts`, on `device`.
+    fn inputs(&self, roots: &[ExprId], pts: &[Point], device: &Device) -> Inputs {
+        let g = &self.loss.graph;
+        let mut inputs = Inputs {
+            nets: vec![None; self.loss.nets.len()],
+            leaves: HashMap::new(),
         };
-        let mut inputs = HashMap::new();
-        let mut leaves = HashMap::new();
-        for id in self.graph.reachable(&roots) {
-            match self.graph.node(id) {
-                Node::Field { function, part, .. } => {
-                    let net = self.outputs[&(*function, *part)].net;
-                    inputs.entry(net).or_insert_with(|| {
-                        let coords = &model.nets[net].inputs;
-                        let flat: Vec<f64> = pts
-                            .iter()
-                            .flat_map(|p| coords.iter().map(|c| p.coords[c.index()]))
-                            .collect();
-                        Tensor::<2>::from_data(
-                            TensorData::new(flat, [pts.len(), coords.len()]),
-                            device,
-                        )
-                    });
+        for id in g.reachable(roots) {
+            let node = g.node(id);
+            if let Node::Field { function, part, .. } = node {
+                let net = self.output(*function, *part).0;
+                let slot = &mut inputs.nets[net.index()];
+                if slot.is_none() {
+                    let coords = &self.loss.net(net).inputs;
+                    let flat: Vec<f64> = pts
+                        .iter()
+                        .flat_map(|p| coords.iter().map(|c| p.coords[c.index()]))
+                        .collect();
+                    *slot = Some(Tensor::<2>::from_data(
+                        TensorData::new(flat, [pts.len(), coords.len()]),
+                        device,
+                    ));
                 }
-                Node::Coord(c) => {
-                    leaves.insert(
-                        id,
-                        column(pts.iter().map(|p| p.coords[c.index()]).collect()),
-                    );
-                }
-                Node::Column { data, column: col } => {
-                    let values = &model.data[data.index()].values[*col as usize];
-                    leaves.insert(
-                        id,
-                        column(
-                            pts.iter()
-                                .map(|p| p.row.map_or(f64::NAN, |r| values[r]))
-                                .collect(),
-                        ),
-                    );
-                }
-                _ => {}
+            } else if let Some(leaf) =
+                leaf_of(node).filter(|l| !matches!(l, Leaf::Field { .. } | Leaf::Learned(_)))
+            {
+                let values: Vec<f64> = pts
+                    .iter()
+                    .map(|p| point_leaf(&self.loss.model, &leaf, p).expect("a point's leaf"))
+                    .collect();
+                let n = values.len();
+                inputs.leaves.insert(
+                    id,
+                    Tensor::<2>::from_data(TensorData::new(values, [n, 1]), device),
+                );
             }
         }
-        // Causal weighting orders the residuals over the whole domain in time.
-        let time = model.coords.iter().position(|c| c.name == "t");
-        let causal = match (time, &model.constraints[constraint].on) {
-            (Some(time), Where::Domain) if model.train.causal > 0.0 => {
-                causal::slab_means(pts, time, device)
-            }
-            _ => None,
-        };
-        Batch {
-            label,
-            constraint,
-            weight,
-            residuals,
-            inputs,
-            leaves,
-            causal,
-        }
+        inputs
+    }
+
+    /// The network and column of a function's part.
+    fn output(&self, function: FuncId, part: physc_compiler::ir::Part) -> (NetId, usize) {
+        let o = self
+            .loss
+            .output(function, part)
+            .expect("every field read has an output");
+        (o.net, o.column)
     }
 
     /// Each batch's weighted loss, in batch order.
@@ -340,45 +230,90 @@ impl Program {
         self.batch_loss(&self.batches[b], t)
     }
 
-    /// The value of every node under the batch's residuals.
-    fn node_values(&self, batch: &Batch, t: &Trainable) -> HashMap<ExprId, Value> {
-        let jets: HashMap<usize, Vec<Option<Tensor<2>>>> = batch
-            .inputs
+    /// The value of every node under `roots`.
+    fn node_values(
+        &self,
+        roots: &[ExprId],
+        inputs: &Inputs,
+        plans: &[JetPlan],
+        t: &Trainable,
+    ) -> HashMap<ExprId, Value> {
+        let jets: Vec<Option<Vec<Option<Tensor<2>>>>> = inputs
+            .nets
             .iter()
-            .map(|(&net, x)| {
-                (
-                    net,
-                    t.nets[net].jets(x.clone(), self.activations[net], &self.plans[net]),
-                )
+            .enumerate()
+            .map(|(n, x)| {
+                let activation = self.loss.nets[n].activation;
+                Some(t.nets[n].jets(x.clone()?, activation, &plans[n]))
             })
             .collect();
-        let roots: Vec<ExprId> = batch.residuals.iter().map(|(r, _)| *r).collect();
         let mut values: HashMap<ExprId, Value> = HashMap::new();
-        for id in self.graph.reachable(&roots) {
-            let v = self.node_value(id, batch, t, &jets, &values);
+        for id in self.loss.graph.reachable(roots) {
+            let v = self.node_value(id, inputs, plans, t, &jets, &values);
             values.insert(id, v);
         }
         values
     }
 
-    /// Constraint `k`'s residuals (one per part: two for a complex
-    /// equation) at `pts`.
-    pub fn residuals_at(&self, t: &Trainable, k: usize, pts: &[Point]) -> Vec<Vec<f64>> {
-        let Some(template) = self.batches.iter().find(|b| b.constraint == k) else {
+    /// Batch `b`'s residuals (one per part: two for a complex equation)
+    /// at `pts`.
+    pub fn residuals_at(&self, t: &Trainable, b: BatchId, pts: &[Point]) -> Vec<Vec<f64>> {
+        let residuals = &self.loss.batch(b).residuals;
+        let roots: Vec<ExprId> = residuals.iter().map(|r| r.expr).collect();
+        self.evaluate(t, &roots, &self.plans, pts)
+    }
+
+    /// A field's values (per part: real, or real then imaginary) at `pts`,
+    /// through the output transform of its hard constraint if it has one.
+    /// Evaluated on `t` as given: pass `t.valid()` to record nothing.
+    pub fn predict(&self, t: &Trainable, f: FuncId, pts: &[Point]) -> Vec<Vec<f64>> {
+        let Some(field) = self.loss.field(f) else {
             return vec![];
         };
-        let batch = self.batch(
-            k,
-            template.label.clone(),
-            template.weight,
-            template.residuals.clone(),
-            pts,
-        );
-        let values = self.node_values(&batch, t);
-        batch
-            .residuals
+        let roots: Vec<ExprId> = field.parts.iter().map(|(_, e)| *e).collect();
+        self.chunked(t, &roots, pts)
+    }
+
+    /// A field's exact solution (per part) at `pts`, if the model states
+    /// one.
+    pub fn exact(&self, t: &Trainable, f: FuncId, pts: &[Point]) -> Option<Vec<Vec<f64>>> {
+        let roots = self.loss.field(f)?.exact.clone()?;
+        Some(self.chunked(t, &roots, pts))
+    }
+
+    /// The values of `roots` at `pts`, at most [`CHUNK`] points at a time.
+    fn chunked(&self, t: &Trainable, roots: &[ExprId], pts: &[Point]) -> Vec<Vec<f64>> {
+        let mut out = vec![Vec::with_capacity(pts.len()); roots.len()];
+        for chunk in pts.chunks(CHUNK) {
+            for (column, values) in out
+                .iter_mut()
+                .zip(self.evaluate(t, roots, &self.values, chunk))
+            {
+                column.extend(values);
+            }
+        }
+        out
+    }
+
+    /// The values of `roots` at `pts`, one vector per root.
+    fn evaluate(
+        &self,
+        t: &Trainable,
+        roots: &[ExprId],
+        plans: &[JetPlan],
+        pts: &[Point],
+    ) -> Vec<Vec<f64>> {
+        let device = t
+            .scalars
+            .first()
+            .map(|s| s.val().device())
+            .or_else(|| t.nets.first().map(|n| n.layers[0].weight.val().device()))
+            .unwrap_or_else(|| self.device.clone());
+        let inputs = self.inputs(roots, pts, &device);
+        let values = self.node_values(roots, &inputs, plans, t);
+        roots
             .iter()
-            .map(|(root, _)| match &values[root] {
+            .map(|root| match &values[root] {
                 Value::Scalar(s) => vec![*s; pts.len()],
                 Value::Tensor(r) => r
                     .clone()
@@ -391,10 +326,12 @@ impl Program {
     }
 
     fn batch_loss(&self, batch: &Batch, t: &Trainable) -> Tensor<1> {
-        let values = self.node_values(batch, t);
+        let spec = self.loss.batch(batch.id);
+        let roots: Vec<ExprId> = spec.residuals.iter().map(|r| r.expr).collect();
+        let values = self.node_values(&roots, &batch.inputs, &self.plans, t);
         let mut total: Option<Tensor<1>> = None;
-        for (root, relation) in &batch.residuals {
-            let r = match &values[root] {
+        for Residual { expr, relation, .. } in &spec.residuals {
+            let r = match &values[expr] {
                 Value::Tensor(r) => r.clone(),
                 Value::Scalar(s) => {
                     Tensor::<2>::from_data(TensorData::new(vec![*s], [1, 1]), &self.device)
@@ -406,9 +343,9 @@ impl Program {
                 Relation::Le | Relation::Lt => activation::relu(r),
             };
             let squared = violation.powi_scalar(2);
-            let loss = match &batch.causal {
-                Some(slabs) => causal::weighted_loss(squared, slabs, self.model.train.causal),
-                None => squared.mean(),
+            let loss = match (&batch.causal, spec.causal) {
+                (Some(slabs), Some(c)) => causal::weighted_loss(squared, slabs, c.eps),
+                _ => squared.mean(),
             };
             total = Some(match total {
                 None => loss,
@@ -416,38 +353,44 @@ impl Program {
             });
         }
         total
-            .expect("a constraint has a residual")
-            .mul_scalar(batch.weight)
+            .expect("a batch has a residual")
+            .mul_scalar(spec.weight)
     }
 
     fn node_value(
         &self,
         id: ExprId,
-        batch: &Batch,
+        inputs: &Inputs,
+        plans: &[JetPlan],
         t: &Trainable,
-        jets: &HashMap<usize, Vec<Option<Tensor<2>>>>,
+        jets: &[Option<Vec<Option<Tensor<2>>>>],
         values: &HashMap<ExprId, Value>,
     ) -> Value {
         let v = |x: &ExprId| values[x].clone();
-        match self.graph.node(id) {
+        match self.loss.graph.node(id) {
             Node::Num(bits) => Value::Scalar(f64::from_bits(*bits)),
             Node::Field {
                 function,
                 part,
                 derivative,
             } => {
-                let Output { net, column } = self.outputs[&(*function, *part)];
-                let k = self.plans[net]
+                let (net, column) = self.output(*function, *part);
+                let k = plans[net.index()]
                     .position(derivative)
-                    .expect("planned from the lowered derivatives");
-                match &jets[&net][k] {
+                    .expect("planned from the program's jets");
+                let jet = jets[net.index()]
+                    .as_ref()
+                    .expect("inputs for every network read");
+                match &jet[k] {
                     Some(j) => Value::Tensor(j.clone().narrow(1, column, 1)),
                     None => Value::Scalar(0.0),
                 }
             }
             Node::Learned(l) => Value::Tensor(t.scalars[l.index()].val().reshape([1, 1])),
-            Node::Coord(_) | Node::Column { .. } => Value::Tensor(batch.leaves[&id].clone()),
-            Node::Param(_) | Node::Apply { .. } => unreachable!("rejected by `unsupported`"),
+            Node::Coord(_) | Node::Column { .. } | Node::Param(_) => {
+                Value::Tensor(inputs.leaves[&id].clone())
+            }
+            Node::Apply { .. } => unreachable!("refused by the loss program"),
             Node::Add(xs) => xs
                 .iter()
                 .map(v)
@@ -473,7 +416,6 @@ enum Value {
     Scalar(f64),
     Tensor(Tensor<2>),
 }
-
 impl Value {
     fn add(self, other: Value) -> Value {
         match (self, other) {
@@ -500,12 +442,14 @@ impl Value {
             (Value::Scalar(a), Value::Scalar(e)) => {
                 Value::Scalar(physc_compiler::ir::eval::pow(a, e))
             }
-            (Value::Tensor(a), Value::Scalar(-1.0)) => Value::Tensor(a.recip()),
-            (Value::Tensor(a), Value::Scalar(e)) if e.fract() == 0.0 && e > 0.0 && e <= 64.0 => {
-                Value::Tensor(a.powi_scalar(e as i32))
-            }
-            (Value::Tensor(a), Value::Scalar(0.5)) => Value::Tensor(a.sqrt()),
-            (Value::Tensor(a), Value::Scalar(e)) => Value::Tensor(a.powf_scalar(e)),
+            // As the IR's `Power` says, like every other evaluator.
+            (Value::Tensor(a), Value::Scalar(e)) => Value::Tensor(match Power::of(e) {
+                Power::Whole(n) if n > 0 => a.powi_scalar(n),
+                Power::Whole(n) => a.powi_scalar(-n).recip(),
+                Power::Sqrt => a.sqrt(),
+                Power::RecipSqrt => a.sqrt().recip(),
+                Power::Real(e) => a.powf_scalar(e),
+            }),
             (base, Value::Tensor(e)) => {
                 let base = match base {
                     Value::Tensor(b) => b,

@@ -9,7 +9,7 @@
 
 use crate::train::History;
 use physc_compiler::model::{FuncId, Model};
-use physc_compiler::sample::Point;
+use physc_compiler::program::sample::Point;
 use std::io::Write;
 use std::path::Path;
 

@@ -1,6 +1,6 @@
-//! A training run: train a lowered model and write its run directory.
+//! A training run: train a loss program and write its run directory.
 //!
-//! Input: a checked, lowered model, the run directory and [`Options`].
+//! Input: a loss program, the run directory and [`Options`].
 //! Output: the directory's files ([`crate::report`]) and a checkpoint
 //! ([`crate::checkpoint`]) every `checkpoint_every` steps, at the end, and
 //! when the user interrupts; `resume` goes on from that checkpoint with the
@@ -9,15 +9,15 @@
 
 use crate::backend::{Backend, Precision, device};
 use crate::checkpoint;
-use crate::fields::{exact_values, grid, predict, reference_values, relative_l2};
+use crate::fields::{grid, reference_values, relative_l2};
 use crate::plot;
 use crate::program::{Program, Trainable};
 use crate::report::{Summary, summary_json, write_atomically, write_field, write_history};
 use crate::train::{Observer, Progress, TrainState, train};
+use burn::module::Module;
 use burn::optim::OptimizerRecord;
-use burn::tensor::Device;
-use physc_compiler::ir::lower::Lowered;
-use physc_compiler::model::{FuncId, Model};
+use physc_compiler::model::FuncId;
+use physc_compiler::program::LossProgram;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -48,16 +48,16 @@ impl Default for Options {
 /// `interrupt` set by another thread (Ctrl-C) stops training after the
 /// current step, with a checkpoint and every output written.
 pub fn run(
-    model: &Model,
-    lowered: &Lowered,
+    loss: &LossProgram,
     out: &Path,
     options: Options,
     progress: impl FnMut(&Progress),
     interrupt: &AtomicBool,
 ) -> Result<Summary, String> {
+    let model = &loss.model;
     let device = device(options.backend, model.train.seed, options.precision)?;
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let (mut program, trainable) = Program::new(model, lowered, &device);
+    let (mut program, trainable) = Program::new(loss, &device)?;
     let (trainable, optimizer, state) = if options.resume {
         let loaded = checkpoint::load(out, trainable)?;
         let trained_in = &loaded.state.precision;
@@ -69,7 +69,7 @@ pub fn run(
         }
         // Replay the resamplings: the points are where the run left them.
         for _ in 0..loaded.state.resamples {
-            program.resample();
+            program.resample()?;
         }
         (loaded.trainable, loaded.optimizer, loaded.state)
     } else {
@@ -98,7 +98,7 @@ pub fn run(
     if state.finished {
         checkpoint::save(out, &trained, None, &state)?;
     }
-    let summary = report(model, lowered, &trained, &state, options, out, &device)
+    let summary = report(&program, &trained, &state, options, out)
         .map_err(|e| format!("cannot write to {}: {e}", out.display()))?;
     Ok(summary)
 }
@@ -142,14 +142,15 @@ impl<P: FnMut(&Progress)> Observer for RunObserver<'_, P> {
 
 /// Evaluates the trained fields and writes the run directory's files.
 fn report(
-    model: &Model,
-    lowered: &Lowered,
+    program: &Program,
     trained: &Trainable,
     state: &TrainState,
     options: Options,
     out: &Path,
-    device: &Device,
 ) -> std::io::Result<Summary> {
+    let model = &program.loss.model;
+    // Predictions record nothing for a reverse pass.
+    let network = trained.valid();
     let (steps, total_loss, terms) =
         state
             .history
@@ -163,19 +164,22 @@ fn report(
         .zip(&trained.scalars)
         .map(|(l, p)| (l.name.clone(), p.val().into_scalar::<f64>()))
         .collect();
+    // The history first: it is the record of the run, whatever fails later.
+    write_history(&out.join("history.csv"), &state.history)?;
     let mut rel_l2 = vec![];
+    let mut plots_failed = vec![];
     for (k, f) in model.functions.iter().enumerate() {
         let id = FuncId(k as u32);
         if f.domain.is_none() {
             continue;
         }
         let points = grid(model, id, GRID_POINTS);
-        let predicted = predict(model, lowered, trained, id, &points, device);
-        let exact = exact_values(model, id, &points);
+        let predicted = program.predict(&network, id, &points);
+        let exact = program.exact(&network, id, &points);
         if let Some(exact) = &exact {
             rel_l2.push((f.name.clone(), relative_l2(&predicted, exact)));
         } else if let Some((at, reference)) = reference_values(model, id) {
-            let predicted = predict(model, lowered, trained, id, &at, device);
+            let predicted = program.predict(&network, id, &at);
             rel_l2.push((f.name.clone(), relative_l2(&predicted, &reference)));
         }
         write_field(
@@ -205,16 +209,16 @@ fn report(
         } else {
             f.name.clone()
         };
-        plot::field(
+        if let Err(e) = plot::field(
             &out.join(format!("{}.png", f.name)),
             &title,
             &axes,
             &coords,
             &shown,
-        )
-        .map_err(std::io::Error::other)?;
+        ) {
+            plots_failed.push(format!("{}.png: {e}", f.name));
+        }
     }
-    plot::losses(&out.join("loss.png"), &state.history).map_err(std::io::Error::other)?;
     let summary = Summary {
         steps: steps.max(state.step),
         wall_seconds: state.wall_seconds,
@@ -233,7 +237,13 @@ fn report(
         backend: options.backend.name(),
         finished: state.finished,
     };
-    write_history(&out.join("history.csv"), &state.history)?;
     write_atomically(&out.join("summary.json"), summary_json(&summary).as_bytes())?;
-    Ok(summary)
+    if let Err(e) = plot::losses(&out.join("loss.png"), &state.history) {
+        plots_failed.push(format!("loss.png: {e}"));
+    }
+    // Plots come last: a failed one leaves the data files written.
+    match plots_failed.is_empty() {
+        true => Ok(summary),
+        false => Err(std::io::Error::other(plots_failed.join("; "))),
+    }
 }

@@ -207,7 +207,8 @@ pub fn train(
             let (loss, terms, converged) = match (&mut stepper, stage) {
                 (Stepper::Adam(adam), Optimizer::Adam { lr, .. }) => {
                     if plan.balance == Balance::GradNorm
-                        && (state.stage_step % balance::EVERY == 0 || state.balance.is_empty())
+                        && (state.stage_step.is_multiple_of(balance::EVERY)
+                            || state.balance.is_empty())
                     {
                         balance::update(program, &t, &mut state.balance);
                     }
@@ -281,7 +282,7 @@ pub fn train(
                 && name == "adam"
                 && state.step / plan.resample > before / plan.resample
             {
-                program.resample();
+                program.resample()?;
                 state.resamples += 1;
             }
             let checkpoint_due = plan.checkpoint_every > 0

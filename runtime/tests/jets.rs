@@ -3,8 +3,8 @@
 //! activation.
 
 use burn::tensor::{Device, FloatDType, Tensor, TensorData};
-use physc_compiler::geometry::Rng;
 use physc_compiler::model::Activation;
+use physc_compiler::program::geometry::Rng;
 use physc_runtime::net::{Embedding, JetPlan, Mlp};
 
 fn device() -> Device {

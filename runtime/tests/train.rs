@@ -18,11 +18,10 @@ fn run_dir(name: &str) -> PathBuf {
 fn train_into(text: &str, out: &Path, options: Options, stop_at: Option<u64>) -> Summary {
     let frontend = physc_compiler::check_source(text, Path::new("."), &DiskFiles);
     assert!(!frontend.has_errors(), "{:?}", frontend.checked.diagnostics);
-    let lowered = frontend.lowered.as_ref().expect("lowered");
+    let loss = frontend.loss.as_ref().expect("trainable");
     let interrupt = AtomicBool::new(false);
     run(
-        &frontend.checked.model,
-        lowered,
+        loss,
         out,
         options,
         |p| {
@@ -136,11 +135,10 @@ fn an_interrupted_run_resumes_where_it_stopped() {
 #[test]
 fn resuming_needs_a_checkpoint() {
     let frontend = physc_compiler::check_source(DECAY, Path::new("."), &DiskFiles);
-    let lowered = frontend.lowered.as_ref().expect("lowered");
+    let loss = frontend.loss.as_ref().expect("trainable");
     let out = run_dir("nothing");
     let error = run(
-        &frontend.checked.model,
-        lowered,
+        loss,
         &out,
         Options {
             resume: true,
@@ -168,13 +166,12 @@ ic:  u = -sin(pi*x)                 on t = 0
 bc:  u = 0                          on x = -1 | x = 1
 reference u = csv(\"burgers_reference.csv\")
 net u = mlp(depth = 4, width = 20, act = tanh)
-train { adam(lr = 2e-3, steps = 1500); lbfgs(steps = 1000); points(pde = 1500, ic = 200, bc = 100); resample = 100; log_every = 500 }";
+train { adam(lr = 2e-3, steps = 1500); lbfgs(steps = 1000); points(pde = 3000, ic = 200, bc = 100); resample = 100; log_every = 500 }";
     let frontend = physc_compiler::check_source(text, &examples, &DiskFiles);
     assert!(!frontend.has_errors(), "{:?}", frontend.checked.diagnostics);
     let out = run_dir("burgers");
     let summary = run(
-        &frontend.checked.model,
-        frontend.lowered.as_ref().expect("lowered"),
+        frontend.loss.as_ref().expect("trainable"),
         &out,
         Options::default(),
         |_| {},
@@ -186,9 +183,11 @@ train { adam(lr = 2e-3, steps = 1500); lbfgs(steps = 1000); points(pde = 1500, i
         "burgers: relative L2 error {error}, {} s",
         summary.wall_seconds
     );
-    // Measured 0.12 with this seed; an untrained network is at about 1, and
-    // one with its shock 0.02 off x = 0 at 0.25.
-    assert!(*error < 0.2, "relative L2 error {error}");
+    // Measured 3.9e-2 with this seed (3.8e-2 and 1.0e-1 with seeds 1 and
+    // 2). An untrained network is at about 1, one with its shock 0.02 off
+    // x = 0 at 0.25; with 1,500 points, seeds 0-2 land on either side
+    // (0.12-0.27), whatever the sampler.
+    assert!(*error < 0.1, "relative L2 error {error}");
     let _ = std::fs::remove_dir_all(&out);
 }
 
@@ -198,7 +197,7 @@ train { adam(lr = 2e-3, steps = 1500); lbfgs(steps = 1000); points(pde = 1500, i
 #[test]
 fn causal_weights_hold_late_slabs_back() {
     use burn::tensor::{Tensor, TensorData};
-    use physc_compiler::sample::Point;
+    use physc_compiler::program::sample::Point;
     use physc_runtime::causal::{slab_means, weighted_loss};
     let device = physc_runtime::backend::cpu_device(0, physc_runtime::backend::Precision::F64)
         .expect("a CPU device");
@@ -214,7 +213,7 @@ fn causal_weights_hold_late_slabs_back() {
             row: None,
         })
         .collect();
-    let means = slab_means(&points, 1, &device).expect("points spread over time");
+    let means = slab_means(&points, 1, 32, &device).expect("points spread over time");
     let squared: Vec<f64> = (0..64).map(|n| 0.01 * (1 + n % 5) as f64).collect();
     let r =
         Tensor::<2>::from_data(TensorData::new(squared.clone(), [64, 1]), &device).require_grad();
@@ -278,19 +277,60 @@ train {{ adam(lr = 1e-2, steps = 300); lbfgs(steps = 300); points = 500; log_eve
     );
 }
 
-/// Causal weighting trains heat as well as plain training does.
+/// Causal weighting reaches every equation that fills the domain, written
+/// over the whole domain or over an explicit box (the Burgers example's
+/// form): with a large `eps` only the first time slab counts, so the
+/// weighted loss at the same weights and points is far below the plain
+/// mean. Without causal weighting the two would be equal.
 #[test]
-fn causal_training_reaches_the_closed_form() {
-    let summary = train(
-        &heat(
-            "net u = mlp(depth = 3, width = 20, act = tanh)
-train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 300); points = 500; log_every = 100; causal = 10 }",
-        ),
-        "causal",
+fn causal_weighting_reaches_equations_on_a_box() {
+    use physc_runtime::backend::{Precision, cpu_device};
+    use physc_runtime::program::Program;
+    for on in ["", "on [0,1] x [0,1]"] {
+        let pde_loss = |causal: &str| -> f64 {
+            let text = format!(
+                "field u(x in [0,1], t in [0,1])
+pde: u_t = 0.1*u_xx + x*t   {on}
+ic:  u = 0                  on t = 0
+net u = mlp(depth = 2, width = 8, act = tanh)
+train {{ adam(steps = 1); points = 512{causal} }}"
+            );
+            let frontend = physc_compiler::check_source(&text, Path::new("."), &DiskFiles);
+            assert!(!frontend.has_errors(), "{:?}", frontend.checked.diagnostics);
+            let device = cpu_device(0, Precision::F64).expect("a CPU device");
+            let loss = frontend.loss.as_ref().expect("trainable");
+            let (program, trainable) = Program::new(loss, &device).expect("samples");
+            program.loss(0, &trainable).into_scalar::<f64>()
+        };
+        let (plain, causal) = (pde_loss(""), pde_loss("; causal = 1e6"));
+        assert!(plain > 0.0 && causal > 0.0);
+        assert!(
+            causal < 0.2 * plain,
+            "`pde {on}`: causal {causal:e} against plain {plain:e}"
+        );
+    }
+}
+
+/// A run whose loss is not a number from its first step still writes its
+/// history and summary (and no loss plot: there is nothing to draw).
+#[test]
+fn a_run_without_a_finite_loss_keeps_its_history_and_summary() {
+    let out = run_dir("not-finite");
+    let summary = train_into(
+        "field u(x in [0,1])
+pde: u_x = sqrt(-1 - x^2)
+net u = mlp(depth = 1, width = 4, act = tanh)
+train { adam(lr = 1e-2, steps = 3); log_every = 1 }",
+        &out,
+        Options::default(),
+        None,
     );
-    let (_, error) = &summary.rel_l2[0];
-    // Measured 6.2e-4 (1.1e-3 without causal weighting).
-    assert!(*error < 3e-3, "relative L2 error {error}");
+    assert!(!summary.total_loss.is_finite());
+    for file in ["summary.json", "history.csv"] {
+        assert!(out.join(file).exists(), "{file} written");
+    }
+    assert!(!out.join("loss.png").exists());
+    let _ = std::fs::remove_dir_all(&out);
 }
 
 /// Advection around a ring: no boundary condition, only periodicity,

@@ -33,16 +33,8 @@ fn losses(backend: Backend) -> (Vec<f64>, f64) {
         precision: Precision::F32,
         resume: false,
     };
-    let lowered = frontend.lowered.as_ref().expect("lowered");
-    let summary = run(
-        &frontend.checked.model,
-        lowered,
-        &out,
-        options,
-        |_| {},
-        &AtomicBool::new(false),
-    )
-    .expect("trains");
+    let loss = frontend.loss.as_ref().expect("trainable");
+    let summary = run(loss, &out, options, |_| {}, &AtomicBool::new(false)).expect("trains");
     assert_eq!(summary.backend, backend.name());
     let history = std::fs::read_to_string(out.join("history.csv")).expect("history");
     let totals = history

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use physc_compiler::check::DiskFiles;
-use physc_compiler::diagnostics::{self, RenderOptions};
+use physc_compiler::diagnostics::{self, Diagnostic, RenderOptions};
 use std::path::Path;
 
 /// A model read from disk and taken through the front end.
@@ -36,31 +36,39 @@ pub fn check(path: &Path) -> Case {
 }
 
 impl Case {
-    /// Diagnostics as a person sees them, without colour, 80 columns wide.
+    /// Every diagnostic `physc run` shows: the checker's, then what
+    /// training does not support yet.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all = self.frontend.checked.diagnostics.clone();
+        all.extend(self.frontend.untrainable.iter().cloned());
+        all
+    }
+
+    /// Diagnostics as `physc run` shows them, without colour, 80 columns
+    /// wide.
     pub fn rendered(&self) -> String {
+        self.render(&self.diagnostics())
+    }
+
+    /// The checker's diagnostics alone, as `physc check` shows them.
+    pub fn rendered_check(&self) -> String {
+        self.render(&self.frontend.checked.diagnostics)
+    }
+
+    fn render(&self, found: &[Diagnostic]) -> String {
         let options = RenderOptions {
             color: false,
             width: Some(80),
         };
-        diagnostics::render(
-            &self.frontend.checked.diagnostics,
-            &self.name,
-            &self.text,
-            options,
-        )
+        diagnostics::render(found, &self.name, &self.text, options)
     }
 
     pub fn json(&self) -> String {
-        let json = diagnostics::to_json(&self.frontend.checked.diagnostics, &self.name, &self.text);
+        let json = diagnostics::to_json(&self.diagnostics(), &self.name, &self.text);
         serde_json::to_string_pretty(&json).expect("serialises")
     }
 
     pub fn codes(&self) -> Vec<&'static str> {
-        self.frontend
-            .checked
-            .diagnostics
-            .iter()
-            .map(|d| d.code.as_str())
-            .collect()
+        self.diagnostics().iter().map(|d| d.code.as_str()).collect()
     }
 }

@@ -40,7 +40,11 @@ impl Checker<'_> {
                 return None;
             }
         };
-        let (columns, values, problems) = parse_csv(&text);
+        let csv::Table {
+            columns,
+            values,
+            problems,
+        } = csv::parse(&text);
         let file = &source.path;
         if columns.is_empty() {
             self.report(
@@ -89,64 +93,5 @@ impl Checker<'_> {
             values,
             span: name.span,
         })
-    }
-}
-
-/// Header, column-major values and `(line, problem)` for each bad row.
-fn parse_csv(text: &str) -> (Vec<String>, Vec<Vec<f64>>, Vec<(usize, String)>) {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-    let Some((_, header)) = lines.next() else {
-        return (vec![], vec![], vec![]);
-    };
-    let columns: Vec<String> = header
-        .split(',')
-        .map(|c| c.trim().trim_matches('"').to_string())
-        .collect();
-    let mut values = vec![vec![]; columns.len()];
-    let mut problems = vec![];
-    for (index, line) in lines {
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-        if cells.len() != columns.len() {
-            problems.push((
-                index + 1,
-                format!("expected {} values, found {}", columns.len(), cells.len()),
-            ));
-            continue;
-        }
-        let parsed: Result<Vec<f64>, &str> = cells
-            .iter()
-            .map(|c| c.parse::<f64>().map_err(|_| *c))
-            .collect();
-        match parsed {
-            Ok(row) => row
-                .into_iter()
-                .zip(values.iter_mut())
-                .for_each(|(v, col)| col.push(v)),
-            Err(cell) => problems.push((index + 1, format!("`{cell}` is not a number"))),
-        }
-    }
-    (columns, values, problems)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_csv;
-
-    #[test]
-    fn reads_header_and_columns_and_reports_bad_rows_by_line() {
-        let (columns, values, problems) =
-            parse_csv("# comment\nx, t,u\n0,1,2\n\n3,4\n5,six,7\n8,9,10\n");
-        assert_eq!(columns, ["x", "t", "u"]);
-        assert_eq!(values, [vec![0.0, 8.0], vec![1.0, 9.0], vec![2.0, 10.0]]);
-        assert_eq!(
-            problems,
-            [
-                (5, "expected 3 values, found 2".to_string()),
-                (6, "`six` is not a number".to_string())
-            ]
-        );
     }
 }

@@ -14,6 +14,7 @@
 
 mod calculus;
 mod consts;
+pub mod csv;
 mod data;
 mod decls;
 mod domains;

@@ -309,11 +309,8 @@ impl Checker<'_> {
             _ => None,
         };
         let set = self.set(region)?;
-        let coords = name
-            .as_ref()
-            .and_then(|n| self.region_coords.get(n))
-            .filter(|cs| cs.iter().all(|c| space.contains(c)))
-            .cloned()
+        let coords = self
+            .bound_coords(region, set.dim(), space)
             .unwrap_or_else(|| space.to_vec());
         if set.dim() != coords.len() {
             let names: Vec<&str> = coords
@@ -343,6 +340,60 @@ impl Checker<'_> {
             return None;
         }
         Some(Where::Set { coords, set, name })
+    }
+
+    /// The coordinates a set binds when they are not all the statement's:
+    /// those a field binds a region named in it to (`boundary(dom)`, `dom -
+    /// disk(...)` for `field c((x, y) in dom, t ...)`), else those of the
+    /// one set factor of the statement's fields that has its dimension.
+    fn bound_coords(
+        &self,
+        region: &ast::Region,
+        dim: usize,
+        space: &[CoordId],
+    ) -> Option<Vec<CoordId>> {
+        let fits = |cs: &&Vec<CoordId>| cs.len() == dim && cs.iter().all(|c| space.contains(c));
+        let mut names = vec![];
+        region_names(region, &mut names);
+        if let Some(cs) = names
+            .iter()
+            .filter_map(|n| self.region_coords.get(*n))
+            .find(fits)
+        {
+            return Some(cs.clone());
+        }
+        if dim == space.len() {
+            return None;
+        }
+        let mut candidates: Vec<&Vec<CoordId>> = self
+            .model
+            .functions
+            .iter()
+            .flat_map(|f| f.domain.iter().flat_map(|d| &d.factors))
+            .filter_map(|factor| match factor {
+                Factor::Set { coords, .. } => Some(coords),
+                Factor::Interval { .. } => None,
+            })
+            .filter(fits)
+            .collect();
+        candidates.dedup();
+        match candidates[..] {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// The names of regions a region is made of.
+fn region_names<'r>(region: &'r ast::Region, out: &mut Vec<&'r str>) {
+    match &region.kind {
+        RegionKind::Name(n) => out.push(&n.name),
+        RegionKind::Boundary(inner) => region_names(inner, out),
+        RegionKind::Set { lhs, rhs, .. } => {
+            region_names(lhs, out);
+            region_names(rhs, out);
+        }
+        RegionKind::Box(_) | RegionKind::Shape { .. } | RegionKind::Slice { .. } => {}
     }
 }
 

@@ -133,15 +133,15 @@ impl Interpreter {
     }
 }
 
-/// `a^b`, with whole exponents by repeated multiplication (as the native
-/// kernels do) so that negative bases work.
+/// `a^b` as [`Power`] says: whole exponents by repeated multiplication, so
+/// that negative bases work.
 pub fn pow(a: f64, b: f64) -> f64 {
-    if b.fract() == 0.0 && b.abs() <= 64.0 {
-        a.powi(b as i32)
-    } else if b == 0.5 {
-        a.sqrt()
-    } else {
-        a.powf(b)
+    match Power::of(b) {
+        Power::Whole(n) if n > 0 => a.powi(n),
+        Power::Whole(n) => 1.0 / a.powi(-n),
+        Power::Sqrt => a.sqrt(),
+        Power::RecipSqrt => 1.0 / a.sqrt(),
+        Power::Real(e) => a.powf(e),
     }
 }
 

@@ -16,15 +16,14 @@
 //! complex field, with a value that reads anything but coordinates, or a
 //! second one on the same field has no transform: training refuses it.
 
-use super::lower::{Cx, Lowerer};
 use super::*;
-use crate::model::{Domain, Enforcement, Expr, Model, Set, Where};
+use crate::model::{ConstraintId, Domain, Enforcement, Expr, Model, Set, Where};
 
 /// `function = offset + factor * network`, for the hard constraint
 /// `constraint`.
 #[derive(Clone, Debug)]
 pub struct Hard {
-    pub constraint: usize,
+    pub constraint: ConstraintId,
     pub function: FuncId,
     /// `g`: the constraint's value, over the whole domain.
     pub offset: ExprId,
@@ -34,45 +33,45 @@ pub struct Hard {
     pub value: ExprId,
 }
 
-/// The transforms of the model's hard constraints that can be built in,
-/// lowered into `lowerer`'s graph (before any field reads through them).
-pub fn transforms(lowerer: &mut Lowerer) -> Vec<Hard> {
-    let model: &Model = lowerer.model;
-    let mut out: Vec<Hard> = vec![];
-    for (k, c) in model.constraints.iter().enumerate() {
-        if c.enforcement != Enforcement::Hard {
-            continue;
-        }
-        let Expr::Field { function, .. } = c.lhs else {
-            continue;
-        };
-        let f = model.function(function);
-        let (false, Some(domain)) = (f.complex, &f.domain) else {
-            continue;
-        };
-        if out.iter().any(|h| h.function == function) {
-            continue;
-        }
-        let offset = match lowerer.expr(&c.rhs) {
-            Ok(Cx { re, im: None }) if reads_coordinates_only(&lowerer.graph, re) => re,
-            _ => continue,
-        };
-        let g = &mut lowerer.graph;
-        let Some(factor) = factor(g, &c.on, domain) else {
-            continue;
-        };
-        let network = g.field(function, Part::Real, vec![0; f.coords.len()].into());
-        let scaled = g.mul(&[factor, network]);
-        let value = g.add(&[offset, scaled]);
-        out.push(Hard {
-            constraint: k,
-            function,
-            offset,
-            factor,
-            value,
-        });
+/// The field a hard constraint `constraint` gives the value of, if it is
+/// one that can have a transform: a real field's plain value, with a domain.
+pub fn target(model: &Model, constraint: ConstraintId) -> Option<FuncId> {
+    let c = &model.constraints[constraint.index()];
+    let Expr::Field { function, .. } = c.lhs else {
+        return None;
+    };
+    let f = model.function(function);
+    let real_with_domain = c.enforcement == Enforcement::Hard && !f.complex && f.domain.is_some();
+    real_with_domain.then_some(function)
+}
+
+/// The transform of hard constraint `constraint` on the field `function`
+/// (see [`target`]), whose value `offset` is already lowered into `g`;
+/// `None` when the value reads more than the coordinates or the place has
+/// no `phi`.
+pub fn transform(
+    g: &mut Graph,
+    model: &Model,
+    constraint: ConstraintId,
+    function: FuncId,
+    offset: ExprId,
+) -> Option<Hard> {
+    let c = &model.constraints[constraint.index()];
+    let f = model.function(function);
+    if !reads_coordinates_only(g, offset) {
+        return None;
     }
-    out
+    let factor = factor(g, &c.on, f.domain.as_ref()?)?;
+    let network = g.field(function, Part::Real, vec![0; f.coords.len()].into());
+    let scaled = g.mul(&[factor, network]);
+    let value = g.add(&[offset, scaled]);
+    Some(Hard {
+        constraint,
+        function,
+        offset,
+        factor,
+        value,
+    })
 }
 
 /// Whether `e` is a function of the coordinates alone.

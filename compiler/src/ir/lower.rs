@@ -13,14 +13,14 @@
 //! A hard constraint that can be built in ([`super::hard`]) is not a
 //! residual: its field reads through the output transform everywhere, its
 //! derivatives differentiated symbolically. Symmetries and conservation
-//! laws are not residuals either; the runtime builds them into networks and
-//! losses from the model.
+//! laws are not residuals either: the loss program ([`crate::program`])
+//! builds them into networks and losses.
 
 use super::diff::Differentiator;
 use super::hard::{self, Hard};
 use super::*;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{self, Builtin, Enforcement, Expr, Model, Relation, Where};
+use crate::model::{self, Builtin, ConstraintId, Enforcement, Expr, Model, Relation, Where};
 use std::collections::BTreeSet;
 
 /// One residual of the loss program.
@@ -34,8 +34,7 @@ pub struct Residual {
     pub enforcement: Enforcement,
     pub on: Where,
     pub weight: f64,
-    /// Index of the constraint in the model.
-    pub constraint: usize,
+    pub constraint: ConstraintId,
 }
 
 /// The lowered model.
@@ -60,11 +59,12 @@ pub struct Cx {
 /// Lowers a checked model (one without errors).
 pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
     let mut lowerer = Lowerer::new(model);
-    let hard = hard::transforms(&mut lowerer);
+    let hard = hard_transforms(&mut lowerer);
     lowerer.transforms = hard.iter().map(|h| (h.function, h.value)).collect();
     let mut residuals = vec![];
     let mut errors = vec![];
     for (k, c) in model.constraints.iter().enumerate() {
+        let k = ConstraintId(k as u32);
         if hard.iter().any(|h| h.constraint == k) {
             continue;
         }
@@ -110,6 +110,28 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
         derivatives,
         hard,
     })
+}
+
+/// The transforms of the model's hard constraints that can be built in
+/// (one per field, the first), lowered into `lowerer`'s graph before any
+/// field reads through them.
+fn hard_transforms(lowerer: &mut Lowerer) -> Vec<Hard> {
+    let model = lowerer.model;
+    let mut out: Vec<Hard> = vec![];
+    for (k, c) in model.constraints.iter().enumerate() {
+        let k = ConstraintId(k as u32);
+        let Some(function) = hard::target(model, k) else {
+            continue;
+        };
+        if out.iter().any(|h| h.function == function) {
+            continue;
+        }
+        let Ok(Cx { re, im: None }) = lowerer.expr(&c.rhs) else {
+            continue;
+        };
+        out.extend(hard::transform(&mut lowerer.graph, model, k, function, re));
+    }
+    out
 }
 
 /// The multi-indices each function is read at, from the nodes under `roots`.

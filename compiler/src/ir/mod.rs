@@ -136,6 +136,33 @@ impl Func {
     }
 }
 
+/// How `a^e` is computed for a number `e`. Every evaluator of the IR (the
+/// interpreter, the cranelift kernels, the burn back end) follows it, so
+/// they agree to rounding, negative bases with whole exponents included.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Power {
+    /// `0 < |n| <= 64`: repeated multiplication, and the reciprocal of it
+    /// for a negative `n`.
+    Whole(i32),
+    /// `e = 1/2`.
+    Sqrt,
+    /// `e = -1/2`: the reciprocal of the square root.
+    RecipSqrt,
+    /// Any other exponent: `powf`.
+    Real(f64),
+}
+
+impl Power {
+    pub fn of(e: f64) -> Power {
+        match e {
+            _ if e.fract() == 0.0 && e != 0.0 && e.abs() <= 64.0 => Power::Whole(e as i32),
+            0.5 => Power::Sqrt,
+            -0.5 => Power::RecipSqrt,
+            _ => Power::Real(e),
+        }
+    }
+}
+
 /// A node of the DAG. Numbers are stored as bits so nodes can be hashed;
 /// `-0.0` is stored as `0.0`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

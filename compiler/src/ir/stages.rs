@@ -4,7 +4,7 @@ use super::lower::Lowered;
 use super::print::Printer;
 use super::*;
 use crate::model::print::{Printer as ModelPrinter, num};
-use crate::model::{Enforcement, Model, Relation};
+use crate::model::{Enforcement, Model};
 
 /// Each hard constraint built into its network, `label: hard u = g + phi
 /// * u  (built in)` (the `u` on the right is the network's output), then
@@ -19,7 +19,7 @@ pub fn residuals(model: &Model, lowered: &Lowered) -> String {
     for h in &lowered.hard {
         out.push_str(&format!(
             "{}: hard {} = {}  (built in; {} on the right is the network)\n",
-            model.constraints[h.constraint].label,
+            model.constraints[h.constraint.index()].label,
             model.function(h.function).name,
             p.expr(h.value),
             model.function(h.function).name,
@@ -27,13 +27,7 @@ pub fn residuals(model: &Model, lowered: &Lowered) -> String {
     }
     for r in &lowered.residuals {
         let part = r.part.suffix();
-        let relation = match r.relation {
-            Relation::Eq => "=",
-            Relation::Ge => ">=",
-            Relation::Le => "<=",
-            Relation::Gt => ">",
-            Relation::Lt => "<",
-        };
+        let relation = r.relation.symbol();
         let hard = if r.enforcement == Enforcement::Hard {
             "hard "
         } else {

@@ -16,16 +16,16 @@ pub use train::*;
 use crate::source::Span;
 use std::path::PathBuf;
 
-macro_rules! ids {
-    ($($name:ident),*) => {$(
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(pub u32);
-        impl $name {
-            pub fn index(self) -> usize { self.0 as usize }
-        }
-    )*};
-}
-ids!(ConstId, LearnId, ParamId, CoordId, FuncId, DataId, NetId);
+ids!(
+    ConstId,
+    LearnId,
+    ParamId,
+    CoordId,
+    FuncId,
+    DataId,
+    NetId,
+    ConstraintId
+);
 
 #[derive(Clone, Debug, Default)]
 pub struct Model {
@@ -243,6 +243,20 @@ pub enum Where {
     Data(DataId),
 }
 
+impl Where {
+    /// Whether the place fills the dimension of the constraint's
+    /// coordinates: the whole domain, or sets that are not boundaries.
+    /// Slices, boundaries and data rows are thinner.
+    pub fn is_solid(&self) -> bool {
+        match self {
+            Where::Domain => true,
+            Where::Set { set, .. } => !matches!(set, Set::Boundary(_)),
+            Where::Union(parts) => parts.iter().all(Where::is_solid),
+            Where::Slice { .. } | Where::Data(_) => false,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Relation {
     Eq,
@@ -250,6 +264,19 @@ pub enum Relation {
     Le,
     Gt,
     Lt,
+}
+
+impl Relation {
+    /// `=`, `>=`, `<=`, `>` or `<`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Relation::Eq => "=",
+            Relation::Ge => ">=",
+            Relation::Le => "<=",
+            Relation::Gt => ">",
+            Relation::Lt => "<",
+        }
+    }
 }
 
 /// How a constraint is enforced.

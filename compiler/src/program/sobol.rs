@@ -6,7 +6,7 @@
 //! still put one point in each of 2^k equal slices of each coordinate, and
 //! makes each draw (and each resampling) a different point set.
 
-use crate::geometry::Rng;
+use crate::program::geometry::Rng;
 
 /// Dimensions with direction numbers.
 pub const MAX_DIMENSIONS: usize = 8;

@@ -1,0 +1,436 @@
+//! Points in regions: containment tests and deterministic sampling.
+//!
+//! A set's inside is sampled by rejection from its bounding box. Its
+//! boundary is sampled on the boundaries of its primitives (box faces,
+//! spheres, polygon edges), each in proportion to its measure, keeping the
+//! points that lie on the boundary of the whole set: those with points of
+//! the set and points outside it within a small distance (relative to the
+//! set's size). Either gives exactly the points asked for, or reports the
+//! region as too thin to fill ([`TooThin`]).
+
+use crate::model::Set;
+
+/// A small deterministic generator (SplitMix64): the same seed gives the
+/// same points on every machine.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+
+    /// Standard normal (Box-Muller).
+    pub fn normal(&mut self) -> f64 {
+        let u = self.unit().max(f64::MIN_POSITIVE);
+        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * self.unit()).cos()
+    }
+}
+
+/// Probe distance for boundary tests, relative to the set's size.
+fn probe_distance(set: &Set) -> f64 {
+    let size = set.bounds().map_or(1.0, |b| {
+        b.iter().map(|(lo, hi)| hi - lo).fold(0.0, f64::max)
+    });
+    1e-7 * size.max(1e-300)
+}
+
+/// Points around `p` at distance `eps`: along each axis and, in 2-D, the
+/// diagonals.
+fn probes(p: &[f64], eps: f64) -> Vec<Vec<f64>> {
+    let mut out = vec![];
+    for k in 0..p.len() {
+        for sign in [-1.0, 1.0] {
+            let mut q = p.to_vec();
+            q[k] += sign * eps;
+            out.push(q);
+        }
+    }
+    if p.len() == 2 {
+        let d = eps / std::f64::consts::SQRT_2;
+        for (sx, sy) in [(1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0)] {
+            out.push(vec![p[0] + sx * d, p[1] + sy * d]);
+        }
+    }
+    out
+}
+
+/// Exact membership in the closed primitives combined as written. Off the
+/// boundaries, where probes land, it is what the set means.
+fn member(set: &Set, p: &[f64]) -> bool {
+    match set {
+        Set::Box(b) => b.iter().zip(p).all(|((lo, hi), x)| x >= lo && x <= hi),
+        Set::Ball { center, radius } => {
+            center
+                .iter()
+                .zip(p)
+                .map(|(c, x)| (x - c).powi(2))
+                .sum::<f64>()
+                <= radius * radius
+        }
+        Set::Polygon(vertices) => point_in_polygon(vertices, p[0], p[1]),
+        Set::Boundary(s) => on_boundary(s, p),
+        Set::Union(a, b) => member(a, p) || member(b, p),
+        Set::Intersection(a, b) => member(a, p) && member(b, p),
+        Set::Difference(a, b) => member(a, p) && !member(b, p),
+    }
+}
+
+/// Some points near `p` are in the set and some are not.
+fn on_boundary(set: &Set, p: &[f64]) -> bool {
+    let around = probes(p, probe_distance(set));
+    around.iter().any(|q| member(set, q)) && around.iter().any(|q| !member(set, q))
+}
+
+/// Whether `p` is in the closure of the set.
+pub fn contains(set: &Set, p: &[f64]) -> bool {
+    match set {
+        Set::Boundary(s) => on_boundary(s, p),
+        _ => {
+            member(set, p)
+                || probes(p, probe_distance(set))
+                    .iter()
+                    .any(|q| member(set, q))
+        }
+    }
+}
+
+/// Whether `p` is in the interior of the set.
+pub fn interior(set: &Set, p: &[f64]) -> bool {
+    match set {
+        Set::Boundary(_) => false,
+        _ => {
+            member(set, p)
+                && probes(p, probe_distance(set))
+                    .iter()
+                    .all(|q| member(set, q))
+        }
+    }
+}
+
+fn point_in_polygon(v: &[(f64, f64)], x: f64, y: f64) -> bool {
+    let mut inside = false;
+    for i in 0..v.len() {
+        let (a, b) = (v[i], v[(i + 1) % v.len()]);
+        if (a.1 > y) != (b.1 > y) && x < a.0 + (y - a.1) * (b.0 - a.0) / (b.1 - a.1) {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+/// Rejection sampling gives up when a region takes in fewer than one draw
+/// in this many from its bounding box.
+const LEAST_ACCEPTANCE: usize = 1_000;
+
+/// A region that sampling could not fill.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TooThin {
+    pub found: usize,
+    pub wanted: usize,
+}
+
+impl std::fmt::Display for TooThin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "found {} of {} points: the region fills less than 1/{LEAST_ACCEPTANCE} of its \
+             bounding box, or nothing of it",
+            self.found, self.wanted
+        )
+    }
+}
+
+/// Exactly `n` points inside a set (on it, for a boundary), drawn by
+/// rejection from its bounding box; an error when the set is too thin to
+/// fill that way.
+pub fn sample_inside(set: &Set, n: usize, rng: &mut Rng) -> Result<Vec<Vec<f64>>, TooThin> {
+    if let Set::Boundary(s) = set {
+        return sample_boundary(s, n, rng);
+    }
+    let bounds = set.bounds().unwrap_or_default();
+    rejection(n, rng, |rng| {
+        let p: Vec<f64> = bounds.iter().map(|(lo, hi)| rng.range(*lo, *hi)).collect();
+        contains(set, &p).then_some(p)
+    })
+}
+
+/// Exactly `n` points on the boundary of a set. Each primitive's boundary
+/// (box faces, spheres, polygon edges) is drawn in proportion to its
+/// measure, so the points spread evenly over the whole boundary; those off
+/// the set's boundary are rejected.
+pub fn sample_boundary(set: &Set, n: usize, rng: &mut Rng) -> Result<Vec<Vec<f64>>, TooThin> {
+    let mut primitives = vec![];
+    collect_primitives(set, &mut primitives);
+    let measures: Vec<f64> = primitives.iter().map(|p| boundary_measure(p)).collect();
+    rejection(n, rng, |rng| {
+        let primitive = primitives[pick(&measures, rng)?];
+        let p = on_primitive_boundary(primitive, rng);
+        on_boundary(set, &p).then_some(p)
+    })
+}
+
+/// Draws until `n` candidates are accepted, or gives up when fewer than
+/// one in [`LEAST_ACCEPTANCE`] is.
+fn rejection(
+    n: usize,
+    rng: &mut Rng,
+    mut candidate: impl FnMut(&mut Rng) -> Option<Vec<f64>>,
+) -> Result<Vec<Vec<f64>>, TooThin> {
+    let mut out = Vec::with_capacity(n);
+    let limit = LEAST_ACCEPTANCE * (n + 100);
+    for _ in 0..limit {
+        if out.len() == n {
+            break;
+        }
+        out.extend(candidate(rng));
+    }
+    match out.len() == n {
+        true => Ok(out),
+        false => Err(TooThin {
+            found: out.len(),
+            wanted: n,
+        }),
+    }
+}
+
+/// An index drawn with probability proportional to its weight; `None`
+/// when the weights add up to nothing.
+fn pick(weights: &[f64], rng: &mut Rng) -> Option<usize> {
+    let total: f64 = weights.iter().sum();
+    if total <= 0.0 || total.is_nan() {
+        return None;
+    }
+    let mut target = rng.unit() * total;
+    for (k, w) in weights.iter().enumerate() {
+        if target < *w {
+            return Some(k);
+        }
+        target -= w;
+    }
+    weights.iter().rposition(|w| *w > 0.0)
+}
+
+/// The measure of a primitive's boundary: the area of a box's faces, a
+/// sphere's surface, a polygon's perimeter (a count of points in 1-D).
+pub fn boundary_measure(set: &Set) -> f64 {
+    match set {
+        Set::Box(b) => (0..b.len()).map(|k| 2.0 * face_area(b, k)).sum(),
+        Set::Ball { center, radius } => {
+            sphere_area(center.len()) * radius.powi(center.len() as i32 - 1)
+        }
+        Set::Polygon(v) => (0..v.len()).map(|i| edge_length(v, i)).sum(),
+        _ => 0.0,
+    }
+}
+
+/// The volume of a set's bounding box (its length in 1-D).
+pub fn bounding_volume(set: &Set) -> f64 {
+    set.bounds()
+        .map_or(0.0, |b| b.iter().map(|(lo, hi)| hi - lo).product())
+}
+
+/// The area of a box's face across axis `k`.
+fn face_area(b: &[(f64, f64)], k: usize) -> f64 {
+    b.iter()
+        .enumerate()
+        .filter(|(j, _)| *j != k)
+        .map(|(_, (lo, hi))| hi - lo)
+        .product()
+}
+
+fn edge_length(v: &[(f64, f64)], i: usize) -> f64 {
+    let (a, b) = (v[i], v[(i + 1) % v.len()]);
+    (b.0 - a.0).hypot(b.1 - a.1)
+}
+
+/// The area of the unit sphere in `d` dimensions, `2 pi^(d/2) / Gamma(d/2)`
+/// (2 points in 1-D, a circumference of 2 pi in 2-D).
+fn sphere_area(d: usize) -> f64 {
+    use std::f64::consts::PI;
+    // Gamma(d/2) from Gamma(1/2) = sqrt(pi), Gamma(1) = 1, Gamma(x+1) = x Gamma(x).
+    let even = d.is_multiple_of(2);
+    let mut gamma = if even { 1.0 } else { PI.sqrt() };
+    let mut x = if even { 1.0 } else { 0.5 };
+    while x < d as f64 / 2.0 {
+        gamma *= x;
+        x += 1.0;
+    }
+    2.0 * PI.powf(d as f64 / 2.0) / gamma
+}
+
+fn collect_primitives<'s>(set: &'s Set, out: &mut Vec<&'s Set>) {
+    match set {
+        Set::Box(_) | Set::Ball { .. } | Set::Polygon(_) => out.push(set),
+        Set::Boundary(s) => collect_primitives(s, out),
+        Set::Union(a, b) | Set::Intersection(a, b) | Set::Difference(a, b) => {
+            collect_primitives(a, out);
+            collect_primitives(b, out);
+        }
+    }
+}
+
+fn on_primitive_boundary(set: &Set, rng: &mut Rng) -> Vec<f64> {
+    match set {
+        Set::Box(b) => {
+            let mut p: Vec<f64> = b.iter().map(|(lo, hi)| rng.range(*lo, *hi)).collect();
+            let areas: Vec<f64> = (0..b.len()).map(|k| face_area(b, k)).collect();
+            let k = pick(&areas, rng).unwrap_or(0);
+            p[k] = if rng.unit() < 0.5 { b[k].0 } else { b[k].1 };
+            p
+        }
+        Set::Ball { center, radius } => {
+            let direction: Vec<f64> = center.iter().map(|_| rng.normal()).collect();
+            let norm = direction
+                .iter()
+                .map(|d| d * d)
+                .sum::<f64>()
+                .sqrt()
+                .max(f64::MIN_POSITIVE);
+            center
+                .iter()
+                .zip(&direction)
+                .map(|(c, d)| c + radius * d / norm)
+                .collect()
+        }
+        Set::Polygon(v) => {
+            let lengths: Vec<f64> = (0..v.len()).map(|i| edge_length(v, i)).collect();
+            let i = pick(&lengths, rng).unwrap_or(0);
+            let (a, b) = (v[i], v[(i + 1) % v.len()]);
+            let t = rng.unit();
+            vec![a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)]
+        }
+        _ => unreachable!("only primitives are collected"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plate() -> Set {
+        Set::Difference(
+            Box::new(Set::Box(vec![(-1.0, 1.0), (-1.0, 1.0)])),
+            Box::new(Set::Ball {
+                center: vec![0.0, 0.0],
+                radius: 0.3,
+            }),
+        )
+    }
+
+    #[test]
+    fn inside_points_avoid_the_hole() {
+        let mut rng = Rng::new(1);
+        let points = sample_inside(&plate(), 500, &mut rng).expect("fills");
+        assert_eq!(points.len(), 500);
+        assert!(
+            points
+                .iter()
+                .all(|p| p[0].hypot(p[1]) >= 0.3 - 1e-12 && p[0].abs() <= 1.0 && p[1].abs() <= 1.0)
+        );
+    }
+
+    #[test]
+    fn boundary_points_lie_on_the_square_or_the_circle() {
+        let mut rng = Rng::new(2);
+        let points = sample_boundary(&plate(), 400, &mut rng).expect("fills");
+        assert_eq!(points.len(), 400);
+        let on_circle = |p: &Vec<f64>| (p[0].hypot(p[1]) - 0.3).abs() < 1e-12;
+        let on_square =
+            |p: &Vec<f64>| (p[0].abs() - 1.0).abs() < 1e-12 || (p[1].abs() - 1.0).abs() < 1e-12;
+        assert!(points.iter().all(|p| on_circle(p) || on_square(p)));
+        assert!(points.iter().any(on_circle) && points.iter().any(on_square));
+    }
+
+    #[test]
+    fn the_lshape_boundary_excludes_the_removed_quadrant() {
+        let lshape = Set::Difference(
+            Box::new(Set::Box(vec![(-1.0, 1.0), (-1.0, 1.0)])),
+            Box::new(Set::Box(vec![(0.0, 1.0), (0.0, 1.0)])),
+        );
+        let mut rng = Rng::new(3);
+        for p in sample_boundary(&lshape, 300, &mut rng).expect("fills") {
+            assert!(
+                !(p[0] > 1e-9 && p[1] > 1e-9),
+                "{p:?} is in the removed quadrant"
+            );
+        }
+        let polygon = Set::Polygon(vec![(0.0, 0.0), (1.0, 0.0), (0.0, 1.0)]);
+        assert!(contains(&polygon, &[0.2, 0.2]) && !contains(&polygon, &[0.6, 0.6]));
+        assert!(contains(&polygon, &[0.5, 0.5]) && !interior(&polygon, &[0.5, 0.5]));
+    }
+
+    /// A boundary is covered evenly: a ring's inner circle gets its share
+    /// of the length (0.1 / 1.1), a long box's long faces theirs (4/5).
+    #[test]
+    fn boundary_points_follow_length() {
+        let ring = Set::Difference(
+            Box::new(Set::Ball {
+                center: vec![0.0, 0.0],
+                radius: 1.0,
+            }),
+            Box::new(Set::Ball {
+                center: vec![0.0, 0.0],
+                radius: 0.1,
+            }),
+        );
+        let mut rng = Rng::new(4);
+        let n = 4000;
+        let points = sample_boundary(&ring, n, &mut rng).expect("fills");
+        let inner = points.iter().filter(|p| p[0].hypot(p[1]) < 0.5).count();
+        let share = inner as f64 / n as f64;
+        assert!((share - 0.1 / 1.1).abs() < 0.02, "inner share {share}");
+        let long = Set::Box(vec![(0.0, 4.0), (0.0, 1.0)]);
+        let points = sample_boundary(&long, n, &mut rng).expect("fills");
+        let on_long_faces = points.iter().filter(|p| p[1] == 0.0 || p[1] == 1.0).count();
+        let share = on_long_faces as f64 / n as f64;
+        assert!((share - 0.8).abs() < 0.02, "long-face share {share}");
+        assert!((sphere_area(3) - 4.0 * std::f64::consts::PI).abs() < 1e-12);
+        assert!((sphere_area(2) - 2.0 * std::f64::consts::PI).abs() < 1e-12);
+        assert_eq!(sphere_area(1), 2.0);
+    }
+
+    /// Sampling fills the count, or says why it cannot.
+    #[test]
+    fn a_region_too_thin_to_fill_is_reported() {
+        let mut rng = Rng::new(6);
+        let sliver = Set::Difference(
+            Box::new(Set::Box(vec![(0.0, 1.0), (0.0, 1.0)])),
+            Box::new(Set::Box(vec![(0.0, 1.0), (1e-5, 1.0)])),
+        );
+        let err = sample_inside(&sliver, 50, &mut rng).expect_err("too thin");
+        assert_eq!(err.wanted, 50);
+        assert!(err.found < 50);
+        let thin = Set::Ball {
+            center: vec![0.0, 0.0],
+            radius: 0.05,
+        };
+        let inside_square = Set::Intersection(
+            Box::new(thin),
+            Box::new(Set::Box(vec![(-1.0, 1.0), (-1.0, 1.0)])),
+        );
+        assert_eq!(
+            sample_inside(&inside_square, 300, &mut rng)
+                .expect("fills")
+                .len(),
+            300
+        );
+    }
+}

@@ -1,0 +1,679 @@
+//! The reference interpreter of the loss program: the whole loss in
+//! float64, one point at a time, networks and their jets included.
+//!
+//! Input: a [`LossProgram`], the weights of its networks and learned
+//! scalars ([`Weights`]) and each batch's points. Output: each batch's
+//! weighted loss, and the residuals and field values at points. It is the
+//! yardstick every back end is tested against, so it shares nothing with
+//! them but the IR's scalar semantics ([`crate::ir::eval`]): a network's
+//! jets are truncated multivariate Taylor polynomials, an activation is
+//! composed with them through its univariate Taylor series at the point
+//! (computed by power-series arithmetic, not by derivative formulas), and
+//! the loss follows its definition term by term.
+
+use super::*;
+use crate::ir::eval::{Env, Interpreter, Leaf};
+
+/// Every trainable value, in float64.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Weights {
+    /// By [`NetId`].
+    pub nets: Vec<NetWeights>,
+    /// By [`crate::model::LearnId`].
+    pub scalars: Vec<f64>,
+}
+
+/// A network's layers: fixed embeddings first, then the affine layers,
+/// each followed by the activation except the last.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NetWeights {
+    /// The periodic embedding, then Fourier features, where present.
+    pub embeddings: Vec<Sines>,
+    pub layers: Vec<Affine>,
+}
+
+/// `z = a W + b`, with `W` row-major `[inputs, outputs]`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Affine {
+    pub inputs: usize,
+    pub outputs: usize,
+    pub weight: Vec<f64>,
+    pub bias: Vec<f64>,
+}
+
+/// A fixed layer `z = a W + phase`, passed through in its first `linear`
+/// columns and `sin(z)` in the others.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sines {
+    pub affine: Affine,
+    pub linear: usize,
+}
+
+/// Truncated Taylor polynomials over a downward-closed set of
+/// multi-indices: `c[k]` is `d^alpha f / alpha!` for `alpha = indices[k]`.
+struct Basis {
+    indices: Vec<Vec<u8>>,
+    /// For each index, the pairs `(beta, alpha - beta)` of positions.
+    products: Vec<Vec<(usize, usize)>>,
+    max_order: usize,
+}
+
+impl Basis {
+    /// The indices below `wanted` (componentwise), the zero index first.
+    fn new(wanted: &[MultiIndex], inputs: usize) -> Basis {
+        let mut indices: Vec<Vec<u8>> = vec![vec![0; inputs]];
+        for w in wanted {
+            let mut below: Vec<Vec<u8>> = vec![vec![]];
+            for &top in w.iter() {
+                below = below
+                    .into_iter()
+                    .flat_map(|prefix| {
+                        (0..=top).map(move |o| {
+                            let mut next = prefix.clone();
+                            next.push(o);
+                            next
+                        })
+                    })
+                    .collect();
+            }
+            for b in below {
+                if !indices.contains(&b) {
+                    indices.push(b);
+                }
+            }
+        }
+        let order = |a: &Vec<u8>| a.iter().map(|&o| o as usize).sum::<usize>();
+        indices.sort_by_key(|a| (order(a), std::cmp::Reverse(a.clone())));
+        let position = |a: &[u8]| indices.iter().position(|x| x == a);
+        let products = indices
+            .iter()
+            .map(|alpha| {
+                indices
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, beta)| beta.iter().zip(alpha).all(|(b, a)| b <= a))
+                    .map(|(k, beta)| {
+                        let rest: Vec<u8> = alpha.iter().zip(beta).map(|(a, b)| a - b).collect();
+                        (k, position(&rest).expect("downward closed"))
+                    })
+                    .collect()
+            })
+            .collect();
+        let max_order = indices.iter().map(order).max().unwrap_or(0);
+        Basis {
+            indices,
+            products,
+            max_order,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.indices.len()
+    }
+
+    fn mul(&self, p: &[f64], q: &[f64]) -> Vec<f64> {
+        self.products
+            .iter()
+            .map(|pairs| pairs.iter().map(|&(b, r)| p[b] * q[r]).sum())
+            .collect()
+    }
+
+    /// `f(z)` from `f`'s Taylor coefficients at `z[0]`: `sum_k f_k h^k`
+    /// with `h = z - z[0]`.
+    fn compose(&self, f: &[f64], z: &[f64]) -> Vec<f64> {
+        let mut h = z.to_vec();
+        h[0] = 0.0;
+        let mut out = vec![0.0; self.len()];
+        let mut power = vec![0.0; self.len()];
+        power[0] = 1.0;
+        for fk in f.iter().take(self.max_order + 1) {
+            for (o, p) in out.iter_mut().zip(&power) {
+                *o += fk * p;
+            }
+            power = self.mul(&power, &h);
+        }
+        out
+    }
+
+    /// The derivative `d^alpha` from the coefficient at `alpha`.
+    fn derivative(&self, c: &[f64], k: usize) -> f64 {
+        let factorial: f64 = self.indices[k]
+            .iter()
+            .map(|&o| (1..=o as u32).map(f64::from).product::<f64>())
+            .product();
+        c[k] * factorial
+    }
+}
+
+/// Univariate Taylor coefficients of an activation at `z0`, to order `n`.
+fn activation_series(activation: Activation, z0: f64, n: usize) -> Vec<f64> {
+    let z = series::variable(z0, n);
+    match activation {
+        Activation::Tanh => {
+            // 1 - 2 / (e^(2z) + 1)
+            let e = series::exp(&series::scale(&z, 2.0));
+            let r = series::recip(&series::shift(&e, 1.0));
+            series::shift(&series::scale(&r, -2.0), 1.0)
+        }
+        Activation::Sin => series::sin(z0, n),
+        Activation::Softplus => series::log(&series::shift(&series::exp(&z), 1.0)),
+        Activation::Swish => series::mul(&z, &sigmoid(&z)),
+        Activation::Gelu => series::mul(&z, &normal_cdf(z0, n)),
+    }
+}
+
+fn sigmoid(z: &[f64]) -> Vec<f64> {
+    series::recip(&series::shift(&series::exp(&series::scale(z, -1.0)), 1.0))
+}
+
+/// `Phi(z0 + t)`, the standard normal distribution, from `Phi' = phi`.
+fn normal_cdf(z0: f64, n: usize) -> Vec<f64> {
+    let z = series::variable(z0, n);
+    let square = series::mul(&z, &z);
+    let phi = series::scale(
+        &series::exp(&series::scale(&square, -0.5)),
+        1.0 / (2.0 * std::f64::consts::PI).sqrt(),
+    );
+    let mut out = vec![0.5 * (1.0 + series::erf(z0 / std::f64::consts::SQRT_2))];
+    out.extend((1..=n).map(|k| phi[k - 1] / k as f64));
+    out
+}
+
+/// Truncated power series in one variable: `s[k]` is the coefficient of
+/// `t^k`.
+mod series {
+    pub fn variable(z0: f64, n: usize) -> Vec<f64> {
+        let mut s = vec![0.0; n + 1];
+        s[0] = z0;
+        if n > 0 {
+            s[1] = 1.0;
+        }
+        s
+    }
+
+    pub fn scale(s: &[f64], c: f64) -> Vec<f64> {
+        s.iter().map(|v| v * c).collect()
+    }
+
+    pub fn shift(s: &[f64], c: f64) -> Vec<f64> {
+        let mut out = s.to_vec();
+        out[0] += c;
+        out
+    }
+
+    pub fn mul(p: &[f64], q: &[f64]) -> Vec<f64> {
+        (0..p.len())
+            .map(|k| (0..=k).map(|j| p[j] * q[k - j]).sum())
+            .collect()
+    }
+
+    /// `b = e^a`: `b' = a' b`, so `k b_k = sum_j j a_j b_(k-j)`.
+    pub fn exp(a: &[f64]) -> Vec<f64> {
+        let mut b = vec![a[0].exp()];
+        for k in 1..a.len() {
+            let sum: f64 = (1..=k).map(|j| j as f64 * a[j] * b[k - j]).sum();
+            b.push(sum / k as f64);
+        }
+        b
+    }
+
+    /// `q = 1 / p`: `p q = 1`.
+    pub fn recip(p: &[f64]) -> Vec<f64> {
+        let mut q = vec![1.0 / p[0]];
+        for k in 1..p.len() {
+            let sum: f64 = (1..=k).map(|j| p[j] * q[k - j]).sum();
+            q.push(-sum / p[0]);
+        }
+        q
+    }
+
+    /// `l = log p`: `p l' = p'`.
+    pub fn log(p: &[f64]) -> Vec<f64> {
+        let mut l = vec![p[0].ln()];
+        for k in 1..p.len() {
+            let sum: f64 = (1..k).map(|j| j as f64 * l[j] * p[k - j]).sum();
+            l.push((k as f64 * p[k] - sum) / (k as f64 * p[0]));
+        }
+        l
+    }
+
+    /// `sin(z0 + t)`: `sin(z0 + k pi/2) / k!`.
+    pub fn sin(z0: f64, n: usize) -> Vec<f64> {
+        let mut factorial = 1.0;
+        (0..=n)
+            .map(|k| {
+                if k > 0 {
+                    factorial *= k as f64;
+                }
+                (z0 + k as f64 * std::f64::consts::FRAC_PI_2).sin() / factorial
+            })
+            .collect()
+    }
+
+    /// The error function to about 1e-14: its Maclaurin series below 2.5,
+    /// the continued fraction of `erfc` above.
+    pub fn erf(x: f64) -> f64 {
+        let a = x.abs();
+        let value = if a < 2.5 {
+            let (mut term, mut sum, mut n) = (a, a, 0.0);
+            while term.abs() > 1e-17 * sum.abs() {
+                n += 1.0;
+                term *= -a * a / n;
+                sum += term / (2.0 * n + 1.0);
+            }
+            2.0 / std::f64::consts::PI.sqrt() * sum
+        } else {
+            // erfc(a) = exp(-a^2)/sqrt(pi) / (a + 1/2 / (a + 1 / (a + 3/2 / (a + ...))))
+            let mut fraction = a;
+            for k in (1..200).rev() {
+                fraction = a + k as f64 / 2.0 / fraction;
+            }
+            1.0 - (-a * a).exp() / std::f64::consts::PI.sqrt() / fraction
+        };
+        value.copysign(x)
+    }
+}
+
+/// One network's jets at one point: `[outputs][basis]` coefficients.
+fn net_jets(plan: &NetPlan, w: &NetWeights, basis: &Basis, x: &[f64]) -> Vec<Vec<f64>> {
+    let mut a: Vec<Vec<f64>> = x
+        .iter()
+        .enumerate()
+        .map(|(i, &xi)| {
+            let mut c = vec![0.0; basis.len()];
+            c[0] = xi;
+            if let Some(k) = basis.indices.iter().position(|alpha| {
+                alpha
+                    .iter()
+                    .enumerate()
+                    .all(|(j, &o)| o == u8::from(j == i))
+            }) {
+                c[k] = 1.0;
+            }
+            c
+        })
+        .collect();
+    for e in &w.embeddings {
+        let z = affine(&e.affine, &a, basis);
+        a = z
+            .into_iter()
+            .enumerate()
+            .map(|(j, zj)| match j < e.linear {
+                true => zj,
+                false => basis.compose(&series::sin(zj[0], basis.max_order), &zj),
+            })
+            .collect();
+    }
+    let (hidden, last) = w.layers.split_at(w.layers.len() - 1);
+    for layer in hidden {
+        a = affine(layer, &a, basis)
+            .into_iter()
+            .map(|z| {
+                basis.compose(
+                    &activation_series(plan.activation, z[0], basis.max_order),
+                    &z,
+                )
+            })
+            .collect();
+    }
+    affine(&last[0], &a, basis)
+}
+
+/// `a W + b` for every coefficient; the bias only reaches the value.
+fn affine(layer: &Affine, a: &[Vec<f64>], basis: &Basis) -> Vec<Vec<f64>> {
+    (0..layer.outputs)
+        .map(|j| {
+            let mut z: Vec<f64> = (0..basis.len())
+                .map(|k| {
+                    (0..layer.inputs)
+                        .map(|i| a[i][k] * layer.weight[i * layer.outputs + j])
+                        .sum()
+                })
+                .collect();
+            z[0] += layer.bias[j];
+            z
+        })
+        .collect()
+}
+
+/// The leaves of the IR at one point: the networks' jets there, the point's
+/// coordinates, parameters and data row, and the learned scalars.
+struct PointEnv<'a> {
+    program: &'a LossProgram,
+    weights: &'a Weights,
+    point: &'a Point,
+    /// By [`NetId`]: the basis and the jets, for the networks read.
+    jets: Vec<Option<NetJets<'a>>>,
+}
+
+/// A network's basis and its outputs' coefficients at one point.
+type NetJets<'a> = (&'a Basis, Vec<Vec<f64>>);
+
+impl Env for PointEnv<'_> {
+    fn leaf(&self, leaf: &Leaf) -> f64 {
+        match leaf {
+            Leaf::Field {
+                function,
+                part,
+                derivative,
+            } => {
+                let o = self.program.output(*function, *part).expect("an output");
+                let (basis, jets) = self.jets[o.net.index()].as_ref().expect("jets");
+                match basis.indices.iter().position(|a| a[..] == derivative[..]) {
+                    Some(k) => basis.derivative(&jets[o.column], k),
+                    None => 0.0,
+                }
+            }
+            Leaf::Learned(l) => self.weights.scalars[l.index()],
+            other => point_leaf(&self.program.model, other, self.point).expect("a point's leaf"),
+        }
+    }
+}
+
+/// The values of `roots` at each point, `[point][root]`; `wanted` gives
+/// the jets each network must carry.
+fn values_at(
+    program: &LossProgram,
+    weights: &Weights,
+    roots: &[ExprId],
+    points: &[Point],
+    wanted: &dyn Fn(&NetPlan) -> Vec<MultiIndex>,
+) -> Vec<Vec<f64>> {
+    let interpreter = Interpreter::new(&program.graph, roots);
+    let mut read = vec![false; program.nets.len()];
+    for leaf in interpreter.leaves() {
+        if let Leaf::Field { function, part, .. } = leaf {
+            read[program
+                .output(*function, *part)
+                .expect("an output")
+                .net
+                .index()] = true;
+        }
+    }
+    // By NetId, for the networks read.
+    let bases: Vec<Option<Basis>> = program
+        .nets
+        .iter()
+        .zip(&read)
+        .map(|(plan, read)| read.then(|| Basis::new(&wanted(plan), plan.inputs.len())))
+        .collect();
+    let mut scratch = vec![];
+    points
+        .iter()
+        .map(|point| {
+            let jets = program
+                .nets
+                .iter()
+                .enumerate()
+                .map(|(n, plan)| {
+                    let basis = bases[n].as_ref()?;
+                    let x: Vec<f64> = plan
+                        .inputs
+                        .iter()
+                        .map(|c| point.coords[c.index()])
+                        .collect();
+                    Some((basis, net_jets(plan, &weights.nets[n], basis, &x)))
+                })
+                .collect();
+            let env = PointEnv {
+                program,
+                weights,
+                point,
+                jets,
+            };
+            interpreter.eval(&env, &mut scratch)
+        })
+        .collect()
+}
+
+/// A batch's residuals at `points`, `[residual][point]`.
+pub fn residuals(
+    program: &LossProgram,
+    weights: &Weights,
+    batch: BatchId,
+    points: &[Point],
+) -> Vec<Vec<f64>> {
+    let roots: Vec<ExprId> = program
+        .batch(batch)
+        .residuals
+        .iter()
+        .map(|r| r.expr)
+        .collect();
+    transpose(
+        values_at(program, weights, &roots, points, &|plan| plan.jets.clone()),
+        roots.len(),
+    )
+}
+
+/// A field's value per part at `points`, `[part][point]`.
+pub fn field(
+    program: &LossProgram,
+    weights: &Weights,
+    function: FuncId,
+    points: &[Point],
+) -> Vec<Vec<f64>> {
+    let Some(field) = program.field(function) else {
+        return vec![];
+    };
+    let roots: Vec<ExprId> = field.parts.iter().map(|(_, e)| *e).collect();
+    transpose(
+        values_at(program, weights, &roots, points, &|_| vec![]),
+        roots.len(),
+    )
+}
+
+fn transpose(rows: Vec<Vec<f64>>, width: usize) -> Vec<Vec<f64>> {
+    (0..width)
+        .map(|r| rows.iter().map(|row| row[r]).collect())
+        .collect()
+}
+
+/// A batch's weighted loss at `points`: the sum over its residuals of the
+/// mean squared residual (of the violation, for an inequality), causally
+/// weighted by time slab where the batch says so, times its weight. The
+/// causal weights come from the residuals at `held`: they are constants of
+/// the reverse pass, so a gradient of the loss holds them there.
+pub fn batch_loss(
+    program: &LossProgram,
+    weights: &Weights,
+    held: &Weights,
+    batch: BatchId,
+    points: &[Point],
+) -> f64 {
+    let b = program.batch(batch);
+    let squared = squared_violations(program, weights, batch, points);
+    let mut total = 0.0;
+    for (r, squared) in squared.iter().enumerate() {
+        total += match b.causal {
+            Some(c) => {
+                let at_held = &squared_violations(program, held, batch, points)[r];
+                causal_mean(squared, at_held, points, c)
+            }
+            None => squared.iter().sum::<f64>() / squared.len() as f64,
+        };
+    }
+    b.weight * total
+}
+
+/// Each residual's squared violation at each point, `[residual][point]`.
+fn squared_violations(
+    program: &LossProgram,
+    weights: &Weights,
+    batch: BatchId,
+    points: &[Point],
+) -> Vec<Vec<f64>> {
+    let b = program.batch(batch);
+    let values = residuals(program, weights, batch, points);
+    b.residuals
+        .iter()
+        .zip(values)
+        .map(|(r, values)| {
+            values
+                .iter()
+                .map(|&v| {
+                    let violation = match r.relation {
+                        Relation::Eq => v,
+                        Relation::Ge | Relation::Gt => (-v).max(0.0),
+                        Relation::Le | Relation::Lt => v.max(0.0),
+                    };
+                    violation * violation
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `(1/M) sum_k exp(-eps sum_(j<k) H_j) L_k` over the M time slabs that
+/// hold points, `L_k` the mean of `squared` over slab k and `H_k` that of
+/// `held`; the plain mean when the points do not spread over time.
+fn causal_mean(squared: &[f64], held: &[f64], points: &[Point], c: Causal) -> f64 {
+    let times: Vec<f64> = points.iter().map(|p| p.coords[c.time.index()]).collect();
+    let lo = times.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = times.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    // (`min` and `max` skip NaN: times all NaN leave lo = inf, hi = -inf.)
+    if hi <= lo {
+        return squared.iter().sum::<f64>() / squared.len() as f64;
+    }
+    let slab = |t: f64| (((t - lo) / (hi - lo) * c.slabs as f64) as usize).min(c.slabs - 1);
+    let means = |values: &[f64]| {
+        let mut sums = vec![0.0; c.slabs];
+        let mut counts = vec![0usize; c.slabs];
+        for (t, v) in times.iter().zip(values) {
+            sums[slab(*t)] += v;
+            counts[slab(*t)] += 1;
+        }
+        (0..c.slabs)
+            .filter(|&k| counts[k] > 0)
+            .map(|k| sums[k] / counts[k] as f64)
+            .collect::<Vec<f64>>()
+    };
+    let (slabs, held) = (means(squared), means(held));
+    let mut earlier = 0.0;
+    let mut total = 0.0;
+    for (m, h) in slabs.iter().zip(&held) {
+        total += (-c.eps * earlier).exp() * m;
+        earlier += h;
+    }
+    total / slabs.len() as f64
+}
+
+/// Every batch's weighted loss, each at its own points.
+pub fn losses(program: &LossProgram, weights: &Weights, points: &[Vec<Point>]) -> Vec<f64> {
+    losses_held(program, weights, weights, points)
+}
+
+/// Every batch's weighted loss with causal weights held at `held` (see
+/// [`batch_loss`]): the function whose gradient a back end's reverse pass
+/// computes at `held`.
+pub fn losses_held(
+    program: &LossProgram,
+    weights: &Weights,
+    held: &Weights,
+    points: &[Vec<Point>],
+) -> Vec<f64> {
+    (0..program.batches.len())
+        .map(|b| batch_loss(program, weights, held, BatchId(b as u32), &points[b]))
+        .collect()
+}
+
+/// The jets of one network at one point: `[output][jet]`, the derivatives
+/// the program lists in `jets`, in that order.
+pub fn jets_at(plan: &NetPlan, w: &NetWeights, x: &[f64]) -> Vec<Vec<f64>> {
+    let basis = Basis::new(&plan.jets, plan.inputs.len());
+    let jets = net_jets(plan, w, &basis, x);
+    let positions: Vec<usize> = plan
+        .jets
+        .iter()
+        .map(|d| {
+            basis
+                .indices
+                .iter()
+                .position(|a| a[..] == d[..])
+                .expect("in the basis")
+        })
+        .collect();
+    jets.iter()
+        .map(|c| positions.iter().map(|&k| basis.derivative(c, k)).collect())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each activation's series against its derivatives at a point, by
+    /// closed forms where they are short.
+    #[test]
+    fn activation_series_match_closed_forms() {
+        let z = 0.37;
+        let t = activation_series(Activation::Tanh, z, 3);
+        let th = z.tanh();
+        assert!((t[0] - th).abs() < 1e-15);
+        assert!((t[1] - (1.0 - th * th)).abs() < 1e-15);
+        // tanh'' = -2 tanh (1 - tanh^2), coefficient /2.
+        assert!((t[2] - (-th * (1.0 - th * th))).abs() < 1e-15);
+        let s = activation_series(Activation::Softplus, z, 2);
+        let g = 1.0 / (1.0 + (-z).exp());
+        assert!((s[0] - (1.0 + z.exp()).ln()).abs() < 1e-15);
+        assert!((s[1] - g).abs() < 1e-15);
+        assert!((s[2] - g * (1.0 - g) / 2.0).abs() < 1e-15);
+        let w = activation_series(Activation::Swish, z, 1);
+        assert!((w[0] - z * g).abs() < 1e-15);
+        assert!((w[1] - (g + z * g * (1.0 - g))).abs() < 1e-15);
+        let phi = (-z * z / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
+        let cdf = 0.5 * (1.0 + series::erf(z / std::f64::consts::SQRT_2));
+        let gelu = activation_series(Activation::Gelu, z, 1);
+        assert!((gelu[0] - z * cdf).abs() < 1e-15);
+        assert!((gelu[1] - (cdf + z * phi)).abs() < 1e-15);
+    }
+
+    /// erf against reference values (Abramowitz and Stegun, table 7.1, and
+    /// erfc(4) for the continued fraction).
+    #[test]
+    fn erf_matches_tables() {
+        for (x, want) in [
+            (0.5, 0.520_499_877_813_046_5),
+            (1.0, 0.842_700_792_949_714_9),
+            (2.0, 0.995_322_265_018_952_7),
+            (-1.5, -0.966_105_146_475_310_7),
+        ] {
+            assert!((series::erf(x) - want).abs() < 1e-14, "erf({x})");
+        }
+        assert!((series::erf(4.0) - (1.0 - 1.541_725_790_028_002e-8)).abs() < 1e-15);
+    }
+
+    /// A jet composed through the basis: `exp(x y)` to second order.
+    #[test]
+    fn composed_jets_are_taylor_coefficients() {
+        let wanted: Vec<MultiIndex> = vec![vec![2, 0].into(), vec![1, 1].into(), vec![0, 2].into()];
+        let basis = Basis::new(&wanted, 2);
+        let (x, y) = (0.3, -0.8);
+        let var = |v: f64, axis: usize| {
+            let mut c = vec![0.0; basis.len()];
+            c[0] = v;
+            let k = basis
+                .indices
+                .iter()
+                .position(|a| a.iter().enumerate().all(|(j, &o)| o == u8::from(j == axis)))
+                .expect("first order");
+            c[k] = 1.0;
+            c
+        };
+        let xy = basis.mul(&var(x, 0), &var(y, 1));
+        let e = basis.compose(&series::exp(&series::variable(xy[0], 2)), &xy);
+        let at = |alpha: [u8; 2]| {
+            let k = basis
+                .indices
+                .iter()
+                .position(|a| a[..] == alpha)
+                .expect("in basis");
+            basis.derivative(&e, k)
+        };
+        let v = (x * y).exp();
+        assert!((at([0, 0]) - v).abs() < 1e-15);
+        assert!((at([1, 0]) - y * v).abs() < 1e-15);
+        assert!((at([2, 0]) - y * y * v).abs() < 1e-15);
+        assert!((at([1, 1]) - (1.0 + x * y) * v).abs() < 1e-15);
+        assert!((at([0, 2]) - x * x * v).abs() < 1e-15);
+    }
+}

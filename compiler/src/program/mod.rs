@@ -1,0 +1,225 @@
+//! The loss program: everything a model means for training, decided once.
+//!
+//! Input: a checked model and its residuals in the IR ([`crate::ir::lower`]).
+//! Output: a [`LossProgram`], the hand-off to every back end: the networks
+//! (architecture, fixed input embeddings, the seed their weights are drawn
+//! from, the jets the loss reads from each), where each field's outputs sit
+//! among the networks' columns, the expression that gives each field's
+//! value (through a hard constraint's output transform where there is one),
+//! the learned scalars, and one batch per constraint in the loss (residual
+//! roots, relation, weight, causal weighting, and the point set it is
+//! evaluated on). A back end evaluates it and decides nothing about what
+//! the model means; what no back end can train yet is refused here, by
+//! [`build`], with a coded diagnostic on the construct.
+//!
+//! Point sets are drawn by [`sample`], through the geometry of sets
+//! ([`geometry`]) and the low-discrepancy sequences of the samplers
+//! ([`sobol`]). [`print`] shows the program (`physc ir --stage program`);
+//! [`interp`] is its reference interpreter in float64.
+//!
+//! Invariants: every id indexes the table it names; every `Field` node
+//! reachable from a batch's residuals or a field's value has an
+//! [`Output`]; every derivative such a node reads is in its network's
+//! `jets`; a batch has at least one residual.
+
+mod build;
+pub mod geometry;
+pub mod interp;
+pub mod print;
+pub mod sample;
+pub mod sobol;
+
+pub use build::build;
+
+use crate::ir::eval::Leaf;
+use crate::ir::{ExprId, Graph, MultiIndex, Part};
+use crate::model::{Activation, ConstraintId, CoordId, FuncId, Model, NetId, Relation, Where};
+use geometry::Rng;
+use sample::{Point, points};
+
+/// Mixed into the model's seed to draw initial weights and Fourier features.
+pub const INIT_SEED: u64 = 0x5eed_1417;
+/// Mixed into the model's seed to draw every point set, first and on each
+/// resampling.
+pub const SAMPLE_SEED: u64 = 0x9e37_79b9;
+
+ids!(BatchId);
+
+/// The program every back end evaluates.
+#[derive(Clone, Debug)]
+pub struct LossProgram {
+    /// The checked model it was built from: domains and data for sampling,
+    /// names for reports.
+    pub model: Model,
+    /// The IR of the residuals and field values.
+    pub graph: Graph,
+    /// By [`NetId`]: one network per `net` of the model.
+    pub nets: Vec<NetPlan>,
+    /// Where each real output of each function is computed.
+    pub outputs: Vec<Output>,
+    /// Per field with a domain: its value, part by part, for predictions.
+    pub fields: Vec<FieldValue>,
+    /// By [`crate::model::LearnId`]: the learned scalars, trained with the
+    /// networks.
+    pub scalars: Vec<Scalar>,
+    /// By [`BatchId`]: the loss terms, in the model's order.
+    pub batches: Vec<Batch>,
+    /// The seed of the initial weights and fixed embeddings, drawn network
+    /// by network in order.
+    pub init_seed: u64,
+    /// The seed of the point sets.
+    pub sample_seed: u64,
+}
+
+/// A multilayer perceptron and what the loss reads from it.
+#[derive(Clone, Debug)]
+pub struct NetPlan {
+    /// Its outputs' names, as `u` or `u, v, p`.
+    pub name: String,
+    pub inputs: Vec<CoordId>,
+    /// Real outputs: one per real function, two per complex one.
+    pub outputs: usize,
+    pub depth: usize,
+    pub width: usize,
+    pub activation: Activation,
+    pub embedding: Embedding,
+    /// The derivatives of the outputs, by multi-index over `inputs`, that
+    /// the loss reads; lowest order first. The value is always provided.
+    pub jets: Vec<MultiIndex>,
+}
+
+/// How a network sees its inputs before the first layer: fixed, not
+/// trained.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Embedding {
+    /// Each input's period where a symmetry makes the network periodic in
+    /// it (`cos` and `sin` of `2 pi x / L` replace `x`).
+    pub periods: Vec<Option<f64>>,
+    /// Random Fourier features of the (embedded) inputs, 0 for none.
+    pub fourier: usize,
+    /// The standard deviation of the Fourier frequencies.
+    pub scale: f64,
+}
+
+/// A function's real output: network `net`, column `column`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Output {
+    pub function: FuncId,
+    pub part: Part,
+    pub net: NetId,
+    pub column: usize,
+}
+
+/// A field's value in the IR, per part (`Real`, or `Re` then `Im`): the
+/// network's output, or the output transform of a hard constraint.
+#[derive(Clone, Debug)]
+pub struct FieldValue {
+    pub function: FuncId,
+    pub parts: Vec<(Part, ExprId)>,
+    /// The hard constraint built into it, if any.
+    pub hard: Option<ConstraintId>,
+    /// The `exact` solution per part, where the model states one: what
+    /// errors are measured against.
+    pub exact: Option<Vec<ExprId>>,
+}
+
+/// A learned scalar and its initial value.
+#[derive(Clone, Debug)]
+pub struct Scalar {
+    pub name: String,
+    pub init: f64,
+}
+
+/// One constraint's term of the loss: `weight * sum over residuals of the
+/// mean (or causally weighted mean) of the squared residual`, of its
+/// violation for an inequality.
+#[derive(Clone, Debug)]
+pub struct Batch {
+    pub label: String,
+    pub constraint: ConstraintId,
+    pub residuals: Vec<Residual>,
+    pub weight: f64,
+    pub points: PointSet,
+    pub causal: Option<Causal>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Residual {
+    pub part: Part,
+    pub expr: ExprId,
+    pub relation: Relation,
+}
+
+/// Where a batch is evaluated: `count` points of `place`, or the rows of a
+/// data set.
+#[derive(Clone, Debug)]
+pub struct PointSet {
+    pub place: Where,
+    pub count: usize,
+}
+
+impl PointSet {
+    /// Whether resampling draws new points (data rows stay).
+    pub fn resampled(&self) -> bool {
+        !matches!(self.place, Where::Data(_))
+    }
+}
+
+/// Causal weighting of a batch's squared residual over `slabs` time slabs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Causal {
+    pub time: CoordId,
+    pub eps: f64,
+    pub slabs: usize,
+}
+
+/// A leaf of the IR at a point, for those a point gives: coordinates,
+/// parameters and data columns (NaN off the data rows). `None` for networks
+/// and learned scalars, which the weights give.
+pub fn point_leaf(model: &Model, leaf: &Leaf, point: &Point) -> Option<f64> {
+    Some(match leaf {
+        Leaf::Coord(c) => point.coords[c.index()],
+        Leaf::Param(p) => point.params[p.index()],
+        Leaf::Column { data, column } => {
+            let values = &model.data[data.index()].values[*column as usize];
+            point.row.map_or(f64::NAN, |r| values[r])
+        }
+        Leaf::Field { .. } | Leaf::Learned(_) => return None,
+    })
+}
+
+impl LossProgram {
+    pub fn net(&self, id: NetId) -> &NetPlan {
+        &self.nets[id.index()]
+    }
+
+    pub fn batch(&self, id: BatchId) -> &Batch {
+        &self.batches[id.index()]
+    }
+
+    /// Where a function's part is computed.
+    pub fn output(&self, function: FuncId, part: Part) -> Option<Output> {
+        self.outputs
+            .iter()
+            .copied()
+            .find(|o| o.function == function && o.part == part)
+    }
+
+    /// The value of a field, part by part, if it has a domain.
+    pub fn field(&self, function: FuncId) -> Option<&FieldValue> {
+        self.fields.iter().find(|f| f.function == function)
+    }
+
+    /// The generator of the point sets, fresh: the first draw and every
+    /// resampling follow from it in order, so a resumed run replays them.
+    pub fn sampler(&self) -> Rng {
+        Rng::new(self.sample_seed)
+    }
+
+    /// New points for a batch (its data rows for a data set).
+    pub fn draw(&self, batch: BatchId, rng: &mut Rng) -> Result<Vec<Point>, String> {
+        let b = self.batch(batch);
+        let c = &self.model.constraints[b.constraint.index()];
+        points(&self.model, c, &b.points.place, b.points.count, rng)
+    }
+}

@@ -1,0 +1,156 @@
+//! The loss program as text (`physc ir --stage program`): networks with
+//! their embeddings and jets, where each field is computed, the learned
+//! scalars, and each batch with its points, weight and residuals.
+
+use super::*;
+use crate::ir::print::Printer;
+use crate::model::Sampler;
+use crate::model::print::{Printer as ModelPrinter, num};
+
+/// The whole program, one block per kind of thing.
+pub fn program(p: &LossProgram) -> String {
+    let m = &p.model;
+    let ir = Printer { g: &p.graph, m };
+    let places = ModelPrinter { m };
+    let mut out = String::new();
+    for (n, net) in p.nets.iter().enumerate() {
+        let inputs: Vec<&str> = net
+            .inputs
+            .iter()
+            .map(|c| m.coord(*c).name.as_str())
+            .collect();
+        out.push_str(&format!(
+            "net {n} ({}): {} -> {} output{}, {} hidden layers of {} {}\n",
+            net.name,
+            inputs.join(", "),
+            net.outputs,
+            if net.outputs == 1 { "" } else { "s" },
+            net.depth,
+            net.width,
+            net.activation.name(),
+        ));
+        let periodic: Vec<String> = net
+            .inputs
+            .iter()
+            .zip(&net.embedding.periods)
+            .filter_map(|(c, period)| {
+                Some(format!("{} period {}", m.coord(*c).name, num((*period)?)))
+            })
+            .collect();
+        if !periodic.is_empty() {
+            out.push_str(&format!("  periodic: {}\n", periodic.join(", ")));
+        }
+        if net.embedding.fourier > 0 {
+            out.push_str(&format!(
+                "  fourier: {} features, scale {}\n",
+                net.embedding.fourier,
+                num(net.embedding.scale)
+            ));
+        }
+        let jets: Vec<String> = net
+            .jets
+            .iter()
+            .map(|d| jet_name(m, &net.inputs, d))
+            .collect();
+        out.push_str(&format!("  jets: {}\n", jets.join(", ")));
+    }
+    for o in &p.outputs {
+        out.push_str(&format!(
+            "output {} = net {} column {}\n",
+            ir.function(o.function, o.part, &[]),
+            o.net.index(),
+            o.column
+        ));
+    }
+    for f in &p.fields {
+        for (part, value) in &f.parts {
+            let hard = f
+                .hard
+                .map(|c| format!("  (hard `{}` built in)", m.constraints[c.index()].label))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "field {} = {}{hard}\n",
+                ir.function(f.function, *part, &[]),
+                ir.expr(*value)
+            ));
+        }
+        for (k, e) in f.exact.iter().flatten().enumerate() {
+            let part = f.parts.get(k).map_or(Part::Real, |(p, _)| *p);
+            out.push_str(&format!(
+                "exact {} = {}\n",
+                ir.function(f.function, part, &[]),
+                ir.expr(*e)
+            ));
+        }
+    }
+    for s in &p.scalars {
+        out.push_str(&format!("learn {} from {}\n", s.name, num(s.init)));
+    }
+    let sampler = match m.train.sampler {
+        Sampler::Lhs => "latin hypercube",
+        Sampler::Sobol => "sobol",
+        Sampler::Uniform => "uniform",
+    };
+    for (k, b) in p.batches.iter().enumerate() {
+        let points = match b.points.place {
+            Where::Data(d) => format!(
+                "the {} rows of {}",
+                m.data[d.index()].rows(),
+                m.data[d.index()].name
+            ),
+            _ => format!(
+                "{} points ({sampler}) on {}",
+                b.points.count,
+                places.place(&b.points.place)
+            ),
+        };
+        let weight = match b.weight {
+            1.0 => String::new(),
+            w => format!(", weight {}", num(w)),
+        };
+        let causal = b
+            .causal
+            .map(|c| {
+                format!(
+                    ", causal in {} (eps {}, {} slabs)",
+                    m.coord(c.time).name,
+                    num(c.eps),
+                    c.slabs
+                )
+            })
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "batch {k} `{}`: {points}{weight}{causal}\n",
+            b.label
+        ));
+        for r in &b.residuals {
+            let relation = r.relation.symbol();
+            out.push_str(&format!(
+                "  {}{}: {} {relation} 0\n",
+                b.label,
+                r.part.suffix(),
+                ir.expr(r.expr)
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "seeds: weights {:#x}, points {:#x}\n",
+        p.init_seed, p.sample_seed
+    ));
+    out
+}
+
+/// A derivative by its coordinates (`x`, `xt`, `d(r, theta)`), or `value`.
+fn jet_name(m: &Model, inputs: &[CoordId], d: &[u8]) -> String {
+    let mut names = vec![];
+    for (c, order) in inputs.iter().zip(d) {
+        for _ in 0..*order {
+            names.push(m.coord(*c).name.as_str());
+        }
+    }
+    match names.len() {
+        0 => "value".to_string(),
+        _ if names.iter().all(|n| n.len() == 1) => names.concat(),
+        _ => format!("d({})", names.join(", ")),
+    }
+}
