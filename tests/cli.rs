@@ -90,6 +90,55 @@ fn ir_prints_the_ast_and_the_checked_model() {
     );
 }
 
+/// `--stage program` prints the loss program; for a model training cannot
+/// run yet, the diagnostics that say why, with status 1.
+#[test]
+fn ir_prints_the_loss_program() {
+    let program = physc(&["ir", "examples/burgers.phy", "--stage", "program"]);
+    assert!(program.status.success(), "{program:?}");
+    let text = String::from_utf8_lossy(&program.stdout);
+    assert!(
+        text.contains("net 0 (u): x, t -> 1 output, 8 hidden layers of 20 tanh"),
+        "{text}"
+    );
+    assert!(
+        text.contains("batch 0 `pde`: 8000 points (latin hypercube) on (x, t) in [-1, 1] x [0, 1]"),
+        "{text}"
+    );
+    let refused = physc(&["ir", "examples/symmetric.phy", "--stage", "program"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let errors = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        errors.contains("E0602") && errors.contains("E0603"),
+        "{errors}"
+    );
+}
+
+/// `physc run` refuses what training does not support yet with the
+/// diagnostics on the constructs, status 1, and writes nothing.
+#[test]
+fn run_reports_what_training_does_not_support() {
+    let dir = std::env::temp_dir().join(format!("physc-cli-refused-{}", std::process::id()));
+    let out = dir.join("symmetric.run");
+    let run = physc(&[
+        "run",
+        "examples/symmetric.phy",
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let errors = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        errors.contains("E0602") && errors.contains("symmetric.phy:10:1"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("E0603") && errors.contains("symmetric.phy:11:1"),
+        "{errors}"
+    );
+    assert!(!out.exists());
+}
+
 /// A small heat model written to a fresh directory.
 /// The `summary.json` of a run directory.
 fn summary(run: &std::path::Path) -> serde_json::Value {
