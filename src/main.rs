@@ -11,6 +11,34 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// `print!`, `println!`, `eprint!` and `eprintln!` that a closed pipe
+/// cannot turn into a panic (`physc check --format json ... | head`): what
+/// cannot be written is dropped, and the command ends with its own status.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod run_command;
 
 #[derive(Parser)]
@@ -143,7 +171,7 @@ fn main() -> ExitCode {
                 Some(None) => (true, out),
                 Some(Some(dir)) => {
                     if out.as_ref().is_some_and(|out| *out != dir) {
-                        eprintln!("physc: `--resume DIR` names the run directory; leave out `-o`");
+                        errln!("physc: `--resume DIR` names the run directory; leave out `-o`");
                         return ExitCode::from(2);
                     }
                     (true, Some(dir))
@@ -178,7 +206,7 @@ struct Loaded {
 /// Reads and checks a model; an unreadable file is reported, status 2.
 fn load(path: &Path) -> Result<Loaded, ExitCode> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("physc: cannot read {}: {e}", path.display());
+        errln!("physc: cannot read {}: {e}", path.display());
         ExitCode::from(2)
     })?;
     let base_dir = path
@@ -214,7 +242,7 @@ fn check(files: &[PathBuf], format: Format) -> ExitCode {
         match format {
             Format::Json => json.extend(diagnostics::to_json(found, &loaded.name, &loaded.text)),
             Format::Human => {
-                eprint!(
+                err!(
                     "{}",
                     diagnostics::render(found, &loaded.name, &loaded.text, render_options())
                 );
@@ -223,12 +251,12 @@ fn check(files: &[PathBuf], format: Format) -> ExitCode {
                     .filter(|d| d.severity == Severity::Error)
                     .count();
                 let warnings = found.len() - errors;
-                eprintln!("{}: {}", loaded.name, summary(errors, warnings));
+                errln!("{}: {}", loaded.name, summary(errors, warnings));
             }
         }
     }
     if let Format::Json = format {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json).expect("diagnostics serialise")
         );
@@ -258,14 +286,14 @@ fn ir(path: &Path, stage: Stage) -> ExitCode {
     };
     let frontend = &loaded.frontend;
     if let Stage::Ast = stage {
-        print!(
+        out!(
             "{}",
             physc_compiler::syntax::print::program(&frontend.program)
         );
         return ExitCode::SUCCESS;
     }
     if frontend.has_errors() {
-        eprint!(
+        err!(
             "{}",
             diagnostics::render(
                 &frontend.checked.diagnostics,
@@ -291,7 +319,7 @@ fn ir(path: &Path, stage: Stage) -> ExitCode {
         Stage::Program => match &frontend.loss {
             Some(loss) => physc_compiler::program::print::program(loss),
             None => {
-                eprint!(
+                err!(
                     "{}",
                     diagnostics::render(
                         &frontend.untrainable,
@@ -308,12 +336,12 @@ fn ir(path: &Path, stage: Stage) -> ExitCode {
             match physc_compiler::jit::Kernel::compile(&lowered.graph, &roots) {
                 Ok(kernel) => stages::clif(model, lowered, &kernel),
                 Err(message) => {
-                    eprintln!("physc: {}: {message}", loaded.name);
+                    errln!("physc: {}: {message}", loaded.name);
                     return ExitCode::from(1);
                 }
             }
         }
     };
-    print!("{text}");
+    out!("{text}");
     ExitCode::SUCCESS
 }

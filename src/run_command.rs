@@ -32,7 +32,7 @@ fn trainable_model(path: &Path, quiet: bool) -> Result<Loaded, ExitCode> {
     } = &loaded;
     let found = &frontend.checked.diagnostics;
     if frontend.has_errors() || (!quiet && !found.is_empty()) {
-        eprint!(
+        err!(
             "{}",
             diagnostics::render(found, name, text, render_options())
         );
@@ -41,7 +41,7 @@ fn trainable_model(path: &Path, quiet: bool) -> Result<Loaded, ExitCode> {
         return Err(ExitCode::from(1));
     }
     if frontend.loss.is_none() {
-        eprint!(
+        err!(
             "{}",
             diagnostics::render(&frontend.untrainable, name, text, render_options())
         );
@@ -66,11 +66,11 @@ pub fn eval(
     let run = run.unwrap_or_else(|| path.with_extension("run"));
     match physc_runtime::eval::eval(loss, &run, points, out, residuals) {
         Ok(rows) => {
-            eprintln!("{rows} rows written to {}", out.display());
+            errln!("{rows} rows written to {}", out.display());
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("physc: {error}");
+            errln!("physc: {error}");
             ExitCode::from(2)
         }
     }
@@ -100,14 +100,17 @@ pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> 
     display.finish();
     match result {
         Ok(summary) => {
+            for note in &summary.notes {
+                errln!("physc: {note}");
+            }
             if !quiet {
                 for (field, error) in &summary.rel_l2 {
-                    eprintln!("{field}: relative L2 error {error:.3e}");
+                    errln!("{field}: relative L2 error {error:.3e}");
                 }
                 for (name, value) in &summary.learned {
-                    eprintln!("{name} = {value}");
+                    errln!("{name} = {value}");
                 }
-                eprintln!(
+                errln!(
                     "{} steps in {:.1} s; results in {}",
                     summary.steps,
                     summary.wall_seconds,
@@ -117,7 +120,7 @@ pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> 
             if summary.finished {
                 ExitCode::SUCCESS
             } else {
-                eprintln!(
+                errln!(
                     "physc: interrupted at step {}; go on with `physc run {} --resume {}`",
                     summary.steps,
                     path.display(),
@@ -127,7 +130,7 @@ pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> 
             }
         }
         Err(error) => {
-            eprintln!("physc: {error}");
+            errln!("physc: {error}");
             ExitCode::from(2)
         }
     }
@@ -173,9 +176,12 @@ impl Display {
                 // The rate counts the steps of this process (not a resumed run's).
                 let first = *first.get_or_insert(p.step.saturating_sub(1));
                 let rate = (p.step - first) as f64 / start.elapsed().as_secs_f64().max(1e-9);
-                eprintln!(
+                errln!(
                     "step {:>6}/{}  {:<5}  loss {:.3e}  ({rate:.1} steps/s)",
-                    p.step, p.total_steps, p.stage, p.loss
+                    p.step,
+                    p.total_steps,
+                    p.stage,
+                    p.loss
                 );
             }
         }

@@ -346,3 +346,36 @@ train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 300); points = 500; log_ever
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A closed stdout (`physc check --format json ... | head`) ends physc
+/// with its own status, not a panic.
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    use std::process::Stdio;
+    let mut files: Vec<String> = vec![];
+    for _ in 0..20 {
+        for entry in
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ui")).expect("ui")
+        {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_some_and(|e| e == "phy") {
+                files.push(path.to_string_lossy().into_owned());
+            }
+        }
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_physc"))
+        .args(["check", "--format", "json"])
+        .args(&files)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("physc starts");
+    // Close the reading end before physc writes: its JSON runs to
+    // hundreds of kilobytes, more than a pipe holds.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("physc ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+}

@@ -1,42 +1,79 @@
 //! Checkpoints: everything a run needs to go on exactly where it stopped.
 //!
-//! One file, `checkpoint.bin` in the run directory, written atomically
-//! (a temporary file renamed over the old one), so an interrupted write
-//! leaves the previous checkpoint whole. It holds, in order:
+//! `checkpoint.bin` in the run directory holds, in order:
 //!
 //! ```text
-//! PHYSC-CHECKPOINT 1\n
-//! <length of the state, 8 bytes LE> <the training state, JSON>
+//! PHYSC-CHECKPOINT 2\n
+//! <length, 8 bytes LE> <who wrote it, JSON: physc version, model fingerprint>
+//! <length, 8 bytes LE> <the training state, JSON>
 //! <length, 8 bytes LE> <the networks and learned scalars, burnpack>
 //! <length, 8 bytes LE> <the optimiser's state, burnpack; empty before the first step>
+//! <FNV-1a 64 of every byte after the first line, 8 bytes LE>
 //! ```
+//!
+//! A new checkpoint is written beside the old one, synced, and renamed over
+//! it; the old one stays as `checkpoint.prev.bin` (a hard link made before
+//! the rename), so a run killed at any moment leaves a whole checkpoint. A
+//! truncated or corrupted file fails its checksum and the previous one is
+//! used, with a note saying what was found. A checkpoint of another model
+//! or written by another physc is refused with a message saying which.
 //!
 //! Parameters keep their ids through a save and load, so the optimiser's
 //! per-parameter state (Adam's moments) finds its parameters again.
 
 use crate::program::Trainable;
-use crate::report::write_atomically;
+use crate::report::{replace, sync_directory};
 use crate::train::TrainState;
 use burn::module::Module;
 use burn::optim::OptimizerRecord;
 use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
-use std::path::Path;
+use physc_compiler::program::fnv1a as checksum;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8] = b"PHYSC-CHECKPOINT 1\n";
+const MAGIC: &[u8] = b"PHYSC-CHECKPOINT 2\n";
+/// The first line of every physc checkpoint, whatever its format.
+const FAMILY: &[u8] = b"PHYSC-CHECKPOINT ";
 
 /// The checkpoint file of a run directory.
-pub fn path(run: &Path) -> std::path::PathBuf {
+pub fn path(run: &Path) -> PathBuf {
     run.join("checkpoint.bin")
 }
 
-/// Writes the checkpoint of `run` atomically.
+/// The checkpoint before the last, kept until the last is whole on disk.
+pub fn previous(run: &Path) -> PathBuf {
+    run.join("checkpoint.prev.bin")
+}
+
+/// What a checkpoint belongs to: a resume or an evaluation goes on only
+/// from one of the same model, written by the same physc.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub physc: String,
+    /// [`physc_compiler::program::LossProgram::fingerprint`] in hex.
+    pub model: String,
+}
+
+impl Identity {
+    pub fn new(fingerprint: u64) -> Identity {
+        Identity {
+            physc: env!("CARGO_PKG_VERSION").to_string(),
+            model: format!("{fingerprint:016x}"),
+        }
+    }
+}
+
+/// Writes the checkpoint of `run`, keeping the one before it.
 pub fn save(
     run: &Path,
+    identity: &Identity,
     t: &Trainable,
     optimizer: Option<OptimizerRecord>,
     state: &TrainState,
 ) -> Result<(), String> {
+    let header = serde_json::to_vec(identity).map_err(|e| e.to_string())?;
     let state = serde_json::to_vec(state).map_err(|e| e.to_string())?;
     let model = t
         .clone()
@@ -47,41 +84,170 @@ pub fn save(
         Some(o) => o.into_bytes().map_err(|e| e.to_string())?.to_vec(),
         None => vec![],
     };
-    let mut bytes = MAGIC.to_vec();
-    for part in [&state[..], &model[..], &optimizer[..]] {
-        bytes.extend((part.len() as u64).to_le_bytes());
-        bytes.extend(part);
+    let mut body = vec![];
+    for part in [&header[..], &state[..], &model[..], &optimizer[..]] {
+        body.extend((part.len() as u64).to_le_bytes());
+        body.extend(part);
     }
-    write_atomically(&path(run), &bytes).map_err(|e| e.to_string())
+    let sum = checksum(&body).to_le_bytes();
+    let (current, kept) = (path(run), previous(run));
+    let failed = |e: std::io::Error| format!("cannot write {}: {e}", current.display());
+    if current.exists() {
+        // The link is made before the rename: there is always a whole
+        // checkpoint under one of the two names.
+        let _ = std::fs::remove_file(&kept);
+        std::fs::hard_link(&current, &kept)
+            .or_else(|_| std::fs::copy(&current, &kept).map(|_| ()))
+            .map_err(failed)?;
+        sync_directory(&kept).map_err(failed)?;
+    }
+    replace(&current, |tmp| {
+        let mut file = std::fs::File::create(tmp)?;
+        file.write_all(MAGIC)?;
+        file.write_all(&body)?;
+        file.write_all(&sum)
+    })
+    .map_err(failed)
 }
 
 /// A loaded checkpoint: the parameters applied to `t`, the optimiser's
-/// state (if a step was taken) and the training state.
+/// state (if a step was taken) and the training state; `note` says why the
+/// previous checkpoint was used, if it was.
 pub struct Loaded {
     pub trainable: Trainable,
     pub optimizer: Option<OptimizerRecord>,
     pub state: TrainState,
+    pub note: Option<String>,
 }
 
-/// Reads the checkpoint of `run` into `t`, which must have the same shape
-/// (the same model).
-pub fn load(run: &Path, t: Trainable) -> Result<Loaded, String> {
-    let file = path(run);
-    let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let corrupt = || format!("{} is not a physc checkpoint", file.display());
-    let mut rest = bytes.strip_prefix(MAGIC).ok_or_else(corrupt)?;
+/// Reads the checkpoint of `run` into `t`, which must be of the model
+/// `identity` names; the previous checkpoint when the last is damaged.
+pub fn load(run: &Path, identity: &Identity, t: Trainable) -> Result<Loaded, String> {
+    let last = path(run);
+    match read(&last) {
+        Ok(parts) => apply(&last, parts, identity, t, None),
+        Err(Damage::Missing) if !previous(run).exists() => Err(format!(
+            "cannot read {}: no checkpoint (the run has not written one yet)",
+            last.display()
+        )),
+        Err(Damage::Foreign(why)) => Err(format!("{}: {why}", last.display())),
+        Err(damage) => {
+            let kept = previous(run);
+            let note = format!(
+                "{} {}; going on from {}",
+                last.display(),
+                damage.describe(),
+                kept.display()
+            );
+            match read(&kept) {
+                Ok(parts) => apply(&kept, parts, identity, t, Some(note)),
+                Err(also) => Err(format!(
+                    "{} {}, and {} {}",
+                    last.display(),
+                    damage.describe(),
+                    kept.display(),
+                    also.describe()
+                )),
+            }
+        }
+    }
+}
+
+/// Why a checkpoint file cannot be used.
+#[derive(Debug)]
+enum Damage {
+    Missing,
+    Unreadable(String),
+    /// Cut short or changed since it was written.
+    Damaged(String),
+    /// A whole file, but not one this physc reads.
+    Foreign(String),
+}
+
+impl Damage {
+    fn describe(&self) -> String {
+        match self {
+            Damage::Missing => "is missing".to_string(),
+            Damage::Unreadable(e) => format!("cannot be read ({e})"),
+            Damage::Damaged(what) => format!("is damaged ({what})"),
+            Damage::Foreign(what) => what.clone(),
+        }
+    }
+}
+
+/// The four parts of a checkpoint file, its checksum verified.
+fn read(file: &Path) -> Result<Vec<Vec<u8>>, Damage> {
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Damage::Missing),
+        Err(e) => return Err(Damage::Unreadable(e.to_string())),
+    };
+    let Some(rest) = bytes.strip_prefix(MAGIC) else {
+        return Err(match bytes.strip_prefix(FAMILY) {
+            Some(_) => Damage::Foreign(
+                "was written by an earlier physc in another checkpoint format; start the run anew"
+                    .to_string(),
+            ),
+            None if bytes.len() < MAGIC.len() => {
+                Damage::Damaged(format!("{} bytes, cut short", bytes.len()))
+            }
+            None => Damage::Foreign("is not a physc checkpoint".to_string()),
+        });
+    };
+    let cut = || Damage::Damaged(format!("{} bytes, cut short", bytes.len()));
+    let (body, sum) = rest
+        .split_at_checked(rest.len().wrapping_sub(8))
+        .ok_or_else(cut)?;
+    if u64::from_le_bytes(sum.try_into().map_err(|_| cut())?) != checksum(body) {
+        return Err(Damage::Damaged(
+            "its checksum does not match: cut short or changed".to_string(),
+        ));
+    }
     let mut parts = vec![];
-    for _ in 0..3 {
-        let (length, tail) = rest.split_at_checked(8).ok_or_else(corrupt)?;
+    let mut rest = body;
+    for _ in 0..4 {
+        let (length, tail) = rest.split_at_checked(8).ok_or_else(cut)?;
         let length = u64::from_le_bytes(length.try_into().expect("eight bytes")) as usize;
-        let (part, tail) = tail.split_at_checked(length).ok_or_else(corrupt)?;
-        parts.push(part);
+        let (part, tail) = tail.split_at_checked(length).ok_or_else(cut)?;
+        parts.push(part.to_vec());
         rest = tail;
     }
-    let state: TrainState = serde_json::from_slice(parts[0]).map_err(|_| corrupt())?;
+    Ok(parts)
+}
+
+/// The parts of a whole checkpoint applied to `t`, after checking whose it is.
+fn apply(
+    file: &Path,
+    parts: Vec<Vec<u8>>,
+    identity: &Identity,
+    t: Trainable,
+    note: Option<String>,
+) -> Result<Loaded, String> {
+    let unreadable = |what: &str| format!("{} has an unreadable {what}", file.display());
+    let written: Identity = serde_json::from_slice(&parts[0]).map_err(|_| unreadable("header"))?;
+    if written.physc != identity.physc {
+        return Err(format!(
+            "{} was written by physc {}; this is physc {}: start the run anew",
+            file.display(),
+            written.physc,
+            identity.physc
+        ));
+    }
+    if written.model != identity.model {
+        return Err(format!(
+            "{} belongs to another model (fingerprint {}, this model's is {}): the networks, \
+             points or loss terms changed since it was written; start the run anew or train \
+             into another directory",
+            file.display(),
+            written.model,
+            identity.model
+        ));
+    }
+    let state: TrainState =
+        serde_json::from_slice(&parts[1]).map_err(|_| unreadable("training state"))?;
     // Parameters take the precision of `t` (a float32 run may be evaluated
     // in float64).
-    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(parts[1].to_vec()))
+    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(parts[2].clone()))
         .map_err(|e| format!("{}: {e}", file.display()))?
         .cast_to_module_dtype();
     let trainable = t.try_load_record(record).map_err(|e| {
@@ -90,17 +256,17 @@ pub fn load(run: &Path, t: Trainable) -> Result<Loaded, String> {
             file.display()
         )
     })?;
-    let optimizer = if parts[2].is_empty() {
-        None
-    } else {
-        Some(
-            OptimizerRecord::from_bytes(Bytes::from_bytes_vec(parts[2].to_vec()))
+    let optimizer = match parts[3].is_empty() {
+        true => None,
+        false => Some(
+            OptimizerRecord::from_bytes(Bytes::from_bytes_vec(parts[3].clone()))
                 .map_err(|e| format!("{}: {e}", file.display()))?,
-        )
+        ),
     };
     Ok(Loaded {
         trainable,
         optimizer,
         state,
+        note,
     })
 }

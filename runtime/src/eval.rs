@@ -46,7 +46,8 @@ pub fn eval(
     let points = points(model, &table, input)?;
     let device = cpu_device(model.train.seed, Precision::F64)?.inner();
     let (program, trainable) = Program::new(loss, &device)?;
-    let trained = checkpoint::load(run, trainable)?.trainable;
+    let identity = checkpoint::Identity::new(loss.fingerprint());
+    let trained = checkpoint::load(run, &identity, trainable)?.trainable;
     let mut header = table.columns.clone();
     let mut columns: Vec<Vec<f64>> = vec![];
     for (k, f) in model.functions.iter().enumerate() {

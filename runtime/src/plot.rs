@@ -121,11 +121,10 @@ pub fn field(
     atomically(path, |tmp| draw_field(tmp, name, axes, coords, values))
 }
 
-/// Draws into a temporary file renamed over `path`, as the run's other files.
+/// Draws into a temporary file renamed over `path`, as the run's other files
+/// are written ([`crate::report::replace`]).
 fn atomically(path: &Path, draw: impl FnOnce(&Path) -> Result<(), String>) -> Result<(), String> {
-    let tmp = path.with_extension("tmp.png");
-    draw(&tmp)?;
-    std::fs::rename(&tmp, path).map_err(failed)
+    crate::report::replace(path, |tmp| draw(tmp).map_err(std::io::Error::other)).map_err(failed)
 }
 
 fn draw_field(

@@ -36,6 +36,15 @@ pub struct Trainable {
 }
 
 impl Trainable {
+    /// The device its parameters live on (without autodiff after
+    /// `valid()`), where inputs to it must be made.
+    fn device(&self) -> Option<Device> {
+        let weight = self.nets.first().map(|n| n.layers[0].weight.val());
+        weight
+            .map(|w| w.device())
+            .or_else(|| self.scalars.first().map(|s| s.val().device()))
+    }
+
     /// Every weight and learned scalar in float64, for the reference
     /// interpreter.
     pub fn weights(&self) -> Weights {
@@ -303,12 +312,7 @@ impl Program {
         plans: &[JetPlan],
         pts: &[Point],
     ) -> Vec<Vec<f64>> {
-        let device = t
-            .scalars
-            .first()
-            .map(|s| s.val().device())
-            .or_else(|| t.nets.first().map(|n| n.layers[0].weight.val().device()))
-            .unwrap_or_else(|| self.device.clone());
+        let device = t.device().unwrap_or_else(|| self.device.clone());
         let inputs = self.inputs(roots, pts, &device);
         let values = self.node_values(roots, &inputs, plans, t);
         roots

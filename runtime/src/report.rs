@@ -29,6 +29,8 @@ pub struct Summary {
     pub backend: &'static str,
     /// False when training was interrupted (it can be resumed).
     pub finished: bool,
+    /// What the run had to work around, such as a damaged checkpoint.
+    pub notes: Vec<String>,
 }
 
 pub fn write_field(
@@ -103,16 +105,42 @@ pub fn summary_json(s: &Summary) -> String {
         "finished": s.finished,
         "precision": s.precision,
         "backend": s.backend,
+        "notes": s.notes,
     });
     serde_json::to_string_pretty(&json).expect("serialises") + "\n"
 }
 
-/// Writes to a temporary file, then renames it over `path`: a reader (or an
-/// interrupted run) never sees half a file.
+/// Writes `bytes` to `path` through [`replace`].
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    let mut file = std::fs::File::create(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)
+    replace(path, |tmp| {
+        let mut file = std::fs::File::create(tmp)?;
+        file.write_all(bytes)
+    })
+}
+
+/// The one way a run directory's files are written: `write` fills a
+/// temporary file beside `path`, which is synced and renamed over `path`,
+/// and the directory is synced, so a reader (or a run killed at any
+/// moment) sees the old file or the new one, whole, and the new one
+/// survives a power cut once this returns.
+pub fn replace(
+    path: &Path,
+    write: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    // `loss.png` is drawn as `loss.tmp.png`: plotters picks the image
+    // format by the extension.
+    let tmp = match path.extension() {
+        Some(ext) => path.with_extension(format!("tmp.{}", ext.to_string_lossy())),
+        None => path.with_extension("tmp"),
+    };
+    write(&tmp)?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(&tmp, path)?;
+    sync_directory(path)
+}
+
+/// Makes the entries of `path`'s directory (a rename) durable.
+pub fn sync_directory(path: &Path) -> std::io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    std::fs::File::open(dir.unwrap_or(Path::new(".")))?.sync_all()
 }

@@ -8,7 +8,7 @@
 //! Errors are messages for the user.
 
 use crate::backend::{Backend, Precision, device};
-use crate::checkpoint;
+use crate::checkpoint::{self, Identity};
 use crate::fields::{grid, reference_values, relative_l2};
 use crate::plot;
 use crate::program::{Program, Trainable};
@@ -58,8 +58,11 @@ pub fn run(
     let device = device(options.backend, model.train.seed, options.precision)?;
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let (mut program, trainable) = Program::new(loss, &device)?;
+    let identity = Identity::new(loss.fingerprint());
+    let mut notes = vec![];
     let (trainable, optimizer, state) = if options.resume {
-        let loaded = checkpoint::load(out, trainable)?;
+        let loaded = checkpoint::load(out, &identity, trainable)?;
+        notes.extend(loaded.note);
         let trained_in = &loaded.state.precision;
         if !trained_in.is_empty() && trained_in != options.precision.name() {
             return Err(format!(
@@ -81,6 +84,7 @@ pub fn run(
     };
     let mut observer = RunObserver {
         out,
+        identity: &identity,
         progress,
         interrupt,
         start: Instant::now(),
@@ -96,9 +100,9 @@ pub fn run(
     )?;
     state.wall_seconds = observer.wall_seconds();
     if state.finished {
-        checkpoint::save(out, &trained, None, &state)?;
+        checkpoint::save(out, &identity, &trained, None, &state)?;
     }
-    let summary = report(&program, &trained, &state, options, out)
+    let summary = report(&program, &trained, &state, options, out, notes)
         .map_err(|e| format!("cannot write to {}: {e}", out.display()))?;
     Ok(summary)
 }
@@ -106,6 +110,7 @@ pub fn run(
 /// Checkpoints into the run directory and passes progress on.
 struct RunObserver<'a, P> {
     out: &'a Path,
+    identity: &'a Identity,
     progress: P,
     interrupt: &'a AtomicBool,
     start: Instant,
@@ -132,7 +137,7 @@ impl<P: FnMut(&Progress)> Observer for RunObserver<'_, P> {
     ) -> Result<(), String> {
         let mut state = state.clone();
         state.wall_seconds = self.wall_seconds();
-        checkpoint::save(self.out, t, Some(optimizer), &state)
+        checkpoint::save(self.out, self.identity, t, Some(optimizer), &state)
     }
 
     fn interrupted(&self) -> bool {
@@ -147,6 +152,7 @@ fn report(
     state: &TrainState,
     options: Options,
     out: &Path,
+    notes: Vec<String>,
 ) -> std::io::Result<Summary> {
     let model = &program.loss.model;
     // Predictions record nothing for a reverse pass.
@@ -236,6 +242,7 @@ fn report(
         precision: options.precision.name(),
         backend: options.backend.name(),
         finished: state.finished,
+        notes,
     };
     write_atomically(&out.join("summary.json"), summary_json(&summary).as_bytes())?;
     if let Err(e) = plot::losses(&out.join("loss.png"), &state.history) {

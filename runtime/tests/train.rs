@@ -131,6 +131,75 @@ fn an_interrupted_run_resumes_where_it_stopped() {
     let _ = std::fs::remove_dir_all(&parts_dir);
 }
 
+/// A damaged last checkpoint (a byte changed, or cut short as a crash in
+/// the middle of a write would leave it) is detected by its checksum; the
+/// run goes on from the previous one, says so, and still ends exactly where
+/// the uninterrupted run ends.
+#[test]
+fn a_damaged_checkpoint_falls_back_to_the_previous() {
+    let whole_dir = run_dir("whole-for-damage");
+    let whole = train_into(DECAY, &whole_dir, Options::default(), None);
+    let resume = Options {
+        resume: true,
+        ..Options::default()
+    };
+    type Damage = fn(&mut Vec<u8>);
+    let damages: [(&str, Damage); 2] = [
+        ("flipped", |b| {
+            let k = b.len() / 2;
+            b[k] ^= 0x40
+        }),
+        ("cut", |b| b.truncate(b.len() / 3)),
+    ];
+    for (name, damage) in damages {
+        let dir = run_dir(&format!("damaged-{name}"));
+        let first = train_into(DECAY, &dir, Options::default(), Some(30));
+        assert_eq!(first.steps, 30);
+        let file = dir.join("checkpoint.bin");
+        let mut bytes = std::fs::read(&file).expect("a checkpoint");
+        damage(&mut bytes);
+        std::fs::write(&file, bytes).expect("rewrites it");
+        let resumed = train_into(DECAY, &dir, resume, None);
+        assert!(resumed.finished);
+        assert!(
+            resumed
+                .notes
+                .iter()
+                .any(|n| n.contains("is damaged") && n.contains("checkpoint.prev.bin")),
+            "{name}: {:?}",
+            resumed.notes
+        );
+        assert_eq!(resumed.total_loss, whole.total_loss, "{name}");
+        assert_eq!(resumed.rel_l2, whole.rel_l2, "{name}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let _ = std::fs::remove_dir_all(&whole_dir);
+}
+
+/// A checkpoint of another model, or in another format, is refused with a
+/// message that says so.
+#[test]
+fn a_foreign_checkpoint_is_refused() {
+    let dir = run_dir("foreign");
+    train_into(DECAY, &dir, Options::default(), Some(20));
+    let other = DECAY.replace("width = 8", "width = 9");
+    let frontend = physc_compiler::check_source(&other, Path::new("."), &DiskFiles);
+    let resume = Options {
+        resume: true,
+        ..Options::default()
+    };
+    let loss = frontend.loss.as_ref().expect("trainable");
+    let error =
+        run(loss, &dir, resume, |_| {}, &AtomicBool::new(false)).expect_err("another model");
+    assert!(error.contains("belongs to another model"), "{error}");
+    std::fs::write(dir.join("checkpoint.bin"), b"PHYSC-CHECKPOINT 1\nold bytes")
+        .expect("writes an old checkpoint");
+    let error =
+        run(loss, &dir, resume, |_| {}, &AtomicBool::new(false)).expect_err("an old format");
+    assert!(error.contains("another checkpoint format"), "{error}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Resuming without a checkpoint is an error that names the file.
 #[test]
 fn resuming_needs_a_checkpoint() {

@@ -2,10 +2,12 @@
 //! model) and the points of `physc eval`.
 //!
 //! A table has a header of column names and rows of numbers separated by
-//! commas; blank lines and lines starting with `#` are skipped, cells are
-//! trimmed and header names lose surrounding quotes. A row with the wrong
-//! number of cells or a cell that is not a number is a problem reported with
-//! its line number (1-based); the good rows are kept.
+//! commas. What spreadsheets write is read as meant: a byte-order mark
+//! before the header, CRLF line ends, quoted names. Blank lines and lines
+//! starting with `#` are skipped, cells are trimmed and header names lose
+//! surrounding quotes. A row with the wrong number of cells, or a cell that
+//! is not a finite number, is a problem reported with its line number
+//! (1-based) and column; the good rows are kept.
 
 /// A parsed table: column names, column-major values and the bad rows.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -34,6 +36,7 @@ impl Table {
 
 /// Reads `text` as a table. An empty text gives a table with no columns.
 pub fn parse(text: &str) -> Table {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text
         .lines()
         .enumerate()
@@ -56,16 +59,21 @@ pub fn parse(text: &str) -> Table {
             ));
             continue;
         }
-        let parsed: Result<Vec<f64>, &str> = cells
+        let parsed: Result<Vec<f64>, String> = cells
             .iter()
-            .map(|c| c.parse::<f64>().map_err(|_| *c))
+            .zip(&columns)
+            .map(|(cell, column)| match cell.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                Ok(_) => Err(format!("`{cell}` in column `{column}` is not finite")),
+                Err(_) => Err(format!("`{cell}` in column `{column}` is not a number")),
+            })
             .collect();
         match parsed {
             Ok(row) => row
                 .into_iter()
                 .zip(values.iter_mut())
                 .for_each(|(v, col)| col.push(v)),
-            Err(cell) => problems.push((index + 1, format!("`{cell}` is not a number"))),
+            Err(problem) => problems.push((index + 1, problem)),
         }
     }
     Table {
@@ -92,7 +100,23 @@ mod tests {
             table.problems,
             [
                 (5, "expected 3 values, found 2".to_string()),
-                (6, "`six` is not a number".to_string())
+                (6, "`six` in column `t` is not a number".to_string())
+            ]
+        );
+    }
+
+    /// A spreadsheet's export: a byte-order mark, quoted names, CRLF line
+    /// ends; and cells that parse but are not finite numbers.
+    #[test]
+    fn reads_what_spreadsheets_write_and_refuses_non_finite_cells() {
+        let table = parse("\u{feff}\"x\",\"u\"\r\n0.5,1\r\n1,inf\r\nNaN,2\r\n");
+        assert_eq!(table.columns, ["x", "u"]);
+        assert_eq!(table.values, [vec![0.5], vec![1.0]]);
+        assert_eq!(
+            table.problems,
+            [
+                (3, "`inf` in column `u` is not finite".to_string()),
+                (4, "`NaN` in column `x` is not finite".to_string())
             ]
         );
     }

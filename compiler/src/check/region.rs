@@ -345,7 +345,7 @@ impl Checker<'_> {
     /// The coordinates a set binds when they are not all the statement's:
     /// those a field binds a region named in it to (`boundary(dom)`, `dom -
     /// disk(...)` for `field c((x, y) in dom, t ...)`), else those of the
-    /// one set factor of the statement's fields that has its dimension.
+    /// one set factor of the model's fields that has its dimension.
     fn bound_coords(
         &self,
         region: &ast::Region,
@@ -376,6 +376,7 @@ impl Checker<'_> {
             })
             .filter(fits)
             .collect();
+        candidates.sort();
         candidates.dedup();
         match candidates[..] {
             [one] => Some(one.clone()),

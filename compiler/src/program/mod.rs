@@ -188,7 +188,22 @@ pub fn point_leaf(model: &Model, leaf: &Leaf, point: &Point) -> Option<f64> {
     })
 }
 
+/// FNV-1a, 64 bits: a stable hash of bytes (the same on every machine and
+/// in every physc build).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 impl LossProgram {
+    /// A hash of everything the program decides (networks, fields, batches,
+    /// point counts, seeds): two programs with one fingerprint train the
+    /// same weights on the same points.
+    pub fn fingerprint(&self) -> u64 {
+        fnv1a(print::program(self).as_bytes())
+    }
+
     pub fn net(&self, id: NetId) -> &NetPlan {
         &self.nets[id.index()]
     }
