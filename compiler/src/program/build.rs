@@ -173,23 +173,28 @@ fn exact_solution(lowerer: &mut Lowerer, function: FuncId) -> Option<Vec<ExprId>
     plain.then_some(roots)
 }
 
+/// The residuals lowering made of constraint `k`.
+fn residuals_of(
+    lowered: &Lowered,
+    k: ConstraintId,
+) -> impl Iterator<Item = &crate::ir::lower::Residual> {
+    lowered.residuals.iter().filter(move |r| r.constraint == k)
+}
+
 /// One batch per constraint with residuals, in the model's order.
 fn batches(model: &Model, lowered: &Lowered) -> Vec<Batch> {
     let time = model.coords.iter().position(|c| c.name == "t");
     let mut out = vec![];
     for (k, c) in model.constraints.iter().enumerate() {
         let k = ConstraintId(k as u32);
-        let residuals: Vec<Residual> = lowered
-            .residuals
-            .iter()
-            .filter(|r| r.constraint == k)
+        let residuals: Vec<Residual> = residuals_of(lowered, k)
             .map(|r| Residual {
                 part: r.part,
                 expr: r.expr,
                 relation: r.relation,
             })
             .collect();
-        let Some(first) = lowered.residuals.iter().find(|r| r.constraint == k) else {
+        let Some(first) = residuals_of(lowered, k).next() else {
             // Built into a network (a hard constraint).
             continue;
         };
@@ -307,12 +312,7 @@ fn untrainable(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
     }
     for (k, c) in model.constraints.iter().enumerate() {
         let k = ConstraintId(k as u32);
-        let roots: Vec<ExprId> = lowered
-            .residuals
-            .iter()
-            .filter(|r| r.constraint == k)
-            .map(|r| r.expr)
-            .collect();
+        let roots: Vec<ExprId> = residuals_of(lowered, k).map(|r| r.expr).collect();
         let applies = lowered
             .graph
             .reachable(&roots)

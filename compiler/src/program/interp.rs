@@ -482,14 +482,15 @@ pub fn batch_loss(
 ) -> f64 {
     let b = program.batch(batch);
     let squared = squared_violations(program, weights, batch, points);
+    // The held residuals, once for all the batch's residuals.
+    let at_held = b
+        .causal
+        .map(|_| squared_violations(program, held, batch, points));
     let mut total = 0.0;
     for (r, squared) in squared.iter().enumerate() {
-        total += match b.causal {
-            Some(c) => {
-                let at_held = &squared_violations(program, held, batch, points)[r];
-                causal_mean(squared, at_held, points, c)
-            }
-            None => squared.iter().sum::<f64>() / squared.len() as f64,
+        total += match (b.causal, &at_held) {
+            (Some(c), Some(at_held)) => causal_mean(squared, &at_held[r], points, c),
+            _ => squared.iter().sum::<f64>() / squared.len() as f64,
         };
     }
     b.weight * total
