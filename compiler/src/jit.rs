@@ -33,6 +33,12 @@ pub struct Kernel {
     clif: String,
 }
 
+// SAFETY: after compilation the module is only touched by `drop`; running
+// the kernel reads its finished code and the caller's arrays, from any
+// thread at once.
+unsafe impl Send for Kernel {}
+unsafe impl Sync for Kernel {}
+
 impl Drop for Kernel {
     fn drop(&mut self) {
         if let Some(module) = self.module.take() {

@@ -4,7 +4,8 @@
 //! tensors, optimisers, checkpoints and run directories. The runtime never
 //! parses and decides nothing about what a model means: Taylor-mode jets
 //! ([`jets`], [`activation`]) through networks ([`net`]), the loss program
-//! on tensors ([`program`], [`causal`]), the optimiser stages ([`train`],
+//! on tensors ([`program`], [`causal`]) or compiled to native code
+//! ([`jit`]), the optimiser stages ([`train`],
 //! [`balance`]), checkpoints ([`checkpoint`]), the devices they run on
 //! ([`backend`]), the run directory ([`run`], [`fields`], [`report`],
 //! [`plot`]) and evaluation at given points ([`eval`]).
@@ -17,6 +18,7 @@ pub mod checkpoint;
 pub mod eval;
 pub mod fields;
 pub mod jets;
+pub mod jit;
 pub mod net;
 pub mod plot;
 pub mod program;

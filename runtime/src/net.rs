@@ -394,10 +394,10 @@ fn combine(
 
 /// One Faà di Bruno term with its blocks as positions in the plan.
 #[derive(Clone, Debug)]
-struct PlannedTerm {
-    coefficient: f64,
-    derivative: u32,
-    blocks: Vec<usize>,
+pub(crate) struct PlannedTerm {
+    pub(crate) coefficient: f64,
+    pub(crate) derivative: u32,
+    pub(crate) blocks: Vec<usize>,
 }
 
 /// Which derivatives to propagate: the requested multi-indices closed
@@ -406,8 +406,8 @@ struct PlannedTerm {
 pub struct JetPlan {
     /// The multi-indices carried, the zero index first.
     pub indices: Vec<MultiIndex>,
-    terms: Vec<Vec<PlannedTerm>>,
-    max_order: u32,
+    pub(crate) terms: Vec<Vec<PlannedTerm>>,
+    pub(crate) max_order: u32,
 }
 
 impl JetPlan {

@@ -5,9 +5,7 @@
 //! burn's gradients with respect to weights, biases and learned scalars
 //! match central differences of the interpreter's loss.
 
-use burn::module::Param;
-use burn::tensor::{Tensor, TensorData};
-use physc_compiler::check::DiskFiles;
+use burn::tensor::Tensor;
 use physc_compiler::ir::ExprId;
 use physc_compiler::ir::eval::Leaf;
 use physc_compiler::jit::Kernel;
@@ -16,76 +14,9 @@ use physc_compiler::program::geometry::Rng;
 use physc_compiler::program::interp::{self, Weights};
 use physc_compiler::program::sample::Point;
 use physc_compiler::program::{BatchId, LossProgram, point_leaf};
-use physc_runtime::backend::{Precision, cpu_device};
-use physc_runtime::program::{Program, Trainable};
-use std::path::Path;
 
-/// Collocation points per batch: enough to reach every kind of point.
-const POINTS: usize = 40;
-
-/// Every example's loss program, with few points (and data rows); the
-/// names of those that do not train yet.
-fn programs() -> (Vec<(String, LossProgram)>, Vec<String>) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let mut trainable = vec![];
-    let mut refused = vec![];
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .expect("examples/")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "phy"))
-        .collect();
-    names.sort();
-    for path in names {
-        let text = std::fs::read_to_string(&path).expect("readable");
-        let frontend = physc_compiler::check_source(&text, &dir, &DiskFiles);
-        let name = path
-            .file_name()
-            .expect("a name")
-            .to_string_lossy()
-            .into_owned();
-        match frontend.loss {
-            Some(mut loss) => {
-                for b in &mut loss.batches {
-                    b.points.count = POINTS;
-                }
-                for data in &mut loss.model.data {
-                    data.values.iter_mut().for_each(|c| c.truncate(POINTS));
-                }
-                trainable.push((name, loss));
-            }
-            None => refused.push(name),
-        }
-    }
-    (trainable, refused)
-}
-
-/// Networks with the program's initial weights and random biases (the
-/// initial ones are zero, which would hide a bias in the wrong place).
-fn networks(loss: &LossProgram) -> (Program, Trainable) {
-    let device = cpu_device(0, Precision::F64).expect("a CPU device");
-    let (program, mut t) = Program::new(loss, &device).expect("samples");
-    let mut rng = Rng::new(17);
-    for net in &mut t.nets {
-        for layer in &mut net.layers {
-            let bias = layer.bias.as_ref().expect("a bias").val();
-            let n = bias.dims()[0];
-            let values: Vec<f64> = (0..n).map(|_| 0.3 * rng.normal()).collect();
-            layer.bias = Some(Param::from_tensor(Tensor::<1>::from_data(
-                TensorData::new(values, [n]),
-                &device,
-            )));
-        }
-    }
-    (program, t)
-}
-
-fn points(program: &Program) -> Vec<Vec<Point>> {
-    program.batches.iter().map(|b| b.points.clone()).collect()
-}
-
-fn close(a: f64, b: f64, tolerance: f64) -> bool {
-    (a - b).abs() <= tolerance * a.abs().max(b.abs()).max(1e-300)
-}
+mod common;
+use common::{close, networks, points, programs};
 
 #[test]
 fn every_example_but_the_refused_has_a_loss_program() {

@@ -144,7 +144,7 @@ fn bumped(derivative: &[u8], k: usize) -> MultiIndex {
 }
 
 /// `f'(a)`.
-fn derivative_of(g: &mut Graph, f: Func, a: ExprId) -> ExprId {
+pub(crate) fn derivative_of(g: &mut Graph, f: Func, a: ExprId) -> ExprId {
     match f {
         Func::Sin => g.call(Func::Cos, a),
         Func::Cos => {

@@ -18,6 +18,7 @@
 //! The IR is real: complex fields are split into real and imaginary parts
 //! ([`Part`]) when the model is lowered ([`lower`]).
 
+pub mod adjoint;
 pub mod diff;
 pub mod eval;
 pub mod hard;

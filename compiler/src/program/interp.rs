@@ -179,6 +179,9 @@ fn normal_cdf(z0: f64, n: usize) -> Vec<f64> {
     out
 }
 
+/// The error function the interpreter uses, for other float64 evaluators.
+pub use series::erf;
+
 /// Truncated power series in one variable: `s[k]` is the coefficient of
 /// `t^k`.
 mod series {

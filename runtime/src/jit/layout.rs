@@ -1,0 +1,114 @@
+//! Where each trainable parameter sits in the JIT back end's flat vector,
+//! and the conversions to and from the burn module that the optimisers,
+//! checkpoints and reports use.
+//!
+//! Order: for each network, for each dense layer, its weight
+//! (`[inputs × outputs]`, row major, as burn's `Linear` stores it) then its
+//! bias; then the learned scalars. Embeddings are fixed and not in it.
+
+use super::Real;
+use super::network::{Dense, Embedding, Network};
+use crate::program::Trainable;
+use burn::optim::GradientsParams;
+use burn::tensor::{Tensor, TensorData};
+use physc_compiler::program::LossProgram;
+use physc_compiler::program::interp::Weights;
+
+/// The flat layout of a program's parameters.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// Where the learned scalars start.
+    pub scalars: usize,
+    /// Parameters in all.
+    pub len: usize,
+}
+
+/// The networks and the layout, from the initial weights.
+pub fn networks<T: Real>(loss: &LossProgram, weights: &Weights) -> (Vec<Network<T>>, Layout) {
+    let mut offset = 0;
+    let nets = loss
+        .nets
+        .iter()
+        .zip(&weights.nets)
+        .map(|(plan, w)| Network {
+            inputs: plan.inputs.len(),
+            outputs: plan.outputs,
+            embeddings: w.embeddings.iter().map(Embedding::new).collect(),
+            layers: w
+                .layers
+                .iter()
+                .map(|a| {
+                    let dense = Dense {
+                        inputs: a.inputs,
+                        outputs: a.outputs,
+                        weight: offset,
+                        bias: offset + a.inputs * a.outputs,
+                    };
+                    offset += a.inputs * a.outputs + a.outputs;
+                    dense
+                })
+                .collect(),
+            activation: plan.activation,
+        })
+        .collect();
+    let layout = Layout {
+        scalars: offset,
+        len: offset + weights.scalars.len(),
+    };
+    (nets, layout)
+}
+
+impl Layout {
+    /// The parameters of `weights`, flat.
+    pub fn flatten<T: Real>(&self, weights: &Weights) -> Vec<T> {
+        let mut flat = Vec::with_capacity(self.len);
+        for net in &weights.nets {
+            for layer in &net.layers {
+                flat.extend(layer.weight.iter().map(|&v| T::of(v)));
+                flat.extend(layer.bias.iter().map(|&v| T::of(v)));
+            }
+        }
+        flat.extend(weights.scalars.iter().map(|&v| T::of(v)));
+        debug_assert_eq!(flat.len(), self.len);
+        flat
+    }
+
+    /// A flat gradient as burn's per-parameter gradients of `t`.
+    pub fn gradients(&self, grad: &[f64], t: &Trainable) -> GradientsParams {
+        let mut out = GradientsParams::new();
+        let mut offset = 0;
+        let mut take = |n: usize| {
+            let slice = grad[offset..offset + n].to_vec();
+            offset += n;
+            slice
+        };
+        for net in &t.nets {
+            for layer in &net.layers {
+                let weight = layer.weight.val();
+                let dims = weight.dims();
+                let values = take(dims[0] * dims[1]);
+                out.register(layer.weight.id, like(&weight, values, dims));
+                if let Some(bias) = &layer.bias {
+                    let b = bias.val();
+                    let dims = b.dims();
+                    let values = take(dims[0]);
+                    out.register(bias.id, like(&b, values, dims));
+                }
+            }
+        }
+        for scalar in &t.scalars {
+            let s: Tensor<1> = scalar.val();
+            let values = take(1);
+            out.register(scalar.id, like(&s, values, [1]));
+        }
+        out
+    }
+}
+
+/// A gradient tensor for `param`: its device and float type, without
+/// autodiff (as burn's own gradients are).
+fn like<const D: usize>(param: &Tensor<D>, values: Vec<f64>, dims: [usize; D]) -> Tensor<D> {
+    let dtype = param.dtype();
+    Tensor::<D>::from_data(TensorData::new(values, dims).convert_dtype(dtype), &param.device())
+        .inner()
+}

@@ -1,0 +1,576 @@
+//! The JIT back end: the loss program as native code on the CPU.
+//!
+//! Input: a [`LossProgram`], its initial weights and each batch's points.
+//! Output: each batch's loss and the gradient of the (balanced) total with
+//! respect to every weight, bias and learned scalar, in float32 or
+//! float64.
+//!
+//! Per batch, the compiler's IR gives the residuals; [`adjoint::gradient`]
+//! adds their derivatives with respect to each field jet and learned
+//! scalar they read, and cranelift compiles residuals and derivatives into
+//! one kernel that loops over points. The networks' Taylor jets, forward
+//! and reverse, run on chunks of [`CHUNK`] points that stay in cache
+//! ([`network`]). A batch's points are split between threads (scoped
+//! threads, which do not spin while idle); each sums its gradient, and the
+//! sums are added at the end.
+//!
+//! The loss is the one the burn back end computes: each residual's mean
+//! squared violation times the batch's weight, or with causal weighting
+//! `(1/M) Σ_k w_k L_k` over M time slabs with `w_k` held constant; the
+//! reference interpreter checks both.
+
+mod activation;
+pub mod layout;
+mod network;
+
+use crate::net::JetPlan;
+use layout::Layout;
+use network::{Network, Pass};
+use physc_compiler::ir::adjoint;
+use physc_compiler::ir::eval::{Leaf, leaf_of};
+use physc_compiler::ir::{ExprId, Graph, Node};
+use physc_compiler::jit::Kernel;
+use physc_compiler::model::Relation;
+use physc_compiler::program::interp::Weights;
+use physc_compiler::program::sample::Point;
+use physc_compiler::program::{BatchId, Causal, LossProgram, point_leaf};
+
+/// Points per chunk: a chunk's jets through every layer stay in cache.
+const CHUNK: usize = 64;
+
+/// The float types the back end computes in.
+pub trait Real:
+    Copy
+    + Send
+    + Sync
+    + Default
+    + std::fmt::Debug
+    + 'static
+    + std::ops::Add<Output = Self>
+    + std::ops::Mul<Output = Self>
+    + std::ops::AddAssign
+{
+    fn of(v: f64) -> Self;
+    fn f64(self) -> f64;
+}
+
+impl Real for f32 {
+    fn of(v: f64) -> f32 {
+        v as f32
+    }
+    fn f64(self) -> f64 {
+        self as f64
+    }
+}
+
+impl Real for f64 {
+    fn of(v: f64) -> f64 {
+        v
+    }
+    fn f64(self) -> f64 {
+        self
+    }
+}
+
+/// Where a kernel input comes from.
+#[derive(Clone, Debug)]
+enum Slot {
+    /// Entry `entry` of the jet of the batch's `net`-th network, `column`.
+    Field {
+        net: usize,
+        entry: usize,
+        column: usize,
+    },
+    Learned(usize),
+    /// A coordinate, parameter or data column: one value per point.
+    Point,
+}
+
+/// One batch, compiled.
+struct Batch<T> {
+    weight: f64,
+    relations: Vec<Relation>,
+    causal: Option<Causal>,
+    kernel: Kernel,
+    slots: Vec<Slot>,
+    /// The kernel input of each gradient column.
+    wrt: Vec<usize>,
+    /// The networks read, each with the jets this batch reads of it.
+    nets: Vec<(usize, JetPlan)>,
+    /// The points now: count, each network's inputs (`[n × inputs]`), the
+    /// point values of each `Slot::Point` input, and the time slabs.
+    n: usize,
+    coords: Vec<Vec<T>>,
+    values: Vec<Vec<f64>>,
+    slabs: Option<Slabs>,
+}
+
+/// The causal time slabs of a batch's points.
+struct Slabs {
+    /// Each point's slab (among the occupied ones).
+    of: Vec<usize>,
+    /// Points per occupied slab.
+    counts: Vec<usize>,
+}
+
+/// A batch's loss and gradient, from one evaluation.
+pub struct Evaluation {
+    /// Each batch's weighted loss, in batch order.
+    pub terms: Vec<f64>,
+    /// The gradient of `Σ factor_b term_b`, laid out as [`Layout`] says.
+    pub gradient: Vec<f64>,
+}
+
+/// The loss program compiled for the CPU, in float type `T`.
+pub struct Jit<T> {
+    nets: Vec<Network<T>>,
+    pub layout: Layout,
+    batches: Vec<Batch<T>>,
+    threads: usize,
+}
+
+impl<T: Real> Jit<T> {
+    /// Compiles every batch. An error says what the back end cannot do.
+    pub fn new(loss: &LossProgram, weights: &Weights) -> Result<Jit<T>, String> {
+        let (nets, layout) = layout::networks(loss, weights);
+        let mut graph = loss.graph.clone();
+        let batches = (0..loss.batches.len())
+            .map(|b| compile(loss, &mut graph, BatchId(b as u32)))
+            .collect::<Result<_, _>>()?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(16));
+        Ok(Jit {
+            nets,
+            layout,
+            batches,
+            threads,
+        })
+    }
+
+    /// Sets batch `b`'s points.
+    pub fn set_points(&mut self, loss: &LossProgram, b: usize, points: &[Point]) {
+        let batch = &mut self.batches[b];
+        batch.n = points.len();
+        batch.coords = batch
+            .nets
+            .iter()
+            .map(|(net, _)| {
+                let inputs = &loss.nets[*net].inputs;
+                points
+                    .iter()
+                    .flat_map(|p| inputs.iter().map(|c| T::of(p.coords[c.index()])))
+                    .collect()
+            })
+            .collect();
+        batch.values = batch
+            .slots
+            .iter()
+            .zip(batch.kernel.leaves())
+            .map(|(slot, leaf)| match slot {
+                Slot::Point => points
+                    .iter()
+                    .map(|p| point_leaf(&loss.model, leaf, p).unwrap_or(f64::NAN))
+                    .collect(),
+                _ => vec![],
+            })
+            .collect();
+        batch.slabs = batch
+            .causal
+            .and_then(|c| slabs(points, c.time.index(), c.slabs));
+    }
+
+    /// Each batch's weighted loss.
+    pub fn losses(&self, params: &[T]) -> Vec<f64> {
+        (0..self.batches.len())
+            .map(|b| {
+                let residuals = self.residuals(b, params);
+                self.batch_loss(b, &residuals).0
+            })
+            .collect()
+    }
+
+    /// Each batch's loss, and the gradient of `Σ factors[b] · loss_b`
+    /// (a missing factor is 1).
+    pub fn evaluate(&self, params: &[T], factors: &[f64]) -> Evaluation {
+        let mut gradient = vec![0.0; self.layout.len];
+        let mut terms = vec![];
+        for b in 0..self.batches.len() {
+            let factor = factors.get(b).copied().unwrap_or(1.0);
+            let batch = &self.batches[b];
+            let scales = match batch.slabs {
+                // Causal weights need every residual first.
+                Some(_) => self.batch_loss(b, &self.residuals(b, params)).1,
+                None => vec![vec![batch.weight / batch.n.max(1) as f64]; batch.relations.len()],
+            };
+            let (loss, g) = self.parallel(b, params, Mode::Reverse { scales, factor });
+            for (acc, v) in gradient.iter_mut().zip(g) {
+                *acc += v;
+            }
+            terms.push(loss);
+        }
+        Evaluation { terms, gradient }
+    }
+
+    /// Batch `b`'s residuals at its points, per residual.
+    fn residuals(&self, b: usize, params: &[T]) -> Vec<Vec<f64>> {
+        let batch = &self.batches[b];
+        let mut out = vec![vec![0.0; batch.n]; batch.relations.len()];
+        let ranges = self.ranges(batch.n);
+        let parts: Vec<Vec<Vec<f64>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|&(lo, hi)| {
+                    s.spawn(move || {
+                        let mut r = vec![vec![]; batch.relations.len()];
+                        self.run_range(batch, params, lo, hi, &Mode::Forward, &mut r, &mut []);
+                        r
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("no panic")).collect()
+        });
+        for (&(lo, _), part) in ranges.iter().zip(parts) {
+            for (column, values) in out.iter_mut().zip(part) {
+                column[lo..lo + values.len()].copy_from_slice(&values);
+            }
+        }
+        out
+    }
+
+    /// Batch `b`'s weighted loss from its residuals, and each residual's
+    /// per-point loss scale for the reverse pass.
+    fn batch_loss(&self, b: usize, residuals: &[Vec<f64>]) -> (f64, Vec<Vec<f64>>) {
+        let batch = &self.batches[b];
+        let mut total = 0.0;
+        let mut scales = vec![];
+        for (r, relation) in residuals.iter().zip(&batch.relations) {
+            let squared: Vec<f64> = r.iter().map(|&v| violation(*relation, v).0.powi(2)).collect();
+            match (&batch.slabs, batch.causal) {
+                (Some(slabs), Some(causal)) => {
+                    let m = slabs.counts.len();
+                    let mut means = vec![0.0; m];
+                    for (s, &k) in squared.iter().zip(&slabs.of) {
+                        means[k] += s / slabs.counts[k] as f64;
+                    }
+                    let mut earlier = 0.0;
+                    let weights: Vec<f64> = means
+                        .iter()
+                        .map(|&l| {
+                            let w = (-causal.eps * earlier).exp();
+                            earlier += l;
+                            w
+                        })
+                        .collect();
+                    total += batch.weight
+                        * weights.iter().zip(&means).map(|(w, l)| w * l).sum::<f64>()
+                        / m as f64;
+                    scales.push(
+                        slabs
+                            .of
+                            .iter()
+                            .map(|&k| batch.weight * weights[k] / (m * slabs.counts[k]) as f64)
+                            .collect(),
+                    );
+                }
+                _ => {
+                    let n = squared.len().max(1) as f64;
+                    total += batch.weight * squared.iter().sum::<f64>() / n;
+                    scales.push(vec![batch.weight / n]);
+                }
+            }
+        }
+        (total, scales)
+    }
+
+    /// Contiguous point ranges, one per thread (one range for small batches).
+    fn ranges(&self, n: usize) -> Vec<(usize, usize)> {
+        let parts = self.threads.min(n.div_ceil(CHUNK)).max(1);
+        let per = n.div_ceil(parts);
+        (0..parts)
+            .map(|k| (k * per, ((k + 1) * per).min(n)))
+            .filter(|(lo, hi)| lo < hi)
+            .collect()
+    }
+
+    /// The reverse pass over batch `b`'s points on every thread: the loss
+    /// and the gradient, summed.
+    fn parallel(&self, b: usize, params: &[T], mode: Mode) -> (f64, Vec<f64>) {
+        let batch = &self.batches[b];
+        let ranges = self.ranges(batch.n);
+        let mode = &mode;
+        let parts: Vec<(f64, Vec<T>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|&(lo, hi)| {
+                    s.spawn(move || {
+                        let mut grad = vec![T::default(); self.layout.len];
+                        let loss = self.run_range(batch, params, lo, hi, mode, &mut [], &mut grad);
+                        (loss, grad)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("no panic")).collect()
+        });
+        let mut gradient = vec![0.0; self.layout.len];
+        let mut loss = 0.0;
+        for (l, g) in parts {
+            loss += l;
+            for (acc, v) in gradient.iter_mut().zip(g) {
+                *acc += v.f64();
+            }
+        }
+        (loss, gradient)
+    }
+
+    /// Evaluates points `lo..hi` of `batch` chunk by chunk. Forward: appends
+    /// each residual to `residuals`. Reverse: returns the loss and adds the
+    /// gradient to `grad`.
+    #[allow(clippy::too_many_arguments)]
+    fn run_range(
+        &self,
+        batch: &Batch<T>,
+        params: &[T],
+        lo: usize,
+        hi: usize,
+        mode: &Mode,
+        residuals: &mut [Vec<f64>],
+        grad: &mut [T],
+    ) -> f64 {
+        let (r_count, w_count) = (batch.relations.len(), batch.wrt.len());
+        let mut passes: Vec<Pass<T>> = batch.nets.iter().map(|_| Pass::default()).collect();
+        let mut inputs = vec![vec![0.0; CHUNK]; batch.slots.len()];
+        let mut outputs = vec![vec![0.0; CHUNK]; r_count * (1 + w_count)];
+        let mut out_adjoints: Vec<Vec<T>> = vec![vec![]; batch.nets.len()];
+        let mut seeds = vec![0.0; CHUNK * r_count];
+        let mut loss = 0.0;
+        let mut start = lo;
+        while start < hi {
+            let c = CHUNK.min(hi - start);
+            for (k, (net, plan)) in batch.nets.iter().enumerate() {
+                let d = self.nets[*net].inputs;
+                let x = &batch.coords[k][start * d..(start + c) * d];
+                self.nets[*net].forward(plan, params, x, c, &mut passes[k]);
+            }
+            for (s, slot) in batch.slots.iter().enumerate() {
+                let column = &mut inputs[s];
+                match *slot {
+                    Slot::Field { net, entry, column: col } => {
+                        let outputs = self.nets[batch.nets[net].0].outputs;
+                        let out = &passes[net].out;
+                        for p in 0..c {
+                            column[p] = out[(entry * c + p) * outputs + col].f64();
+                        }
+                    }
+                    Slot::Learned(k) => column.fill(params[self.layout.scalars + k].f64()),
+                    Slot::Point => column[..c].copy_from_slice(&batch.values[s][start..start + c]),
+                }
+            }
+            {
+                let ins: Vec<&[f64]> = inputs.iter().map(|v| &v[..c]).collect();
+                let mut outs: Vec<&mut [f64]> = outputs.iter_mut().map(|v| &mut v[..c]).collect();
+                batch.kernel.run(&ins, &mut outs, c);
+            }
+            match mode {
+                Mode::Forward => {
+                    for (i, r) in residuals.iter_mut().enumerate() {
+                        r.extend_from_slice(&outputs[i][..c]);
+                    }
+                }
+                Mode::Reverse { scales, factor } => {
+                    for (i, relation) in batch.relations.iter().enumerate() {
+                        let scale = &scales[i];
+                        for p in 0..c {
+                            let s = scale[if scale.len() == 1 { 0 } else { start + p }];
+                            let (v, slope) = violation(*relation, outputs[i][p]);
+                            loss += s * v * v;
+                            seeds[i * CHUNK + p] = 2.0 * factor * s * v * slope;
+                        }
+                    }
+                    for (k, (net, plan)) in batch.nets.iter().enumerate() {
+                        let size = plan.indices.len() * c * self.nets[*net].outputs;
+                        out_adjoints[k].clear();
+                        out_adjoints[k].resize(size, T::default());
+                    }
+                    for (w, &input) in batch.wrt.iter().enumerate() {
+                        let adjoint = |p: usize| {
+                            (0..r_count)
+                                .map(|i| seeds[i * CHUNK + p] * outputs[r_count + i * w_count + w][p])
+                                .sum::<f64>()
+                        };
+                        match batch.slots[input] {
+                            Slot::Field { net, entry, column } => {
+                                let outputs = self.nets[batch.nets[net].0].outputs;
+                                let adj = &mut out_adjoints[net];
+                                for p in 0..c {
+                                    adj[(entry * c + p) * outputs + column] += T::of(adjoint(p));
+                                }
+                            }
+                            Slot::Learned(k) => {
+                                let sum: f64 = (0..c).map(adjoint).sum();
+                                grad[self.layout.scalars + k] += T::of(sum);
+                            }
+                            Slot::Point => {}
+                        }
+                    }
+                    for (k, (net, plan)) in batch.nets.iter().enumerate() {
+                        self.nets[*net].backward(plan, params, &mut passes[k], &out_adjoints[k], grad);
+                    }
+                }
+            }
+            start += c;
+        }
+        loss
+    }
+}
+
+/// What a pass over points computes.
+enum Mode {
+    /// The residuals only.
+    Forward,
+    /// The loss and gradient, each residual's loss at a point scaled by
+    /// `scales[i]` (one value for all points, or one per point) and the
+    /// gradient by `factor`.
+    Reverse { scales: Vec<Vec<f64>>, factor: f64 },
+}
+
+/// The violation of `r relation 0` and its slope in r: r itself for an
+/// equation, the part on the wrong side for an inequality.
+fn violation(relation: Relation, r: f64) -> (f64, f64) {
+    match relation {
+        Relation::Eq => (r, 1.0),
+        Relation::Ge | Relation::Gt => {
+            if r < 0.0 {
+                (-r, -1.0)
+            } else {
+                (0.0, 0.0)
+            }
+        }
+        Relation::Le | Relation::Lt => {
+            if r > 0.0 {
+                (r, 1.0)
+            } else {
+                (0.0, 0.0)
+            }
+        }
+    }
+}
+
+/// Each point's time slab, as the burn back end splits them; `None` when
+/// the points do not spread over time.
+fn slabs(points: &[Point], time: usize, slabs: usize) -> Option<Slabs> {
+    let times: Vec<f64> = points.iter().map(|p| p.coords[time]).collect();
+    let (lo, hi) = times
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &t| {
+            (lo.min(t), hi.max(t))
+        });
+    if hi <= lo {
+        return None;
+    }
+    let slab = |t: f64| (((t - lo) / (hi - lo) * slabs as f64) as usize).min(slabs - 1);
+    let mut counts = vec![0usize; slabs];
+    for &t in &times {
+        counts[slab(t)] += 1;
+    }
+    let mut column = vec![0usize; slabs];
+    let mut occupied = vec![];
+    for k in 0..slabs {
+        if counts[k] > 0 {
+            column[k] = occupied.len();
+            occupied.push(counts[k]);
+        }
+    }
+    Some(Slabs {
+        of: times.iter().map(|&t| column[slab(t)]).collect(),
+        counts: occupied,
+    })
+}
+
+/// Compiles batch `b`: its residuals and their gradients with respect to
+/// every field jet and learned scalar they read.
+fn compile<T: Real>(loss: &LossProgram, g: &mut Graph, b: BatchId) -> Result<Batch<T>, String> {
+    let spec = loss.batch(b);
+    let roots: Vec<ExprId> = spec.residuals.iter().map(|r| r.expr).collect();
+    let wrt: Vec<ExprId> = g
+        .reachable(&roots)
+        .into_iter()
+        .filter(|&id| matches!(g.node(id), Node::Field { .. } | Node::Learned(_)))
+        .collect();
+    if g
+        .reachable(&roots)
+        .iter()
+        .any(|&id| matches!(g.node(id), Node::Apply { .. }))
+    {
+        return Err("a field at other arguments is not compiled yet".into());
+    }
+    let mut all = roots.clone();
+    for &root in &roots {
+        all.extend(adjoint::gradient(g, root, &wrt));
+    }
+    let kernel = Kernel::compile(g, &all)?;
+    let mut nets: Vec<(usize, Vec<Vec<u8>>)> = vec![];
+    let mut fields = vec![];
+    for leaf in kernel.leaves() {
+        if let Leaf::Field {
+            function,
+            part,
+            derivative,
+        } = leaf
+        {
+            let output = loss
+                .output(*function, *part)
+                .ok_or("a field without a network")?;
+            let net = output.net.index();
+            let k = match nets.iter().position(|(n, _)| *n == net) {
+                Some(k) => k,
+                None => {
+                    nets.push((net, vec![]));
+                    nets.len() - 1
+                }
+            };
+            nets[k].1.push(derivative.to_vec());
+            fields.push((k, derivative.to_vec(), output.column));
+        }
+    }
+    let nets: Vec<(usize, JetPlan)> = nets
+        .into_iter()
+        .map(|(net, wanted)| (net, JetPlan::new(&wanted, loss.nets[net].inputs.len())))
+        .collect();
+    let mut fields = fields.into_iter();
+    let slots: Vec<Slot> = kernel
+        .leaves()
+        .iter()
+        .map(|leaf| match leaf {
+            Leaf::Field { .. } => {
+                let (net, derivative, column) = fields.next().expect("one per field leaf");
+                let entry = nets[net].1.position(&derivative).expect("planned");
+                Slot::Field { net, entry, column }
+            }
+            Leaf::Learned(l) => Slot::Learned(l.index()),
+            _ => Slot::Point,
+        })
+        .collect();
+    let wrt = wrt
+        .iter()
+        .map(|&id| {
+            let leaf = leaf_of(g.node(id)).expect("fields and scalars are leaves");
+            kernel
+                .leaves()
+                .iter()
+                .position(|l| *l == leaf)
+                .expect("a residual's leaf is a kernel input")
+        })
+        .collect();
+    Ok(Batch {
+        weight: spec.weight,
+        relations: spec.residuals.iter().map(|r| r.relation).collect(),
+        causal: spec.causal,
+        kernel,
+        slots,
+        wrt,
+        nets,
+        n: 0,
+        coords: vec![],
+        values: vec![],
+        slabs: None,
+    })
+}

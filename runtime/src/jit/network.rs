@@ -1,0 +1,412 @@
+//! A network's Taylor jets on a chunk of points, forward and reverse, on
+//! flat arrays: the dense layers are matrix products (the `gemm` crate's
+//! kernels, one product per layer for every jet entry at once), the
+//! activations are elementwise Faà di Bruno sums.
+//!
+//! Layout: a jet of width `w` over `c` points with `K` entries (the plan's
+//! multi-indices, the value first) is one row-major `[K·c × w]` matrix,
+//! entry `k` in rows `k·c .. (k+1)·c`. So `z = a W + b` is one product,
+//! the bias added to the value rows only. An activation's derivatives
+//! `σ^(j)(z₀)` are `[(m+2)·c × w]`, one block per order up to the plan's
+//! highest plus one (the reverse pass needs one more than the forward).
+//!
+//! The forward pass keeps each layer's input, pre-activation and
+//! derivatives in a [`Pass`]; the reverse pass reads them and accumulates
+//! the gradient of every weight and bias into a flat vector laid out as
+//! [`super::layout::Layout`] says.
+
+use super::Real;
+use super::activation::derivatives;
+use crate::net::JetPlan;
+use physc_compiler::model::Activation;
+use physc_compiler::program::interp::Sines;
+
+/// A trained dense layer: where its weight (`[inputs × outputs]`, row
+/// major) and bias start in the flat parameters.
+#[derive(Clone, Debug)]
+pub struct Dense {
+    pub inputs: usize,
+    pub outputs: usize,
+    pub weight: usize,
+    pub bias: usize,
+}
+
+/// A fixed input embedding: `sin(a W + phase)`, the first `linear` columns
+/// passed through without the sine.
+#[derive(Clone, Debug)]
+pub struct Embedding<T> {
+    inputs: usize,
+    outputs: usize,
+    weight: Vec<T>,
+    phase: Vec<T>,
+    linear: usize,
+}
+
+impl<T: Real> Embedding<T> {
+    pub fn new(sines: &Sines) -> Embedding<T> {
+        let a = &sines.affine;
+        Embedding {
+            inputs: a.inputs,
+            outputs: a.outputs,
+            weight: a.weight.iter().map(|&v| T::of(v)).collect(),
+            phase: a.bias.iter().map(|&v| T::of(v)).collect(),
+            linear: sines.linear,
+        }
+    }
+}
+
+/// One network: embeddings, then dense layers with the activation between.
+#[derive(Clone, Debug)]
+pub struct Network<T> {
+    pub inputs: usize,
+    pub outputs: usize,
+    pub embeddings: Vec<Embedding<T>>,
+    pub layers: Vec<Dense>,
+    pub activation: Activation,
+}
+
+/// What the forward pass keeps for the reverse pass, and the output.
+#[derive(Default)]
+pub struct Pass<T> {
+    /// Points in the chunk.
+    c: usize,
+    /// Each dense layer's input jet.
+    inputs: Vec<Vec<T>>,
+    /// Each hidden layer's pre-activation jet and activation derivatives.
+    pre: Vec<Vec<T>>,
+    derivs: Vec<Vec<T>>,
+    /// The output jet, `[K·c × outputs]`.
+    pub out: Vec<T>,
+    /// Reverse-pass scratch.
+    adjoint: Vec<T>,
+    adjoint_next: Vec<T>,
+    adjoint_derivs: Vec<T>,
+    scratch: Vec<f64>,
+}
+
+impl<T: Real> Network<T> {
+    /// The jets of `plan` at the `c` points `x` (`[c × inputs]`).
+    pub fn forward(&self, plan: &JetPlan, params: &[T], x: &[T], c: usize, pass: &mut Pass<T>) {
+        let k = plan.indices.len();
+        let hidden = self.layers.len() - 1;
+        pass.c = c;
+        pass.inputs.resize_with(self.layers.len(), Vec::new);
+        pass.pre.resize_with(hidden, Vec::new);
+        pass.derivs.resize_with(hidden, Vec::new);
+        // The input's jet: x itself, unit vectors for first derivatives,
+        // zero above.
+        let mut a = vec![T::default(); k * c * self.inputs];
+        a[..c * self.inputs].copy_from_slice(&x[..c * self.inputs]);
+        for (i, alpha) in plan.indices.iter().enumerate().skip(1) {
+            if alpha.iter().map(|&o| o as u32).sum::<u32>() == 1 {
+                let d = alpha.iter().position(|&o| o == 1).expect("order one");
+                for p in 0..c {
+                    a[(i * c + p) * self.inputs + d] = T::of(1.0);
+                }
+            }
+        }
+        for e in &self.embeddings {
+            let mut z = vec![T::default(); k * c * e.outputs];
+            affine(k * c, e.inputs, e.outputs, &a, &e.weight, Some(&e.phase), c, &mut z);
+            let mut d = vec![T::default(); (plan.max_order as usize + 1) * c * e.outputs];
+            let cw = c * e.outputs;
+            for p in 0..c {
+                for col in 0..e.outputs {
+                    let at = p * e.outputs + col;
+                    let z0 = z[at].f64();
+                    let (s, co) = z0.sin_cos();
+                    for j in 0..=plan.max_order as usize {
+                        d[j * cw + at] = T::of(if col < e.linear {
+                            [z0, 1.0, 0.0][j.min(2)]
+                        } else {
+                            [s, co, -s, -co][j % 4]
+                        });
+                    }
+                }
+            }
+            a = vec![T::default(); k * c * e.outputs];
+            compose(plan, &d, &z, cw, &mut a);
+        }
+        for (l, layer) in self.layers.iter().enumerate() {
+            let w = &params[layer.weight..layer.weight + layer.inputs * layer.outputs];
+            let b = &params[layer.bias..layer.bias + layer.outputs];
+            let mut z = vec![T::default(); k * c * layer.outputs];
+            affine(k * c, layer.inputs, layer.outputs, &a, w, Some(b), c, &mut z);
+            pass.inputs[l] = a;
+            if l == hidden {
+                pass.out = z;
+                break;
+            }
+            let orders = plan.max_order as usize + 2;
+            let cw = c * layer.outputs;
+            let mut d = std::mem::take(&mut pass.derivs[l]);
+            d.resize(orders * cw, T::default());
+            pass.scratch.resize(orders, 0.0);
+            for e in 0..cw {
+                derivatives(self.activation, z[e].f64(), &mut pass.scratch);
+                for (j, v) in pass.scratch.iter().enumerate() {
+                    d[j * cw + e] = T::of(*v);
+                }
+            }
+            a = vec![T::default(); k * cw];
+            compose(plan, &d, &z, cw, &mut a);
+            pass.derivs[l] = d;
+            pass.pre[l] = z;
+        }
+    }
+
+    /// Accumulates into `grad` the gradient of `Σ out_adjoint · out` with
+    /// respect to every weight and bias, for the jets of the last
+    /// [`Network::forward`] in `pass`.
+    pub fn backward(
+        &self,
+        plan: &JetPlan,
+        params: &[T],
+        pass: &mut Pass<T>,
+        out_adjoint: &[T],
+        grad: &mut [T],
+    ) {
+        let (k, c) = (plan.indices.len(), pass.c);
+        let last = self.layers.len() - 1;
+        let mut adjoint = std::mem::take(&mut pass.adjoint);
+        let mut next = std::mem::take(&mut pass.adjoint_next);
+        adjoint.clear();
+        adjoint.extend_from_slice(out_adjoint);
+        for l in (0..=last).rev() {
+            let layer = &self.layers[l];
+            if l < last {
+                // `adjoint` is the activation output's: take it through σ.
+                let cw = c * layer.outputs;
+                next.clear();
+                next.resize(k * cw, T::default());
+                compose_backward(
+                    plan,
+                    &pass.derivs[l],
+                    &pass.pre[l],
+                    &adjoint,
+                    cw,
+                    &mut next,
+                    &mut pass.adjoint_derivs,
+                );
+                std::mem::swap(&mut adjoint, &mut next);
+            }
+            let (rows, n_in, n_out) = (k * c, layer.inputs, layer.outputs);
+            let input = &pass.inputs[l];
+            // dW += aᵀ z̄
+            matmul(
+                n_in,
+                n_out,
+                rows,
+                &mut grad[layer.weight..layer.weight + n_in * n_out],
+                true,
+                input,
+                true,
+                &adjoint,
+                false,
+            );
+            // db += the value rows of z̄, summed.
+            let bias = &mut grad[layer.bias..layer.bias + n_out];
+            for p in 0..c {
+                for (g, v) in bias.iter_mut().zip(&adjoint[p * n_out..(p + 1) * n_out]) {
+                    *g += *v;
+                }
+            }
+            if l > 0 {
+                // ā = z̄ Wᵀ
+                let w = &params[layer.weight..layer.weight + n_in * n_out];
+                next.clear();
+                next.resize(rows * n_in, T::default());
+                matmul(rows, n_in, n_out, &mut next, false, &adjoint, false, w, true);
+                std::mem::swap(&mut adjoint, &mut next);
+            }
+        }
+        pass.adjoint = adjoint;
+        pass.adjoint_next = next;
+    }
+}
+
+/// `z = a W` for every row, plus `bias` on the first `c` rows (the values).
+#[allow(clippy::too_many_arguments)]
+fn affine<T: Real>(
+    rows: usize,
+    inputs: usize,
+    outputs: usize,
+    a: &[T],
+    w: &[T],
+    bias: Option<&[T]>,
+    c: usize,
+    z: &mut [T],
+) {
+    if let Some(b) = bias {
+        for p in 0..c {
+            z[p * outputs..(p + 1) * outputs].copy_from_slice(b);
+        }
+    }
+    // The first c rows accumulate onto the bias; the rest start from zero.
+    matmul(c, outputs, inputs, &mut z[..c * outputs], bias.is_some(), &a[..c * inputs], false, w, false);
+    if rows > c {
+        matmul(
+            rows - c,
+            outputs,
+            inputs,
+            &mut z[c * outputs..rows * outputs],
+            false,
+            &a[c * inputs..rows * inputs],
+            false,
+            w,
+            false,
+        );
+    }
+}
+
+/// `c[m×n] (+)= a[m×k] b[k×n]`, row major; `a_t` reads `a` stored as its
+/// transpose `[k×m]`, `b_t` reads `b` stored as `[n×k]`.
+#[allow(clippy::too_many_arguments)]
+fn matmul<T: Real>(
+    m: usize,
+    n: usize,
+    k: usize,
+    c: &mut [T],
+    accumulate: bool,
+    a: &[T],
+    a_t: bool,
+    b: &[T],
+    b_t: bool,
+) {
+    assert!(c.len() >= m * n && a.len() >= m * k && b.len() >= k * n);
+    if m == 0 || n == 0 {
+        return;
+    }
+    let (a_cs, a_rs) = if a_t { (m as isize, 1) } else { (1, k as isize) };
+    let (b_cs, b_rs) = if b_t { (k as isize, 1) } else { (1, n as isize) };
+    // SAFETY: the asserts above bound every index the strides reach.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            c.as_mut_ptr(),
+            1,
+            n as isize,
+            accumulate,
+            a.as_ptr(),
+            a_cs,
+            a_rs,
+            b.as_ptr(),
+            b_cs,
+            b_rs,
+            T::of(1.0),
+            T::of(1.0),
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        )
+    }
+}
+
+/// `a_α = Σ coefficient σ^(j)(z₀) Π z_B` for each entry α of the plan
+/// (`a₀ = σ(z₀)`); `cw` values per entry.
+fn compose<T: Real>(plan: &JetPlan, d: &[T], z: &[T], cw: usize, a: &mut [T]) {
+    a[..cw].copy_from_slice(&d[..cw]);
+    for (i, terms) in plan.terms.iter().enumerate().skip(1) {
+        let out = &mut a[i * cw..(i + 1) * cw];
+        out.fill(T::default());
+        for term in terms {
+            let coefficient = T::of(term.coefficient);
+            let dj = &d[term.derivative as usize * cw..][..cw];
+            match term.blocks[..] {
+                [b0] => {
+                    let z0 = &z[b0 * cw..][..cw];
+                    for e in 0..cw {
+                        out[e] += coefficient * dj[e] * z0[e];
+                    }
+                }
+                [b0, b1] => {
+                    let (z0, z1) = (&z[b0 * cw..][..cw], &z[b1 * cw..][..cw]);
+                    for e in 0..cw {
+                        out[e] += coefficient * dj[e] * z0[e] * z1[e];
+                    }
+                }
+                ref blocks => {
+                    for e in 0..cw {
+                        let mut product = coefficient * dj[e];
+                        for &b in blocks {
+                            product = product * z[b * cw + e];
+                        }
+                        out[e] += product;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The reverse of [`compose`]: from the activation jet's adjoint `a_adj`,
+/// the pre-activation jet's adjoint `z_adj` (zeroed by the caller).
+fn compose_backward<T: Real>(
+    plan: &JetPlan,
+    d: &[T],
+    z: &[T],
+    a_adj: &[T],
+    cw: usize,
+    z_adj: &mut [T],
+    d_adj: &mut Vec<T>,
+) {
+    let orders = plan.max_order as usize + 1;
+    d_adj.clear();
+    d_adj.resize(orders * cw, T::default());
+    d_adj[..cw].copy_from_slice(&a_adj[..cw]);
+    for (i, terms) in plan.terms.iter().enumerate().skip(1) {
+        let adj = &a_adj[i * cw..][..cw];
+        for term in terms {
+            let coefficient = T::of(term.coefficient);
+            let j = term.derivative as usize;
+            let dj = &d[j * cw..][..cw];
+            match term.blocks[..] {
+                [b0] => {
+                    for e in 0..cw {
+                        let p = coefficient * adj[e];
+                        d_adj[j * cw + e] += p * z[b0 * cw + e];
+                        z_adj[b0 * cw + e] += p * dj[e];
+                    }
+                }
+                [b0, b1] => {
+                    for e in 0..cw {
+                        let p = coefficient * adj[e];
+                        let (z0, z1) = (z[b0 * cw + e], z[b1 * cw + e]);
+                        d_adj[j * cw + e] += p * z0 * z1;
+                        z_adj[b0 * cw + e] += p * dj[e] * z1;
+                        z_adj[b1 * cw + e] += p * dj[e] * z0;
+                    }
+                }
+                ref blocks => {
+                    for e in 0..cw {
+                        let p = coefficient * adj[e];
+                        let mut product = p;
+                        for &b in blocks {
+                            product = product * z[b * cw + e];
+                        }
+                        d_adj[j * cw + e] += product;
+                        for (q, &bq) in blocks.iter().enumerate() {
+                            let mut others = p * dj[e];
+                            for (r, &br) in blocks.iter().enumerate() {
+                                if r != q {
+                                    others = others * z[br * cw + e];
+                                }
+                            }
+                            z_adj[bq * cw + e] += others;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // σ^(j)(z₀) depends on z₀ through σ^(j+1).
+    for j in 0..orders {
+        let (adj, next) = (&d_adj[j * cw..][..cw], &d[(j + 1) * cw..][..cw]);
+        for e in 0..cw {
+            z_adj[e] += adj[e] * next[e];
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! The JIT back end against the other evaluators of the loss program: on
+//! every example that trains, at random weights and in float64, its loss
+//! terms equal the reference interpreter's and its gradient equals burn's
+//! reverse pass, to 1e-10 relative; its gradient matches central
+//! differences of its own loss; float32 agrees to float32's precision.
+
+mod common;
+
+use burn::module::Param;
+use burn::tensor::Tensor;
+use common::{close, networks, points, programs};
+use physc_compiler::program::interp;
+use physc_runtime::jit::{Jit, Real};
+use physc_runtime::program::{Program, Trainable};
+
+/// The JIT program of `loss` at `t`'s weights and `program`'s points.
+fn compiled<T: Real>(program: &Program, t: &Trainable) -> (Jit<T>, Vec<T>) {
+    let weights = t.weights();
+    let mut jit = Jit::<T>::new(&program.loss, &weights).expect("compiles");
+    for (b, batch) in program.batches.iter().enumerate() {
+        jit.set_points(&program.loss, b, &batch.points);
+    }
+    let params = jit.layout.flatten(&weights);
+    (jit, params)
+}
+
+/// burn's gradient of the total loss, in the JIT back end's layout.
+fn burn_gradient(program: &Program, t: &Trainable) -> Vec<f64> {
+    let grads = program
+        .losses(t)
+        .into_iter()
+        .reduce(|a, b| a + b)
+        .expect("a batch")
+        .backward();
+    let flat = |g: Option<Tensor<1>>, n: usize| -> Vec<f64> {
+        g.map_or(vec![0.0; n], |g| {
+            g.into_data().convert::<f64>().try_to_vec().expect("floats")
+        })
+    };
+    let mut out = vec![];
+    for net in &t.nets {
+        for layer in &net.layers {
+            let w = layer.weight.val();
+            let n = w.dims()[0] * w.dims()[1];
+            out.extend(flat(w.grad(&grads).map(|g| g.flatten(0, 1)), n));
+            let b: Param<Tensor<1>> = layer.bias.clone().expect("a bias");
+            let n = b.val().dims()[0];
+            out.extend(flat(b.val().grad(&grads), n));
+        }
+    }
+    for s in &t.scalars {
+        out.extend(flat(s.val().grad(&grads), 1));
+    }
+    out
+}
+
+#[test]
+fn jit_losses_equal_the_interpreter() {
+    for (name, loss) in programs().0 {
+        let (program, t) = networks(&loss);
+        let (jit, params) = compiled::<f64>(&program, &t);
+        let expected = interp::losses(&loss, &t.weights(), &points(&program));
+        for (b, got) in jit.losses(&params).into_iter().enumerate() {
+            let label = &loss.batches[b].label;
+            assert!(
+                close(got, expected[b], 1e-10),
+                "{name} `{label}`: jit {got:e}, interpreter {:e}",
+                expected[b]
+            );
+        }
+        // The reverse pass reports the same terms.
+        let evaluation = jit.evaluate(&params, &[]);
+        for (b, got) in evaluation.terms.iter().enumerate() {
+            assert!(close(*got, expected[b], 1e-10), "{name} batch {b}: {got:e}");
+        }
+    }
+}
+
+#[test]
+fn jit_gradient_equals_burn() {
+    for (name, loss) in programs().0 {
+        let (program, t) = networks(&loss);
+        let (jit, params) = compiled::<f64>(&program, &t);
+        let got = jit.evaluate(&params, &[]).gradient;
+        let want = burn_gradient(&program, &t);
+        assert_eq!(got.len(), want.len(), "{name}: parameter count");
+        let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert!(
+                (g - w).abs() <= 1e-10 * scale,
+                "{name} parameter {k}: jit {g:e}, burn {w:e} (largest {scale:e})"
+            );
+        }
+    }
+}
+
+#[test]
+fn jit_gradient_matches_its_own_differences_and_balancing_factors() {
+    let (all, _) = programs();
+    for (name, loss) in all.iter().filter(|(n, _)| n == "burgers.phy" || n == "burgers_inverse.phy") {
+        let (program, t) = networks(loss);
+        let (jit, params) = compiled::<f64>(&program, &t);
+        let factors: Vec<f64> = (0..loss.batches.len()).map(|b| 0.5 + b as f64).collect();
+        let total = |p: &[f64]| -> f64 {
+            jit.losses(p).iter().zip(&factors).map(|(l, f)| l * f).sum()
+        };
+        let gradient = jit.evaluate(&params, &factors).gradient;
+        let scale = gradient.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let n = params.len();
+        for k in [0, 1, n / 3, n / 2, n - 2, n - 1] {
+            let h = 1e-6;
+            let (mut up, mut down) = (params.clone(), params.clone());
+            up[k] += h;
+            down[k] -= h;
+            let want = (total(&up) - total(&down)) / (2.0 * h);
+            assert!(
+                (gradient[k] - want).abs() <= 1e-6 * want.abs().max(1e-3 * scale),
+                "{name} parameter {k}: jit {:e}, differences {want:e}",
+                gradient[k]
+            );
+        }
+    }
+}
+
+#[test]
+fn float32_agrees_with_float64() {
+    let (all, _) = programs();
+    let (name, loss) = all.iter().find(|(n, _)| n == "burgers.phy").expect("burgers");
+    let (program, t) = networks(loss);
+    let (jit64, p64) = compiled::<f64>(&program, &t);
+    let (jit32, p32) = compiled::<f32>(&program, &t);
+    let (a, b) = (jit64.evaluate(&p64, &[]), jit32.evaluate(&p32, &[]));
+    for (x, y) in a.terms.iter().zip(&b.terms) {
+        assert!(close(*x, *y, 1e-4), "{name}: float64 {x:e}, float32 {y:e}");
+    }
+    let scale = a.gradient.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    for (x, y) in a.gradient.iter().zip(&b.gradient) {
+        assert!((x - y).abs() <= 1e-4 * scale, "{name}: float64 {x:e}, float32 {y:e}");
+    }
+}
