@@ -63,8 +63,9 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
-        /// Where to train: the CPU, or a GPU through wgpu (a build with
-        /// `--features wgpu`).
+        /// Where to train: the CPU through burn, the CPU through code
+        /// compiled for the model (jit), or a GPU through wgpu (a build
+        /// with `--features wgpu`).
         #[arg(long, value_enum, default_value_t = Backend::Cpu)]
         backend: Backend,
         /// Float precision of training [default: float64 on the CPU,
@@ -112,6 +113,7 @@ enum Command {
 #[derive(Clone, Copy, ValueEnum)]
 enum Backend {
     Cpu,
+    Jit,
     Wgpu,
 }
 
@@ -159,6 +161,7 @@ fn main() -> ExitCode {
             use physc_runtime::backend;
             let backend = match backend {
                 Backend::Cpu => backend::Backend::Cpu,
+                Backend::Jit => backend::Backend::Jit,
                 Backend::Wgpu => backend::Backend::Wgpu,
             };
             let precision = match precision {

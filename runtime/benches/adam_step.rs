@@ -3,13 +3,14 @@
 //! pass, and the whole step. Reports medians in milliseconds. Run with
 //! `cargo bench -p physc-runtime --bench adam_step`; `PHYSC_BENCH_STEPS`
 //! sets the repetitions (default 30), `PHYSC_BENCH_PRECISION=float32` the
-//! precision, `PHYSC_BENCH_BACKEND=wgpu` the GPU back end (a build with
-//! `--features wgpu`). Each step reads the loss back, as training does, so
+//! precision, `PHYSC_BENCH_BACKEND=jit` the JIT back end and `wgpu` the
+//! GPU back end (a build with `--features wgpu`). Each step reads the loss back, as training does, so
 //! a GPU's queue is drained inside the timing.
 
-use burn::optim::{AdamConfig, GradientsParams};
+use burn::optim::AdamConfig;
 use physc_compiler::check::DiskFiles;
 use physc_runtime::backend::{Backend, Precision, device};
+use physc_runtime::engine::Engine;
 use physc_runtime::program::Program;
 use std::time::Instant;
 
@@ -54,38 +55,32 @@ fn main() {
         Ok("float32") => Precision::F32,
         _ => Precision::F64,
     };
-    let backend = match std::env::var("PHYSC_BENCH_BACKEND").as_deref() {
-        Ok("wgpu") => Backend::Wgpu,
-        _ => Backend::Cpu,
+    let (backend, jit) = match std::env::var("PHYSC_BENCH_BACKEND").as_deref() {
+        Ok("wgpu") => (Backend::Wgpu, false),
+        Ok("jit") => (Backend::Jit, true),
+        _ => (Backend::Cpu, false),
     };
     let device = device(backend, model.train.seed, precision).unwrap_or_else(|e| panic!("{e}"));
     let (program, mut trainable) = Program::new(loss, &device).expect("samples");
-    let loss = |t: &physc_runtime::program::Trainable| {
-        program
-            .losses(t)
-            .into_iter()
-            .reduce(|a, b| a + b)
-            .expect("terms")
+    let engine = match jit {
+        true => Engine::jit(&program, &trainable, precision).unwrap_or_else(|e| panic!("{e}")),
+        false => Engine::Burn,
     };
     let backward = time(reps, || {
-        let total = loss(&trainable);
-        let grads = total.backward();
-        std::hint::black_box(total.into_scalar::<f64>());
-        drop(grads);
+        std::hint::black_box(engine.evaluate(&program, &trainable, &[]).total);
     });
     let mut adam = AdamConfig::new().init();
     let step = time(reps, || {
         let t = trainable.clone();
-        let total = loss(&t);
-        let grads = GradientsParams::from_grads(total.backward(), &t);
-        std::hint::black_box(total.into_scalar::<f64>());
-        trainable = adam.step(1e-3, t, grads);
+        let e = engine.evaluate(&program, &t, &[]);
+        std::hint::black_box(e.total);
+        trainable = adam.step(1e-3, t, e.gradients);
     });
+    let name = if jit { "jit" } else { backend.name() };
     println!(
-        "burgers 8x20 tanh, 10,300 points, {} on {}, median of {reps}:",
+        "burgers 8x20 tanh, 10,300 points, {} on {name}, median of {reps}:",
         precision.name(),
-        backend.name()
     );
-    println!("  loss + backward     {backward:8.2} ms");
+    println!("  loss + gradient     {backward:8.2} ms");
     println!("  Adam step           {step:8.2} ms");
 }

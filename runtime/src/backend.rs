@@ -38,6 +38,9 @@ pub enum Backend {
     /// burn's flex backend: SIMD kernels, threads for large tensors.
     #[default]
     Cpu,
+    /// The loss program compiled to native code ([`crate::jit`]); the
+    /// optimisers' parameters live on burn's CPU device.
+    Jit,
     /// burn-wgpu: Vulkan, Metal or DirectX, whichever the machine has.
     Wgpu,
 }
@@ -46,6 +49,7 @@ impl Backend {
     pub fn name(self) -> &'static str {
         match self {
             Backend::Cpu => "cpu",
+            Backend::Jit => "jit",
             Backend::Wgpu => "wgpu",
         }
     }
@@ -54,7 +58,7 @@ impl Backend {
     /// missing (WGSL has no f64 at all).
     pub fn default_precision(self) -> Precision {
         match self {
-            Backend::Cpu => Precision::F64,
+            Backend::Cpu | Backend::Jit => Precision::F64,
             Backend::Wgpu => Precision::F32,
         }
     }
@@ -62,7 +66,7 @@ impl Backend {
     /// Whether this build of physc has the backend.
     pub fn compiled(self) -> bool {
         match self {
-            Backend::Cpu => true,
+            Backend::Cpu | Backend::Jit => true,
             Backend::Wgpu => cfg!(feature = "wgpu"),
         }
     }
@@ -73,7 +77,7 @@ impl Backend {
 /// run in the same process must ask for the same one.
 pub fn device(backend: Backend, seed: u64, precision: Precision) -> Result<Device, String> {
     let mut device = match backend {
-        Backend::Cpu => Device::flex(),
+        Backend::Cpu | Backend::Jit => Device::flex(),
         Backend::Wgpu => wgpu_device()?,
     };
     let dtype = precision.dtype();

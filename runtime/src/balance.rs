@@ -22,16 +22,15 @@ pub const EVERY: u64 = 100;
 /// How much of the old factor an update keeps.
 pub const MEMORY: f64 = 0.9;
 
-/// Measures the gradient norms at `t` and updates `factors` (empty before
-/// the first measurement).
-pub fn update(program: &Program, t: &Trainable, factors: &mut Vec<f64>) {
-    let norms = gradient_norms(program, t);
+/// Updates `factors` (empty before the first measurement) from each
+/// term's gradient norm.
+pub fn update(norms: &[f64], factors: &mut Vec<f64>) {
     let total: f64 = norms.iter().sum();
     let first = factors.is_empty();
     if first {
         factors.resize(norms.len(), 1.0);
     }
-    for (factor, norm) in factors.iter_mut().zip(&norms) {
+    for (factor, norm) in factors.iter_mut().zip(norms) {
         if *norm > 0.0 && total.is_finite() {
             let target = total / norm;
             *factor = if first {

@@ -5,7 +5,7 @@
 //! parses and decides nothing about what a model means: Taylor-mode jets
 //! ([`jets`], [`activation`]) through networks ([`net`]), the loss program
 //! on tensors ([`program`], [`causal`]) or compiled to native code
-//! ([`jit`]), the optimiser stages ([`train`],
+//! ([`jit`]), who computes the gradient ([`engine`]), the optimiser stages ([`train`],
 //! [`balance`]), checkpoints ([`checkpoint`]), the devices they run on
 //! ([`backend`]), the run directory ([`run`], [`fields`], [`report`],
 //! [`plot`]) and evaluation at given points ([`eval`]).
@@ -15,6 +15,7 @@ pub mod backend;
 pub mod balance;
 pub mod causal;
 pub mod checkpoint;
+pub mod engine;
 pub mod eval;
 pub mod fields;
 pub mod jets;

@@ -9,6 +9,7 @@
 
 use crate::backend::{Backend, Precision, device};
 use crate::checkpoint::{self, Identity};
+use crate::engine::Engine;
 use crate::fields::{grid, reference_values, relative_l2};
 use crate::plot;
 use crate::program::{Program, Trainable};
@@ -82,6 +83,16 @@ pub fn run(
         };
         (trainable, None, state)
     };
+    let mut engine = match options.backend {
+        Backend::Jit => Engine::jit(&program, &trainable, options.precision).unwrap_or_else(|why| {
+            notes.push(format!(
+                "the JIT back end cannot compile this model yet ({why}); \
+                 it trained on burn's CPU back end"
+            ));
+            Engine::Burn
+        }),
+        _ => Engine::Burn,
+    };
     let mut observer = RunObserver {
         out,
         identity: &identity,
@@ -92,6 +103,7 @@ pub fn run(
     };
     let (trained, mut state) = train(
         &mut program,
+        &mut engine,
         trainable,
         &model.train,
         state,

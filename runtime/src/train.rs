@@ -1,7 +1,8 @@
 //! Training: the optimiser stages of the `train` block, in order.
 //!
 //! Adam and L-BFGS (strong-Wolfe line search) come from burn-optim. Each
-//! evaluation runs the loss program once and takes one reverse pass. A step
+//! evaluation runs the loss program once and takes one reverse pass, by
+//! the [`Engine`] the run chose. A step
 //! is one Adam update or one L-BFGS iteration; L-BFGS runs in calls of up to
 //! 20 iterations (as PyTorch's `max_iter`), so its steps are logged per
 //! call. Losses are logged every `log_every` steps (and at a stage's last
@@ -17,11 +18,11 @@
 //! optimiser's state it is a checkpoint, and [`train`] resumes from one.
 
 use crate::balance;
+use crate::engine::Engine;
 use crate::program::{Program, Trainable};
 use burn::optim::{
-    AdamConfig, GradientsParams, LBFGS, LBFGSConfig, LineSearchFn, ModuleOptimizer, OptimizerRecord,
+    AdamConfig, LBFGS, LBFGSConfig, LineSearchFn, ModuleOptimizer, OptimizerRecord,
 };
-use burn::tensor::Tensor;
 use physc_compiler::model::{Balance, Optimizer, Train};
 use serde::{Deserialize, Serialize};
 
@@ -99,34 +100,6 @@ pub fn total_steps(plan: &Train) -> u64 {
         .sum()
 }
 
-/// The objective for the reverse pass (the terms times their balancing
-/// `factors`, 1 where absent), its value, and the terms' values, read from
-/// the device at once (on a GPU each read waits for the queue to drain).
-fn evaluate(program: &Program, t: &Trainable, factors: &[f64]) -> (Tensor<1>, f64, Vec<f64>) {
-    let losses = program.losses(t);
-    let detached = losses.iter().map(|l| l.clone().detach()).collect();
-    let values: Vec<f64> = Tensor::cat(detached, 0)
-        .into_data()
-        .convert::<f64>()
-        .try_into_vec()
-        .expect("float data");
-    let factor = |k: usize| factors.get(k).copied().unwrap_or(1.0);
-    let objective = losses
-        .into_iter()
-        .enumerate()
-        .map(|(k, l)| {
-            if factors.is_empty() {
-                l
-            } else {
-                l.mul_scalar(factor(k))
-            }
-        })
-        .reduce(|a, b| a + b)
-        .expect("at least one constraint");
-    let value = values.iter().enumerate().map(|(k, v)| factor(k) * v).sum();
-    (objective, value, values)
-}
-
 /// A stage's optimiser.
 enum Stepper {
     Adam(ModuleOptimizer),
@@ -178,6 +151,7 @@ impl Stepper {
 /// final state (`finished` unless interrupted).
 pub fn train(
     program: &mut Program,
+    engine: &mut Engine,
     mut t: Trainable,
     plan: &Train,
     mut state: TrainState,
@@ -210,13 +184,13 @@ pub fn train(
                         && (state.stage_step.is_multiple_of(balance::EVERY)
                             || state.balance.is_empty())
                     {
-                        balance::update(program, &t, &mut state.balance);
+                        let norms = engine.gradient_norms(program, &t);
+                        balance::update(&norms, &mut state.balance);
                     }
-                    let (total, loss, terms) = evaluate(&*program, &t, &state.balance);
-                    let grads = GradientsParams::from_grads(total.backward(), &t);
-                    t = adam.step(*lr, t, grads);
+                    let e = engine.evaluate(program, &t, &state.balance);
+                    t = adam.step(*lr, t, e.gradients);
                     state.stage_step += 1;
-                    (loss, terms, false)
+                    (e.total, e.terms, false)
                 }
                 (Stepper::Lbfgs(lbfgs, iterations), Optimizer::Lbfgs { lr, .. }) => {
                     let remaining = steps - state.stage_step;
@@ -226,16 +200,17 @@ pub fn train(
                         continue;
                     }
                     if plan.balance == Balance::GradNorm && state.balance.is_empty() {
-                        balance::update(program, &t, &mut state.balance);
+                        let norms = engine.gradient_norms(program, &t);
+                        balance::update(&norms, &mut state.balance);
                     }
                     let (mut terms, mut evaluations) = (vec![], 0);
-                    let program = &*program;
+                    let (program, engine) = (&*program, &*engine);
                     let factors = &state.balance;
                     let closure = |m: Trainable| {
-                        let (total, loss, values) = evaluate(program, &m, factors);
-                        terms = values;
+                        let e = engine.evaluate(program, &m, factors);
+                        terms = e.terms;
                         evaluations += 1;
-                        (loss, GradientsParams::from_grads(total.backward(), &m))
+                        (e.total, e.gradients)
                     };
                     // The terms are those of the last evaluation, which the
                     // line search may not have kept: the total is exact, the
@@ -283,6 +258,7 @@ pub fn train(
                 && state.step / plan.resample > before / plan.resample
             {
                 program.resample()?;
+                engine.points_changed(program);
                 state.resamples += 1;
             }
             let checkpoint_due = plan.checkpoint_every > 0

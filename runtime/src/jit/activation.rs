@@ -9,48 +9,64 @@
 use physc_compiler::model::Activation;
 use physc_compiler::program::interp::erf;
 
-/// Writes `σ^(k)(z)` into `out[k]` for every k in `out`.
-pub fn derivatives(activation: Activation, z: f64, out: &mut [f64]) {
-    let n = out.len() - 1;
+/// `σ^(k)(z_e)` for every k below `orders`, into `out` as `orders` blocks
+/// of `z.len()` values (block k holds the k-th derivative). Array by
+/// array, so the recurrences vectorise; only σ itself is per value.
+pub fn derivatives(activation: Activation, z: &[f64], orders: usize, out: &mut Vec<f64>) {
+    let n = z.len();
+    out.clear();
+    out.resize(orders * n, 0.0);
     match activation {
         Activation::Tanh => {
             // 1 - 2/(e^(2z) + 1): cheaper than tanh; saturates correctly.
-            out[0] = 1.0 - 2.0 / ((2.0 * z).exp() + 1.0);
-            riccati(out, [1.0, 0.0, -1.0]);
+            for (o, &v) in out.iter_mut().zip(z) {
+                *o = 1.0 - 2.0 / ((2.0 * v).exp() + 1.0);
+            }
+            riccati(out, n, [1.0, 0.0, -1.0]);
         }
         Activation::Sin => {
-            let (s, c) = z.sin_cos();
-            for (k, o) in out.iter_mut().enumerate() {
-                *o = [s, c, -s, -c][k % 4];
+            for (e, &v) in z.iter().enumerate() {
+                let (s, c) = v.sin_cos();
+                for k in 0..orders {
+                    out[k * n + e] = [s, c, -s, -c][k % 4];
+                }
             }
         }
         Activation::Softplus => {
             // softplus' is the logistic sigmoid g, with g' = g - g².
-            out[0] = z.max(0.0) + (-z.abs()).exp().ln_1p();
-            if n > 0 {
-                out[1] = logistic(z);
-                riccati(&mut out[1..], [0.0, 1.0, -1.0]);
+            for (e, &v) in z.iter().enumerate() {
+                out[e] = v.max(0.0) + (-v.abs()).exp().ln_1p();
+                if orders > 1 {
+                    out[n + e] = logistic(v);
+                }
+            }
+            if orders > 1 {
+                riccati(&mut out[n..], n, [0.0, 1.0, -1.0]);
             }
         }
         // (z g)^(k) = z g^(k) + k g^(k-1)
         Activation::Swish => {
-            let mut g = vec![0.0; n + 1];
-            g[0] = logistic(z);
-            riccati(&mut g, [0.0, 1.0, -1.0]);
+            let mut g = vec![0.0; orders * n];
+            for (o, &v) in g.iter_mut().zip(z) {
+                *o = logistic(v);
+            }
+            riccati(&mut g, n, [0.0, 1.0, -1.0]);
             times_z(z, &g, out);
         }
         // (z Φ)^(k) = z Φ^(k) + k Φ^(k-1), Φ^(j) = (-1)^(j-1) He_(j-1)(z) φ(z)
         Activation::Gelu => {
-            let phi = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
-            let mut big_phi = vec![0.5 * (1.0 + erf(z * std::f64::consts::FRAC_1_SQRT_2))];
-            let (mut he_prev, mut he) = (0.0, 1.0); // He_(-1) (unused), He_0
-            for j in 1..=n {
-                let sign = if (j - 1) % 2 == 0 { 1.0 } else { -1.0 };
-                big_phi.push(sign * he * phi);
-                // He_(j) = z He_(j-1) - (j-1) He_(j-2)
-                let next = z * he - (j - 1) as f64 * he_prev;
-                he_prev = he;
-                he = next;
+            let mut big_phi = vec![0.0; orders * n];
+            for (e, &v) in z.iter().enumerate() {
+                let phi = (-0.5 * v * v).exp() / (2.0 * std::f64::consts::PI).sqrt();
+                big_phi[e] = 0.5 * (1.0 + erf(v * std::f64::consts::FRAC_1_SQRT_2));
+                let (mut he_prev, mut he) = (0.0, 1.0); // He_(j-2), He_(j-1)
+                for j in 1..orders {
+                    let sign = if (j - 1) % 2 == 0 { 1.0 } else { -1.0 };
+                    big_phi[j * n + e] = sign * he * phi;
+                    let next = v * he - (j - 1) as f64 * he_prev;
+                    he_prev = he;
+                    he = next;
+                }
             }
             times_z(z, &big_phi, out);
         }
@@ -66,23 +82,39 @@ fn logistic(z: f64) -> f64 {
     }
 }
 
-/// Fills `f[1..]` from `f[0]` for `f' = c₀ + c₁ f + c₂ f²`:
+/// Fills blocks `1..` of `f` (blocks of `n`) from block 0 for
+/// `f' = c₀ + c₁ f + c₂ f²`:
 /// `f^(k+1) = c₁ f^(k) + c₂ Σ_j C(k, j) f^(j) f^(k-j)` (plus c₀ for k = 0).
-fn riccati(f: &mut [f64], [c0, c1, c2]: [f64; 3]) {
-    for k in 0..f.len() - 1 {
+fn riccati(f: &mut [f64], n: usize, [c0, c1, c2]: [f64; 3]) {
+    let orders = f.len() / n;
+    for k in 0..orders.saturating_sub(1) {
+        let (lower, upper) = f.split_at_mut((k + 1) * n);
+        let next = &mut upper[..n];
+        let own = &lower[k * n..];
+        let constant = if k == 0 { c0 } else { 0.0 };
+        for (o, v) in next.iter_mut().zip(own) {
+            *o = c1 * v + constant;
+        }
         let mut binomial = 1.0;
-        let mut sum = 0.0;
         for j in 0..=k {
-            sum += binomial * f[j] * f[k - j];
+            let (a, b) = (&lower[j * n..][..n], &lower[(k - j) * n..][..n]);
+            let c = c2 * binomial;
+            for ((o, x), y) in next.iter_mut().zip(a).zip(b) {
+                *o += c * x * y;
+            }
             binomial = binomial * (k - j) as f64 / (j + 1) as f64;
         }
-        f[k + 1] = c1 * f[k] + c2 * sum + if k == 0 { c0 } else { 0.0 };
     }
 }
 
-fn times_z(z: f64, g: &[f64], out: &mut [f64]) {
-    for k in 0..out.len() {
-        out[k] = z * g[k] + if k > 0 { k as f64 * g[k - 1] } else { 0.0 };
+/// `(z g)^(k) = z g^(k) + k g^(k-1)`, block by block.
+fn times_z(z: &[f64], g: &[f64], out: &mut [f64]) {
+    let n = z.len();
+    for k in 0..out.len() / n {
+        for e in 0..n {
+            let lower = if k > 0 { k as f64 * g[(k - 1) * n + e] } else { 0.0 };
+            out[k * n + e] = z[e] * g[k * n + e] + lower;
+        }
     }
 }
 
@@ -94,19 +126,21 @@ mod tests {
     #[test]
     fn derivatives_match_central_differences() {
         for (_, activation) in Activation::ALL {
-            for z in [-2.3, -0.4, 0.0, 0.9, 3.1] {
-                let (h, n) = (1e-5, 4);
-                let (mut at, mut up, mut down) = (vec![0.0; n + 1], vec![0.0; n + 1], vec![0.0; n + 1]);
-                derivatives(*activation, z, &mut at);
-                derivatives(*activation, z + h, &mut up);
-                derivatives(*activation, z - h, &mut down);
-                for k in 0..n {
-                    let fd = (up[k] - down[k]) / (2.0 * h);
+            let z = [-2.3, -0.4, 0.0, 0.9, 3.1];
+            let (h, orders, m) = (1e-5, 5, z.len());
+            let (mut at, mut up, mut down) = (vec![], vec![], vec![]);
+            derivatives(*activation, &z, orders, &mut at);
+            derivatives(*activation, &z.map(|v| v + h), orders, &mut up);
+            derivatives(*activation, &z.map(|v| v - h), orders, &mut down);
+            for k in 0..orders - 1 {
+                for e in 0..m {
+                    let fd = (up[k * m + e] - down[k * m + e]) / (2.0 * h);
+                    let exact = at[(k + 1) * m + e];
                     assert!(
-                        (fd - at[k + 1]).abs() < 1e-6 * at[k + 1].abs().max(1.0),
-                        "{activation:?} order {} at {z}: {} vs {fd}",
+                        (fd - exact).abs() < 1e-6 * exact.abs().max(1.0),
+                        "{activation:?} order {} at {}: {exact} vs {fd}",
                         k + 1,
-                        at[k + 1]
+                        z[e]
                     );
                 }
             }

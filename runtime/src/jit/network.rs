@@ -81,6 +81,7 @@ pub struct Pass<T> {
     adjoint: Vec<T>,
     adjoint_next: Vec<T>,
     adjoint_derivs: Vec<T>,
+    values: Vec<f64>,
     scratch: Vec<f64>,
 }
 
@@ -127,29 +128,34 @@ impl<T: Real> Network<T> {
             a = vec![T::default(); k * c * e.outputs];
             compose(plan, &d, &z, cw, &mut a);
         }
+        pass.inputs[0] = a;
+        // Buffers are reused from chunk to chunk: each is overwritten whole.
         for (l, layer) in self.layers.iter().enumerate() {
             let w = &params[layer.weight..layer.weight + layer.inputs * layer.outputs];
             let b = &params[layer.bias..layer.bias + layer.outputs];
-            let mut z = vec![T::default(); k * c * layer.outputs];
-            affine(k * c, layer.inputs, layer.outputs, &a, w, Some(b), c, &mut z);
-            pass.inputs[l] = a;
+            let mut z = std::mem::take(if l == hidden {
+                &mut pass.out
+            } else {
+                &mut pass.pre[l]
+            });
+            z.resize(k * c * layer.outputs, T::default());
+            affine(k * c, layer.inputs, layer.outputs, &pass.inputs[l], w, Some(b), c, &mut z);
             if l == hidden {
                 pass.out = z;
                 break;
             }
             let orders = plan.max_order as usize + 2;
             let cw = c * layer.outputs;
+            pass.values.clear();
+            pass.values.extend(z[..cw].iter().map(|v| v.f64()));
+            derivatives(self.activation, &pass.values, orders, &mut pass.scratch);
             let mut d = std::mem::take(&mut pass.derivs[l]);
-            d.resize(orders * cw, T::default());
-            pass.scratch.resize(orders, 0.0);
-            for e in 0..cw {
-                derivatives(self.activation, z[e].f64(), &mut pass.scratch);
-                for (j, v) in pass.scratch.iter().enumerate() {
-                    d[j * cw + e] = T::of(*v);
-                }
-            }
-            a = vec![T::default(); k * cw];
-            compose(plan, &d, &z, cw, &mut a);
+            d.clear();
+            d.extend(pass.scratch.iter().map(|&v| T::of(v)));
+            let mut next = std::mem::take(&mut pass.inputs[l + 1]);
+            next.resize(k * cw, T::default());
+            compose(plan, &d, &z, cw, &mut next);
+            pass.inputs[l + 1] = next;
             pass.derivs[l] = d;
             pass.pre[l] = z;
         }
@@ -214,7 +220,6 @@ impl<T: Real> Network<T> {
             if l > 0 {
                 // ā = z̄ Wᵀ
                 let w = &params[layer.weight..layer.weight + n_in * n_out];
-                next.clear();
                 next.resize(rows * n_in, T::default());
                 matmul(rows, n_in, n_out, &mut next, false, &adjoint, false, w, true);
                 std::mem::swap(&mut adjoint, &mut next);
@@ -363,21 +368,35 @@ fn compose_backward<T: Real>(
             let coefficient = T::of(term.coefficient);
             let j = term.derivative as usize;
             let dj = &d[j * cw..][..cw];
+            let d_j = &mut d_adj[j * cw..][..cw];
             match term.blocks[..] {
                 [b0] => {
+                    let z0 = &z[b0 * cw..][..cw];
+                    let z0_adj = &mut z_adj[b0 * cw..][..cw];
                     for e in 0..cw {
                         let p = coefficient * adj[e];
-                        d_adj[j * cw + e] += p * z[b0 * cw + e];
-                        z_adj[b0 * cw + e] += p * dj[e];
+                        d_j[e] += p * z0[e];
+                        z0_adj[e] += p * dj[e];
+                    }
+                }
+                [b0, b1] if b0 == b1 => {
+                    let z0 = &z[b0 * cw..][..cw];
+                    let z0_adj = &mut z_adj[b0 * cw..][..cw];
+                    let twice = coefficient + coefficient;
+                    for e in 0..cw {
+                        let p = coefficient * adj[e];
+                        d_j[e] += p * z0[e] * z0[e];
+                        z0_adj[e] += twice * adj[e] * dj[e] * z0[e];
                     }
                 }
                 [b0, b1] => {
+                    let (z0, z1) = (&z[b0 * cw..][..cw], &z[b1 * cw..][..cw]);
+                    let (z0_adj, z1_adj) = two_blocks(z_adj, b0, b1, cw);
                     for e in 0..cw {
                         let p = coefficient * adj[e];
-                        let (z0, z1) = (z[b0 * cw + e], z[b1 * cw + e]);
-                        d_adj[j * cw + e] += p * z0 * z1;
-                        z_adj[b0 * cw + e] += p * dj[e] * z1;
-                        z_adj[b1 * cw + e] += p * dj[e] * z0;
+                        d_j[e] += p * z0[e] * z1[e];
+                        z0_adj[e] += p * dj[e] * z1[e];
+                        z1_adj[e] += p * dj[e] * z0[e];
                     }
                 }
                 ref blocks => {
@@ -387,7 +406,7 @@ fn compose_backward<T: Real>(
                         for &b in blocks {
                             product = product * z[b * cw + e];
                         }
-                        d_adj[j * cw + e] += product;
+                        d_j[e] += product;
                         for (q, &bq) in blocks.iter().enumerate() {
                             let mut others = p * dj[e];
                             for (r, &br) in blocks.iter().enumerate() {
@@ -408,5 +427,16 @@ fn compose_backward<T: Real>(
         for e in 0..cw {
             z_adj[e] += adj[e] * next[e];
         }
+    }
+}
+
+/// Blocks `i` and `j` (different) of `v`, each `n` long, both mutable.
+fn two_blocks<T>(v: &mut [T], i: usize, j: usize, n: usize) -> (&mut [T], &mut [T]) {
+    if i < j {
+        let (lo, hi) = v.split_at_mut(j * n);
+        (&mut lo[i * n..][..n], &mut hi[..n])
+    } else {
+        let (lo, hi) = v.split_at_mut(i * n);
+        (&mut hi[..n], &mut lo[j * n..][..n])
     }
 }

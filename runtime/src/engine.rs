@@ -1,0 +1,150 @@
+//! Who computes the loss and its gradient for the optimisers: burn's
+//! reverse pass over the loss program's tensors, or the JIT back end's
+//! generated code ([`crate::jit`]).
+//!
+//! Either way the optimisers (burn-optim's Adam and L-BFGS) see the same
+//! thing: the balanced total, each batch's term, and per-parameter
+//! gradients of the burn module, so checkpoints, resumption and reports
+//! do not depend on the engine.
+
+use crate::backend::Precision;
+use crate::jit::Jit;
+use crate::program::{Program, Trainable};
+use burn::optim::GradientsParams;
+use burn::tensor::Tensor;
+
+/// The JIT program in the run's float type.
+pub enum Compiled {
+    F32(Jit<f32>),
+    F64(Jit<f64>),
+}
+
+/// What evaluates the loss program during training.
+pub enum Engine {
+    Burn,
+    Jit(Box<Compiled>),
+}
+
+/// One evaluation: the balanced total, each batch's term, the gradient.
+pub struct Evaluation {
+    pub total: f64,
+    pub terms: Vec<f64>,
+    pub gradients: GradientsParams,
+}
+
+impl Engine {
+    /// The JIT engine for `program` at `t`'s weights, or why there is none.
+    pub fn jit(program: &Program, t: &Trainable, precision: Precision) -> Result<Engine, String> {
+        let weights = t.weights();
+        let mut compiled = match precision {
+            Precision::F32 => Compiled::F32(Jit::new(&program.loss, &weights)?),
+            Precision::F64 => Compiled::F64(Jit::new(&program.loss, &weights)?),
+        };
+        set_points(&mut compiled, program);
+        Ok(Engine::Jit(Box::new(compiled)))
+    }
+
+    /// Takes the program's points anew (after a resampling).
+    pub fn points_changed(&mut self, program: &Program) {
+        if let Engine::Jit(compiled) = self {
+            set_points(compiled, program);
+        }
+    }
+
+    /// The total `Σ factors[b] · loss_b` (a missing factor is 1), the
+    /// terms, and the total's gradient.
+    pub fn evaluate(&self, program: &Program, t: &Trainable, factors: &[f64]) -> Evaluation {
+        let factor = |k: usize| factors.get(k).copied().unwrap_or(1.0);
+        match self {
+            Engine::Burn => {
+                let (objective, total, terms) = burn_objective(program, t, factors);
+                Evaluation {
+                    total,
+                    terms,
+                    gradients: GradientsParams::from_grads(objective.backward(), t),
+                }
+            }
+            Engine::Jit(compiled) => {
+                let (evaluation, layout) = match &**compiled {
+                    Compiled::F32(jit) => {
+                        (jit.evaluate(&jit.layout.flatten(&t.weights()), factors), &jit.layout)
+                    }
+                    Compiled::F64(jit) => {
+                        (jit.evaluate(&jit.layout.flatten(&t.weights()), factors), &jit.layout)
+                    }
+                };
+                let total = evaluation
+                    .terms
+                    .iter()
+                    .enumerate()
+                    .map(|(k, v)| factor(k) * v)
+                    .sum();
+                Evaluation {
+                    total,
+                    gradients: layout.gradients(&evaluation.gradient, t),
+                    terms: evaluation.terms,
+                }
+            }
+        }
+    }
+
+    /// The norm of each batch's gradient on its own (for `balance =
+    /// gradnorm`).
+    pub fn gradient_norms(&self, program: &Program, t: &Trainable) -> Vec<f64> {
+        match self {
+            Engine::Burn => crate::balance::gradient_norms(program, t),
+            Engine::Jit(compiled) => (0..program.batches.len())
+                .map(|b| {
+                    let mut alone = vec![0.0; program.batches.len()];
+                    alone[b] = 1.0;
+                    let gradient = match &**compiled {
+                        Compiled::F32(jit) => {
+                            jit.evaluate(&jit.layout.flatten(&t.weights()), &alone).gradient
+                        }
+                        Compiled::F64(jit) => {
+                            jit.evaluate(&jit.layout.flatten(&t.weights()), &alone).gradient
+                        }
+                    };
+                    gradient.iter().map(|g| g * g).sum::<f64>().sqrt()
+                })
+                .collect(),
+        }
+    }
+}
+
+fn set_points(compiled: &mut Compiled, program: &Program) {
+    for (b, batch) in program.batches.iter().enumerate() {
+        match compiled {
+            Compiled::F32(jit) => jit.set_points(&program.loss, b, &batch.points),
+            Compiled::F64(jit) => jit.set_points(&program.loss, b, &batch.points),
+        }
+    }
+}
+
+/// The objective for burn's reverse pass (the terms times their balancing
+/// `factors`), its value, and the terms' values, read from the device at
+/// once (on a GPU each read waits for the queue to drain).
+fn burn_objective(program: &Program, t: &Trainable, factors: &[f64]) -> (Tensor<1>, f64, Vec<f64>) {
+    let losses = program.losses(t);
+    let detached = losses.iter().map(|l| l.clone().detach()).collect();
+    let values: Vec<f64> = Tensor::cat(detached, 0)
+        .into_data()
+        .convert::<f64>()
+        .try_into_vec()
+        .expect("float data");
+    let factor = |k: usize| factors.get(k).copied().unwrap_or(1.0);
+    let objective = losses
+        .into_iter()
+        .enumerate()
+        .map(|(k, l)| {
+            if factors.is_empty() {
+                l
+            } else {
+                l.mul_scalar(factor(k))
+            }
+        })
+        .reduce(|a, b| a + b)
+        .expect("at least one constraint");
+    let value = values.iter().enumerate().map(|(k, v)| factor(k) * v).sum();
+    (objective, value, values)
+}
