@@ -66,12 +66,14 @@ impl Engine {
             }
             Engine::Jit(compiled) => {
                 let (evaluation, layout) = match &**compiled {
-                    Compiled::F32(jit) => {
-                        (jit.evaluate(&jit.layout.flatten(&t.weights()), factors), &jit.layout)
-                    }
-                    Compiled::F64(jit) => {
-                        (jit.evaluate(&jit.layout.flatten(&t.weights()), factors), &jit.layout)
-                    }
+                    Compiled::F32(jit) => (
+                        jit.evaluate(&jit.layout.flatten(&t.weights()), factors),
+                        &jit.layout,
+                    ),
+                    Compiled::F64(jit) => (
+                        jit.evaluate(&jit.layout.flatten(&t.weights()), factors),
+                        &jit.layout,
+                    ),
                 };
                 let total = evaluation
                     .terms
@@ -99,10 +101,12 @@ impl Engine {
                     alone[b] = 1.0;
                     let gradient = match &**compiled {
                         Compiled::F32(jit) => {
-                            jit.evaluate(&jit.layout.flatten(&t.weights()), &alone).gradient
+                            jit.evaluate(&jit.layout.flatten(&t.weights()), &alone)
+                                .gradient
                         }
                         Compiled::F64(jit) => {
-                            jit.evaluate(&jit.layout.flatten(&t.weights()), &alone).gradient
+                            jit.evaluate(&jit.layout.flatten(&t.weights()), &alone)
+                                .gradient
                         }
                     };
                     gradient.iter().map(|g| g * g).sum::<f64>().sqrt()

@@ -84,13 +84,15 @@ pub fn run(
         (trainable, None, state)
     };
     let mut engine = match options.backend {
-        Backend::Jit => Engine::jit(&program, &trainable, options.precision).unwrap_or_else(|why| {
-            notes.push(format!(
-                "the JIT back end cannot compile this model yet ({why}); \
+        Backend::Jit => {
+            Engine::jit(&program, &trainable, options.precision).unwrap_or_else(|why| {
+                notes.push(format!(
+                    "the JIT back end cannot compile this model yet ({why}); \
                  it trained on burn's CPU back end"
-            ));
-            Engine::Burn
-        }),
+                ));
+                Engine::Burn
+            })
+        }
         _ => Engine::Burn,
     };
     let mut observer = RunObserver {

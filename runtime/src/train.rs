@@ -20,9 +20,7 @@
 use crate::balance;
 use crate::engine::Engine;
 use crate::program::{Program, Trainable};
-use burn::optim::{
-    AdamConfig, LBFGS, LBFGSConfig, LineSearchFn, ModuleOptimizer, OptimizerRecord,
-};
+use burn::optim::{AdamConfig, LBFGS, LBFGSConfig, LineSearchFn, ModuleOptimizer, OptimizerRecord};
 use physc_compiler::model::{Balance, Optimizer, Train};
 use serde::{Deserialize, Serialize};
 

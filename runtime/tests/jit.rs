@@ -97,13 +97,15 @@ fn jit_gradient_equals_burn() {
 #[test]
 fn jit_gradient_matches_its_own_differences_and_balancing_factors() {
     let (all, _) = programs();
-    for (name, loss) in all.iter().filter(|(n, _)| n == "burgers.phy" || n == "burgers_inverse.phy") {
+    for (name, loss) in all
+        .iter()
+        .filter(|(n, _)| n == "burgers.phy" || n == "burgers_inverse.phy")
+    {
         let (program, t) = networks(loss);
         let (jit, params) = compiled::<f64>(&program, &t);
         let factors: Vec<f64> = (0..loss.batches.len()).map(|b| 0.5 + b as f64).collect();
-        let total = |p: &[f64]| -> f64 {
-            jit.losses(p).iter().zip(&factors).map(|(l, f)| l * f).sum()
-        };
+        let total =
+            |p: &[f64]| -> f64 { jit.losses(p).iter().zip(&factors).map(|(l, f)| l * f).sum() };
         let gradient = jit.evaluate(&params, &factors).gradient;
         let scale = gradient.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let n = params.len();
@@ -125,7 +127,10 @@ fn jit_gradient_matches_its_own_differences_and_balancing_factors() {
 #[test]
 fn float32_agrees_with_float64() {
     let (all, _) = programs();
-    let (name, loss) = all.iter().find(|(n, _)| n == "burgers.phy").expect("burgers");
+    let (name, loss) = all
+        .iter()
+        .find(|(n, _)| n == "burgers.phy")
+        .expect("burgers");
     let (program, t) = networks(loss);
     let (jit64, p64) = compiled::<f64>(&program, &t);
     let (jit32, p32) = compiled::<f32>(&program, &t);
@@ -135,6 +140,9 @@ fn float32_agrees_with_float64() {
     }
     let scale = a.gradient.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     for (x, y) in a.gradient.iter().zip(&b.gradient) {
-        assert!((x - y).abs() <= 1e-4 * scale, "{name}: float64 {x:e}, float32 {y:e}");
+        assert!(
+            (x - y).abs() <= 1e-4 * scale,
+            "{name}: float64 {x:e}, float32 {y:e}"
+        );
     }
 }

@@ -142,7 +142,10 @@ mod tests {
             .collect();
         let fd = numeric(&g, root, &vars, &at);
         for (e, f) in exact.iter().zip(&fd) {
-            assert!((e - f).abs() < 1e-7 * f.abs().max(1.0), "{exact:?} vs {fd:?}");
+            assert!(
+                (e - f).abs() < 1e-7 * f.abs().max(1.0),
+                "{exact:?} vs {fd:?}"
+            );
         }
     }
 

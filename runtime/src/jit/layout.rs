@@ -109,6 +109,9 @@ impl Layout {
 /// autodiff (as burn's own gradients are).
 fn like<const D: usize>(param: &Tensor<D>, values: Vec<f64>, dims: [usize; D]) -> Tensor<D> {
     let dtype = param.dtype();
-    Tensor::<D>::from_data(TensorData::new(values, dims).convert_dtype(dtype), &param.device())
-        .inner()
+    Tensor::<D>::from_data(
+        TensorData::new(values, dims).convert_dtype(dtype),
+        &param.device(),
+    )
+    .inner()
 }

@@ -22,6 +22,7 @@
 mod activation;
 pub mod layout;
 mod network;
+mod wide;
 
 use crate::net::JetPlan;
 use layout::Layout;
@@ -52,6 +53,8 @@ pub trait Real:
 {
     fn of(v: f64) -> Self;
     fn f64(self) -> f64;
+    /// `tanh` of each value, vectorised in this precision.
+    fn tanh(z: &[Self], out: &mut [Self]);
 }
 
 impl Real for f32 {
@@ -61,6 +64,9 @@ impl Real for f32 {
     fn f64(self) -> f64 {
         self as f64
     }
+    fn tanh(z: &[f32], out: &mut [f32]) {
+        activation::tanh_f32(z, out)
+    }
 }
 
 impl Real for f64 {
@@ -69,6 +75,9 @@ impl Real for f64 {
     }
     fn f64(self) -> f64 {
         self
+    }
+    fn tanh(z: &[f64], out: &mut [f64]) {
+        activation::tanh_f64(z, out)
     }
 }
 
@@ -226,7 +235,10 @@ impl<T: Real> Jit<T> {
                     })
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().expect("no panic")).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("no panic"))
+                .collect()
         });
         for (&(lo, _), part) in ranges.iter().zip(parts) {
             for (column, values) in out.iter_mut().zip(part) {
@@ -243,7 +255,10 @@ impl<T: Real> Jit<T> {
         let mut total = 0.0;
         let mut scales = vec![];
         for (r, relation) in residuals.iter().zip(&batch.relations) {
-            let squared: Vec<f64> = r.iter().map(|&v| violation(*relation, v).0.powi(2)).collect();
+            let squared: Vec<f64> = r
+                .iter()
+                .map(|&v| violation(*relation, v).0.powi(2))
+                .collect();
             match (&batch.slabs, batch.causal) {
                 (Some(slabs), Some(causal)) => {
                     let m = slabs.counts.len();
@@ -308,7 +323,10 @@ impl<T: Real> Jit<T> {
                     })
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().expect("no panic")).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("no panic"))
+                .collect()
         });
         let mut gradient = vec![0.0; self.layout.len];
         let mut loss = 0.0;
@@ -353,7 +371,11 @@ impl<T: Real> Jit<T> {
             for (s, slot) in batch.slots.iter().enumerate() {
                 let column = &mut inputs[s];
                 match *slot {
-                    Slot::Field { net, entry, column: col } => {
+                    Slot::Field {
+                        net,
+                        entry,
+                        column: col,
+                    } => {
                         let outputs = self.nets[batch.nets[net].0].outputs;
                         let out = &passes[net].out;
                         for p in 0..c {
@@ -393,7 +415,9 @@ impl<T: Real> Jit<T> {
                     for (w, &input) in batch.wrt.iter().enumerate() {
                         let adjoint = |p: usize| {
                             (0..r_count)
-                                .map(|i| seeds[i * CHUNK + p] * outputs[r_count + i * w_count + w][p])
+                                .map(|i| {
+                                    seeds[i * CHUNK + p] * outputs[r_count + i * w_count + w][p]
+                                })
                                 .sum::<f64>()
                         };
                         match batch.slots[input] {
@@ -412,7 +436,13 @@ impl<T: Real> Jit<T> {
                         }
                     }
                     for (k, (net, plan)) in batch.nets.iter().enumerate() {
-                        self.nets[*net].backward(plan, params, &mut passes[k], &out_adjoints[k], grad);
+                        self.nets[*net].backward(
+                            plan,
+                            params,
+                            &mut passes[k],
+                            &out_adjoints[k],
+                            grad,
+                        );
                     }
                 }
             }
@@ -495,8 +525,7 @@ fn compile<T: Real>(loss: &LossProgram, g: &mut Graph, b: BatchId) -> Result<Bat
         .into_iter()
         .filter(|&id| matches!(g.node(id), Node::Field { .. } | Node::Learned(_)))
         .collect();
-    if g
-        .reachable(&roots)
+    if g.reachable(&roots)
         .iter()
         .any(|&id| matches!(g.node(id), Node::Apply { .. }))
     {

@@ -17,6 +17,7 @@
 
 use super::Real;
 use super::activation::derivatives;
+use super::wide::wide;
 use crate::net::JetPlan;
 use physc_compiler::model::Activation;
 use physc_compiler::program::interp::Sines;
@@ -81,8 +82,7 @@ pub struct Pass<T> {
     adjoint: Vec<T>,
     adjoint_next: Vec<T>,
     adjoint_derivs: Vec<T>,
-    values: Vec<f64>,
-    scratch: Vec<f64>,
+    scratch: (Vec<f64>, Vec<f64>),
 }
 
 impl<T: Real> Network<T> {
@@ -108,7 +108,16 @@ impl<T: Real> Network<T> {
         }
         for e in &self.embeddings {
             let mut z = vec![T::default(); k * c * e.outputs];
-            affine(k * c, e.inputs, e.outputs, &a, &e.weight, Some(&e.phase), c, &mut z);
+            affine(
+                k * c,
+                e.inputs,
+                e.outputs,
+                &a,
+                &e.weight,
+                Some(&e.phase),
+                c,
+                &mut z,
+            );
             let mut d = vec![T::default(); (plan.max_order as usize + 1) * c * e.outputs];
             let cw = c * e.outputs;
             for p in 0..c {
@@ -139,19 +148,24 @@ impl<T: Real> Network<T> {
                 &mut pass.pre[l]
             });
             z.resize(k * c * layer.outputs, T::default());
-            affine(k * c, layer.inputs, layer.outputs, &pass.inputs[l], w, Some(b), c, &mut z);
+            affine(
+                k * c,
+                layer.inputs,
+                layer.outputs,
+                &pass.inputs[l],
+                w,
+                Some(b),
+                c,
+                &mut z,
+            );
             if l == hidden {
                 pass.out = z;
                 break;
             }
             let orders = plan.max_order as usize + 2;
             let cw = c * layer.outputs;
-            pass.values.clear();
-            pass.values.extend(z[..cw].iter().map(|v| v.f64()));
-            derivatives(self.activation, &pass.values, orders, &mut pass.scratch);
             let mut d = std::mem::take(&mut pass.derivs[l]);
-            d.clear();
-            d.extend(pass.scratch.iter().map(|&v| T::of(v)));
+            derivatives(self.activation, &z[..cw], orders, &mut d, &mut pass.scratch);
             let mut next = std::mem::take(&mut pass.inputs[l + 1]);
             next.resize(k * cw, T::default());
             compose(plan, &d, &z, cw, &mut next);
@@ -221,7 +235,9 @@ impl<T: Real> Network<T> {
                 // ā = z̄ Wᵀ
                 let w = &params[layer.weight..layer.weight + n_in * n_out];
                 next.resize(rows * n_in, T::default());
-                matmul(rows, n_in, n_out, &mut next, false, &adjoint, false, w, true);
+                matmul(
+                    rows, n_in, n_out, &mut next, false, &adjoint, false, w, true,
+                );
                 std::mem::swap(&mut adjoint, &mut next);
             }
         }
@@ -248,7 +264,17 @@ fn affine<T: Real>(
         }
     }
     // The first c rows accumulate onto the bias; the rest start from zero.
-    matmul(c, outputs, inputs, &mut z[..c * outputs], bias.is_some(), &a[..c * inputs], false, w, false);
+    matmul(
+        c,
+        outputs,
+        inputs,
+        &mut z[..c * outputs],
+        bias.is_some(),
+        &a[..c * inputs],
+        false,
+        w,
+        false,
+    );
     if rows > c {
         matmul(
             rows - c,
@@ -282,8 +308,16 @@ fn matmul<T: Real>(
     if m == 0 || n == 0 {
         return;
     }
-    let (a_cs, a_rs) = if a_t { (m as isize, 1) } else { (1, k as isize) };
-    let (b_cs, b_rs) = if b_t { (k as isize, 1) } else { (1, n as isize) };
+    let (a_cs, a_rs) = if a_t {
+        (m as isize, 1)
+    } else {
+        (1, k as isize)
+    };
+    let (b_cs, b_rs) = if b_t {
+        (k as isize, 1)
+    } else {
+        (1, n as isize)
+    };
     // SAFETY: the asserts above bound every index the strides reach.
     unsafe {
         gemm::gemm(
@@ -310,6 +344,7 @@ fn matmul<T: Real>(
     }
 }
 
+wide! {
 /// `a_α = Σ coefficient σ^(j)(z₀) Π z_B` for each entry α of the plan
 /// (`a₀ = σ(z₀)`); `cw` values per entry.
 fn compose<T: Real>(plan: &JetPlan, d: &[T], z: &[T], cw: usize, a: &mut [T]) {
@@ -346,7 +381,9 @@ fn compose<T: Real>(plan: &JetPlan, d: &[T], z: &[T], cw: usize, a: &mut [T]) {
         }
     }
 }
+}
 
+wide! {
 /// The reverse of [`compose`]: from the activation jet's adjoint `a_adj`,
 /// the pre-activation jet's adjoint `z_adj` (zeroed by the caller).
 fn compose_backward<T: Real>(
@@ -428,6 +465,7 @@ fn compose_backward<T: Real>(
             z_adj[e] += adj[e] * next[e];
         }
     }
+}
 }
 
 /// Blocks `i` and `j` (different) of `v`, each `n` long, both mutable.
