@@ -63,10 +63,10 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
-        /// Where to train: the CPU through burn, the CPU through code
-        /// compiled for the model (jit), or a GPU through wgpu (a build
-        /// with `--features wgpu`).
-        #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+        /// Where to train: the CPU through code compiled for the model
+        /// (jit), the CPU through burn's tensors (cpu), or a GPU through
+        /// burn-wgpu (a build with `--features wgpu`).
+        #[arg(long, value_enum, default_value_t = Backend::Jit)]
         backend: Backend,
         /// Float precision of training [default: float64 on the CPU,
         /// float32 on wgpu].
@@ -112,8 +112,8 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Backend {
-    Cpu,
     Jit,
+    Cpu,
     Wgpu,
 }
 

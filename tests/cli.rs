@@ -238,7 +238,7 @@ fn float32_training_is_reported_as_such() {
     let run = std::path::Path::new(model).with_extension("run");
     let summary = summary(&run);
     assert_eq!(summary["precision"], "float32");
-    assert_eq!(summary["backend"], "cpu");
+    assert_eq!(summary["backend"], "jit");
     assert!(summary["rel_l2"]["u"].as_f64().expect("an error figure") < 0.05);
     // The optimiser's state is stored in float32: a resumed run keeps it.
     let resumed = physc(&["run", model, "--quiet", "--resume"]);

@@ -83,4 +83,12 @@ fn main() {
     );
     println!("  loss + gradient     {backward:8.2} ms");
     println!("  Adam step           {step:8.2} ms");
+    let flops = engine.matmul_flops();
+    if flops > 0.0 {
+        println!(
+            "  matrix products     {:8.2} GFLOP per step, {:.1} GFLOP/s",
+            flops / 1e9,
+            flops / 1e6 / backward
+        );
+    }
 }

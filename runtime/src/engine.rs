@@ -44,6 +44,17 @@ impl Engine {
         Ok(Engine::Jit(Box::new(compiled)))
     }
 
+    /// The JIT's matrix-product flops per evaluation (0 for burn).
+    pub fn matmul_flops(&self) -> f64 {
+        match self {
+            Engine::Burn => 0.0,
+            Engine::Jit(compiled) => match &**compiled {
+                Compiled::F32(jit) => jit.matmul_flops(),
+                Compiled::F64(jit) => jit.matmul_flops(),
+            },
+        }
+    }
+
     /// Takes the program's points anew (after a resampling).
     pub fn points_changed(&mut self, program: &Program) {
         if let Engine::Jit(compiled) = self {

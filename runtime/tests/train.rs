@@ -3,36 +3,12 @@
 
 mod common;
 
-use common::heat;
+use common::{heat, run_dir, train_into};
 use physc_compiler::check::DiskFiles;
 use physc_runtime::report::Summary;
 use physc_runtime::run::{Options, run};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-
-fn run_dir(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("physc-train-{name}-{}", std::process::id()))
-}
-
-/// Trains `text` into `out`; `stop_at` interrupts after that logged step.
-fn train_into(text: &str, out: &Path, options: Options, stop_at: Option<u64>) -> Summary {
-    let frontend = physc_compiler::check_source(text, Path::new("."), &DiskFiles);
-    assert!(!frontend.has_errors(), "{:?}", frontend.checked.diagnostics);
-    let loss = frontend.loss.as_ref().expect("trainable");
-    let interrupt = AtomicBool::new(false);
-    run(
-        loss,
-        out,
-        options,
-        |p| {
-            if Some(p.step) == stop_at {
-                interrupt.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-        },
-        &interrupt,
-    )
-    .expect("writes the run directory")
-}
 
 fn train(text: &str, name: &str) -> Summary {
     let out = run_dir(name);

@@ -130,12 +130,24 @@ pub struct Evaluation {
     pub gradient: Vec<f64>,
 }
 
+/// One thread's buffers for [`Jit::run_range`], kept between evaluations.
+#[derive(Default)]
+struct Scratch<T> {
+    passes: Vec<Pass<T>>,
+    inputs: Vec<Vec<f64>>,
+    outputs: Vec<Vec<f64>>,
+    out_adjoints: Vec<Vec<T>>,
+    seeds: Vec<f64>,
+    grad: Vec<T>,
+}
+
 /// The loss program compiled for the CPU, in float type `T`.
 pub struct Jit<T> {
     nets: Vec<Network<T>>,
     pub layout: Layout,
     batches: Vec<Batch<T>>,
     threads: usize,
+    pool: std::sync::Mutex<Vec<Scratch<T>>>,
 }
 
 impl<T: Real> Jit<T> {
@@ -152,7 +164,27 @@ impl<T: Real> Jit<T> {
             layout,
             batches,
             threads,
+            pool: Default::default(),
         })
+    }
+
+    /// The floating-point operations of one evaluation's matrix products
+    /// (forward, and the two products per layer of the reverse pass) at
+    /// the current points: the bulk of the work, for reporting achieved
+    /// rates against the machine's peak.
+    pub fn matmul_flops(&self) -> f64 {
+        let mut flops = 0.0;
+        for batch in &self.batches {
+            for (net, plan) in &batch.nets {
+                let products: usize = self.nets[*net]
+                    .layers
+                    .iter()
+                    .map(|l| l.inputs * l.outputs)
+                    .sum();
+                flops += 6.0 * (plan.indices.len() * products * batch.n) as f64;
+            }
+        }
+        flops
     }
 
     /// Sets batch `b`'s points.
@@ -224,21 +256,10 @@ impl<T: Real> Jit<T> {
         let batch = &self.batches[b];
         let mut out = vec![vec![0.0; batch.n]; batch.relations.len()];
         let ranges = self.ranges(batch.n);
-        let parts: Vec<Vec<Vec<f64>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = ranges
-                .iter()
-                .map(|&(lo, hi)| {
-                    s.spawn(move || {
-                        let mut r = vec![vec![]; batch.relations.len()];
-                        self.run_range(batch, params, lo, hi, &Mode::Forward, &mut r, &mut []);
-                        r
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("no panic"))
-                .collect()
+        let parts = self.each_range(&ranges, |lo, hi, scratch| {
+            let mut r = vec![vec![]; batch.relations.len()];
+            self.run_range(batch, params, lo, hi, &Mode::Forward, &mut r, scratch);
+            r
         });
         for (&(lo, _), part) in ranges.iter().zip(parts) {
             for (column, values) in out.iter_mut().zip(part) {
@@ -306,27 +327,52 @@ impl<T: Real> Jit<T> {
             .collect()
     }
 
+    /// `f` on each range, the first on this thread and the others on
+    /// threads of their own, each with scratch space from the pool (so
+    /// its buffers are not allocated, and paged in, at every evaluation).
+    fn each_range<R: Send>(
+        &self,
+        ranges: &[(usize, usize)],
+        f: impl Fn(usize, usize, &mut Scratch<T>) -> R + Sync,
+    ) -> Vec<R> {
+        let run = |(lo, hi): (usize, usize)| {
+            let mut scratch = self
+                .pool
+                .lock()
+                .ok()
+                .and_then(|mut p| p.pop())
+                .unwrap_or_default();
+            let result = f(lo, hi, &mut scratch);
+            if let Ok(mut pool) = self.pool.lock() {
+                pool.push(scratch);
+            }
+            result
+        };
+        let Some((&first, rest)) = ranges.split_first() else {
+            return vec![];
+        };
+        std::thread::scope(|s| {
+            let handles: Vec<_> = rest.iter().map(|&r| s.spawn(move || run(r))).collect();
+            let mut out = vec![run(first)];
+            out.extend(handles.into_iter().map(|h| h.join().expect("no panic")));
+            out
+        })
+    }
+
     /// The reverse pass over batch `b`'s points on every thread: the loss
     /// and the gradient, summed.
     fn parallel(&self, b: usize, params: &[T], mode: Mode) -> (f64, Vec<f64>) {
         let batch = &self.batches[b];
         let ranges = self.ranges(batch.n);
         let mode = &mode;
-        let parts: Vec<(f64, Vec<T>)> = std::thread::scope(|s| {
-            let handles: Vec<_> = ranges
-                .iter()
-                .map(|&(lo, hi)| {
-                    s.spawn(move || {
-                        let mut grad = vec![T::default(); self.layout.len];
-                        let loss = self.run_range(batch, params, lo, hi, mode, &mut [], &mut grad);
-                        (loss, grad)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("no panic"))
-                .collect()
+        let parts = self.each_range(&ranges, |lo, hi, scratch| {
+            scratch.grad.clear();
+            scratch.grad.resize(self.layout.len, T::default());
+            let loss = self.run_range(batch, params, lo, hi, mode, &mut [], scratch);
+            (
+                loss,
+                scratch.grad.iter().map(|g| g.f64()).collect::<Vec<f64>>(),
+            )
         });
         let mut gradient = vec![0.0; self.layout.len];
         let mut loss = 0.0;
@@ -341,7 +387,7 @@ impl<T: Real> Jit<T> {
 
     /// Evaluates points `lo..hi` of `batch` chunk by chunk. Forward: appends
     /// each residual to `residuals`. Reverse: returns the loss and adds the
-    /// gradient to `grad`.
+    /// gradient to `scratch.grad`.
     #[allow(clippy::too_many_arguments)]
     fn run_range(
         &self,
@@ -351,14 +397,22 @@ impl<T: Real> Jit<T> {
         hi: usize,
         mode: &Mode,
         residuals: &mut [Vec<f64>],
-        grad: &mut [T],
+        scratch: &mut Scratch<T>,
     ) -> f64 {
         let (r_count, w_count) = (batch.relations.len(), batch.wrt.len());
-        let mut passes: Vec<Pass<T>> = batch.nets.iter().map(|_| Pass::default()).collect();
-        let mut inputs = vec![vec![0.0; CHUNK]; batch.slots.len()];
-        let mut outputs = vec![vec![0.0; CHUNK]; r_count * (1 + w_count)];
-        let mut out_adjoints: Vec<Vec<T>> = vec![vec![]; batch.nets.len()];
-        let mut seeds = vec![0.0; CHUNK * r_count];
+        let Scratch {
+            passes,
+            inputs,
+            outputs,
+            out_adjoints,
+            seeds,
+            grad,
+        } = scratch;
+        passes.resize_with(batch.nets.len(), Pass::default);
+        inputs.resize(batch.slots.len(), vec![0.0; CHUNK]);
+        outputs.resize(r_count * (1 + w_count), vec![0.0; CHUNK]);
+        out_adjoints.resize(batch.nets.len(), vec![]);
+        seeds.resize(CHUNK * r_count, 0.0);
         let mut loss = 0.0;
         let mut start = lo;
         while start < hi {

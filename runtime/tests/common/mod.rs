@@ -12,7 +12,10 @@ use physc_compiler::program::geometry::Rng;
 use physc_compiler::program::sample::Point;
 use physc_runtime::backend::{Precision, cpu_device};
 use physc_runtime::program::{Program, Trainable};
-use std::path::Path;
+use physc_runtime::report::Summary;
+use physc_runtime::run::{Options, run};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 /// Collocation points per batch: enough to reach every kind of point.
 const POINTS: usize = 40;
@@ -94,4 +97,28 @@ exact u = exp(-k*pi^2*t)*sin(pi*x)
 {rest}
 "
     )
+}
+
+pub fn run_dir(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("physc-train-{name}-{}", std::process::id()))
+}
+
+/// Trains `text` into `out`; `stop_at` interrupts after that logged step.
+pub fn train_into(text: &str, out: &Path, options: Options, stop_at: Option<u64>) -> Summary {
+    let frontend = physc_compiler::check_source(text, Path::new("."), &DiskFiles);
+    assert!(!frontend.has_errors(), "{:?}", frontend.checked.diagnostics);
+    let loss = frontend.loss.as_ref().expect("trainable");
+    let interrupt = AtomicBool::new(false);
+    run(
+        loss,
+        out,
+        options,
+        |p| {
+            if Some(p.step) == stop_at {
+                interrupt.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        },
+        &interrupt,
+    )
+    .expect("writes the run directory")
 }
