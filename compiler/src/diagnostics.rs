@@ -70,6 +70,7 @@ codes! {
     UnknownChoice = "E0403", "unknown activation, optimizer or sampler";
     NetTarget = "E0404", "network for nothing";
     NoTime = "E0405", "causal weighting without a time coordinate";
+    NeverResampled = "E0406", "resampling by residual that never resamples";
     DataFile = "E0501", "data file missing or unreadable";
     DataRow = "E0502", "malformed data row";
     DataColumn = "E0503", "data column missing";

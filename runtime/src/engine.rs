@@ -10,8 +10,11 @@
 use crate::backend::Precision;
 use crate::jit::Jit;
 use crate::program::{Program, Trainable};
+use burn::module::Module;
 use burn::optim::GradientsParams;
 use burn::tensor::Tensor;
+use physc_compiler::program::BatchId;
+use physc_compiler::program::sample::Point;
 
 /// The JIT program in the run's float type.
 pub enum Compiled {
@@ -98,6 +101,29 @@ impl Engine {
                     terms: evaluation.terms,
                 }
             }
+        }
+    }
+
+    /// Batch `b`'s residuals at `points`, one vector per residual.
+    pub fn residuals_at(
+        &self,
+        program: &Program,
+        t: &Trainable,
+        b: usize,
+        points: &[Point],
+    ) -> Vec<Vec<f64>> {
+        match self {
+            Engine::Burn => program.residuals_at(&t.valid(), BatchId(b as u32), points),
+            Engine::Jit(compiled) => match &**compiled {
+                Compiled::F32(jit) => {
+                    let params = jit.layout.flatten(&t.weights());
+                    jit.residuals_at(&program.loss, b, &params, points)
+                }
+                Compiled::F64(jit) => {
+                    let params = jit.layout.flatten(&t.weights());
+                    jit.residuals_at(&program.loss, b, &params, points)
+                }
+            },
         }
     }
 

@@ -5,12 +5,14 @@
 //! parses and decides nothing about what a model means: Taylor-mode jets
 //! ([`jets`], [`activation`]) through networks ([`net`]), the loss program
 //! on tensors ([`program`], [`causal`]) or compiled to native code
-//! ([`jit`]), who computes the gradient ([`engine`]), the optimiser stages ([`train`],
-//! [`balance`]), checkpoints ([`checkpoint`]), the devices they run on
+//! ([`jit`]), who computes the gradient ([`engine`]), the optimiser
+//! stages ([`train`], [`balance`], resampling by residual in
+//! [`adaptive`]), checkpoints ([`checkpoint`]), the devices they run on
 //! ([`backend`]), the run directory ([`run`], [`fields`], [`report`],
 //! [`plot`]) and evaluation at given points ([`eval`]).
 
 pub mod activation;
+pub mod adaptive;
 pub mod backend;
 pub mod balance;
 pub mod causal;

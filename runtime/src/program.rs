@@ -165,6 +165,13 @@ impl Program {
         Ok(())
     }
 
+    /// Batch `b`'s points, replaced (resampling by residual, or restoring
+    /// them on resume).
+    pub fn set_points(&mut self, b: usize, pts: &[Point]) {
+        let id = self.batches[b].id;
+        self.batches[b] = self.batch(id, pts);
+    }
+
     fn batch(&self, id: BatchId, pts: &[Point]) -> Batch {
         let b = self.loss.batch(id);
         let roots: Vec<ExprId> = b.residuals.iter().map(|r| r.expr).collect();

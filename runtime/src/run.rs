@@ -14,10 +14,10 @@ use crate::fields::{grid, reference_values, relative_l2};
 use crate::plot;
 use crate::program::{Program, Trainable};
 use crate::report::{Summary, summary_json, write_atomically, write_field, write_history};
-use crate::train::{Observer, Progress, TrainState, train};
+use crate::train::{Observer, Progress, TrainState, restore_points, train};
 use burn::module::Module;
 use burn::optim::OptimizerRecord;
-use physc_compiler::model::FuncId;
+use physc_compiler::model::{FuncId, ResampleBy};
 use physc_compiler::program::LossProgram;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -71,9 +71,15 @@ pub fn run(
                 out.display()
             ));
         }
-        // Replay the resamplings: the points are where the run left them.
-        for _ in 0..loaded.state.resamples {
-            program.resample()?;
+        // The points are where the run left them: fresh draws are
+        // replayed, points chosen by residual restored.
+        match model.train.resample_by {
+            ResampleBy::Sampler => {
+                for _ in 0..loaded.state.resamples {
+                    program.resample()?;
+                }
+            }
+            ResampleBy::Residual => restore_points(&mut program, &loaded.state),
         }
         (loaded.trainable, loaded.optimizer, loaded.state)
     } else {

@@ -11,17 +11,21 @@
 //! L-BFGS stops when a call makes no progress.
 //!
 //! With `resample = K`, every constraint not on data gets new points every
-//! K Adam steps; L-BFGS keeps the last points, since its curvature pairs
-//! only mean something for one loss.
+//! K Adam steps (fresh draws, or with `resample_by = residual` draws that
+//! follow the residual); L-BFGS keeps the last points, since its curvature
+//! pairs only mean something for one loss.
 //!
 //! The [`TrainState`] says where training is; with the parameters and the
 //! optimiser's state it is a checkpoint, and [`train`] resumes from one.
 
+use crate::adaptive;
 use crate::balance;
 use crate::engine::Engine;
 use crate::program::{Program, Trainable};
 use burn::optim::{AdamConfig, LBFGS, LBFGSConfig, LineSearchFn, ModuleOptimizer, OptimizerRecord};
-use physc_compiler::model::{Balance, Optimizer, Train};
+use physc_compiler::model::{Balance, Optimizer, ResampleBy, Train};
+use physc_compiler::program::BatchId;
+use physc_compiler::program::sample::Point;
 use serde::{Deserialize, Serialize};
 
 /// L-BFGS iterations per call at most.
@@ -62,6 +66,11 @@ pub struct TrainState {
     /// until the first measurement, and with fixed weights).
     #[serde(default)]
     pub balance: Vec<f64>,
+    /// With `resample_by = residual`, each resampled batch's points (their
+    /// coordinates), which depend on the network when they were chosen: a
+    /// resumed run restores them rather than drawing them again.
+    #[serde(default)]
+    pub points: Vec<(usize, Vec<Vec<f64>>)>,
 }
 
 /// What a progress display gets at each logged step.
@@ -255,7 +264,10 @@ pub fn train(
                 && name == "adam"
                 && state.step / plan.resample > before / plan.resample
             {
-                program.resample()?;
+                match plan.resample_by {
+                    ResampleBy::Sampler => program.resample()?,
+                    ResampleBy::Residual => resample_by_residual(program, engine, &t, &mut state)?,
+                }
                 engine.points_changed(program);
                 state.resamples += 1;
             }
@@ -276,6 +288,55 @@ pub fn train(
     }
     state.finished = true;
     Ok((t, state))
+}
+
+/// New points for every batch not on data, chosen from a pool by the
+/// residual there ([`adaptive`]); recorded in the state for resumption.
+fn resample_by_residual(
+    program: &mut Program,
+    engine: &Engine,
+    t: &Trainable,
+    state: &mut TrainState,
+) -> Result<(), String> {
+    state.points.clear();
+    for b in 0..program.batches.len() {
+        let id = BatchId(b as u32);
+        let spec = program.loss.batch(id);
+        if !spec.points.resampled() {
+            continue;
+        }
+        let (count, relations): (usize, Vec<_>) = (
+            spec.points.count,
+            spec.residuals.iter().map(|r| r.relation).collect(),
+        );
+        let mut rng = adaptive::rng(program.loss.sample_seed, state.resamples, b);
+        let pool = program
+            .loss
+            .draw_n(id, adaptive::pool_size(count), &mut rng)?;
+        let residuals = engine.residuals_at(program, t, b, &pool);
+        let scores = adaptive::scores(&residuals, &relations);
+        let chosen = adaptive::choose(pool, &scores, count, &mut rng);
+        state
+            .points
+            .push((b, chosen.iter().map(|p| p.coords.clone()).collect()));
+        program.set_points(b, &chosen);
+    }
+    Ok(())
+}
+
+/// Puts back the points a resampling by residual chose (on resume).
+pub fn restore_points(program: &mut Program, state: &TrainState) {
+    for (b, coords) in &state.points {
+        let points: Vec<Point> = coords
+            .iter()
+            .map(|c| Point {
+                coords: c.clone(),
+                params: vec![],
+                row: None,
+            })
+            .collect();
+        program.set_points(*b, &points);
+    }
 }
 
 /// Records a logged step; true when the stage has plateaued: `patience`

@@ -146,3 +146,27 @@ fn float32_agrees_with_float64() {
         );
     }
 }
+
+/// Residuals at other points (the pools resampling by residual scores)
+/// equal the interpreter's.
+#[test]
+fn jit_residuals_at_other_points_equal_the_interpreter() {
+    for (name, loss) in programs().0 {
+        let (program, t) = networks(&loss);
+        let (jit, params) = compiled::<f64>(&program, &t);
+        let weights = t.weights();
+        let mut rng = physc_compiler::program::geometry::Rng::new(5);
+        for b in 0..loss.batches.len() {
+            let id = physc_compiler::program::BatchId(b as u32);
+            let pts = loss.draw_n(id, 30, &mut rng).expect("draws");
+            let got = jit.residuals_at(&loss, b, &params, &pts);
+            let want = interp::residuals(&loss, &weights, id, &pts);
+            for (g, w) in got.iter().flatten().zip(want.iter().flatten()) {
+                assert!(
+                    close(*g, *w, 1e-10) || (g - w).abs() < 1e-13,
+                    "{name} batch {b}: {g:e} vs {w:e}"
+                );
+            }
+        }
+    }
+}

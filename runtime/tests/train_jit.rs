@@ -67,20 +67,19 @@ exact u = exp(-2*t)
 net u = mlp(depth = 2, width = 8)
 train { adam(lr = 1e-2, steps = 60); lbfgs(steps = 40); points = 64; log_every = 10; checkpoint_every = 10; resample = 25 }";
 
-/// Interrupted in Adam and in L-BFGS and resumed, a JIT run ends exactly
-/// where the uninterrupted one does, resampled points included.
-#[test]
-fn an_interrupted_jit_run_resumes_where_it_stopped() {
-    let whole_dir = run_dir("jit-whole");
-    let whole = train_into(DECAY, &whole_dir, jit(), None);
-    let parts_dir = run_dir("jit-parts");
-    assert!(!train_into(DECAY, &parts_dir, jit(), Some(30)).finished);
+/// Interrupted in Adam and in L-BFGS and resumed, a run of `model` ends
+/// exactly where the uninterrupted one does, resampled points included.
+fn resumes_where_it_stopped(model: &str, name: &str) {
+    let whole_dir = run_dir(&format!("{name}-whole"));
+    let whole = train_into(model, &whole_dir, jit(), None);
+    let parts_dir = run_dir(&format!("{name}-parts"));
+    assert!(!train_into(model, &parts_dir, jit(), Some(30)).finished);
     let resume = Options {
         resume: true,
         ..jit()
     };
-    assert!(!train_into(DECAY, &parts_dir, resume, Some(80)).finished);
-    let last = train_into(DECAY, &parts_dir, resume, None);
+    assert!(!train_into(model, &parts_dir, resume, Some(80)).finished);
+    let last = train_into(model, &parts_dir, resume, None);
     assert!(last.finished);
     let history = |dir: &Path| std::fs::read_to_string(dir.join("history.csv")).expect("history");
     assert_eq!(history(&parts_dir), history(&whole_dir));
@@ -88,4 +87,35 @@ fn an_interrupted_jit_run_resumes_where_it_stopped() {
     assert_eq!(last.rel_l2, whole.rel_l2);
     let _ = std::fs::remove_dir_all(&whole_dir);
     let _ = std::fs::remove_dir_all(&parts_dir);
+}
+
+#[test]
+fn an_interrupted_jit_run_resumes_where_it_stopped() {
+    resumes_where_it_stopped(DECAY, "jit");
+}
+
+/// Points chosen by residual depend on the network when they were chosen:
+/// the checkpoint carries them, and the resumed run is still exact.
+#[test]
+fn a_run_resampled_by_residual_resumes_where_it_stopped() {
+    let model = DECAY.replace("resample = 25", "resample = 25; resample_by = residual");
+    resumes_where_it_stopped(&model, "jit-rar");
+}
+
+/// Heat with its points resampled by residual still reaches its closed form.
+#[test]
+fn heat_trains_with_points_resampled_by_residual() {
+    let out = run_dir("jit-heat-rar");
+    let summary = train_into(
+        &heat(
+            "net u = mlp(depth = 3, width = 20, act = tanh)
+train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 500); points = 500; resample = 100; resample_by = residual }",
+        ),
+        &out,
+        jit(),
+        None,
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    let (_, error) = &summary.rel_l2[0];
+    assert!(*error < 3e-3, "relative L2 error {error}");
 }

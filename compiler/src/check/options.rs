@@ -21,6 +21,7 @@ const TRAIN_SETTINGS: &[&str] = &[
     "sampler",
     "points",
     "resample",
+    "resample_by",
     "balance",
     "causal",
     "log_every",
@@ -311,6 +312,22 @@ impl Checker<'_> {
         if !stages.is_empty() {
             train.stages = stages;
         }
+        if train.resample_by == ResampleBy::Residual && train.resample == 0 {
+            let by = items.iter().find_map(|item| match item {
+                TrainItem::Opt(opt) if opt.name.name == "resample_by" => Some(opt.name.span),
+                _ => None,
+            });
+            if let Some(span) = by {
+                self.report(
+                    Diagnostic::error(
+                        Code::NeverResampled,
+                        "points are chosen by residual only when they are resampled, and `resample` is not set",
+                    )
+                    .label(span, "never takes effect")
+                    .help("add `resample = K` to draw new points every K Adam steps"),
+                );
+            }
+        }
         self.model.train = train;
     }
 
@@ -429,6 +446,16 @@ impl Checker<'_> {
                 let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
                 if let Some(k) = self.choice(opt, &names, "sampler") {
                     train.sampler = choices[k].1;
+                }
+            }
+            "resample_by" => {
+                let choices = [
+                    ("sampler", ResampleBy::Sampler),
+                    ("residual", ResampleBy::Residual),
+                ];
+                let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+                if let Some(k) = self.choice(opt, &names, "resampling") {
+                    train.resample_by = choices[k].1;
                 }
             }
             "balance" => {

@@ -204,6 +204,9 @@ fn train(t: &Train) -> String {
         format!("{:?}", t.balance).to_lowercase(),
         num(t.causal)
     );
+    if t.resample_by == ResampleBy::Residual {
+        let _ = writeln!(out, "  resample_by = residual");
+    }
     let _ = writeln!(
         out,
         "  log_every = {}, checkpoint_every = {}, patience = {}",

@@ -67,6 +67,16 @@ pub enum Sampler {
     Uniform,
 }
 
+/// Where resampling puts new points: fresh draws of the sampler, or draws
+/// from a large pool weighted by the residual there (RAR-D, Wu et al.
+/// 2023: density ∝ |r| / mean |r| + 1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ResampleBy {
+    #[default]
+    Sampler,
+    Residual,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Balance {
     Fixed,
@@ -92,6 +102,7 @@ pub struct Train {
     pub weights: Vec<(String, f64)>,
     /// Resample collocation points every this many steps (0: never).
     pub resample: u64,
+    pub resample_by: ResampleBy,
     pub balance: Balance,
     /// Causal weighting tolerance (0: off).
     pub causal: f64,
@@ -124,6 +135,7 @@ impl Default for Train {
             label_points: vec![],
             weights: vec![],
             resample: 0,
+            resample_by: ResampleBy::Sampler,
             balance: Balance::Fixed,
             causal: 0.0,
             log_every: 100,

@@ -233,8 +233,19 @@ impl LossProgram {
 
     /// New points for a batch (its data rows for a data set).
     pub fn draw(&self, batch: BatchId, rng: &mut Rng) -> Result<Vec<Point>, String> {
+        self.draw_n(batch, self.batch(batch).points.count, rng)
+    }
+
+    /// `count` new points where a batch lives (a pool of candidates for
+    /// resampling by residual; a data set gives its rows whatever `count`).
+    pub fn draw_n(
+        &self,
+        batch: BatchId,
+        count: usize,
+        rng: &mut Rng,
+    ) -> Result<Vec<Point>, String> {
         let b = self.batch(batch);
         let c = &self.model.constraints[b.constraint.index()];
-        points(&self.model, c, &b.points.place, b.points.count, rng)
+        points(&self.model, c, &b.points.place, count, rng)
     }
 }

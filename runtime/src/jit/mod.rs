@@ -106,12 +106,53 @@ struct Batch<T> {
     wrt: Vec<usize>,
     /// The networks read, each with the jets this batch reads of it.
     nets: Vec<(usize, JetPlan)>,
-    /// The points now: count, each network's inputs (`[n × inputs]`), the
-    /// point values of each `Slot::Point` input, and the time slabs.
+    /// Where the batch is evaluated now.
+    at: Points<T>,
+}
+
+/// A batch's points as its kernels read them: the count, each network's
+/// inputs (`[n × inputs]`), the values of each `Slot::Point` input, and the
+/// causal time slabs.
+#[derive(Default)]
+struct Points<T> {
     n: usize,
     coords: Vec<Vec<T>>,
     values: Vec<Vec<f64>>,
     slabs: Option<Slabs>,
+}
+
+impl<T: Real> Points<T> {
+    fn new(loss: &LossProgram, batch: &Batch<T>, points: &[Point]) -> Points<T> {
+        Points {
+            n: points.len(),
+            coords: batch
+                .nets
+                .iter()
+                .map(|(net, _)| {
+                    let inputs = &loss.nets[*net].inputs;
+                    points
+                        .iter()
+                        .flat_map(|p| inputs.iter().map(|c| T::of(p.coords[c.index()])))
+                        .collect()
+                })
+                .collect(),
+            values: batch
+                .slots
+                .iter()
+                .zip(batch.kernel.leaves())
+                .map(|(slot, leaf)| match slot {
+                    Slot::Point => points
+                        .iter()
+                        .map(|p| point_leaf(&loss.model, leaf, p).unwrap_or(f64::NAN))
+                        .collect(),
+                    _ => vec![],
+                })
+                .collect(),
+            slabs: batch
+                .causal
+                .and_then(|c| slabs(points, c.time.index(), c.slabs)),
+        }
+    }
 }
 
 /// The causal time slabs of a batch's points.
@@ -181,7 +222,7 @@ impl<T: Real> Jit<T> {
                     .iter()
                     .map(|l| l.inputs * l.outputs)
                     .sum();
-                flops += 6.0 * (plan.indices.len() * products * batch.n) as f64;
+                flops += 6.0 * (plan.indices.len() * products * batch.at.n) as f64;
             }
         }
         flops
@@ -189,41 +230,27 @@ impl<T: Real> Jit<T> {
 
     /// Sets batch `b`'s points.
     pub fn set_points(&mut self, loss: &LossProgram, b: usize, points: &[Point]) {
-        let batch = &mut self.batches[b];
-        batch.n = points.len();
-        batch.coords = batch
-            .nets
-            .iter()
-            .map(|(net, _)| {
-                let inputs = &loss.nets[*net].inputs;
-                points
-                    .iter()
-                    .flat_map(|p| inputs.iter().map(|c| T::of(p.coords[c.index()])))
-                    .collect()
-            })
-            .collect();
-        batch.values = batch
-            .slots
-            .iter()
-            .zip(batch.kernel.leaves())
-            .map(|(slot, leaf)| match slot {
-                Slot::Point => points
-                    .iter()
-                    .map(|p| point_leaf(&loss.model, leaf, p).unwrap_or(f64::NAN))
-                    .collect(),
-                _ => vec![],
-            })
-            .collect();
-        batch.slabs = batch
-            .causal
-            .and_then(|c| slabs(points, c.time.index(), c.slabs));
+        self.batches[b].at = Points::new(loss, &self.batches[b], points);
+    }
+
+    /// Batch `b`'s residuals (one vector per residual) at other points, as
+    /// the points are scored for resampling by residual.
+    pub fn residuals_at(
+        &self,
+        loss: &LossProgram,
+        b: usize,
+        params: &[T],
+        points: &[Point],
+    ) -> Vec<Vec<f64>> {
+        let at = Points::new(loss, &self.batches[b], points);
+        self.residuals(b, params, &at)
     }
 
     /// Each batch's weighted loss.
     pub fn losses(&self, params: &[T]) -> Vec<f64> {
         (0..self.batches.len())
             .map(|b| {
-                let residuals = self.residuals(b, params);
+                let residuals = self.residuals(b, params, &self.batches[b].at);
                 self.batch_loss(b, &residuals).0
             })
             .collect()
@@ -237,10 +264,10 @@ impl<T: Real> Jit<T> {
         for b in 0..self.batches.len() {
             let factor = factors.get(b).copied().unwrap_or(1.0);
             let batch = &self.batches[b];
-            let scales = match batch.slabs {
+            let scales = match batch.at.slabs {
                 // Causal weights need every residual first.
-                Some(_) => self.batch_loss(b, &self.residuals(b, params)).1,
-                None => vec![vec![batch.weight / batch.n.max(1) as f64]; batch.relations.len()],
+                Some(_) => self.batch_loss(b, &self.residuals(b, params, &batch.at)).1,
+                None => vec![vec![batch.weight / batch.at.n.max(1) as f64]; batch.relations.len()],
             };
             let (loss, g) = self.parallel(b, params, Mode::Reverse { scales, factor });
             for (acc, v) in gradient.iter_mut().zip(g) {
@@ -251,14 +278,14 @@ impl<T: Real> Jit<T> {
         Evaluation { terms, gradient }
     }
 
-    /// Batch `b`'s residuals at its points, per residual.
-    fn residuals(&self, b: usize, params: &[T]) -> Vec<Vec<f64>> {
+    /// Batch `b`'s residuals at `at`, per residual.
+    fn residuals(&self, b: usize, params: &[T], at: &Points<T>) -> Vec<Vec<f64>> {
         let batch = &self.batches[b];
-        let mut out = vec![vec![0.0; batch.n]; batch.relations.len()];
-        let ranges = self.ranges(batch.n);
+        let mut out = vec![vec![0.0; at.n]; batch.relations.len()];
+        let ranges = self.ranges(at.n);
         let parts = self.each_range(&ranges, |lo, hi, scratch| {
             let mut r = vec![vec![]; batch.relations.len()];
-            self.run_range(batch, params, lo, hi, &Mode::Forward, &mut r, scratch);
+            self.run_range(batch, at, params, lo, hi, &Mode::Forward, &mut r, scratch);
             r
         });
         for (&(lo, _), part) in ranges.iter().zip(parts) {
@@ -280,7 +307,7 @@ impl<T: Real> Jit<T> {
                 .iter()
                 .map(|&v| violation(*relation, v).0.powi(2))
                 .collect();
-            match (&batch.slabs, batch.causal) {
+            match (&batch.at.slabs, batch.causal) {
                 (Some(slabs), Some(causal)) => {
                     let m = slabs.counts.len();
                     let mut means = vec![0.0; m];
@@ -363,12 +390,12 @@ impl<T: Real> Jit<T> {
     /// and the gradient, summed.
     fn parallel(&self, b: usize, params: &[T], mode: Mode) -> (f64, Vec<f64>) {
         let batch = &self.batches[b];
-        let ranges = self.ranges(batch.n);
+        let ranges = self.ranges(batch.at.n);
         let mode = &mode;
         let parts = self.each_range(&ranges, |lo, hi, scratch| {
             scratch.grad.clear();
             scratch.grad.resize(self.layout.len, T::default());
-            let loss = self.run_range(batch, params, lo, hi, mode, &mut [], scratch);
+            let loss = self.run_range(batch, &batch.at, params, lo, hi, mode, &mut [], scratch);
             (
                 loss,
                 scratch.grad.iter().map(|g| g.f64()).collect::<Vec<f64>>(),
@@ -392,6 +419,7 @@ impl<T: Real> Jit<T> {
     fn run_range(
         &self,
         batch: &Batch<T>,
+        at: &Points<T>,
         params: &[T],
         lo: usize,
         hi: usize,
@@ -419,7 +447,7 @@ impl<T: Real> Jit<T> {
             let c = CHUNK.min(hi - start);
             for (k, (net, plan)) in batch.nets.iter().enumerate() {
                 let d = self.nets[*net].inputs;
-                let x = &batch.coords[k][start * d..(start + c) * d];
+                let x = &at.coords[k][start * d..(start + c) * d];
                 self.nets[*net].forward(plan, params, x, c, &mut passes[k]);
             }
             for (s, slot) in batch.slots.iter().enumerate() {
@@ -437,7 +465,7 @@ impl<T: Real> Jit<T> {
                         }
                     }
                     Slot::Learned(k) => column.fill(params[self.layout.scalars + k].f64()),
-                    Slot::Point => column[..c].copy_from_slice(&batch.values[s][start..start + c]),
+                    Slot::Point => column[..c].copy_from_slice(&at.values[s][start..start + c]),
                 }
             }
             {
@@ -651,9 +679,6 @@ fn compile<T: Real>(loss: &LossProgram, g: &mut Graph, b: BatchId) -> Result<Bat
         slots,
         wrt,
         nets,
-        n: 0,
-        coords: vec![],
-        values: vec![],
-        slabs: None,
+        at: Points::default(),
     })
 }
