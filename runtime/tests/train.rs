@@ -7,7 +7,7 @@ use common::{heat, run_dir, train_into};
 use physc_compiler::check::DiskFiles;
 use physc_runtime::report::Summary;
 use physc_runtime::run::{Options, run};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 fn train(text: &str, name: &str) -> Summary {

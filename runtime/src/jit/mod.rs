@@ -5,10 +5,11 @@
 //! respect to every weight, bias and learned scalar, in float32 or
 //! float64.
 //!
-//! Per batch, the compiler's IR gives the residuals; [`adjoint::gradient`]
-//! adds their derivatives with respect to each field jet and learned
-//! scalar they read, and cranelift compiles residuals and derivatives into
-//! one kernel that loops over points. The networks' Taylor jets, forward
+//! Per batch ([`batch`]), the compiler's IR gives the residuals, reverse
+//! mode on the IR (`physc_compiler::ir::adjoint`) adds their derivatives
+//! with respect to each field jet and learned scalar they read, and
+//! cranelift compiles residuals and derivatives into one kernel that loops
+//! over points. The networks' Taylor jets, forward
 //! and reverse, run on chunks of [`CHUNK`] points that stay in cache
 //! ([`network`]). A batch's points are split between threads (scoped
 //! threads, which do not spin while idle); each sums its gradient, and the
@@ -20,21 +21,18 @@
 //! reference interpreter checks both.
 
 mod activation;
+mod batch;
 pub mod layout;
 mod network;
 mod wide;
 
-use crate::net::JetPlan;
+use batch::{Batch, Points, Slot, compile};
 use layout::Layout;
 use network::{Network, Pass};
-use physc_compiler::ir::adjoint;
-use physc_compiler::ir::eval::{Leaf, leaf_of};
-use physc_compiler::ir::{ExprId, Graph, Node};
-use physc_compiler::jit::Kernel;
 use physc_compiler::model::Relation;
 use physc_compiler::program::interp::Weights;
 use physc_compiler::program::sample::Point;
-use physc_compiler::program::{BatchId, Causal, LossProgram, point_leaf};
+use physc_compiler::program::{BatchId, LossProgram};
 
 /// Points per chunk: a chunk's jets through every layer stay in cache.
 const CHUNK: usize = 64;
@@ -79,88 +77,6 @@ impl Real for f64 {
     fn tanh(z: &[f64], out: &mut [f64]) {
         activation::tanh_f64(z, out)
     }
-}
-
-/// Where a kernel input comes from.
-#[derive(Clone, Debug)]
-enum Slot {
-    /// Entry `entry` of the jet of the batch's `net`-th network, `column`.
-    Field {
-        net: usize,
-        entry: usize,
-        column: usize,
-    },
-    Learned(usize),
-    /// A coordinate, parameter or data column: one value per point.
-    Point,
-}
-
-/// One batch, compiled.
-struct Batch<T> {
-    weight: f64,
-    relations: Vec<Relation>,
-    causal: Option<Causal>,
-    kernel: Kernel,
-    slots: Vec<Slot>,
-    /// The kernel input of each gradient column.
-    wrt: Vec<usize>,
-    /// The networks read, each with the jets this batch reads of it.
-    nets: Vec<(usize, JetPlan)>,
-    /// Where the batch is evaluated now.
-    at: Points<T>,
-}
-
-/// A batch's points as its kernels read them: the count, each network's
-/// inputs (`[n × inputs]`), the values of each `Slot::Point` input, and the
-/// causal time slabs.
-#[derive(Default)]
-struct Points<T> {
-    n: usize,
-    coords: Vec<Vec<T>>,
-    values: Vec<Vec<f64>>,
-    slabs: Option<Slabs>,
-}
-
-impl<T: Real> Points<T> {
-    fn new(loss: &LossProgram, batch: &Batch<T>, points: &[Point]) -> Points<T> {
-        Points {
-            n: points.len(),
-            coords: batch
-                .nets
-                .iter()
-                .map(|(net, _)| {
-                    let inputs = &loss.nets[*net].inputs;
-                    points
-                        .iter()
-                        .flat_map(|p| inputs.iter().map(|c| T::of(p.coords[c.index()])))
-                        .collect()
-                })
-                .collect(),
-            values: batch
-                .slots
-                .iter()
-                .zip(batch.kernel.leaves())
-                .map(|(slot, leaf)| match slot {
-                    Slot::Point => points
-                        .iter()
-                        .map(|p| point_leaf(&loss.model, leaf, p).unwrap_or(f64::NAN))
-                        .collect(),
-                    _ => vec![],
-                })
-                .collect(),
-            slabs: batch
-                .causal
-                .and_then(|c| slabs(points, c.time.index(), c.slabs)),
-        }
-    }
-}
-
-/// The causal time slabs of a batch's points.
-struct Slabs {
-    /// Each point's slab (among the occupied ones).
-    of: Vec<usize>,
-    /// Points per occupied slab.
-    counts: Vec<usize>,
 }
 
 /// A batch's loss and gradient, from one evaluation.
@@ -564,121 +480,4 @@ fn violation(relation: Relation, r: f64) -> (f64, f64) {
             }
         }
     }
-}
-
-/// Each point's time slab, as the burn back end splits them; `None` when
-/// the points do not spread over time.
-fn slabs(points: &[Point], time: usize, slabs: usize) -> Option<Slabs> {
-    let times: Vec<f64> = points.iter().map(|p| p.coords[time]).collect();
-    let (lo, hi) = times
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &t| {
-            (lo.min(t), hi.max(t))
-        });
-    if hi <= lo {
-        return None;
-    }
-    let slab = |t: f64| (((t - lo) / (hi - lo) * slabs as f64) as usize).min(slabs - 1);
-    let mut counts = vec![0usize; slabs];
-    for &t in &times {
-        counts[slab(t)] += 1;
-    }
-    let mut column = vec![0usize; slabs];
-    let mut occupied = vec![];
-    for k in 0..slabs {
-        if counts[k] > 0 {
-            column[k] = occupied.len();
-            occupied.push(counts[k]);
-        }
-    }
-    Some(Slabs {
-        of: times.iter().map(|&t| column[slab(t)]).collect(),
-        counts: occupied,
-    })
-}
-
-/// Compiles batch `b`: its residuals and their gradients with respect to
-/// every field jet and learned scalar they read.
-fn compile<T: Real>(loss: &LossProgram, g: &mut Graph, b: BatchId) -> Result<Batch<T>, String> {
-    let spec = loss.batch(b);
-    let roots: Vec<ExprId> = spec.residuals.iter().map(|r| r.expr).collect();
-    let wrt: Vec<ExprId> = g
-        .reachable(&roots)
-        .into_iter()
-        .filter(|&id| matches!(g.node(id), Node::Field { .. } | Node::Learned(_)))
-        .collect();
-    if g.reachable(&roots)
-        .iter()
-        .any(|&id| matches!(g.node(id), Node::Apply { .. }))
-    {
-        return Err("a field at other arguments is not compiled yet".into());
-    }
-    let mut all = roots.clone();
-    for &root in &roots {
-        all.extend(adjoint::gradient(g, root, &wrt));
-    }
-    let kernel = Kernel::compile(g, &all)?;
-    let mut nets: Vec<(usize, Vec<Vec<u8>>)> = vec![];
-    let mut fields = vec![];
-    for leaf in kernel.leaves() {
-        if let Leaf::Field {
-            function,
-            part,
-            derivative,
-        } = leaf
-        {
-            let output = loss
-                .output(*function, *part)
-                .ok_or("a field without a network")?;
-            let net = output.net.index();
-            let k = match nets.iter().position(|(n, _)| *n == net) {
-                Some(k) => k,
-                None => {
-                    nets.push((net, vec![]));
-                    nets.len() - 1
-                }
-            };
-            nets[k].1.push(derivative.to_vec());
-            fields.push((k, derivative.to_vec(), output.column));
-        }
-    }
-    let nets: Vec<(usize, JetPlan)> = nets
-        .into_iter()
-        .map(|(net, wanted)| (net, JetPlan::new(&wanted, loss.nets[net].inputs.len())))
-        .collect();
-    let mut fields = fields.into_iter();
-    let slots: Vec<Slot> = kernel
-        .leaves()
-        .iter()
-        .map(|leaf| match leaf {
-            Leaf::Field { .. } => {
-                let (net, derivative, column) = fields.next().expect("one per field leaf");
-                let entry = nets[net].1.position(&derivative).expect("planned");
-                Slot::Field { net, entry, column }
-            }
-            Leaf::Learned(l) => Slot::Learned(l.index()),
-            _ => Slot::Point,
-        })
-        .collect();
-    let wrt = wrt
-        .iter()
-        .map(|&id| {
-            let leaf = leaf_of(g.node(id)).expect("fields and scalars are leaves");
-            kernel
-                .leaves()
-                .iter()
-                .position(|l| *l == leaf)
-                .expect("a residual's leaf is a kernel input")
-        })
-        .collect();
-    Ok(Batch {
-        weight: spec.weight,
-        relations: spec.residuals.iter().map(|r| r.relation).collect(),
-        causal: spec.causal,
-        kernel,
-        slots,
-        wrt,
-        nets,
-        at: Points::default(),
-    })
 }
