@@ -13,6 +13,7 @@ use crate::program::{Program, Trainable};
 use burn::module::Module;
 use burn::optim::GradientsParams;
 use burn::tensor::Tensor;
+use physc_compiler::model::FuncId;
 use physc_compiler::program::BatchId;
 use physc_compiler::program::sample::Point;
 
@@ -125,6 +126,31 @@ impl Engine {
                 }
             },
         }
+    }
+
+    /// A field's values at `points` (per part), through its output
+    /// transform.
+    pub fn predict(
+        &self,
+        program: &Program,
+        t: &Trainable,
+        f: FuncId,
+        points: &[Point],
+    ) -> Vec<Vec<f64>> {
+        let jit = match self {
+            Engine::Burn => None,
+            Engine::Jit(compiled) => match &**compiled {
+                Compiled::F32(jit) => {
+                    let params = jit.layout.flatten(&t.weights());
+                    jit.predict(&program.loss, f, &params, points)
+                }
+                Compiled::F64(jit) => {
+                    let params = jit.layout.flatten(&t.weights());
+                    jit.predict(&program.loss, f, &params, points)
+                }
+            },
+        };
+        jit.unwrap_or_else(|| program.predict(&t.valid(), f, points))
     }
 
     /// The norm of each batch's gradient on its own (for `balance =

@@ -9,12 +9,13 @@
 
 use crate::backend::{Precision, cpu_device};
 use crate::checkpoint;
+use crate::engine::Engine;
 use crate::program::Program;
 use crate::report::write_atomically;
 use physc_compiler::check::csv::{self, Table};
 use physc_compiler::model::{FuncId, Model};
+use physc_compiler::program::LossProgram;
 use physc_compiler::program::sample::Point;
-use physc_compiler::program::{BatchId, LossProgram};
 use std::path::Path;
 
 /// Reads the CSV of points (the same rules as a model's data sets); a
@@ -48,13 +49,15 @@ pub fn eval(
     let (program, trainable) = Program::new(loss, &device)?;
     let identity = checkpoint::Identity::new(loss.fingerprint());
     let trained = checkpoint::load(run, &identity, trainable)?.trainable;
+    // The compiled kernels where the model compiles, burn's tensors otherwise.
+    let engine = Engine::jit(&program, &trained, Precision::F64).unwrap_or(Engine::Burn);
     let mut header = table.columns.clone();
     let mut columns: Vec<Vec<f64>> = vec![];
     for (k, f) in model.functions.iter().enumerate() {
         if f.domain.is_none() {
             continue;
         }
-        let values = program.predict(&trained, FuncId(k as u32), &points);
+        let values = engine.predict(&program, &trained, FuncId(k as u32), &points);
         if f.complex {
             let abs = values[0]
                 .iter()
@@ -71,7 +74,7 @@ pub fn eval(
     }
     if residuals {
         for (b, batch) in loss.batches.iter().enumerate() {
-            let parts = program.residuals_at(&trained, BatchId(b as u32), &points);
+            let parts = engine.residuals_at(&program, &trained, b, &points);
             for r in &batch.residuals {
                 header.push(format!(
                     "{}{}",

@@ -122,7 +122,7 @@ pub fn run(
     if state.finished {
         checkpoint::save(out, &identity, &trained, None, &state)?;
     }
-    let summary = report(&program, &trained, &state, options, out, notes)
+    let summary = report(&program, &engine, &trained, &state, options, out, notes)
         .map_err(|e| format!("cannot write to {}: {e}", out.display()))?;
     Ok(summary)
 }
@@ -168,6 +168,7 @@ impl<P: FnMut(&Progress)> Observer for RunObserver<'_, P> {
 /// Evaluates the trained fields and writes the run directory's files.
 fn report(
     program: &Program,
+    engine: &Engine,
     trained: &Trainable,
     state: &TrainState,
     options: Options,
@@ -200,12 +201,12 @@ fn report(
             continue;
         }
         let points = grid(model, id, GRID_POINTS);
-        let predicted = program.predict(&network, id, &points);
+        let predicted = engine.predict(program, trained, id, &points);
         let exact = program.exact(&network, id, &points);
         if let Some(exact) = &exact {
             rel_l2.push((f.name.clone(), relative_l2(&predicted, exact)));
         } else if let Some((at, reference)) = reference_values(model, id) {
-            let predicted = program.predict(&network, id, &at);
+            let predicted = engine.predict(program, trained, id, &at);
             rel_l2.push((f.name.clone(), relative_l2(&predicted, &reference)));
         }
         write_field(

@@ -170,3 +170,28 @@ fn jit_residuals_at_other_points_equal_the_interpreter() {
         }
     }
 }
+
+/// Field values (through the output transforms of hard constraints), as
+/// the grids after a run and `physc eval` read them, equal the
+/// interpreter's.
+#[test]
+fn jit_predictions_equal_the_interpreter() {
+    for (name, loss) in programs().0 {
+        let (program, t) = networks(&loss);
+        let (jit, params) = compiled::<f64>(&program, &t);
+        let weights = t.weights();
+        for field in &loss.fields {
+            let pts = &program.batches[0].points;
+            let got = jit
+                .predict(&loss, field.function, &params, pts)
+                .expect("a field with a network");
+            let want = interp::field(&loss, &weights, field.function, pts);
+            for (g, w) in got.iter().flatten().zip(want.iter().flatten()) {
+                assert!(
+                    close(*g, *w, 1e-10) || (g - w).abs() < 1e-13,
+                    "{name}: {g:e} vs {w:e}"
+                );
+            }
+        }
+    }
+}

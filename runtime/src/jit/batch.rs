@@ -139,19 +139,54 @@ pub(super) fn compile<T: Real>(
 ) -> Result<Batch<T>, String> {
     let spec = loss.batch(b);
     let roots: Vec<ExprId> = spec.residuals.iter().map(|r| r.expr).collect();
-    let wrt: Vec<ExprId> = g
-        .reachable(&roots)
-        .into_iter()
-        .filter(|&id| matches!(g.node(id), Node::Field { .. } | Node::Learned(_)))
-        .collect();
-    if g.reachable(&roots)
+    let relations = spec.residuals.iter().map(|r| r.relation).collect();
+    build(loss, g, &roots, true, spec.weight, relations, spec.causal)
+}
+
+/// Compiles expressions to evaluate (a field's value, through its output
+/// transform): a batch of equations `root = 0` without gradient columns,
+/// whose residuals are the values.
+pub(super) fn values<T: Real>(
+    loss: &LossProgram,
+    g: &mut Graph,
+    roots: &[ExprId],
+) -> Result<Batch<T>, String> {
+    build(
+        loss,
+        g,
+        roots,
+        false,
+        1.0,
+        vec![Relation::Eq; roots.len()],
+        None,
+    )
+}
+
+fn build<T: Real>(
+    loss: &LossProgram,
+    g: &mut Graph,
+    roots: &[ExprId],
+    gradient: bool,
+    weight: f64,
+    relations: Vec<Relation>,
+    causal: Option<Causal>,
+) -> Result<Batch<T>, String> {
+    let wrt: Vec<ExprId> = match gradient {
+        true => g
+            .reachable(roots)
+            .into_iter()
+            .filter(|&id| matches!(g.node(id), Node::Field { .. } | Node::Learned(_)))
+            .collect(),
+        false => vec![],
+    };
+    if g.reachable(roots)
         .iter()
         .any(|&id| matches!(g.node(id), Node::Apply { .. }))
     {
         return Err("a field at other arguments is not compiled yet".into());
     }
-    let mut all = roots.clone();
-    for &root in &roots {
+    let mut all = roots.to_vec();
+    for &root in roots {
         all.extend(adjoint::gradient(g, root, &wrt));
     }
     let kernel = Kernel::compile(g, &all)?;
@@ -209,9 +244,9 @@ pub(super) fn compile<T: Real>(
         })
         .collect();
     Ok(Batch {
-        weight: spec.weight,
-        relations: spec.residuals.iter().map(|r| r.relation).collect(),
-        causal: spec.causal,
+        weight,
+        relations,
+        causal,
         kernel,
         slots,
         wrt,

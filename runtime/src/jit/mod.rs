@@ -26,10 +26,10 @@ pub mod layout;
 mod network;
 mod wide;
 
-use batch::{Batch, Points, Slot, compile};
+use batch::{Batch, Points, Slot, compile, values};
 use layout::Layout;
 use network::{Network, Pass};
-use physc_compiler::model::Relation;
+use physc_compiler::model::{FuncId, Relation};
 use physc_compiler::program::interp::Weights;
 use physc_compiler::program::sample::Point;
 use physc_compiler::program::{BatchId, LossProgram};
@@ -103,6 +103,9 @@ pub struct Jit<T> {
     nets: Vec<Network<T>>,
     pub layout: Layout,
     batches: Vec<Batch<T>>,
+    /// By function: its value (through its output transform), where it
+    /// has a network.
+    fields: Vec<Option<Batch<T>>>,
     threads: usize,
     pool: std::sync::Mutex<Vec<Scratch<T>>>,
 }
@@ -115,11 +118,18 @@ impl<T: Real> Jit<T> {
         let batches = (0..loss.batches.len())
             .map(|b| compile(loss, &mut graph, BatchId(b as u32)))
             .collect::<Result<_, _>>()?;
+        let mut fields: Vec<Option<Batch<T>>> =
+            (0..loss.model.functions.len()).map(|_| None).collect();
+        for field in &loss.fields {
+            let roots: Vec<_> = field.parts.iter().map(|(_, e)| *e).collect();
+            fields[field.function.index()] = Some(values(loss, &mut graph, &roots)?);
+        }
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(16));
         Ok(Jit {
             nets,
             layout,
             batches,
+            fields,
             threads,
             pool: Default::default(),
         })
@@ -159,14 +169,28 @@ impl<T: Real> Jit<T> {
         points: &[Point],
     ) -> Vec<Vec<f64>> {
         let at = Points::new(loss, &self.batches[b], points);
-        self.residuals(b, params, &at)
+        self.residuals(&self.batches[b], params, &at)
+    }
+
+    /// A field's values at `points`, one vector per part (real, or real
+    /// then imaginary); `None` for a function without a network.
+    pub fn predict(
+        &self,
+        loss: &LossProgram,
+        f: FuncId,
+        params: &[T],
+        points: &[Point],
+    ) -> Option<Vec<Vec<f64>>> {
+        let field = self.fields.get(f.index())?.as_ref()?;
+        let at = Points::new(loss, field, points);
+        Some(self.residuals(field, params, &at))
     }
 
     /// Each batch's weighted loss.
     pub fn losses(&self, params: &[T]) -> Vec<f64> {
         (0..self.batches.len())
             .map(|b| {
-                let residuals = self.residuals(b, params, &self.batches[b].at);
+                let residuals = self.residuals(&self.batches[b], params, &self.batches[b].at);
                 self.batch_loss(b, &residuals).0
             })
             .collect()
@@ -182,7 +206,10 @@ impl<T: Real> Jit<T> {
             let batch = &self.batches[b];
             let scales = match batch.at.slabs {
                 // Causal weights need every residual first.
-                Some(_) => self.batch_loss(b, &self.residuals(b, params, &batch.at)).1,
+                Some(_) => {
+                    self.batch_loss(b, &self.residuals(batch, params, &batch.at))
+                        .1
+                }
                 None => vec![vec![batch.weight / batch.at.n.max(1) as f64]; batch.relations.len()],
             };
             let (loss, g) = self.parallel(b, params, Mode::Reverse { scales, factor });
@@ -194,9 +221,8 @@ impl<T: Real> Jit<T> {
         Evaluation { terms, gradient }
     }
 
-    /// Batch `b`'s residuals at `at`, per residual.
-    fn residuals(&self, b: usize, params: &[T], at: &Points<T>) -> Vec<Vec<f64>> {
-        let batch = &self.batches[b];
+    /// A batch's residuals at `at`, per residual.
+    fn residuals(&self, batch: &Batch<T>, params: &[T], at: &Points<T>) -> Vec<Vec<f64>> {
         let mut out = vec![vec![0.0; at.n]; batch.relations.len()];
         let ranges = self.ranges(at.n);
         let parts = self.each_range(&ranges, |lo, hi, scratch| {
