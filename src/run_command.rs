@@ -117,7 +117,10 @@ pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> 
                     out.display()
                 );
             }
-            if summary.finished {
+            if let Some(why) = &summary.stopped {
+                errln!("physc: training diverged and stopped: {why}");
+                ExitCode::FAILURE
+            } else if summary.finished {
                 ExitCode::SUCCESS
             } else {
                 errln!(

@@ -7,7 +7,7 @@
 //! on tensors ([`program`], [`causal`]) or compiled to native code
 //! ([`jit`]), who computes the gradient ([`engine`]), the optimiser
 //! stages ([`train`], [`balance`], resampling by residual in
-//! [`adaptive`]), checkpoints ([`checkpoint`]), the devices they run on
+//! [`adaptive`], recovery from divergence in [`divergence`]), checkpoints ([`checkpoint`]), the devices they run on
 //! ([`backend`]), the run directory ([`run`], [`fields`], [`report`],
 //! [`plot`]) and evaluation at given points ([`eval`]).
 
@@ -17,6 +17,7 @@ pub mod backend;
 pub mod balance;
 pub mod causal;
 pub mod checkpoint;
+pub mod divergence;
 pub mod engine;
 pub mod eval;
 pub mod fields;

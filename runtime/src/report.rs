@@ -31,6 +31,10 @@ pub struct Summary {
     pub finished: bool,
     /// What the run had to work around, such as a damaged checkpoint.
     pub notes: Vec<String>,
+    /// Divergences undone: `(step, what was done)`.
+    pub events: Vec<(u64, String)>,
+    /// Why training gave up before its end, if it did.
+    pub stopped: Option<String>,
 }
 
 pub fn write_field(
@@ -77,10 +81,17 @@ pub fn write_field(
 }
 
 pub fn write_history(path: &Path, history: &History) -> std::io::Result<()> {
-    let mut text = format!("step,total,{}\n", history.labels.join(","));
-    for (step, total, terms) in &history.rows {
+    let mut text = format!("step,total,{},event\n", history.labels.join(","));
+    for (row, (step, total, terms)) in history.rows.iter().enumerate() {
         let terms: Vec<String> = terms.iter().map(|t| format!("{t:e}")).collect();
-        text.push_str(&format!("{step},{total:e},{}\n", terms.join(",")));
+        let event = history
+            .events
+            .iter()
+            .find(|(r, _)| *r == row)
+            .map_or(String::new(), |(_, text)| {
+                format!("\"{}\"", text.replace('"', "'"))
+            });
+        text.push_str(&format!("{step},{total:e},{},{event}\n", terms.join(",")));
     }
     write_atomically(path, text.as_bytes())
 }
@@ -106,6 +117,8 @@ pub fn summary_json(s: &Summary) -> String {
         "precision": s.precision,
         "backend": s.backend,
         "notes": s.notes,
+        "events": s.events.iter().map(|(step, text)| serde_json::json!({"step": step, "what": text})).collect::<Vec<_>>(),
+        "stopped": s.stopped,
     });
     serde_json::to_string_pretty(&json).expect("serialises") + "\n"
 }

@@ -119,7 +119,8 @@ pub fn run(
         &mut observer,
     )?;
     state.wall_seconds = observer.wall_seconds();
-    if state.finished {
+    // A run that gave up on divergence keeps its last good state.
+    if state.finished || state.stopped.is_some() {
         checkpoint::save(out, &identity, &trained, None, &state)?;
     }
     let summary = report(&program, &engine, &trained, &state, options, out, notes)
@@ -264,6 +265,13 @@ fn report(
         backend: options.backend.name(),
         finished: state.finished,
         notes,
+        events: state
+            .history
+            .events
+            .iter()
+            .map(|(row, text)| (state.history.rows[*row].0, text.clone()))
+            .collect(),
+        stopped: state.stopped.clone(),
     };
     write_atomically(&out.join("summary.json"), summary_json(&summary).as_bytes())?;
     if let Err(e) = plot::losses(&out.join("loss.png"), &state.history) {

@@ -15,11 +15,15 @@
 //! follow the residual); L-BFGS keeps the last points, since its curvature
 //! pairs only mean something for one loss.
 //!
+//! A step whose loss is not finite or jumps by orders of magnitude is
+//! undone ([`divergence`]).
+//!
 //! The [`TrainState`] says where training is; with the parameters and the
 //! optimiser's state it is a checkpoint, and [`train`] resumes from one.
 
 use crate::adaptive;
 use crate::balance;
+use crate::divergence::{self, Good};
 use crate::engine::Engine;
 use crate::program::{Program, Trainable};
 use burn::optim::{AdamConfig, LBFGS, LBFGSConfig, LineSearchFn, ModuleOptimizer, OptimizerRecord};
@@ -37,6 +41,10 @@ pub struct History {
     pub labels: Vec<String>,
     /// `(step, total, terms)`.
     pub rows: Vec<(u64, f64, Vec<f64>)>,
+    /// What training did at a row's step (a divergence undone): `(row,
+    /// text)`.
+    #[serde(default)]
+    pub events: Vec<(usize, String)>,
 }
 
 /// Where training is.
@@ -66,6 +74,16 @@ pub struct TrainState {
     /// until the first measurement, and with fixed weights).
     #[serde(default)]
     pub balance: Vec<f64>,
+    /// How many times a divergence lowered Adam's learning rate (each time
+    /// by [`divergence::LR_FACTOR`]).
+    #[serde(default)]
+    pub lr_lowered: u32,
+    /// Divergences since the last good logged step.
+    #[serde(default)]
+    pub failures: u32,
+    /// Why training gave up before its end, if it did.
+    #[serde(default)]
+    pub stopped: Option<String>,
     /// With `resample_by = residual`, each resampled batch's points (their
     /// coordinates), which depend on the network when they were chosen: a
     /// resumed run restores them rather than drawing them again.
@@ -183,6 +201,14 @@ pub fn train(
             state.best = f64::INFINITY;
             state.stale = 0;
         }
+        // The state to return to, and the next one, which becomes good
+        // once its own loss has been seen to be good.
+        let mut good = Some(Good {
+            t: t.clone(),
+            optimizer: stepper.record(),
+            step: state.step,
+        });
+        let mut pending: Option<Good> = None;
         while state.stage_step < steps {
             let (before, stage_before) = (state.step, state.stage_step);
             let (loss, terms, converged) = match (&mut stepper, stage) {
@@ -195,7 +221,27 @@ pub fn train(
                         balance::update(&norms, &mut state.balance);
                     }
                     let e = engine.evaluate(program, &t, &state.balance);
-                    t = adam.step(*lr, t, e.gradients);
+                    let verdict = divergence::diverged(e.total, state.best);
+                    promote(&mut good, &mut pending, verdict.is_none(), &mut state);
+                    if let Some(why) = verdict {
+                        state.stage_step += 1;
+                        state.step = before + 1;
+                        let g = good.take().expect("a good state from the stage's start");
+                        if !undo(
+                            &mut state, &g, why, e.total, e.terms, true, total, name, observer,
+                        ) {
+                            return Ok((g.t, state));
+                        }
+                        t = g.t.clone();
+                        stepper = Stepper::new(stage, call, Some(g.optimizer));
+                        good = Some(Good {
+                            optimizer: stepper.record(),
+                            ..g
+                        });
+                        continue;
+                    }
+                    let scale = divergence::LR_FACTOR.powi(state.lr_lowered as i32);
+                    t = adam.step(*lr * scale, t, e.gradients);
                     state.stage_step += 1;
                     (e.total, e.terms, false)
                 }
@@ -223,8 +269,23 @@ pub fn train(
                     // line search may not have kept: the total is exact, the
                     // split between terms can lag one evaluation.
                     let (next, loss) = lbfgs.step(*lr, t, closure);
-                    t = next;
                     state.stage_step += *iterations;
+                    let verdict = divergence::diverged(loss, state.best);
+                    promote(&mut good, &mut pending, verdict.is_none(), &mut state);
+                    if let Some(why) = verdict {
+                        state.step = before + (state.stage_step - stage_before);
+                        let g = good.as_ref().expect("a good state from the stage's start");
+                        if !undo(
+                            &mut state, g, why, loss, terms, false, total, name, observer,
+                        ) {
+                            return Ok((g.t.clone(), state));
+                        }
+                        t = g.t.clone();
+                        // The curvature pairs led it astray: a fresh history.
+                        stepper = Stepper::new(stage, call, None);
+                        continue;
+                    }
+                    t = next;
                     // One evaluation: the gradient vanished, or the direction
                     // stopped descending, at the first iteration.
                     (loss, terms, evaluations <= 1)
@@ -245,6 +306,13 @@ pub fn train(
                     plan.patience,
                     observer,
                 );
+            if logged {
+                pending = Some(Good {
+                    t: t.clone(),
+                    optimizer: stepper.record(),
+                    step: state.step,
+                });
+            }
             // Asked to stop (perhaps by the display of this very step): the
             // step is logged, so the history ends where training did.
             let interrupted = observer.interrupted();
@@ -288,6 +356,75 @@ pub fn train(
     }
     state.finished = true;
     Ok((t, state))
+}
+
+/// After an evaluation: a pending state whose loss was good becomes the
+/// good state (and the divergences in a row end); after a divergence it is
+/// dropped.
+fn promote(
+    good: &mut Option<Good>,
+    pending: &mut Option<Good>,
+    fine: bool,
+    state: &mut TrainState,
+) {
+    match (pending.take(), fine) {
+        (Some(p), true) => {
+            *good = Some(p);
+            state.failures = 0;
+        }
+        _ => *pending = None,
+    }
+}
+
+/// Records a divergence at the current step; false when training must
+/// stop (too many divergences in a row), true when it goes on from the
+/// good state. `adam` says whether the learning rate is lowered (L-BFGS
+/// starts its history afresh instead).
+#[allow(clippy::too_many_arguments)]
+fn undo(
+    state: &mut TrainState,
+    good: &Good,
+    why: &str,
+    loss: f64,
+    terms: Vec<f64>,
+    adam: bool,
+    total_steps: u64,
+    stage: &str,
+    observer: &mut dyn Observer,
+) -> bool {
+    state.failures += 1;
+    let row = state.history.rows.len();
+    state.history.rows.push((state.step, loss, terms));
+    observer.logged(&Progress {
+        step: state.step,
+        total_steps,
+        stage,
+        loss,
+    });
+    if state.failures > divergence::MAX_FAILURES {
+        let text = format!(
+            "{why} at step {}: {} divergences in a row, so training stopped with the parameters of step {}",
+            state.step, state.failures, good.step
+        );
+        state.history.events.push((row, text.clone()));
+        state.stopped = Some(text);
+        return false;
+    }
+    let action = if adam {
+        state.lr_lowered += 1;
+        let scale = divergence::LR_FACTOR.powi(state.lr_lowered as i32);
+        format!("learning rate now {scale:.0e} of the stage's")
+    } else {
+        "L-BFGS history started afresh".to_string()
+    };
+    state.history.events.push((
+        row,
+        format!(
+            "{why}; back to the parameters of step {}; {action}",
+            good.step
+        ),
+    ));
+    true
 }
 
 /// New points for every batch not on data, chosen from a pool by the
