@@ -13,15 +13,15 @@
 use burn::tensor::{Device, Tensor, TensorData};
 use physc_compiler::program::sample::Point;
 
-/// The averaging matrix of a batch's points over `slabs` equal time slabs
-/// (the loss program says how many): `A[n][k]` is `1/|slab k|` when point n
-/// lies in slab k. `None` when the points do not spread over time.
-pub fn slab_means(
+/// The time slabs of a batch's points: each point's slab among the
+/// occupied ones, and the points in each occupied slab. `slabs` equal
+/// slabs span the points' times; `None` when they do not spread over time.
+/// The JIT back end splits points the same way.
+pub fn occupied_slabs(
     points: &[Point],
     time: usize,
     slabs: usize,
-    device: &Device,
-) -> Option<Tensor<2>> {
+) -> Option<(Vec<usize>, Vec<usize>)> {
     let times: Vec<f64> = points.iter().map(|p| p.coords[time]).collect();
     let (lo, hi) = times
         .iter()
@@ -37,19 +37,34 @@ pub fn slab_means(
     for &t in &times {
         counts[slab(t)] += 1;
     }
-    let occupied: Vec<usize> = (0..slabs).filter(|&k| counts[k] > 0).collect();
     let mut column = vec![0usize; slabs];
-    for (j, &k) in occupied.iter().enumerate() {
-        column[k] = j;
+    let mut occupied = vec![];
+    for k in 0..slabs {
+        if counts[k] > 0 {
+            column[k] = occupied.len();
+            occupied.push(counts[k]);
+        }
     }
-    let m = occupied.len();
-    let mut matrix = vec![0.0; times.len() * m];
-    for (n, &t) in times.iter().enumerate() {
-        let k = slab(t);
-        matrix[n * m + column[k]] = 1.0 / counts[k] as f64;
+    Some((times.iter().map(|&t| column[slab(t)]).collect(), occupied))
+}
+
+/// The averaging matrix of a batch's points over `slabs` equal time slabs
+/// (the loss program says how many): `A[n][k]` is `1/|slab k|` when point n
+/// lies in slab k. `None` when the points do not spread over time.
+pub fn slab_means(
+    points: &[Point],
+    time: usize,
+    slabs: usize,
+    device: &Device,
+) -> Option<Tensor<2>> {
+    let (of, counts) = occupied_slabs(points, time, slabs)?;
+    let m = counts.len();
+    let mut matrix = vec![0.0; points.len() * m];
+    for (n, &k) in of.iter().enumerate() {
+        matrix[n * m + k] = 1.0 / counts[k] as f64;
     }
     Some(Tensor::from_data(
-        TensorData::new(matrix, [times.len(), m]),
+        TensorData::new(matrix, [points.len(), m]),
         device,
     ))
 }

@@ -104,7 +104,11 @@ pub fn save(
     replace(&current, |tmp| {
         let mut file = std::fs::File::create(tmp)?;
         file.write_all(MAGIC)?;
-        file.write_all(&body)?;
+        let (first, second) = body.split_at(body.len() / 2);
+        file.write_all(first)?;
+        file.flush()?;
+        crate::fault::point("checkpoint");
+        file.write_all(second)?;
         file.write_all(&sum)
     })
     .map_err(failed)

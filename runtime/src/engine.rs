@@ -17,6 +17,23 @@ use physc_compiler::model::FuncId;
 use physc_compiler::program::BatchId;
 use physc_compiler::program::sample::Point;
 
+/// `$body` with `$jit` the JIT program and `$params` the parameters of
+/// `$t` in its float type, whichever that is.
+macro_rules! with_jit {
+    ($compiled:expr, $t:expr, |$jit:ident, $params:ident| $body:expr) => {
+        match $compiled {
+            Compiled::F32($jit) => {
+                let $params = $jit.layout.flatten(&$t.weights());
+                $body
+            }
+            Compiled::F64($jit) => {
+                let $params = $jit.layout.flatten(&$t.weights());
+                $body
+            }
+        }
+    };
+}
+
 /// The JIT program in the run's float type.
 pub enum Compiled {
     F32(Jit<f32>),
@@ -80,26 +97,16 @@ impl Engine {
                 }
             }
             Engine::Jit(compiled) => {
-                let (evaluation, layout) = match &**compiled {
-                    Compiled::F32(jit) => (
-                        jit.evaluate(&jit.layout.flatten(&t.weights()), factors),
-                        &jit.layout,
-                    ),
-                    Compiled::F64(jit) => (
-                        jit.evaluate(&jit.layout.flatten(&t.weights()), factors),
-                        &jit.layout,
-                    ),
-                };
-                let total = evaluation
-                    .terms
-                    .iter()
-                    .enumerate()
-                    .map(|(k, v)| factor(k) * v)
-                    .sum();
+                let (terms, gradients) = with_jit!(&**compiled, t, |jit, params| {
+                    let evaluation = jit.evaluate(&params, factors);
+                    let gradients = jit.layout.gradients(&evaluation.gradient, t);
+                    (evaluation.terms, gradients)
+                });
+                let total = terms.iter().enumerate().map(|(k, v)| factor(k) * v).sum();
                 Evaluation {
                     total,
-                    gradients: layout.gradients(&evaluation.gradient, t),
-                    terms: evaluation.terms,
+                    terms,
+                    gradients,
                 }
             }
         }
@@ -115,16 +122,9 @@ impl Engine {
     ) -> Vec<Vec<f64>> {
         match self {
             Engine::Burn => program.residuals_at(&t.valid(), BatchId(b as u32), points),
-            Engine::Jit(compiled) => match &**compiled {
-                Compiled::F32(jit) => {
-                    let params = jit.layout.flatten(&t.weights());
-                    jit.residuals_at(&program.loss, b, &params, points)
-                }
-                Compiled::F64(jit) => {
-                    let params = jit.layout.flatten(&t.weights());
-                    jit.residuals_at(&program.loss, b, &params, points)
-                }
-            },
+            Engine::Jit(compiled) => with_jit!(&**compiled, t, |jit, params| {
+                jit.residuals_at(&program.loss, b, &params, points)
+            }),
         }
     }
 
@@ -139,16 +139,9 @@ impl Engine {
     ) -> Vec<Vec<f64>> {
         let jit = match self {
             Engine::Burn => None,
-            Engine::Jit(compiled) => match &**compiled {
-                Compiled::F32(jit) => {
-                    let params = jit.layout.flatten(&t.weights());
-                    jit.predict(&program.loss, f, &params, points)
-                }
-                Compiled::F64(jit) => {
-                    let params = jit.layout.flatten(&t.weights());
-                    jit.predict(&program.loss, f, &params, points)
-                }
-            },
+            Engine::Jit(compiled) => with_jit!(&**compiled, t, |jit, params| {
+                jit.predict(&program.loss, f, &params, points)
+            }),
         };
         jit.unwrap_or_else(|| program.predict(&t.valid(), f, points))
     }
@@ -162,16 +155,9 @@ impl Engine {
                 .map(|b| {
                     let mut alone = vec![0.0; program.batches.len()];
                     alone[b] = 1.0;
-                    let gradient = match &**compiled {
-                        Compiled::F32(jit) => {
-                            jit.evaluate(&jit.layout.flatten(&t.weights()), &alone)
-                                .gradient
-                        }
-                        Compiled::F64(jit) => {
-                            jit.evaluate(&jit.layout.flatten(&t.weights()), &alone)
-                                .gradient
-                        }
-                    };
+                    let gradient = with_jit!(&**compiled, t, |jit, params| {
+                        jit.evaluate(&params, &alone).gradient
+                    });
                     gradient.iter().map(|g| g * g).sum::<f64>().sqrt()
                 })
                 .collect(),

@@ -20,6 +20,7 @@ pub mod checkpoint;
 pub mod divergence;
 pub mod engine;
 pub mod eval;
+pub mod fault;
 pub mod fields;
 pub mod jets;
 pub mod jit;

@@ -194,6 +194,7 @@ fn report(
         .collect();
     // The history first: it is the record of the run, whatever fails later.
     write_history(&out.join("history.csv"), &state.history)?;
+    crate::fault::point("report");
     let mut rel_l2 = vec![];
     let mut plots_failed = vec![];
     for (k, f) in model.functions.iter().enumerate() {

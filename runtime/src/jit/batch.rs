@@ -8,6 +8,7 @@
 //! and, for a set of points, the [`Points`] the kernel reads there.
 
 use super::Real;
+use crate::causal::occupied_slabs;
 use crate::net::JetPlan;
 use physc_compiler::ir::adjoint;
 use physc_compiler::ir::eval::{Leaf, leaf_of};
@@ -86,7 +87,8 @@ impl<T: Real> Points<T> {
                 .collect(),
             slabs: batch
                 .causal
-                .and_then(|c| slabs(points, c.time.index(), c.slabs)),
+                .and_then(|c| occupied_slabs(points, c.time.index(), c.slabs))
+                .map(|(of, counts)| Slabs { of, counts }),
         }
     }
 }
@@ -97,37 +99,6 @@ pub(super) struct Slabs {
     pub(super) of: Vec<usize>,
     /// Points per occupied slab.
     pub(super) counts: Vec<usize>,
-}
-
-/// Each point's time slab, as the burn back end splits them; `None` when
-/// the points do not spread over time.
-fn slabs(points: &[Point], time: usize, slabs: usize) -> Option<Slabs> {
-    let times: Vec<f64> = points.iter().map(|p| p.coords[time]).collect();
-    let (lo, hi) = times
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &t| {
-            (lo.min(t), hi.max(t))
-        });
-    if hi <= lo {
-        return None;
-    }
-    let slab = |t: f64| (((t - lo) / (hi - lo) * slabs as f64) as usize).min(slabs - 1);
-    let mut counts = vec![0usize; slabs];
-    for &t in &times {
-        counts[slab(t)] += 1;
-    }
-    let mut column = vec![0usize; slabs];
-    let mut occupied = vec![];
-    for k in 0..slabs {
-        if counts[k] > 0 {
-            column[k] = occupied.len();
-            occupied.push(counts[k]);
-        }
-    }
-    Some(Slabs {
-        of: times.iter().map(|&t| column[slab(t)]).collect(),
-        counts: occupied,
-    })
 }
 
 /// Compiles batch `b`: its residuals and their gradients with respect to
