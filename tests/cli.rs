@@ -379,3 +379,30 @@ fn a_closed_stdout_is_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(1), "{stderr}");
 }
+
+/// A model far beyond the machine's memory is refused before anything is
+/// drawn, with the estimate and what the machine has.
+#[test]
+fn a_run_that_cannot_fit_in_memory_is_refused_with_the_estimate() {
+    let dir = std::env::temp_dir().join(format!("physc-memory-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a directory");
+    let model = dir.join("huge.phy");
+    std::fs::write(
+        &model,
+        "field u(x in [0,1], t in [0,1])
+pde: u_t + u_xxx = 0
+ic: u = sin(pi*x) on t = 0
+net u = mlp(depth = 4, width = 4096)
+train { points = 1000000 }
+",
+    )
+    .expect("writes the model");
+    let run = physc(&["run", model.to_str().expect("utf-8"), "--backend", "cpu"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("GiB available") && stderr.contains("this run needs about"),
+        "{stderr}"
+    );
+}

@@ -8,7 +8,7 @@
 //! ([`jit`]), who computes the gradient ([`engine`]), the optimiser
 //! stages ([`train`], [`balance`], resampling by residual in
 //! [`adaptive`], recovery from divergence in [`divergence`]), checkpoints ([`checkpoint`]), the devices they run on
-//! ([`backend`]), the run directory ([`run`], [`fields`], [`report`],
+//! ([`backend`]) and the memory they need ([`memory`]), the run directory ([`run`], [`fields`], [`report`],
 //! [`plot`]) and evaluation at given points ([`eval`]).
 
 pub mod activation;
@@ -24,6 +24,7 @@ pub mod fault;
 pub mod fields;
 pub mod jets;
 pub mod jit;
+pub mod memory;
 pub mod net;
 pub mod plot;
 pub mod program;

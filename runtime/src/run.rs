@@ -57,6 +57,7 @@ pub fn run(
 ) -> Result<Summary, String> {
     let model = &loss.model;
     let device = device(options.backend, model.train.seed, options.precision)?;
+    crate::memory::check(loss, options.backend, options.precision)?;
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let (mut program, trainable) = Program::new(loss, &device)?;
     let identity = Identity::new(loss.fingerprint());
