@@ -406,3 +406,79 @@ train { points = 1000000 }
         "{stderr}"
     );
 }
+
+/// Mounts a tmpfs of `size` at `dir` (or remounts it with `options`);
+/// false where this user cannot mount.
+#[cfg(unix)]
+fn mount(dir: &std::path::Path, options: &str) -> bool {
+    std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+        .arg(dir)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[cfg(unix)]
+fn unmount(dir: &std::path::Path) {
+    let _ = std::process::Command::new("umount").arg(dir).status();
+}
+
+/// The bytes of a run directory's results.
+fn results(run: &std::path::Path) -> Vec<Vec<u8>> {
+    ["summary.json", "history.csv", "checkpoint.bin", "u.csv"]
+        .iter()
+        .map(|f| std::fs::read(run.join(f)).expect("written"))
+        .collect()
+}
+
+/// On a small disk of its own (a tmpfs, where the tests may mount one), a
+/// run directory whose disk is full, or read-only, gets a clear error, and
+/// the results of the run before stay byte for byte.
+#[cfg(unix)]
+#[test]
+fn a_full_or_read_only_disk_is_an_error_that_keeps_the_results() {
+    let model = heat_model("disk");
+    let dir = model.parent().expect("a directory").join("disk");
+    std::fs::create_dir_all(&dir).expect("a mount point");
+    if !mount(&dir, "size=4m") {
+        eprintln!("skipped: this user cannot mount a tmpfs");
+        return;
+    }
+    let run = dir.join("heat.run");
+    let (model_s, run_s) = (model.to_str().expect("utf-8"), run.to_str().expect("utf-8"));
+    let first = physc(&["run", model_s, "--quiet", "-o", run_s]);
+    let before = first.status.success().then(|| results(&run));
+
+    // Full: fill what is left, then train again into the same directory.
+    let filler = dir.join("filler");
+    let _ = std::fs::write(&filler, vec![0u8; 8 << 20]);
+    let full = physc(&["run", model_s, "--quiet", "-o", run_s]);
+    let after_full = results(&run);
+    let _ = std::fs::remove_file(&filler);
+
+    // Read-only.
+    let read_only =
+        mount(&dir, "remount,ro").then(|| physc(&["run", model_s, "--quiet", "-o", run_s]));
+    let after_read_only = results(&run);
+    unmount(&dir);
+    let _ = std::fs::remove_dir_all(model.parent().expect("a directory"));
+
+    assert!(first.status.success(), "{first:?}");
+    let before = before.expect("results");
+    assert_eq!(full.status.code(), Some(2), "{full:?}");
+    let stderr = String::from_utf8_lossy(&full.stderr);
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(after_full == before, "a full disk changed the results");
+    let read_only = read_only.expect("a read-only remount");
+    assert_eq!(read_only.status.code(), Some(2), "{read_only:?}");
+    let stderr = String::from_utf8_lossy(&read_only.stderr);
+    assert!(
+        stderr.contains("cannot write to") && stderr.contains("Read-only"),
+        "{stderr}"
+    );
+    assert!(
+        after_read_only == before,
+        "a read-only disk changed the results"
+    );
+}

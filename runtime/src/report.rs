@@ -146,8 +146,12 @@ pub fn replace(
         Some(ext) => path.with_extension(format!("tmp.{}", ext.to_string_lossy())),
         None => path.with_extension("tmp"),
     };
-    write(&tmp)?;
-    std::fs::File::open(&tmp)?.sync_all()?;
+    // A failed write (a full disk) leaves no partial file behind.
+    let written = write(&tmp).and_then(|()| std::fs::File::open(&tmp)?.sync_all());
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     std::fs::rename(&tmp, path)?;
     sync_directory(path)
 }

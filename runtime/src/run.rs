@@ -59,6 +59,7 @@ pub fn run(
     let device = device(options.backend, model.train.seed, options.precision)?;
     crate::memory::check(loss, options.backend, options.precision)?;
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    writable(out)?;
     let (mut program, trainable) = Program::new(loss, &device)?;
     let identity = Identity::new(loss.fingerprint());
     let mut notes = vec![];
@@ -127,6 +128,16 @@ pub fn run(
     let summary = report(&program, &engine, &trained, &state, options, out, notes)
         .map_err(|e| format!("cannot write to {}: {e}", out.display()))?;
     Ok(summary)
+}
+
+/// An error now, before any training, when files cannot be written in
+/// `out` (a read-only disk or directory), rather than at the first
+/// checkpoint.
+fn writable(out: &Path) -> Result<(), String> {
+    let probe = out.join(".physc-write-test");
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|e| format!("cannot write to {}: {e}", out.display()))
 }
 
 /// Checkpoints into the run directory and passes progress on.
