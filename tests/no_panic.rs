@@ -227,3 +227,111 @@ fn pathological_inputs_do_not_panic() {
     ));
     run("\u{0}\u{feff}field u(x in [0,1]) # é\r\nu_x = 0 on x = 0\r\n");
 }
+
+/// A model that reads a data set, for the data-file properties.
+const WITH_DATA: &str = "data obs = csv(\"obs.csv\")
+field u(x in [0,1], t in [0,1])
+pde: u_t = 0.1*u_xx
+fit: u = obs.u on obs
+";
+
+/// Serves `text` as every data file.
+struct OneFile(String);
+
+impl Files for OneFile {
+    fn read(&self, _: &Path) -> std::io::Result<String> {
+        Ok(self.0.clone())
+    }
+}
+
+/// Text that looks like CSV: the usual pieces and the troublesome ones.
+fn csv_soup() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "x", "t", "u", ",", "\n", "\r\n", "\u{feff}", "\"", "\"x\"", "0", "-1.5", "1e308",
+        "1e999", "nan", "inf", "-", ".", "# note", " ", "\t", ",,", "u,u", "é",
+    ]);
+    prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
+}
+
+/// A real checkpoint of a tiny run, its model's loss program, and the
+/// parts a mutation works on.
+fn checkpoint() -> &'static (physc_compiler::program::LossProgram, Vec<u8>) {
+    static ONCE: std::sync::OnceLock<(physc_compiler::program::LossProgram, Vec<u8>)> =
+        std::sync::OnceLock::new();
+    ONCE.get_or_init(|| {
+        let text = "field u(t in [0,1])
+ode: u_t = -u
+ic: u = 1 on t = 0
+net u = mlp(depth = 1, width = 3)
+train { adam(lr = 1e-2, steps = 3); points = 8 }";
+        let frontend = physc_compiler::check_source(text, Path::new("."), &FakeFiles);
+        let loss = frontend.loss.expect("trains");
+        let dir = std::env::temp_dir().join(format!("physc-fuzz-checkpoint-{}", std::process::id()));
+        let interrupt = std::sync::atomic::AtomicBool::new(false);
+        physc_runtime::run::run(&loss, &dir, Default::default(), |_| {}, &interrupt)
+            .expect("trains");
+        let bytes = std::fs::read(dir.join("checkpoint.bin")).expect("a checkpoint");
+        let _ = std::fs::remove_dir_all(&dir);
+        (loss, bytes)
+    })
+}
+
+/// Loads `bytes` as a run directory's only checkpoint.
+fn load_checkpoint(bytes: &[u8]) {
+    let (loss, _) = checkpoint();
+    let dir = std::env::temp_dir().join(format!(
+        "physc-fuzz-load-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::create_dir_all(&dir).expect("a directory");
+    std::fs::write(dir.join("checkpoint.bin"), bytes).expect("writes");
+    let device = physc_runtime::backend::cpu_device(0, physc_runtime::backend::Precision::F64)
+        .expect("a device");
+    let (_, trainable) = physc_runtime::program::Program::new(loss, &device).expect("samples");
+    let identity = physc_runtime::checkpoint::Identity::new(loss.fingerprint());
+    let _ = physc_runtime::checkpoint::load(&dir, &identity, trainable);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_data_files_do_not_panic(text in csv_soup()) {
+        let frontend = physc_compiler::check_source(WITH_DATA, Path::new("."), &OneFile(text.clone()));
+        let _ = diagnostics::to_json(&frontend.checked.diagnostics, "fuzz.phy", WITH_DATA);
+        // The same bytes as a points file for `physc eval`.
+        let table = physc_compiler::check::csv::parse(&text);
+        let _ = physc_runtime::eval::points(&frontend.checked.model, &table, Path::new("points.csv"));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Changed bytes, with the checksum made to match again, so the damage
+    /// reaches the header, state and parameter parsers.
+    #[test]
+    fn damaged_checkpoints_do_not_panic(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+        cut in any::<prop::sample::Index>(),
+        rechecksum in any::<bool>(),
+    ) {
+        let (_, whole) = checkpoint();
+        let magic = b"PHYSC-CHECKPOINT 2\n".len();
+        let mut body = whole[magic..whole.len() - 8].to_vec();
+        for (at, byte) in &edits {
+            let i = at.index(body.len());
+            body[i] = *byte;
+        }
+        if !rechecksum {
+            body.truncate(cut.index(body.len() + 1));
+        }
+        let mut bytes = whole[..magic].to_vec();
+        bytes.extend(&body);
+        bytes.extend(physc_compiler::program::fnv1a(&body).to_le_bytes());
+        load_checkpoint(&bytes);
+        load_checkpoint(&bytes[..cut.index(bytes.len() + 1)]);
+    }
+}

@@ -103,7 +103,7 @@ pub fn eval(
 
 /// The rows as points: every coordinate a field takes, and every
 /// parameter, must have its column.
-fn points(model: &Model, table: &Table, input: &Path) -> Result<Vec<Point>, String> {
+pub fn points(model: &Model, table: &Table, input: &Path) -> Result<Vec<Point>, String> {
     let column = |name: &str| table.column(name);
     let mut needed: Vec<&str> = vec![];
     for f in model.functions.iter().filter(|f| f.domain.is_some()) {
