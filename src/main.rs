@@ -5,7 +5,7 @@
 //! exit status: 1 if any file has an error, 2 if a file cannot be read.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use physc_compiler::check::DiskFiles;
+use physc_compiler::check::{DiskFiles, SandboxedFiles};
 use physc_compiler::diagnostics::{self, RenderOptions, Severity};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -50,7 +50,15 @@ mod run_command;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Let a model read data files only under its own directory (`..` and
+    /// symbolic links resolved first): for running models from others.
+    #[arg(long, global = true)]
+    sandbox: bool,
 }
+
+/// `--sandbox`, set once from the command line: every model load reads
+/// through it.
+static SANDBOX: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -149,7 +157,9 @@ enum Stage {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    let _ = SANDBOX.set(cli.sandbox);
+    match cli.command {
         Command::Run {
             file,
             out,
@@ -215,7 +225,15 @@ fn load(path: &Path) -> Result<Loaded, ExitCode> {
     let base_dir = path
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let frontend = physc_compiler::check_source(&text, &base_dir, &DiskFiles);
+    let frontend = if SANDBOX.get().copied().unwrap_or(false) {
+        let files = SandboxedFiles::new(&base_dir).map_err(|e| {
+            errln!("physc: cannot open {}: {e}", base_dir.display());
+            ExitCode::from(2)
+        })?;
+        physc_compiler::check_source(&text, &base_dir, &files)
+    } else {
+        physc_compiler::check_source(&text, &base_dir, &DiskFiles)
+    };
     Ok(Loaded {
         name: path.display().to_string(),
         text,

@@ -482,3 +482,49 @@ fn a_full_or_read_only_disk_is_an_error_that_keeps_the_results() {
         "a read-only disk changed the results"
     );
 }
+
+/// With `--sandbox`, a model reads data only under its own directory:
+/// `..` and a symbolic link out of it are refused with E0501 saying where
+/// the path leads; without it, both are read.
+#[cfg(unix)]
+#[test]
+fn the_sandbox_keeps_data_paths_under_the_model() {
+    let dir = std::env::temp_dir().join(format!("physc-sandbox-{}", std::process::id()));
+    let models = dir.join("models");
+    std::fs::create_dir_all(&models).expect("directories");
+    std::fs::write(dir.join("secret.csv"), "x,t,u\n0,0,1\n").expect("writes");
+    std::fs::write(models.join("inside.csv"), "x,t,u\n0,0,1\n").expect("writes");
+    let _ = std::os::unix::fs::symlink(dir.join("secret.csv"), models.join("link.csv"));
+    let model = |name: &str, file: &str| {
+        let path = models.join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "data obs = csv(\"{file}\")
+field u(x in [0,1], t in [0,1])
+pde: u_t = 0.1*u_xx
+fit: u = obs.u on obs
+"
+            ),
+        )
+        .expect("writes");
+        path.to_str().expect("utf-8").to_string()
+    };
+    let (up, link, inside) = (
+        model("up.phy", "../secret.csv"),
+        model("link.phy", "link.csv"),
+        model("inside.phy", "inside.csv"),
+    );
+    let sandboxed = physc(&["check", "--sandbox", &up, &link, &inside]);
+    let open = physc(&["check", &up, &link, &inside]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(sandboxed.status.code(), Some(1), "{sandboxed:?}");
+    let stderr = String::from_utf8_lossy(&sandboxed.stderr);
+    assert_eq!(stderr.matches("E0501").count(), 2, "{stderr}");
+    assert!(
+        stderr.contains("--sandbox") && stderr.contains("secret.csv"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("inside.phy: ok"), "{stderr}");
+    assert!(open.status.success(), "{open:?}");
+}

@@ -247,8 +247,8 @@ impl Files for OneFile {
 /// Text that looks like CSV: the usual pieces and the troublesome ones.
 fn csv_soup() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "x", "t", "u", ",", "\n", "\r\n", "\u{feff}", "\"", "\"x\"", "0", "-1.5", "1e308",
-        "1e999", "nan", "inf", "-", ".", "# note", " ", "\t", ",,", "u,u", "é",
+        "x", "t", "u", ",", "\n", "\r\n", "\u{feff}", "\"", "\"x\"", "0", "-1.5", "1e308", "1e999",
+        "nan", "inf", "-", ".", "# note", " ", "\t", ",,", "u,u", "é",
     ]);
     prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
 }
@@ -266,7 +266,8 @@ net u = mlp(depth = 1, width = 3)
 train { adam(lr = 1e-2, steps = 3); points = 8 }";
         let frontend = physc_compiler::check_source(text, Path::new("."), &FakeFiles);
         let loss = frontend.loss.expect("trains");
-        let dir = std::env::temp_dir().join(format!("physc-fuzz-checkpoint-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("physc-fuzz-checkpoint-{}", std::process::id()));
         let interrupt = std::sync::atomic::AtomicBool::new(false);
         physc_runtime::run::run(&loss, &dir, Default::default(), |_| {}, &interrupt)
             .expect("trains");

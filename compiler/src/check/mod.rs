@@ -46,6 +46,44 @@ impl Files for DiskFiles {
     }
 }
 
+/// The disk, but only under one directory (`--sandbox`, for running
+/// models from others): a data path is resolved, `..` and symbolic links
+/// included, and refused unless it lies under the root.
+pub struct SandboxedFiles {
+    root: PathBuf,
+}
+
+impl SandboxedFiles {
+    /// Reads only under `root` (usually the model's directory).
+    pub fn new(root: &Path) -> std::io::Result<SandboxedFiles> {
+        let root = if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            root
+        };
+        Ok(SandboxedFiles {
+            root: std::fs::canonicalize(root)?,
+        })
+    }
+}
+
+impl Files for SandboxedFiles {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        let real = std::fs::canonicalize(path)?;
+        if !real.starts_with(&self.root) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "it resolves to {}, outside {}, and `--sandbox` reads only under the model's directory",
+                    real.display(),
+                    self.root.display()
+                ),
+            ));
+        }
+        std::fs::read_to_string(real)
+    }
+}
+
 /// The result of checking: the model and every diagnostic, sorted by position.
 #[derive(Debug)]
 pub struct Checked {
