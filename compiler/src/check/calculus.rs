@@ -9,6 +9,9 @@ use super::expr::{Scope, placeholder};
 use super::*;
 use crate::syntax::ast::ExprKind;
 
+
+/// A derivative's order along one coordinate, and where it is written.
+type Order = (CoordId, u32, Span);
 impl Checker<'_> {
     /// The coordinates named by the arguments of `d` or `integral`, each
     /// optionally followed by a whole-number count: `x, 2, t` is x, x, t.
@@ -97,7 +100,7 @@ impl Checker<'_> {
         args: &[ast::Expr],
         scope: &mut Scope,
         usage: &str,
-    ) -> Option<(Expr, Vec<(CoordId, u32, Span)>)> {
+    ) -> Option<(Expr, Vec<Order>)> {
         if args.len() < 2 {
             let diagnostic = self.arity_error(callee, e, &[2], args.len()).help(usage);
             self.report(diagnostic);

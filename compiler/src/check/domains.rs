@@ -138,7 +138,7 @@ impl Checker<'_> {
                     Factor::Set { coords: cs, .. } => coords.iter().position(|c| *c == cs[0]),
                 });
                 self.model.functions[f.index()].domain = Some(Domain { factors });
-            } else if !(data_only && self.used_on_data.contains(&f))
+            } else if (!data_only || !self.used_on_data.contains(&f))
                 && !self.failed_places.contains(&f)
             {
                 let function = &self.model.functions[f.index()];

@@ -249,7 +249,7 @@ impl Printer<'_> {
         let name = &self.m.coord(im.source).name;
         let sign = if im.sign < 0.0 { "-" } else { "" };
         match im.shift {
-            s if s == 0.0 => format!("{sign}{name}"),
+            0.0 => format!("{sign}{name}"),
             s if s < 0.0 => format!("{sign}{name} - {}", -s),
             s => format!("{sign}{name} + {s}"),
         }
