@@ -9,7 +9,6 @@ use super::expr::{Scope, placeholder};
 use super::*;
 use crate::syntax::ast::ExprKind;
 
-
 /// A derivative's order along one coordinate, and where it is written.
 type Order = (CoordId, u32, Span);
 impl Checker<'_> {

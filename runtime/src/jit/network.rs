@@ -85,6 +85,19 @@ pub struct Pass<T> {
     scratch: (Vec<f64>, Vec<f64>),
 }
 
+impl<T: Real> Pass<T> {
+    /// Dense layer `l`'s input jet: its value rows (`values` numbers) and
+    /// its derivative rows. The first layer's input is one buffer; a later
+    /// layer's value rows are the activation values in block 0 of the
+    /// previous layer's derivatives.
+    fn input(&self, l: usize, values: usize) -> (&[T], &[T]) {
+        match l {
+            0 => self.inputs[0].split_at(values),
+            _ => (&self.derivs[l - 1][..values], &self.inputs[l]),
+        }
+    }
+}
+
 impl<T: Real> Network<T> {
     /// The jets of `plan` at the `c` points `x` (`[c × inputs]`).
     pub fn forward(&self, plan: &JetPlan, params: &[T], x: &[T], c: usize, pass: &mut Pass<T>) {
@@ -108,15 +121,9 @@ impl<T: Real> Network<T> {
         }
         for e in &self.embeddings {
             let mut z = vec![T::default(); k * c * e.outputs];
+            let (value, rest) = a.split_at(c * e.inputs);
             affine(
-                k * c,
-                e.inputs,
-                e.outputs,
-                &a,
-                &e.weight,
-                Some(&e.phase),
-                c,
-                &mut z,
+                value, rest, e.inputs, e.outputs, &e.weight, &e.phase, c, &mut z,
             );
             let mut d = vec![T::default(); (plan.max_order as usize + 1) * c * e.outputs];
             let cw = c * e.outputs;
@@ -135,7 +142,8 @@ impl<T: Real> Network<T> {
                 }
             }
             a = vec![T::default(); k * c * e.outputs];
-            compose(plan, &d, &z, cw, &mut a);
+            a[..cw].copy_from_slice(&d[..cw]);
+            compose(plan, &d, &z, cw, &mut a[cw..]);
         }
         pass.inputs[0] = a;
         // Buffers are reused from chunk to chunk: each is overwritten whole.
@@ -148,16 +156,8 @@ impl<T: Real> Network<T> {
                 &mut pass.pre[l]
             });
             z.resize(k * c * layer.outputs, T::default());
-            affine(
-                k * c,
-                layer.inputs,
-                layer.outputs,
-                &pass.inputs[l],
-                w,
-                Some(b),
-                c,
-                &mut z,
-            );
+            let (value, rest) = pass.input(l, c * layer.inputs);
+            affine(value, rest, layer.inputs, layer.outputs, w, b, c, &mut z);
             if l == hidden {
                 pass.out = z;
                 break;
@@ -166,8 +166,10 @@ impl<T: Real> Network<T> {
             let cw = c * layer.outputs;
             let mut d = std::mem::take(&mut pass.derivs[l]);
             derivatives(self.activation, &z[..cw], orders, &mut d, &mut pass.scratch);
+            // The next layer's value rows are σ(z₀), block 0 of `d`: only
+            // the derivative rows are composed into a buffer of their own.
             let mut next = std::mem::take(&mut pass.inputs[l + 1]);
-            next.resize(k * cw, T::default());
+            next.resize((k - 1) * cw, T::default());
             compose(plan, &d, &z, cw, &mut next);
             pass.inputs[l + 1] = next;
             pass.derivs[l] = d;
@@ -211,19 +213,24 @@ impl<T: Real> Network<T> {
                 std::mem::swap(&mut adjoint, &mut next);
             }
             let (rows, n_in, n_out) = (k * c, layer.inputs, layer.outputs);
-            let input = &pass.inputs[l];
-            // dW += aᵀ z̄
+            let (value, rest) = pass.input(l, c * n_in);
+            let dw = &mut grad[layer.weight..layer.weight + n_in * n_out];
+            // dW += aᵀ z̄, value rows and derivative rows.
             matmul(
                 n_in,
                 n_out,
-                rows,
-                &mut grad[layer.weight..layer.weight + n_in * n_out],
+                c,
+                dw,
                 true,
-                input,
+                value,
                 true,
-                &adjoint,
+                &adjoint[..c * n_out],
                 false,
             );
+            if rows > c {
+                let tail = &adjoint[c * n_out..rows * n_out];
+                matmul(n_in, n_out, rows - c, dw, true, rest, true, tail, false);
+            }
             // db += the value rows of z̄, summed.
             let bias = &mut grad[layer.bias..layer.bias + n_out];
             for p in 0..c {
@@ -246,46 +253,28 @@ impl<T: Real> Network<T> {
     }
 }
 
-/// `z = a W` for every row, plus `bias` on the first `c` rows (the values).
+/// `z = a W` for every row of a jet, plus `bias` on its `c` value rows;
+/// `value` and `rest` are the jet's value rows and derivative rows.
 #[allow(clippy::too_many_arguments)]
 fn affine<T: Real>(
-    rows: usize,
+    value: &[T],
+    rest: &[T],
     inputs: usize,
     outputs: usize,
-    a: &[T],
     w: &[T],
-    bias: Option<&[T]>,
+    bias: &[T],
     c: usize,
     z: &mut [T],
 ) {
-    if let Some(b) = bias {
-        for p in 0..c {
-            z[p * outputs..(p + 1) * outputs].copy_from_slice(b);
-        }
+    for p in 0..c {
+        z[p * outputs..(p + 1) * outputs].copy_from_slice(bias);
     }
-    // The first c rows accumulate onto the bias; the rest start from zero.
-    matmul(
-        c,
-        outputs,
-        inputs,
-        &mut z[..c * outputs],
-        bias.is_some(),
-        &a[..c * inputs],
-        false,
-        w,
-        false,
-    );
-    if rows > c {
+    let (z_value, z_rest) = z.split_at_mut(c * outputs);
+    matmul(c, outputs, inputs, z_value, true, value, false, w, false);
+    let others = rest.len() / inputs.max(1);
+    if others > 0 {
         matmul(
-            rows - c,
-            outputs,
-            inputs,
-            &mut z[c * outputs..rows * outputs],
-            false,
-            &a[c * inputs..rows * inputs],
-            false,
-            w,
-            false,
+            others, outputs, inputs, z_rest, false, rest, false, w, false,
         );
     }
 }
@@ -345,12 +334,12 @@ fn matmul<T: Real>(
 }
 
 wide! {
-/// `a_α = Σ coefficient σ^(j)(z₀) Π z_B` for each entry α of the plan
-/// (`a₀ = σ(z₀)`); `cw` values per entry.
+/// `a_α = Σ coefficient σ^(j)(z₀) Π z_B` for each entry α ≠ 0 of the
+/// plan, into `a` from its start (`a₀ = σ(z₀)` is block 0 of `d`); `cw`
+/// values per entry.
 fn compose<T: Real>(plan: &JetPlan, d: &[T], z: &[T], cw: usize, a: &mut [T]) {
-    a[..cw].copy_from_slice(&d[..cw]);
     for (i, terms) in plan.terms.iter().enumerate().skip(1) {
-        let out = &mut a[i * cw..(i + 1) * cw];
+        let out = &mut a[(i - 1) * cw..i * cw];
         out.fill(T::default());
         for term in terms {
             let coefficient = T::of(term.coefficient);
