@@ -394,13 +394,7 @@ fn undo(
 ) -> bool {
     state.failures += 1;
     let row = state.history.rows.len();
-    state.history.rows.push((state.step, loss, terms));
-    observer.logged(&Progress {
-        step: state.step,
-        total_steps,
-        stage,
-        loss,
-    });
+    record(state, total_steps, stage, loss, terms, observer);
     if state.failures > divergence::MAX_FAILURES {
         let text = format!(
             "{why} at step {}: {} divergences in a row, so training stopped with the parameters of step {}",
@@ -476,6 +470,24 @@ pub fn restore_points(program: &mut Program, state: &TrainState) {
     }
 }
 
+/// Adds a row to the history and shows it.
+fn record(
+    state: &mut TrainState,
+    total_steps: u64,
+    stage: &str,
+    loss: f64,
+    terms: Vec<f64>,
+    observer: &mut dyn Observer,
+) {
+    state.history.rows.push((state.step, loss, terms));
+    observer.logged(&Progress {
+        step: state.step,
+        total_steps,
+        stage,
+        loss,
+    });
+}
+
 /// Records a logged step; true when the stage has plateaued: `patience`
 /// logged steps without a better total (never when patience is 0).
 fn log(
@@ -487,13 +499,7 @@ fn log(
     patience: u64,
     observer: &mut dyn Observer,
 ) -> bool {
-    state.history.rows.push((state.step, loss, terms));
-    observer.logged(&Progress {
-        step: state.step,
-        total_steps,
-        stage,
-        loss,
-    });
+    record(state, total_steps, stage, loss, terms, observer);
     if loss < state.best * (1.0 - 1e-4) {
         state.best = loss;
         state.stale = 0;
