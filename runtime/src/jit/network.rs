@@ -1,14 +1,16 @@
 //! A network's Taylor jets on a chunk of points, forward and reverse, on
 //! flat arrays: the dense layers are matrix products (the `gemm` crate's
-//! kernels, one product per layer for every jet entry at once), the
-//! activations are elementwise Faà di Bruno sums.
+//! kernels), the activations are elementwise Faà di Bruno sums.
 //!
 //! Layout: a jet of width `w` over `c` points with `K` entries (the plan's
-//! multi-indices, the value first) is one row-major `[K·c × w]` matrix,
-//! entry `k` in rows `k·c .. (k+1)·c`. So `z = a W + b` is one product,
-//! the bias added to the value rows only. An activation's derivatives
-//! `σ^(j)(z₀)` are `[(m+2)·c × w]`, one block per order up to the plan's
-//! highest plus one (the reverse pass needs one more than the forward).
+//! multi-indices, the value first) is row-major, entry `k` in rows
+//! `k·c .. (k+1)·c`. A pre-activation jet `z = a W + b` is one `[K·c × w]`
+//! matrix, made by two products: the value rows (with the bias) and every
+//! derivative row at once. An activation's derivatives `σ^(j)(z₀)` are
+//! `[(m+2)·c × w]`, one block per order up to the plan's highest plus one
+//! (the reverse pass needs one more than the forward); block 0 is `σ(z₀)`,
+//! which is also the next layer's value rows, so only the derivative rows
+//! of an activation jet have a buffer of their own.
 //!
 //! The forward pass keeps each layer's input, pre-activation and
 //! derivatives in a [`Pass`]; the reverse pass reads them and accumulates
