@@ -124,7 +124,7 @@ impl<T: Real> Jit<T> {
             let roots: Vec<_> = field.parts.iter().map(|(_, e)| *e).collect();
             fields[field.function.index()] = Some(values(loss, &mut graph, &roots)?);
         }
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(16));
+        let threads = threads();
         Ok(Jit {
             nets,
             layout,
@@ -474,6 +474,16 @@ impl<T: Real> Jit<T> {
         }
         loss
     }
+}
+
+/// Threads per evaluation: `PHYSC_THREADS` where set (a machine shared
+/// with other work), else the cores this process may use, at most 16.
+fn threads() -> usize {
+    std::env::var("PHYSC_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(16)))
 }
 
 /// What a pass over points computes.
