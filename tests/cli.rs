@@ -455,6 +455,11 @@ fn a_full_or_read_only_disk_is_an_error_that_keeps_the_results() {
     let _ = std::fs::write(&filler, vec![0u8; 8 << 20]);
     let full = physc(&["run", model_s, "--quiet", "-o", run_s]);
     let after_full = results(&run);
+    let leftovers: Vec<String> = std::fs::read_dir(&run)
+        .expect("the run directory")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|name| name.contains(".tmp"))
+        .collect();
     let _ = std::fs::remove_file(&filler);
 
     // Read-only.
@@ -470,6 +475,7 @@ fn a_full_or_read_only_disk_is_an_error_that_keeps_the_results() {
     let stderr = String::from_utf8_lossy(&full.stderr);
     assert!(stderr.contains("No space left on device"), "{stderr}");
     assert!(after_full == before, "a full disk changed the results");
+    assert!(leftovers.is_empty(), "partial files left: {leftovers:?}");
     let read_only = read_only.expect("a read-only remount");
     assert_eq!(read_only.status.code(), Some(2), "{read_only:?}");
     let stderr = String::from_utf8_lossy(&read_only.stderr);
