@@ -50,15 +50,7 @@ fn local_derivatives(g: &mut Graph, node: ExprId) -> Vec<(ExprId, ExprId)> {
             terms.iter().map(|&t| (t, one)).collect()
         }
         Node::Mul(factors) => (0..factors.len())
-            .map(|i| {
-                let others: Vec<ExprId> = factors
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != i)
-                    .map(|(_, &f)| f)
-                    .collect();
-                (factors[i], g.mul(&others))
-            })
+            .map(|i| (factors[i], g.mul(&without(&factors, i))))
             .collect(),
         Node::Pow(a, b) => {
             if let Some(n) = g.as_num(b) {

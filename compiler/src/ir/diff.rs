@@ -96,12 +96,7 @@ impl Differentiator {
                     if g.as_num(di) == Some(0.0) {
                         continue;
                     }
-                    let mut product: Vec<ExprId> = factors
-                        .iter()
-                        .enumerate()
-                        .filter(|(j, _)| *j != i)
-                        .map(|(_, &f)| f)
-                        .collect();
+                    let mut product = without(&factors, i);
                     product.push(di);
                     terms.push(g.mul(&product));
                 }

@@ -197,6 +197,15 @@ pub enum Node {
     Call(Func, ExprId),
 }
 
+/// `xs` without its `k`-th entry (a product's other factors).
+pub(crate) fn without(xs: &[ExprId], k: usize) -> Vec<ExprId> {
+    xs.iter()
+        .enumerate()
+        .filter(|(i, _)| *i != k)
+        .map(|(_, &x)| x)
+        .collect()
+}
+
 /// The arena of interned nodes.
 #[derive(Clone, Debug, Default)]
 pub struct Graph {
@@ -292,12 +301,7 @@ impl Graph {
             // Operands are sorted by id, so the number may sit anywhere.
             if let Some(k) = factors.iter().position(|&f| self.as_num(f).is_some()) {
                 let c = self.as_num(factors[k]).expect("found a number");
-                let rest: Vec<ExprId> = factors
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != k)
-                    .map(|(_, &f)| f)
-                    .collect();
+                let rest = without(&factors, k);
                 let rest = if rest.len() == 1 {
                     rest[0]
                 } else {
