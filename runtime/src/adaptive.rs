@@ -9,6 +9,7 @@
 //! some. The draws depend only on the seed, the resampling's number and the
 //! batch, so a resumed run that restores the points goes on identically.
 
+use crate::jit::violation;
 use physc_compiler::model::Relation;
 use physc_compiler::program::geometry::Rng;
 use physc_compiler::program::sample::Point;
@@ -37,14 +38,7 @@ pub fn scores(residuals: &[Vec<f64>], relations: &[Relation]) -> Vec<f64> {
             residuals
                 .iter()
                 .zip(relations)
-                .map(|(r, rel)| {
-                    let v = r[i];
-                    match rel {
-                        Relation::Eq => v * v,
-                        Relation::Ge | Relation::Gt => v.min(0.0).powi(2),
-                        Relation::Le | Relation::Lt => v.max(0.0).powi(2),
-                    }
-                })
+                .map(|(r, rel)| violation(*rel, r[i]).0.powi(2))
                 .sum::<f64>()
                 .sqrt()
         })

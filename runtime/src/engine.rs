@@ -151,16 +151,9 @@ impl Engine {
     pub fn gradient_norms(&self, program: &Program, t: &Trainable) -> Vec<f64> {
         match self {
             Engine::Burn => crate::balance::gradient_norms(program, t),
-            Engine::Jit(compiled) => (0..program.batches.len())
-                .map(|b| {
-                    let mut alone = vec![0.0; program.batches.len()];
-                    alone[b] = 1.0;
-                    let gradient = with_jit!(&**compiled, t, |jit, params| {
-                        jit.evaluate(&params, &alone).gradient
-                    });
-                    gradient.iter().map(|g| g * g).sum::<f64>().sqrt()
-                })
-                .collect(),
+            Engine::Jit(compiled) => with_jit!(&**compiled, t, |jit, params| {
+                jit.gradient_norms(&params)
+            }),
         }
     }
 }

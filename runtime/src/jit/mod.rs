@@ -203,22 +203,38 @@ impl<T: Real> Jit<T> {
         let mut terms = vec![];
         for b in 0..self.batches.len() {
             let factor = factors.get(b).copied().unwrap_or(1.0);
-            let batch = &self.batches[b];
-            let scales = match batch.at.slabs {
-                // Causal weights need every residual first.
-                Some(_) => {
-                    self.batch_loss(b, &self.residuals(batch, params, &batch.at))
-                        .1
-                }
-                None => vec![vec![batch.weight / batch.at.n.max(1) as f64]; batch.relations.len()],
-            };
-            let (loss, g) = self.parallel(b, params, Mode::Reverse { scales, factor });
+            let (loss, g) = self.batch_gradient(b, params, factor);
             for (acc, v) in gradient.iter_mut().zip(g) {
                 *acc += v;
             }
             terms.push(loss);
         }
         Evaluation { terms, gradient }
+    }
+
+    /// The norm of each batch's gradient on its own (`balance =
+    /// gradnorm`): one reverse pass per batch.
+    pub fn gradient_norms(&self, params: &[T]) -> Vec<f64> {
+        (0..self.batches.len())
+            .map(|b| {
+                let (_, g) = self.batch_gradient(b, params, 1.0);
+                g.iter().map(|v| v * v).sum::<f64>().sqrt()
+            })
+            .collect()
+    }
+
+    /// Batch `b`'s loss and the gradient of `factor` times it.
+    fn batch_gradient(&self, b: usize, params: &[T], factor: f64) -> (f64, Vec<f64>) {
+        let batch = &self.batches[b];
+        let scales = match batch.at.slabs {
+            // Causal weights need every residual first.
+            Some(_) => {
+                self.batch_loss(b, &self.residuals(batch, params, &batch.at))
+                    .1
+            }
+            None => vec![vec![batch.weight / batch.at.n.max(1) as f64]; batch.relations.len()],
+        };
+        self.parallel(b, params, Mode::Reverse { scales, factor })
     }
 
     /// A batch's residuals at `at`, per residual.
@@ -498,7 +514,7 @@ enum Mode {
 
 /// The violation of `r relation 0` and its slope in r: r itself for an
 /// equation, the part on the wrong side for an inequality.
-fn violation(relation: Relation, r: f64) -> (f64, f64) {
+pub fn violation(relation: Relation, r: f64) -> (f64, f64) {
     match relation {
         Relation::Eq => (r, 1.0),
         Relation::Ge | Relation::Gt => {

@@ -111,7 +111,9 @@ impl<T: Real> Network<T> {
         pass.derivs.resize_with(hidden, Vec::new);
         // The input's jet: x itself, unit vectors for first derivatives,
         // zero above.
-        let mut a = vec![T::default(); k * c * self.inputs];
+        let mut a = std::mem::take(&mut pass.inputs[0]);
+        a.clear();
+        a.resize(k * c * self.inputs, T::default());
         a[..c * self.inputs].copy_from_slice(&x[..c * self.inputs]);
         for (i, alpha) in plan.indices.iter().enumerate().skip(1) {
             if alpha.iter().map(|&o| o as u32).sum::<u32>() == 1 {
