@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{heat, run_dir, train_into};
+use common::{DECAY, heat, resumes_where_it_stopped, run_dir, train_into};
 use physc_compiler::check::DiskFiles;
 use physc_runtime::report::Summary;
 use physc_runtime::run::{Options, run};
@@ -70,41 +70,13 @@ train { adam(lr = 1e-2, steps = 400); lbfgs(steps = 30); points = 200 }",
     assert!((a - 2.0).abs() < 1e-2, "learned a = {a}");
 }
 
-const DECAY: &str = "field u(t in [0,1])
-ode: u_t = -2*u
-ic: u = 1 on t = 0
-exact u = exp(-2*t)
-net u = mlp(depth = 2, width = 8)
-train { adam(lr = 1e-2, steps = 60); lbfgs(steps = 40); points = 64; log_every = 10; checkpoint_every = 10; resample = 25 }";
-
 /// A run interrupted in Adam and again in L-BFGS, resumed each time from
 /// its checkpoint, ends exactly where the uninterrupted run ends: same
 /// parameters, optimiser state and points (resampled every 25 steps), so
 /// the same losses, bit for bit.
 #[test]
 fn an_interrupted_run_resumes_where_it_stopped() {
-    let whole_dir = run_dir("whole");
-    let whole = train_into(DECAY, &whole_dir, Options::default(), None);
-    let parts_dir = run_dir("parts");
-    let first = train_into(DECAY, &parts_dir, Options::default(), Some(30));
-    assert!(!first.finished);
-    assert_eq!(first.steps, 30);
-    let resume = Options {
-        resume: true,
-        ..Options::default()
-    };
-    let second = train_into(DECAY, &parts_dir, resume, Some(80));
-    assert!(!second.finished);
-    assert_eq!(second.steps, 80);
-    let third = train_into(DECAY, &parts_dir, resume, None);
-    assert!(third.finished);
-    let history = |dir: &Path| std::fs::read_to_string(dir.join("history.csv")).expect("history");
-    assert_eq!(history(&parts_dir), history(&whole_dir));
-    assert_eq!(third.steps, whole.steps);
-    assert_eq!(third.total_loss, whole.total_loss);
-    assert_eq!(third.rel_l2, whole.rel_l2);
-    let _ = std::fs::remove_dir_all(&whole_dir);
-    let _ = std::fs::remove_dir_all(&parts_dir);
+    resumes_where_it_stopped(DECAY, "burn", Options::default());
 }
 
 /// A damaged last checkpoint (a byte changed, or cut short as a crash in

@@ -4,10 +4,9 @@
 
 mod common;
 
-use common::{heat, run_dir, train_into};
+use common::{DECAY, heat, resumes_where_it_stopped, run_dir, train_into};
 use physc_runtime::backend::Backend;
 use physc_runtime::run::Options;
-use std::path::Path;
 
 fn jit() -> Options {
     Options {
@@ -60,38 +59,9 @@ train { adam(lr = 1e-2, steps = 400); lbfgs(steps = 30); points = 200; causal = 
     assert!((a - 2.0).abs() < 1e-2, "learned a = {a}");
 }
 
-const DECAY: &str = "field u(t in [0,1])
-ode: u_t = -2*u
-ic: u = 1 on t = 0
-exact u = exp(-2*t)
-net u = mlp(depth = 2, width = 8)
-train { adam(lr = 1e-2, steps = 60); lbfgs(steps = 40); points = 64; log_every = 10; checkpoint_every = 10; resample = 25 }";
-
-/// Interrupted in Adam and in L-BFGS and resumed, a run of `model` ends
-/// exactly where the uninterrupted one does, resampled points included.
-fn resumes_where_it_stopped(model: &str, name: &str) {
-    let whole_dir = run_dir(&format!("{name}-whole"));
-    let whole = train_into(model, &whole_dir, jit(), None);
-    let parts_dir = run_dir(&format!("{name}-parts"));
-    assert!(!train_into(model, &parts_dir, jit(), Some(30)).finished);
-    let resume = Options {
-        resume: true,
-        ..jit()
-    };
-    assert!(!train_into(model, &parts_dir, resume, Some(80)).finished);
-    let last = train_into(model, &parts_dir, resume, None);
-    assert!(last.finished);
-    let history = |dir: &Path| std::fs::read_to_string(dir.join("history.csv")).expect("history");
-    assert_eq!(history(&parts_dir), history(&whole_dir));
-    assert_eq!(last.total_loss, whole.total_loss);
-    assert_eq!(last.rel_l2, whole.rel_l2);
-    let _ = std::fs::remove_dir_all(&whole_dir);
-    let _ = std::fs::remove_dir_all(&parts_dir);
-}
-
 #[test]
 fn an_interrupted_jit_run_resumes_where_it_stopped() {
-    resumes_where_it_stopped(DECAY, "jit");
+    resumes_where_it_stopped(DECAY, "jit", jit());
 }
 
 /// Points chosen by residual depend on the network when they were chosen:
@@ -99,7 +69,7 @@ fn an_interrupted_jit_run_resumes_where_it_stopped() {
 #[test]
 fn a_run_resampled_by_residual_resumes_where_it_stopped() {
     let model = DECAY.replace("resample = 25", "resample = 25; resample_by = residual");
-    resumes_where_it_stopped(&model, "jit-rar");
+    resumes_where_it_stopped(&model, "jit-rar", jit());
 }
 
 /// Heat with its points resampled by residual still reaches its closed form.

@@ -122,3 +122,40 @@ pub fn train_into(text: &str, out: &Path, options: Options, stop_at: Option<u64>
     )
     .expect("writes the run directory")
 }
+
+/// A small decay with checkpoints and resampling, for resumption.
+pub const DECAY: &str = "field u(t in [0,1])
+ode: u_t = -2*u
+ic: u = 1 on t = 0
+exact u = exp(-2*t)
+net u = mlp(depth = 2, width = 8)
+train { adam(lr = 1e-2, steps = 60); lbfgs(steps = 40); points = 64; log_every = 10; checkpoint_every = 10; resample = 25 }";
+
+/// A run interrupted in Adam (at step 30) and again in L-BFGS (at 80),
+/// resumed each time from its checkpoint, ends exactly where the
+/// uninterrupted run ends: same parameters, optimiser state and points,
+/// so the same losses, bit for bit.
+pub fn resumes_where_it_stopped(model: &str, name: &str, options: Options) {
+    let whole_dir = run_dir(&format!("{name}-whole"));
+    let whole = train_into(model, &whole_dir, options, None);
+    let parts_dir = run_dir(&format!("{name}-parts"));
+    let first = train_into(model, &parts_dir, options, Some(30));
+    assert!(!first.finished);
+    assert_eq!(first.steps, 30);
+    let resume = Options {
+        resume: true,
+        ..options
+    };
+    let second = train_into(model, &parts_dir, resume, Some(80));
+    assert!(!second.finished);
+    assert_eq!(second.steps, 80);
+    let third = train_into(model, &parts_dir, resume, None);
+    assert!(third.finished);
+    let history = |dir: &Path| std::fs::read_to_string(dir.join("history.csv")).expect("history");
+    assert_eq!(history(&parts_dir), history(&whole_dir));
+    assert_eq!(third.steps, whole.steps);
+    assert_eq!(third.total_loss, whole.total_loss);
+    assert_eq!(third.rel_l2, whole.rel_l2);
+    let _ = std::fs::remove_dir_all(&whole_dir);
+    let _ = std::fs::remove_dir_all(&parts_dir);
+}
