@@ -23,7 +23,9 @@ macro_rules! ids {
 
 pub mod check;
 pub mod diagnostics;
+pub mod editor;
 pub mod exact;
+pub mod format;
 pub mod ir;
 pub mod jit;
 pub mod model;

@@ -12,11 +12,11 @@ use crate::syntax::ast::{ItemKind, Opt, Spec, TrainItem};
 const DEFAULT_DEPTH: u32 = 4;
 const DEFAULT_WIDTH: u32 = 32;
 
-const NET_OPTIONS: &[&str] = &["depth", "width", "act", "fourier", "scale"];
-const ADAM_OPTIONS: &[&str] = &["lr", "steps", "beta1", "beta2"];
-const LBFGS_OPTIONS: &[&str] = &["lr", "steps", "history", "tolerance"];
-const TRAIN_GROUPS: &[&str] = &["adam", "lbfgs", "points", "weights"];
-const TRAIN_SETTINGS: &[&str] = &[
+pub(crate) const NET_OPTIONS: &[&str] = &["depth", "width", "act", "fourier", "scale"];
+pub(crate) const ADAM_OPTIONS: &[&str] = &["lr", "steps", "beta1", "beta2"];
+pub(crate) const LBFGS_OPTIONS: &[&str] = &["lr", "steps", "history", "tolerance"];
+pub(crate) const TRAIN_GROUPS: &[&str] = &["adam", "lbfgs", "points", "weights"];
+pub(crate) const TRAIN_SETTINGS: &[&str] = &[
     "seed",
     "sampler",
     "points",

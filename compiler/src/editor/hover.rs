@@ -1,0 +1,192 @@
+//! Hover text: what a name is, in Markdown.
+//!
+//! Input: an [`Analysis`] and the [`Target`] under the cursor. Output: the
+//! declaration as written, then what the checker made of it: a field's
+//! domain and network and the derivatives the equations read of it, a
+//! constant's value, a data set's rows and columns, a standard operator's
+//! documentation.
+
+use super::{Analysis, Origin, SymbolKind, Target};
+use crate::check::names::SHAPES;
+use crate::check::options::{ADAM_OPTIONS, LBFGS_OPTIONS, NET_OPTIONS, TRAIN_SETTINGS};
+use crate::model::print::{Printer, num};
+use crate::model::{FuncId, Model};
+
+pub(super) fn describe(analysis: &Analysis, target: &Target) -> String {
+    let model = &analysis.frontend.checked.model;
+    match target {
+        Target::Symbol(id) => {
+            let symbol = &analysis.index.symbols[*id];
+            let code = match symbol.origin {
+                Origin::User => analysis.slice(symbol.statement).to_string(),
+                Origin::Stdlib(m) => {
+                    let text = crate::stdlib::MODULES[m].1;
+                    text.get(symbol.statement.start..symbol.statement.end)
+                        .unwrap_or("")
+                        .to_string()
+                }
+            };
+            let mut out = format!("```phy\n{}\n```\n", code.trim());
+            let kind = symbol.kind.describe();
+            let name = &symbol.name;
+            let about = match symbol.kind {
+                SymbolKind::Field | SymbolKind::Function => function(analysis, name),
+                SymbolKind::Const => model
+                    .consts
+                    .iter()
+                    .find(|c| c.name == *name)
+                    .map(|c| format!("constant `{name}` = {}", num(c.value))),
+                SymbolKind::Learn => model
+                    .learned
+                    .iter()
+                    .find(|l| l.name == *name)
+                    .map(|l| format!("learned scalar `{name}`, trained with the networks from {}", num(l.init))),
+                SymbolKind::Coordinate => Some(coordinate(model, name)),
+                SymbolKind::Data => model.data.iter().find(|d| d.name == *name).map(|d| {
+                    format!(
+                        "data set `{name}`: {} rows; columns {}",
+                        d.rows(),
+                        d.columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                    )
+                }),
+                SymbolKind::Def => Some(match symbol.origin {
+                    Origin::User => format!("operator `{name}`, expanded where it is called"),
+                    Origin::Stdlib(m) => {
+                        let (module, text) = crate::stdlib::MODULES[m];
+                        let doc = doc_comment(text, symbol.statement.start);
+                        format!("{doc}\n\noperator `{name}` from the standard library module `{module}`")
+                    }
+                }),
+                _ => Some(format!("{kind} `{name}`")),
+            };
+            if let Some(about) = about {
+                out.push('\n');
+                out.push_str(&about);
+            }
+            out
+        }
+        Target::Column { data, column } => {
+            let set_name = &analysis.index.symbols[*data].name;
+            let rows = model
+                .data
+                .iter()
+                .find(|d| d.name == *set_name)
+                .map(|d| format!(" ({} rows)", d.rows()))
+                .unwrap_or_default();
+            format!("column `{column}` of the data set `{set_name}`{rows}")
+        }
+        Target::Builtin(name) => builtin(name),
+    }
+}
+
+/// A field's or learned function's domain, network and the derivatives
+/// the equations read of it.
+fn function(analysis: &Analysis, name: &str) -> Option<String> {
+    let model = &analysis.frontend.checked.model;
+    let f = model.functions.iter().position(|f| f.name == name)?;
+    let function = &model.functions[f];
+    let printer = Printer { m: model };
+    let mut lines = vec![];
+    let kind = if function.complex { "complex " } else { "" };
+    match &function.domain {
+        Some(domain) => lines.push(format!("{kind}field `{name}` on {}", printer.domain(domain))),
+        None => lines.push(format!("{kind}function `{name}`, evaluated on data points")),
+    }
+    let f = FuncId(f as u32);
+    if let Some(net) = model.nets.iter().find(|n| n.outputs.contains(&f)) {
+        let outputs: Vec<&str> = net.outputs.iter().map(|o| model.function(*o).name.as_str()).collect();
+        let inputs: Vec<&str> = net.inputs.iter().map(|c| model.coord(*c).name.as_str()).collect();
+        let fourier = match net.fourier {
+            0 => String::new(),
+            n => format!(", {n} Fourier features of scale {}", num(net.fourier_scale)),
+        };
+        lines.push(format!(
+            "network: mlp(depth = {}, width = {}, act = {}){fourier}; inputs {}; outputs {}{}",
+            net.depth,
+            net.width,
+            net.activation.name(),
+            inputs.join(", "),
+            outputs.join(", "),
+            if net.declared { "" } else { " (the default: no `net` statement)" }
+        ));
+    }
+    if let Some(lowered) = &analysis.frontend.lowered {
+        let derivatives = crate::ir::stages::derivatives(model, lowered);
+        let prefix = format!("{name}: ");
+        if let Some(line) = derivatives.lines().find_map(|l| l.strip_prefix(&prefix)) {
+            lines.push(format!("the equations read: {line}"));
+        }
+    }
+    Some(lines.join("\n\n"))
+}
+
+/// The coordinate's range in each field that has it.
+fn coordinate(model: &Model, name: &str) -> String {
+    let Some(c) = model.coords.iter().position(|c| c.name == name) else {
+        return format!("coordinate `{name}`");
+    };
+    let printer = Printer { m: model };
+    let mut ranges = vec![];
+    for function in &model.functions {
+        if !function.coords.iter().any(|id| id.index() == c) {
+            continue;
+        }
+        let range = function
+            .domain
+            .as_ref()
+            .and_then(|d| d.range(crate::model::CoordId(c as u32)))
+            .map(|(lo, hi)| format!("[{}, {}]", num(lo), num(hi)))
+            .unwrap_or_else(|| {
+                function.domain.as_ref().map_or("data points".to_string(), |d| printer.domain(d))
+            });
+        ranges.push(format!("`{}`: {range}", function.name));
+    }
+    format!("coordinate `{name}`; {}", ranges.join(", "))
+}
+
+/// The comment lines just above byte `at` of `text`.
+fn doc_comment(text: &str, at: usize) -> String {
+    let mut lines: Vec<&str> = text[..at]
+        .lines()
+        .rev()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| l.trim_start().starts_with('#'))
+        .map(|l| l.trim_start().trim_start_matches('#').trim())
+        .collect();
+    lines.reverse();
+    lines.join(" ")
+}
+
+/// What a built-in name is.
+pub(super) fn builtin(name: &str) -> String {
+    let list = |names: &[&str]| names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    if let Some((_, form)) = SHAPES.iter().find(|(s, _)| *s == name) {
+        return format!("shape `{form}`");
+    }
+    let text = match name {
+        "d" => "`d(f, x)`, `d(f, x, n)`, `d(f, x, y)`: the derivative of `f` along the coordinates (the `n`-th along `x`); `u_xt` is `d(u, x, t)`".to_string(),
+        "integral" => "`integral(f, x, ...)`: the integral of `f` over the domain of the coordinates".to_string(),
+        "space" => "`space(f)`: the coordinates of `f` other than `t`, for `sum(c in space(f), ...)`".to_string(),
+        "coords" => "`coords(f)`: every coordinate of `f`, for `sum(c in coords(f), ...)`".to_string(),
+        "sum" => "`sum(c in space(f), body)`: one term of `body` per coordinate `c`".to_string(),
+        "pi" => "the constant π = 3.14159…".to_string(),
+        "e" => "the constant e = 2.71828…".to_string(),
+        "i" => "the imaginary unit (fields declared `: complex`)".to_string(),
+        "complex" => "field type: a complex field, two network outputs (real and imaginary parts)".to_string(),
+        "csv" => "`csv(\"file.csv\")`: a CSV file with a header row naming its columns, relative to the model".to_string(),
+        "boundary" => "`boundary(R)`: the boundary of the region `R`".to_string(),
+        "mlp" => format!("a fully connected network; options {}", list(NET_OPTIONS)),
+        "adam" => format!("the Adam optimizer; options {}", list(ADAM_OPTIONS)),
+        "lbfgs" => format!("L-BFGS with a strong Wolfe line search; options {}", list(LBFGS_OPTIONS)),
+        "points" => "collocation points per equation label: `points(pde = 10000, bc = 200)`".to_string(),
+        "weights" => "loss weights per equation label: `weights(bc = 10)`".to_string(),
+        "train" => format!("training stages and settings: `adam(...)`, `lbfgs(...)`, `points(...)`, `weights(...)`, {}", list(TRAIN_SETTINGS)),
+        _ if crate::model::Activation::ALL.iter().any(|(a, _)| *a == name) => {
+            let builtin = crate::model::Builtin::from_name(name).is_some();
+            format!("activation `{name}`{}", if builtin { ", also a built-in function" } else { "" })
+        }
+        _ if crate::model::Builtin::from_name(name).is_some() => format!("built-in function `{name}(x)`"),
+        _ => format!("`{name}`"),
+    };
+    text
+}
