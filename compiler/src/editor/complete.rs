@@ -9,7 +9,9 @@
 
 use super::{Analysis, Origin, SymbolKind, Target};
 use crate::check::names::{BUILTIN_VALUES, SHAPES, SPECIAL_FORMS};
-use crate::check::options::{ADAM_OPTIONS, LBFGS_OPTIONS, NET_OPTIONS, TRAIN_GROUPS, TRAIN_SETTINGS};
+use crate::check::options::{
+    ADAM_OPTIONS, LBFGS_OPTIONS, NET_OPTIONS, TRAIN_GROUPS, TRAIN_SETTINGS,
+};
 use crate::format::lex::{self, KEYWORDS, Kind};
 use crate::model::{Activation, Builtin};
 
@@ -34,7 +36,8 @@ pub struct Completion {
 }
 
 pub(super) fn at(analysis: &Analysis, offset: usize) -> Vec<Completion> {
-    let offset = crate::source::floor_char_boundary(&analysis.text, offset.min(analysis.text.len()));
+    let offset =
+        crate::source::floor_char_boundary(&analysis.text, offset.min(analysis.text.len()));
     let before = &analysis.text[..offset];
     let tokens = lex::tokens(before);
     // The word being typed is not context.
@@ -43,7 +46,10 @@ pub(super) fn at(analysis: &Analysis, offset: usize) -> Vec<Completion> {
         .copied()
         .filter(|t| !matches!(t.kind, Kind::Comment | Kind::Newline))
         .collect();
-    if context.last().is_some_and(|t| t.kind == Kind::Word && t.span.end == offset) {
+    if context
+        .last()
+        .is_some_and(|t| t.kind == Kind::Word && t.span.end == offset)
+    {
         context.pop();
     }
     if context.last().is_some_and(|t| t.is(".")) {
@@ -53,13 +59,18 @@ pub(super) fn at(analysis: &Analysis, offset: usize) -> Vec<Completion> {
     let mut open: Vec<Option<&str>> = vec![];
     for (i, token) in context.iter().enumerate() {
         if token.opens() {
-            let word = i.checked_sub(1).map(|j| context[j]).filter(|t| t.kind == Kind::Word);
+            let word = i
+                .checked_sub(1)
+                .map(|j| context[j])
+                .filter(|t| t.kind == Kind::Word);
             open.push(word.map(|w| w.text));
         } else if token.closes() {
             open.pop();
         }
     }
-    let option_name = context.last().is_none_or(|t| t.is("(") || t.is(",") || t.is("{") || t.is(";"));
+    let option_name = context
+        .last()
+        .is_none_or(|t| t.is("(") || t.is(",") || t.is("{") || t.is(";"));
     let options = |names: &[&str], detail: &str| -> Vec<Completion> {
         names
             .iter()
@@ -149,7 +160,12 @@ fn names(analysis: &Analysis, offset: usize) -> Vec<Completion> {
         let symbol = &analysis.index.symbols[id];
         let inside = symbol.statement.start <= offset && offset <= symbol.statement.end;
         if symbol.kind == SymbolKind::Local && inside {
-            add(&mut out, &symbol.name, CompletionKind::Symbol(SymbolKind::Local), "local name".into());
+            add(
+                &mut out,
+                &symbol.name,
+                CompletionKind::Symbol(SymbolKind::Local),
+                "local name".into(),
+            );
         }
     }
     for symbol in analysis.index.symbols.iter() {
@@ -158,27 +174,56 @@ fn names(analysis: &Analysis, offset: usize) -> Vec<Completion> {
         }
         let detail = match symbol.origin {
             Origin::User => analysis.slice(symbol.statement).trim().to_string(),
-            Origin::Stdlib(m) => format!("{} (standard library `{}`)", symbol.kind.describe(), crate::stdlib::MODULES[m].0),
+            Origin::Stdlib(m) => format!(
+                "{} (standard library `{}`)",
+                symbol.kind.describe(),
+                crate::stdlib::MODULES[m].0
+            ),
         };
-        add(&mut out, &symbol.name, CompletionKind::Symbol(symbol.kind), detail);
+        add(
+            &mut out,
+            &symbol.name,
+            CompletionKind::Symbol(symbol.kind),
+            detail,
+        );
     }
     for keyword in KEYWORDS {
         add(&mut out, keyword, CompletionKind::Keyword, "keyword".into());
     }
     for form in SPECIAL_FORMS.iter().chain(["sum"].iter()) {
-        add(&mut out, form, CompletionKind::Function, super::hover::builtin(form));
+        add(
+            &mut out,
+            form,
+            CompletionKind::Function,
+            super::hover::builtin(form),
+        );
     }
     for (name, _) in Builtin::ALL {
-        add(&mut out, name, CompletionKind::Function, format!("built-in function `{name}(x)`"));
+        add(
+            &mut out,
+            name,
+            CompletionKind::Function,
+            format!("built-in function `{name}(x)`"),
+        );
     }
     for value in BUILTIN_VALUES {
-        add(&mut out, value, CompletionKind::Value, super::hover::builtin(value));
+        add(
+            &mut out,
+            value,
+            CompletionKind::Value,
+            super::hover::builtin(value),
+        );
     }
     for (shape, form) in SHAPES {
         add(&mut out, shape, CompletionKind::Shape, form.to_string());
     }
     for extra in ["boundary", "mlp", "csv"] {
-        add(&mut out, extra, CompletionKind::Function, super::hover::builtin(extra));
+        add(
+            &mut out,
+            extra,
+            CompletionKind::Function,
+            super::hover::builtin(extra),
+        );
     }
     out
 }

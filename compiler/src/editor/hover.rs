@@ -36,17 +36,22 @@ pub(super) fn describe(analysis: &Analysis, target: &Target) -> String {
                     .iter()
                     .find(|c| c.name == *name)
                     .map(|c| format!("constant `{name}` = {}", num(c.value))),
-                SymbolKind::Learn => model
-                    .learned
-                    .iter()
-                    .find(|l| l.name == *name)
-                    .map(|l| format!("learned scalar `{name}`, trained with the networks from {}", num(l.init))),
+                SymbolKind::Learn => model.learned.iter().find(|l| l.name == *name).map(|l| {
+                    format!(
+                        "learned scalar `{name}`, trained with the networks from {}",
+                        num(l.init)
+                    )
+                }),
                 SymbolKind::Coordinate => Some(coordinate(model, name)),
                 SymbolKind::Data => model.data.iter().find(|d| d.name == *name).map(|d| {
                     format!(
                         "data set `{name}`: {} rows; columns {}",
                         d.rows(),
-                        d.columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                        d.columns
+                            .iter()
+                            .map(|c| format!("`{c}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )
                 }),
                 SymbolKind::Def => Some(match symbol.origin {
@@ -54,7 +59,9 @@ pub(super) fn describe(analysis: &Analysis, target: &Target) -> String {
                     Origin::Stdlib(m) => {
                         let (module, text) = crate::stdlib::MODULES[m];
                         let doc = doc_comment(text, symbol.statement.start);
-                        format!("{doc}\n\noperator `{name}` from the standard library module `{module}`")
+                        format!(
+                            "{doc}\n\noperator `{name}` from the standard library module `{module}`"
+                        )
                     }
                 }),
                 _ => Some(format!("{kind} `{name}`")),
@@ -89,13 +96,24 @@ fn function(analysis: &Analysis, name: &str) -> Option<String> {
     let mut lines = vec![];
     let kind = if function.complex { "complex " } else { "" };
     match &function.domain {
-        Some(domain) => lines.push(format!("{kind}field `{name}` on {}", printer.domain(domain))),
+        Some(domain) => lines.push(format!(
+            "{kind}field `{name}` on {}",
+            printer.domain(domain)
+        )),
         None => lines.push(format!("{kind}function `{name}`, evaluated on data points")),
     }
     let f = FuncId(f as u32);
     if let Some(net) = model.nets.iter().find(|n| n.outputs.contains(&f)) {
-        let outputs: Vec<&str> = net.outputs.iter().map(|o| model.function(*o).name.as_str()).collect();
-        let inputs: Vec<&str> = net.inputs.iter().map(|c| model.coord(*c).name.as_str()).collect();
+        let outputs: Vec<&str> = net
+            .outputs
+            .iter()
+            .map(|o| model.function(*o).name.as_str())
+            .collect();
+        let inputs: Vec<&str> = net
+            .inputs
+            .iter()
+            .map(|c| model.coord(*c).name.as_str())
+            .collect();
         let fourier = match net.fourier {
             0 => String::new(),
             n => format!(", {n} Fourier features of scale {}", num(net.fourier_scale)),
@@ -107,7 +125,11 @@ fn function(analysis: &Analysis, name: &str) -> Option<String> {
             net.activation.name(),
             inputs.join(", "),
             outputs.join(", "),
-            if net.declared { "" } else { " (the default: no `net` statement)" }
+            if net.declared {
+                ""
+            } else {
+                " (the default: no `net` statement)"
+            }
         ));
     }
     if let Some(lowered) = &analysis.frontend.lowered {
@@ -137,7 +159,10 @@ fn coordinate(model: &Model, name: &str) -> String {
             .and_then(|d| d.range(crate::model::CoordId(c as u32)))
             .map(|(lo, hi)| format!("[{}, {}]", num(lo), num(hi)))
             .unwrap_or_else(|| {
-                function.domain.as_ref().map_or("data points".to_string(), |d| printer.domain(d))
+                function
+                    .domain
+                    .as_ref()
+                    .map_or("data points".to_string(), |d| printer.domain(d))
             });
         ranges.push(format!("`{}`: {range}", function.name));
     }
@@ -159,7 +184,13 @@ fn doc_comment(text: &str, at: usize) -> String {
 
 /// What a built-in name is.
 pub(super) fn builtin(name: &str) -> String {
-    let list = |names: &[&str]| names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    let list = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if let Some((_, form)) = SHAPES.iter().find(|(s, _)| *s == name) {
         return format!("shape `{form}`");
     }

@@ -115,7 +115,9 @@ impl Index {
         for item in &program.items {
             index.uses(item);
         }
-        index.occurrences.sort_by_key(|o| (o.span.start, o.span.end));
+        index
+            .occurrences
+            .sort_by_key(|o| (o.span.start, o.span.end));
         index
     }
 
@@ -128,7 +130,10 @@ impl Index {
     }
 
     /// Every occurrence of `target`, its declaration included.
-    pub fn occurrences_of<'a>(&'a self, target: &'a Target) -> impl Iterator<Item = &'a Occurrence> {
+    pub fn occurrences_of<'a>(
+        &'a self,
+        target: &'a Target,
+    ) -> impl Iterator<Item = &'a Occurrence> {
         self.occurrences.iter().filter(move |o| o.target == *target)
     }
 
@@ -144,7 +149,13 @@ impl Index {
             .filter(|s| s.origin == Origin::User && s.kind != SymbolKind::Local)
     }
 
-    fn symbol(&mut self, ident: &ast::Ident, kind: SymbolKind, statement: Span, origin: Origin) -> usize {
+    fn symbol(
+        &mut self,
+        ident: &ast::Ident,
+        kind: SymbolKind,
+        statement: Span,
+        origin: Origin,
+    ) -> usize {
         self.symbols.push(Symbol {
             name: ident.name.clone(),
             kind,
@@ -264,7 +275,11 @@ impl Index {
             }
             ItemKind::Region { region, .. } => self.region(region, &mut scope),
             ItemKind::Data { source, .. } | ItemKind::Reference { source, .. } => {
-                self.occur(source.format.span, Target::Builtin(source.format.name.clone()), false);
+                self.occur(
+                    source.format.span,
+                    Target::Builtin(source.format.name.clone()),
+                    false,
+                );
                 if let ItemKind::Reference { field, .. } = &item.kind {
                     self.name(field, &mut scope);
                 }
@@ -278,7 +293,9 @@ impl Index {
                 self.expr(body, &mut scope);
             }
             ItemKind::Use { .. } => {}
-            ItemKind::Net { names, args, spec } => self.net(item.span, names, args.as_deref(), spec.as_ref()),
+            ItemKind::Net { names, args, spec } => {
+                self.net(item.span, names, args.as_deref(), spec.as_ref())
+            }
             ItemKind::Train { items } => {
                 for train_item in items {
                     match train_item {
@@ -316,7 +333,13 @@ impl Index {
 
     /// `net u = mlp(...)` refers to the field `u`; `net H(q, p)` declares a
     /// learned function and its coordinates.
-    fn net(&mut self, statement: Span, names: &[ast::Ident], args: Option<&[ast::Ident]>, spec: Option<&ast::Spec>) {
+    fn net(
+        &mut self,
+        statement: Span,
+        names: &[ast::Ident],
+        args: Option<&[ast::Ident]>,
+        spec: Option<&ast::Spec>,
+    ) {
         for name in names {
             match self.globals.get(&name.name) {
                 Some(&id) if self.symbols[id].kind == SymbolKind::Field => {
@@ -337,7 +360,11 @@ impl Index {
 
     /// `mlp(act = tanh)`, `adam(lr = 1e-3)`, `points(pde = 100)`.
     fn spec(&mut self, spec: &ast::Spec, in_train: bool) {
-        self.occur(spec.name.span, Target::Builtin(spec.name.name.clone()), false);
+        self.occur(
+            spec.name.span,
+            Target::Builtin(spec.name.name.clone()),
+            false,
+        );
         let labels = in_train && matches!(spec.name.name.as_str(), "points" | "weights");
         for opt in &spec.options {
             if labels {
@@ -457,14 +484,25 @@ impl Index {
             let Some(Target::Symbol(f)) = self.resolve(base, scope) else {
                 continue;
             };
-            if suffix.is_empty() || !matches!(self.symbols[f].kind, SymbolKind::Field | SymbolKind::Function | SymbolKind::Local) {
+            if suffix.is_empty()
+                || !matches!(
+                    self.symbols[f].kind,
+                    SymbolKind::Field | SymbolKind::Function | SymbolKind::Local
+                )
+            {
                 continue;
             }
             self.occur(id.span.sub(0, k), Target::Symbol(f), false);
             for (i, letter) in suffix.char_indices() {
                 let mut buffer = [0; 4];
-                if let Some(Target::Symbol(c)) = self.resolve(letter.encode_utf8(&mut buffer), scope) {
-                    self.occur(id.span.sub(k + 1 + i, letter.len_utf8()), Target::Symbol(c), false);
+                if let Some(Target::Symbol(c)) =
+                    self.resolve(letter.encode_utf8(&mut buffer), scope)
+                {
+                    self.occur(
+                        id.span.sub(k + 1 + i, letter.len_utf8()),
+                        Target::Symbol(c),
+                        false,
+                    );
                 }
             }
             return;

@@ -13,10 +13,10 @@ pub mod index;
 pub use complete::{Completion, CompletionKind};
 pub use index::{Index, Origin, Symbol, SymbolKind, Target};
 
+use crate::Frontend;
 use crate::check::Files;
 use crate::source::Span;
 use crate::syntax::ast::ItemKind;
-use crate::Frontend;
 use std::path::{Path, PathBuf};
 
 /// One file taken through the front end, with its names indexed.
@@ -90,7 +90,13 @@ impl Analysis {
             }
             Target::Column { data, column } => {
                 let name = &self.index.symbols[*data].name;
-                let set = self.frontend.checked.model.data.iter().find(|d| d.name == *name)?;
+                let set = self
+                    .frontend
+                    .checked
+                    .model
+                    .data
+                    .iter()
+                    .find(|d| d.name == *name)?;
                 Some(Place::Column {
                     path: self.base_dir.join(&set.path),
                     column: column.clone(),
@@ -136,7 +142,9 @@ impl Analysis {
         for item in &self.frontend.program.items {
             if let ItemKind::Net { names, .. } = &item.kind {
                 let (first, last) = (names.first(), names.last());
-                let selection = first.zip(last).map_or(item.span, |(a, b)| a.span.to(b.span));
+                let selection = first
+                    .zip(last)
+                    .map_or(item.span, |(a, b)| a.span.to(b.span));
                 items.push(OutlineItem {
                     name: format!("net {}", self.slice(selection)),
                     kind: SymbolKind::Network,

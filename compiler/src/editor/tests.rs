@@ -24,20 +24,39 @@ fn at(text: &str, needle: &str, n: usize, k: usize) -> usize {
 #[test]
 fn definition_of_a_name_a_derivative_and_a_label() {
     let a = analysis(MODEL);
-    assert!(a.frontend.checked.diagnostics.is_empty(), "{:?}", a.frontend.checked.diagnostics);
+    assert!(
+        a.frontend.checked.diagnostics.is_empty(),
+        "{:?}",
+        a.frontend.checked.diagnostics
+    );
     let nu_decl = at(MODEL, "nu", 0, 0);
-    assert_eq!(a.definition(at(MODEL, "nu*", 0, 1)), Some(Place::Here(Span::new(nu_decl, nu_decl + 2))));
+    assert_eq!(
+        a.definition(at(MODEL, "nu*", 0, 1)),
+        Some(Place::Here(Span::new(nu_decl, nu_decl + 2)))
+    );
     // `u_t`: the `u` goes to the field, the `t` to the coordinate.
     let u_decl = at(MODEL, "u(x", 0, 0);
-    assert_eq!(a.definition(at(MODEL, "u_t", 0, 0)), Some(Place::Here(Span::new(u_decl, u_decl + 1))));
+    assert_eq!(
+        a.definition(at(MODEL, "u_t", 0, 0)),
+        Some(Place::Here(Span::new(u_decl, u_decl + 1)))
+    );
     let t_decl = at(MODEL, "t in", 0, 0);
-    assert_eq!(a.definition(at(MODEL, "u_t", 0, 2)), Some(Place::Here(Span::new(t_decl, t_decl + 1))));
+    assert_eq!(
+        a.definition(at(MODEL, "u_t", 0, 2)),
+        Some(Place::Here(Span::new(t_decl, t_decl + 1)))
+    );
     // A label named in `points(...)`.
     let ic_decl = at(MODEL, "ic:", 0, 0);
-    assert_eq!(a.definition(at(MODEL, "ic = 20", 0, 0)), Some(Place::Here(Span::new(ic_decl, ic_decl + 2))));
+    assert_eq!(
+        a.definition(at(MODEL, "ic = 20", 0, 0)),
+        Some(Place::Here(Span::new(ic_decl, ic_decl + 2)))
+    );
     // A `def` parameter is local to its body.
     let f_decl = at(MODEL, "flux(f)", 0, 5);
-    assert_eq!(a.definition(at(MODEL, "f^2", 0, 0)), Some(Place::Here(Span::new(f_decl, f_decl + 1))));
+    assert_eq!(
+        a.definition(at(MODEL, "f^2", 0, 0)),
+        Some(Place::Here(Span::new(f_decl, f_decl + 1)))
+    );
 }
 
 #[test]
@@ -65,39 +84,68 @@ fn references_include_the_declaration_first() {
 fn hover_shows_the_domain_the_network_and_the_derivatives_read() {
     let a = analysis(MODEL);
     let (_, text) = a.hover(at(MODEL, "u_t", 0, 0)).expect("hover");
-    assert!(text.contains("field `u` on x in [-1, 1] x t in [0, 1]"), "{text}");
-    assert!(text.contains("mlp(depth = 2, width = 8, act = tanh)"), "{text}");
-    assert!(text.contains("the equations read: u, u_x, u_t, u_xx"), "{text}");
+    assert!(
+        text.contains("field `u` on x in [-1, 1] x t in [0, 1]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("mlp(depth = 2, width = 8, act = tanh)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the equations read: u, u_x, u_t, u_xx"),
+        "{text}"
+    );
     let (_, text) = a.hover(at(MODEL, "nu*", 0, 0)).expect("hover");
     assert!(text.contains("constant `nu` = 0.01"), "{text}");
     let (_, text) = a.hover(at(MODEL, "lap", 0, 0)).expect("hover");
-    assert!(text.contains("Laplacian over the spatial coordinates"), "{text}");
-    assert!(text.contains("def lap(u) = sum(c in space(u), d(u, c, 2))"), "{text}");
+    assert!(
+        text.contains("Laplacian over the spatial coordinates"),
+        "{text}"
+    );
+    assert!(
+        text.contains("def lap(u) = sum(c in space(u), d(u, c, 2))"),
+        "{text}"
+    );
 }
 
 #[test]
 fn completion_by_context() {
     let a = analysis(MODEL);
-    let labels = |offset| -> Vec<String> { a.completions(offset).into_iter().map(|c| c.label).collect() };
+    let labels =
+        |offset| -> Vec<String> { a.completions(offset).into_iter().map(|c| c.label).collect() };
     let mlp = labels(at(MODEL, "depth", 0, 0));
-    assert!(mlp.contains(&"width".to_string()) && mlp.contains(&"fourier".to_string()), "{mlp:?}");
+    assert!(
+        mlp.contains(&"width".to_string()) && mlp.contains(&"fourier".to_string()),
+        "{mlp:?}"
+    );
     let points = labels(at(MODEL, "pde = 100", 0, 1));
     assert_eq!(points, vec!["pde", "ic"]);
     let act = labels(at(MODEL, "tanh", 0, 2));
     assert!(act.contains(&"sin".to_string()), "{act:?}");
     let train = labels(at(MODEL, "adam", 0, 0));
-    assert!(train.contains(&"lbfgs".to_string()) && train.contains(&"seed".to_string()), "{train:?}");
+    assert!(
+        train.contains(&"lbfgs".to_string()) && train.contains(&"seed".to_string()),
+        "{train:?}"
+    );
     let anywhere = labels(at(MODEL, "nu*", 0, 0));
     for name in ["nu", "u", "flux", "lap", "sin", "field", "pi", "disk"] {
-        assert!(anywhere.contains(&name.to_string()), "{name} missing from {anywhere:?}");
+        assert!(
+            anywhere.contains(&name.to_string()),
+            "{name} missing from {anywhere:?}"
+        );
     }
-    assert!(!anywhere.contains(&"f".to_string()), "a def's parameter is local");
+    assert!(
+        !anywhere.contains(&"f".to_string()),
+        "a def's parameter is local"
+    );
 }
 
 #[test]
 fn outline_lists_fields_equations_and_networks() {
     let a = analysis(MODEL);
-    let outline: Vec<(String, SymbolKind)> = a.outline().into_iter().map(|i| (i.name, i.kind)).collect();
+    let outline: Vec<(String, SymbolKind)> =
+        a.outline().into_iter().map(|i| (i.name, i.kind)).collect();
     assert_eq!(
         outline,
         vec![

@@ -126,7 +126,10 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
                 i += MULTI
                     .iter()
                     .find(|op| text[i..].starts_with(*op))
-                    .map_or_else(|| text[i..].chars().next().map_or(1, char::len_utf8), |op| op.len());
+                    .map_or_else(
+                        || text[i..].chars().next().map_or(1, char::len_utf8),
+                        |op| op.len(),
+                    );
                 Kind::Punct
             }
         };

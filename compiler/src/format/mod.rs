@@ -187,7 +187,10 @@ fn align(block: &mut [Line]) {
         .map(|l| width(&l.code))
         .max();
     if let Some(widest) = after_on {
-        for line in block.iter_mut().filter(|l| l.on.is_some() && l.comment.is_some()) {
+        for line in block
+            .iter_mut()
+            .filter(|l| l.on.is_some() && l.comment.is_some())
+        {
             let pad = widest - width(&line.code);
             line.code.push_str(&" ".repeat(pad));
         }

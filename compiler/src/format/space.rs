@@ -58,7 +58,8 @@ impl<'a> Spacer<'a> {
         }
         if punct(next, &["("]) {
             let call = prev.kind == Kind::Word && !prev.is_keyword();
-            return !call || (self.first_word == Some("field") && self.name_list && self.depth() == 0);
+            return !call
+                || (self.first_word == Some("field") && self.name_list && self.depth() == 0);
         }
         true
     }
@@ -69,9 +70,9 @@ impl<'a> Spacer<'a> {
         let token = tokens[at];
         self.prev_unary = token.kind == Kind::Punct
             && matches!(token.text, "-" | "+")
-            && self.prev.is_none_or(|p| {
-                (p.kind == Kind::Punct && !p.closes()) || p.is_keyword()
-            });
+            && self
+                .prev
+                .is_none_or(|p| (p.kind == Kind::Punct && !p.closes()) || p.is_keyword());
         if self.first_word.is_none() && token.kind == Kind::Word {
             self.first_word = Some(token.text);
         }

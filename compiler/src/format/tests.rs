@@ -11,7 +11,10 @@ fn operators_are_spaced_as_the_examples_write_them() {
         "pde: u_t + u*u_x - nu/pi*u_xx = 0   on [-1,1] x [0,1]\n"
     );
     assert_eq!(fmt("const a=-2*-x^-1"), "const a = -2*-x^-1\n");
-    assert_eq!(fmt("bc: u=0 on x=-1|x=1"), "bc: u = 0   on x = -1 | x = 1\n");
+    assert_eq!(
+        fmt("bc: u=0 on x=-1|x=1"),
+        "bc: u = 0   on x = -1 | x = 1\n"
+    );
     assert_eq!(
         fmt("region r=[-1,1]x[-1,1]-disk((0, 0),0.3)"),
         "region r = [-1,1] x [-1,1] - disk((0,0), 0.3)\n"
@@ -73,7 +76,10 @@ fn statements_over_several_lines_keep_their_breaks_and_are_indented() {
 
 #[test]
 fn a_sign_after_a_keyword_or_operator_is_unary() {
-    assert_eq!(fmt("dp: traj.dp =  - d(H, q) on traj"), "dp: traj.dp = -d(H, q)   on traj\n");
+    assert_eq!(
+        fmt("dp: traj.dp =  - d(H, q) on traj"),
+        "dp: traj.dp = -d(H, q)   on traj\n"
+    );
     assert_eq!(fmt("const a = 1 - - 2"), "const a = 1 - -2\n");
 }
 
