@@ -8,6 +8,7 @@
 //! or the end of the line, a comment from `#` to the end of the line.
 
 use crate::source::Span;
+use crate::syntax::split::line_end;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -145,13 +146,6 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
         });
     }
     out
-}
-
-fn line_end(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |p| from + p)
 }
 
 /// The end of the number starting at `i`, by the grammar's `number` rule.

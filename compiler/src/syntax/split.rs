@@ -179,7 +179,7 @@ impl Splitter<'_> {
     }
 }
 
-fn line_end(bytes: &[u8], from: usize) -> usize {
+pub(crate) fn line_end(bytes: &[u8], from: usize) -> usize {
     bytes[from..]
         .iter()
         .position(|&b| b == b'\n')
