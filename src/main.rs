@@ -39,6 +39,7 @@ macro_rules! errln {
     }};
 }
 
+mod fmt_command;
 mod run_command;
 
 #[derive(Parser)]
@@ -109,6 +110,16 @@ enum Command {
         /// Output format: graphical diagnostics, or a JSON array for editors.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+    },
+    /// Lay out model files canonically, in place.
+    Fmt {
+        /// Model files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing: list the files whose layout would change, and
+        /// fail if there are any (for CI).
+        #[arg(long)]
+        check: bool,
     },
     /// Print one stage of the compiler for a model.
     Ir {
@@ -205,6 +216,7 @@ fn main() -> ExitCode {
             residuals,
         } => run_command::eval(&file, run, &points, &out, residuals),
         Command::Check { files, format } => check(&files, format),
+        Command::Fmt { files, check } => fmt_command::fmt(&files, check),
         Command::Ir { file, stage } => ir(&file, stage),
     }
 }
