@@ -40,6 +40,7 @@ macro_rules! errln {
 }
 
 mod fmt_command;
+mod lsp;
 mod run_command;
 
 #[derive(Parser)]
@@ -121,6 +122,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Serve editors over the Language Server Protocol on stdin and stdout.
+    Lsp,
     /// Print one stage of the compiler for a model.
     Ir {
         file: PathBuf,
@@ -217,6 +220,7 @@ fn main() -> ExitCode {
         } => run_command::eval(&file, run, &points, &out, residuals),
         Command::Check { files, format } => check(&files, format),
         Command::Fmt { files, check } => fmt_command::fmt(&files, check),
+        Command::Lsp => lsp::serve(),
         Command::Ir { file, stage } => ir(&file, stage),
     }
 }
