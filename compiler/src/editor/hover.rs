@@ -194,7 +194,7 @@ pub(super) fn builtin(name: &str) -> String {
     if let Some((_, form)) = SHAPES.iter().find(|(s, _)| *s == name) {
         return format!("shape `{form}`");
     }
-    let text = match name {
+    match name {
         "d" => "`d(f, x)`, `d(f, x, n)`, `d(f, x, y)`: the derivative of `f` along the coordinates (the `n`-th along `x`); `u_xt` is `d(u, x, t)`".to_string(),
         "integral" => "`integral(f, x, ...)`: the integral of `f` over the domain of the coordinates".to_string(),
         "space" => "`space(f)`: the coordinates of `f` other than `t`, for `sum(c in space(f), ...)`".to_string(),
@@ -218,6 +218,5 @@ pub(super) fn builtin(name: &str) -> String {
         }
         _ if crate::model::Builtin::from_name(name).is_some() => format!("built-in function `{name}(x)`"),
         _ => format!("`{name}`"),
-    };
-    text
+    }
 }

@@ -281,7 +281,7 @@ impl Index {
                     false,
                 );
                 if let ItemKind::Reference { field, .. } = &item.kind {
-                    self.name(field, &mut scope);
+                    self.name(field, &scope);
                 }
             }
             ItemKind::Def { params, body, .. } => {
@@ -318,7 +318,7 @@ impl Index {
                 }
             }
             ItemKind::Exact { field, value } => {
-                self.name(field, &mut scope);
+                self.name(field, &scope);
                 self.expr(value, &mut scope);
             }
             ItemKind::Constraint(c) => {
@@ -367,12 +367,11 @@ impl Index {
         );
         let labels = in_train && matches!(spec.name.name.as_str(), "points" | "weights");
         for opt in &spec.options {
-            if labels {
-                if let Some(&id) = self.globals.get(&opt.name.name) {
-                    if self.symbols[id].kind == SymbolKind::Label {
-                        self.occur(opt.name.span, Target::Symbol(id), false);
-                    }
-                }
+            if labels
+                && let Some(&id) = self.globals.get(&opt.name.name)
+                && self.symbols[id].kind == SymbolKind::Label
+            {
+                self.occur(opt.name.span, Target::Symbol(id), false);
             }
             match &opt.value.kind {
                 // `act = tanh` names an activation, not a value.
@@ -420,12 +419,12 @@ impl Index {
             ExprKind::Number(_) => {}
             ExprKind::Name(id) => self.name(id, scope),
             ExprKind::Member { base, member } => {
-                if let Some(&data) = self.globals.get(&base.name) {
-                    if self.symbols[data].kind == SymbolKind::Data {
-                        self.occur(base.span, Target::Symbol(data), false);
-                        let column = member.name.clone();
-                        self.occur(member.span, Target::Column { data, column }, false);
-                    }
+                if let Some(&data) = self.globals.get(&base.name)
+                    && self.symbols[data].kind == SymbolKind::Data
+                {
+                    self.occur(base.span, Target::Symbol(data), false);
+                    let column = member.name.clone();
+                    self.occur(member.span, Target::Column { data, column }, false);
                 }
             }
             ExprKind::Call { callee, args } => {
@@ -458,7 +457,7 @@ impl Index {
 
     /// A called name: an operator (the standard library's chosen by its
     /// number of parameters), a field or learned function, or a built-in.
-    fn callee(&mut self, callee: &ast::Ident, arity: usize, scope: &mut Vec<(String, usize)>) {
+    fn callee(&mut self, callee: &ast::Ident, arity: usize, scope: &[(String, usize)]) {
         let overload = self
             .symbols
             .iter()
@@ -473,7 +472,7 @@ impl Index {
         }
     }
 
-    fn name(&mut self, id: &ast::Ident, scope: &mut Vec<(String, usize)>) {
+    fn name(&mut self, id: &ast::Ident, scope: &[(String, usize)]) {
         if let Some(target) = self.resolve(&id.name, scope) {
             self.occur(id.span, target, false);
             return;
