@@ -65,6 +65,7 @@ codes! {
     DuplicateSolution = "E0307", "exact solution or reference given twice";
     UnknownType = "E0308", "unknown field type";
     Unsupported = "E0309", "complex operation the compiler cannot write in real parts";
+    IntegralInEquation = "E0310", "integral outside a conservation law";
     UnknownOption = "E0401", "unknown option";
     OptionRange = "E0402", "option value out of range";
     UnknownChoice = "E0403", "unknown activation, optimizer or sampler";
@@ -82,6 +83,8 @@ codes! {
     Unconstrained = "W0001", "field constrained by no equation";
     Unused = "W0002", "declared but never used";
     ExactMismatch = "W0003", "exact solution does not satisfy an equation";
+    PointsOnData = "W0004", "`points` for an equation on data, whose rows are all used";
+    RowsOutside = "W0005", "data rows outside the domain of the field they describe";
 }
 
 /// A labelled span. The message may be empty.

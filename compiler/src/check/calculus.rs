@@ -22,8 +22,27 @@ impl Checker<'_> {
         let mut out: Vec<(CoordId, u32, Span)> = vec![];
         let mut ok = true;
         for arg in args {
-            match &arg.kind {
-                ExprKind::Number(n) => {
+            // A count: a number, or a constant's name (`d(u, x, two)`).
+            let count = match &arg.kind {
+                ExprKind::Number(n) => Some(*n),
+                ExprKind::Name(id)
+                    if scope.get(&id.name).is_none()
+                        && self.coord_id(&id.name).is_none()
+                        && matches!(self.names.get(&id.name), Some(Decl::Const(_))) =>
+                {
+                    self.used.insert(id.name.clone());
+                    let Some(value) = self.const_value(&id.name) else {
+                        // The constant's own error is reported already.
+                        self.failures += 1;
+                        ok = false;
+                        continue;
+                    };
+                    Some(value)
+                }
+                _ => None,
+            };
+            match (&arg.kind, count) {
+                (_, Some(n)) => {
                     let Some(last) = out.last_mut() else {
                         self.report(
                             Diagnostic::error(
@@ -36,7 +55,7 @@ impl Checker<'_> {
                         ok = false;
                         continue;
                     };
-                    if n.fract() != 0.0 || *n < 1.0 || *n > 16.0 {
+                    if n.fract() != 0.0 || !(1.0..=16.0).contains(&n) {
                         self.report(
                             Diagnostic::error(
                                 Code::DerivativeOrder,
@@ -48,9 +67,9 @@ impl Checker<'_> {
                         ok = false;
                         continue;
                     }
-                    last.1 += *n as u32 - 1;
+                    last.1 += n as u32 - 1;
                 }
-                ExprKind::Name(id) => {
+                (ExprKind::Name(id), None) => {
                     let coord = match scope.get(&id.name) {
                         Some(Expr::Coord(c)) => Some(*c),
                         Some(_) => None,
@@ -163,6 +182,23 @@ impl Checker<'_> {
         scope: &mut Scope,
     ) -> Expr {
         let usage = "write `integral(u, x)` or `integral(u, x, y)`";
+        if let Some(bound) = args.iter().skip(1).find(|a| {
+            // A number or a constant is a bound; other names are
+            // coordinates, or reported as not being one below.
+            !matches!(&a.kind, ExprKind::Name(id)
+                if scope.get(&id.name).is_some()
+                    || !matches!(self.names.get(&id.name), Some(Decl::Const(_))))
+        }) {
+            self.report(
+                Diagnostic::error(
+                    Code::Arity,
+                    "`integral` takes an integrand and coordinates only",
+                )
+                .label(bound.span, "not a coordinate")
+                .help("an integral runs over the whole domain of each coordinate, as in `integral(u, x)`; bounds cannot be given"),
+            );
+            return placeholder();
+        }
         let Some((integrand, coords)) = self.operand_and_coordinates(e, callee, args, scope, usage)
         else {
             return placeholder();

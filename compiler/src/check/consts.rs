@@ -113,7 +113,9 @@ impl Checker<'_> {
                                 "use numbers, `const` names, `pi`, `e` and built-in functions here",
                             )
                     } else {
-                        self.unknown_name(id, "declare it with `const`")
+                        let diagnostic = self.unknown_name(id, "declare it with `const`");
+                        self.report_unknown(id, diagnostic);
+                        return None;
                     };
                     self.report(diagnostic);
                     return None;
@@ -158,10 +160,12 @@ impl Checker<'_> {
                                 "use numbers, `const` names, `pi`, `e` and built-in functions here",
                             )
                     } else {
-                        self.unknown_name(
+                        let diagnostic = self.unknown_name(
                             callee,
                             "built-in functions are sin, cos, exp, log, sqrt, ...",
-                        )
+                        );
+                        self.report_unknown(callee, diagnostic);
+                        return None;
                     };
                     self.report(diagnostic);
                     return None;

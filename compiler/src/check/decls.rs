@@ -141,6 +141,7 @@ impl<'a> Checker<'a> {
                     .label(name.span, "cannot be redefined")
                     .help("choose another name"),
             );
+            self.refused.insert(name.name.clone());
             return false;
         }
         let library = matches!(self.names.get(&name.name), Some(Decl::Def(o)) if o.iter().all(|&d| self.defs[d].module.is_some()));

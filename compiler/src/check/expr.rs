@@ -129,7 +129,7 @@ impl Checker<'_> {
         }
         let diagnostic =
             self.unknown_name(id, "declare it with `const`, `learn`, `field` or `def`");
-        self.report(diagnostic);
+        self.report_unknown(id, diagnostic);
         placeholder()
     }
 
@@ -274,7 +274,7 @@ impl Checker<'_> {
             None => {
                 let diagnostic =
                     self.unknown_name(base, "declare it with `data NAME = csv(\"file.csv\")`");
-                self.report(diagnostic);
+                self.report_unknown(base, diagnostic);
                 placeholder()
             }
         }

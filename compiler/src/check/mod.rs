@@ -22,6 +22,7 @@ mod expr;
 pub(crate) mod names;
 pub(crate) mod options;
 mod region;
+mod rows;
 mod statements;
 mod symmetry;
 
@@ -211,8 +212,12 @@ pub(crate) struct Checker<'a> {
     over_budget: bool,
     /// Functions named by a constraint whose region failed to resolve.
     failed_places: HashSet<FuncId>,
-    /// Labels of constraints, with where each was given.
+    /// Labels of constraints, with where each was given (those of
+    /// constraints that failed to check or parse included).
     labels: HashMap<String, Span>,
+    /// Names whose declaration was refused or did not parse: their uses
+    /// are not reported again as unknown.
+    refused: HashSet<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -243,18 +248,21 @@ impl<'a> Checker<'a> {
             nodes: 0,
             over_budget: false,
             labels: HashMap::new(),
+            refused: HashSet::new(),
         }
     }
 
     fn run(&mut self, program: &'a ast::Program, modules: &'a [(String, ast::Program)]) {
         self.load_modules(program, modules);
         self.declare(program);
+        self.unparsed(program);
         self.check_recursion();
         self.evaluate_consts(program);
         self.field_domains();
         self.statements(program);
         self.infer_domains();
         self.check_slices();
+        self.warn_rows_outside_domains();
         self.nets(program);
         self.train(program);
         // What nothing uses is only known when every statement was read and
@@ -307,6 +315,44 @@ impl<'a> Checker<'a> {
         match self.names.get(name) {
             Some(Decl::Const(id)) => self.eval_const(*id),
             _ => None,
+        }
+    }
+
+    /// What the statements that did not parse would have given: their
+    /// labels stand for `points(...)` and `weights(...)`, the names they
+    /// declare are not unknown, and the fields named by one with an `on`
+    /// clause are not reported without a domain.
+    fn unparsed(&mut self, program: &ast::Program) {
+        for unparsed in &program.unparsed {
+            if let Some(label) = &unparsed.label {
+                self.labels.entry(label.name.clone()).or_insert(label.span);
+            }
+            for name in &unparsed.declares {
+                if !self.names.contains_key(&name.name) {
+                    self.refused.insert(name.name.clone());
+                }
+            }
+            if unparsed.has_on {
+                for name in &unparsed.names {
+                    // `u_xt` names the field `u`.
+                    let field = name.split_once('_').map_or(name.as_str(), |(f, _)| f);
+                    for name in [name.as_str(), field] {
+                        if let Some(Decl::Function(f)) = self.names.get(name) {
+                            self.failed_places.insert(*f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reports an unknown name, unless its declaration was refused or did
+    /// not parse: that is reported already, and one mistake is one error.
+    fn report_unknown(&mut self, id: &ast::Ident, diagnostic: Diagnostic) {
+        if self.refused.contains(&id.name) {
+            self.failures += 1;
+        } else {
+            self.report(diagnostic);
         }
     }
 

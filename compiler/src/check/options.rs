@@ -369,14 +369,27 @@ impl Checker<'_> {
                 });
             }
             "points" | "weights" => {
-                let labels: Vec<String> = self
+                // Every label given, also those of constraints that failed
+                // to check (reported already), and the automatic `eqN`.
+                let mut labels: Vec<String> = self
                     .model
                     .constraints
                     .iter()
                     .map(|c| c.label.clone())
                     .collect();
+                let mut failed: Vec<(&String, &Span)> = self
+                    .labels
+                    .iter()
+                    .filter(|(label, _)| !labels.contains(label))
+                    .collect();
+                failed.sort_by_key(|(_, span)| span.start);
+                let failed: Vec<String> = failed.into_iter().map(|(l, _)| l.clone()).collect();
+                labels.extend(failed);
                 let known: Vec<&str> = labels.iter().map(String::as_str).collect();
                 for opt in self.unique_options(spec, &known) {
+                    if spec.name.name == "points" && self.warn_points_on_data(opt) {
+                        continue;
+                    }
                     if spec.name.name == "points" {
                         if let Some(n) = self.whole(opt, 1, 100_000_000) {
                             train.label_points.push((opt.name.name.clone(), n));
@@ -399,6 +412,35 @@ impl Checker<'_> {
                 );
             }
         }
+    }
+
+    /// `points(fit = 100)` where `fit` is on data: every row is used at
+    /// every step, so the count means nothing; says so and ignores it.
+    fn warn_points_on_data(&mut self, opt: &Opt) -> bool {
+        let on_data = self.model.constraints.iter().find_map(|c| match c.on {
+            Where::Data(d) if c.label == opt.name.name => Some(d),
+            _ => None,
+        });
+        let Some(d) = on_data else {
+            return false;
+        };
+        let data = &self.model.data[d.index()];
+        let (name, rows) = (data.name.clone(), data.rows());
+        let label = &opt.name.name;
+        self.report(
+            Diagnostic::warning(
+                Code::PointsOnData,
+                format!("`points` does not apply to `{label}`: it is on the data set `{name}`"),
+            )
+            .label(
+                opt.name.span.to(opt.value.span),
+                format!("ignored: all {rows} rows of `{name}` are used at every step"),
+            )
+            .help(format!(
+                "remove it; to weigh the data against the equations, use `weights({label} = ...)`"
+            )),
+        );
+        true
     }
 
     fn train_setting(&mut self, opt: &Opt, train: &mut Train) {

@@ -107,7 +107,7 @@ impl Checker<'_> {
                 if let Some(s) = names::suggest(&name.name, regions) {
                     diagnostic.help = Some(format!("did you mean `{s}`?"));
                 }
-                self.report(diagnostic);
+                self.report_unknown(name, diagnostic);
                 None
             }
         }
@@ -328,14 +328,7 @@ impl Checker<'_> {
                     ),
                 )
                 .label(region.span, format!("{}-dimensional", set.dim()))
-                .help(format!(
-                    "give one interval per coordinate, in order: {}",
-                    names
-                        .iter()
-                        .map(|n| format!("[{n}0, {n}1]"))
-                        .collect::<Vec<_>>()
-                        .join(" x ")
-                )),
+                .help(dimension_help(&set, &names)),
             );
             return None;
         }
@@ -404,4 +397,38 @@ fn is_slice_or_data(checker: &Checker, region: &ast::Region) -> bool {
         RegionKind::Name(n) => matches!(checker.names.get(&n.name), Some(Decl::Data(_))),
         _ => false,
     }
+}
+
+/// How to write a region of the statement's dimension. The boundary of a
+/// region in space, for a statement that also runs over time, gets its own
+/// advice: a box with a time interval added would put the condition on the
+/// first and last times too.
+fn dimension_help(set: &Set, names: &[&str]) -> String {
+    let spatial: Vec<&str> = names.iter().copied().filter(|n| *n != "t").collect();
+    if let Set::Boundary(inner) = set
+        && names.contains(&"t")
+        && spatial.len() == set.dim()
+    {
+        let coords = spatial.join(", ");
+        let mut help = format!(
+            "to hold it on the boundary at every time, name the region and declare the field over it: `region R = ...`, `field u(({coords}) in R, t in [t0, t1])`, then `on boundary(R)`"
+        );
+        if let Set::Box(intervals) = inner.as_ref() {
+            let faces: Vec<String> = spatial
+                .iter()
+                .zip(intervals)
+                .flat_map(|(n, (a, b))| [format!("{n} = {a}"), format!("{n} = {b}")])
+                .collect();
+            help.push_str(&format!("; or name its faces: `on {}`", faces.join(" | ")));
+        }
+        return help;
+    }
+    format!(
+        "give one interval per coordinate, in order: {}",
+        names
+            .iter()
+            .map(|n| format!("[{n}0, {n}1]"))
+            .collect::<Vec<_>>()
+            .join(" x ")
+    )
 }

@@ -79,6 +79,8 @@ impl<'a> Checker<'a> {
     }
 
     fn constraint(&mut self, c: &'a ast::Constraint, span: Span) {
+        // The label first: a constraint that fails below still has it.
+        let label = self.label(c.label.as_ref());
         let errors = self.errors();
         let mut scope = Scope::default();
         let lhs = self.expr(&c.lhs, &mut scope);
@@ -101,6 +103,22 @@ impl<'a> Checker<'a> {
                         .help("an equation relates fields; a fixed value belongs in `const`"),
                 );
             }
+            return;
+        }
+        let mut integral = false;
+        for side in [&lhs, &rhs] {
+            side.visit(&mut |e| integral |= matches!(e, Expr::Integral { .. }));
+        }
+        if integral {
+            // Written here, or inside a `def` called here.
+            let integral = find_call(&c.lhs, "integral")
+                .or_else(|| find_call(&c.rhs, "integral"))
+                .unwrap_or(c.lhs.span.to(c.rhs.span));
+            self.report(
+                Diagnostic::error(Code::IntegralInEquation, "an integral in an equation")
+                    .label(integral, "integrals are supported only in `conserve`")
+                    .help("equations are trained pointwise; write a conserved integral as `conserve integral(u, x)`, or give the antiderivative its own field (`U_x = u`) and use `U`"),
+            );
             return;
         }
         let on_data = matches!(&c.on, Some(ast::Region { kind: ast::RegionKind::Name(n), .. })
@@ -156,7 +174,6 @@ impl<'a> Checker<'a> {
             }
             _ => Enforcement::Soft,
         };
-        let label = self.label(c.label.as_ref());
         self.model.constraints.push(Constraint {
             label,
             lhs,
@@ -491,6 +508,19 @@ impl<'a> Checker<'a> {
 }
 
 /// The span of the first use of `name` in an AST expression.
+/// The span of the first call of `callee` in `e`.
+fn find_call(e: &ast::Expr, callee: &str) -> Option<Span> {
+    use ast::ExprKind::*;
+    match &e.kind {
+        Call { callee: c, .. } if c.name == callee => Some(e.span),
+        Call { args, .. } | Tuple(args) => args.iter().find_map(|a| find_call(a, callee)),
+        Neg(a) => find_call(a, callee),
+        Binary { lhs, rhs, .. } => find_call(lhs, callee).or_else(|| find_call(rhs, callee)),
+        Sum { over, body, .. } => find_call(over, callee).or_else(|| find_call(body, callee)),
+        _ => None,
+    }
+}
+
 pub(super) fn find_name(e: &ast::Expr, name: &str) -> Option<Span> {
     use ast::ExprKind::*;
     match &e.kind {

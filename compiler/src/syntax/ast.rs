@@ -19,6 +19,25 @@ pub struct Program {
     pub items: Vec<Item>,
     /// Whether every statement parsed (else some are missing from `items`).
     pub complete: bool,
+    /// What can be read of each statement that did not parse.
+    pub unparsed: Vec<Unparsed>,
+}
+
+/// The words of a statement that does not parse, read token by token, so
+/// that checking the rest of the file does not report its label, the names
+/// it declares or the domain it may give as missing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Unparsed {
+    pub span: Span,
+    /// `bc:` at its start.
+    pub label: Option<Ident>,
+    /// The names after `const`, `learn`, `param`, `field`, `region`,
+    /// `data` or `def` at its start.
+    pub declares: Vec<Ident>,
+    /// Whether it has an `on` clause, and so may give a domain.
+    pub has_on: bool,
+    /// Every name in it.
+    pub names: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -81,6 +81,15 @@ fn one_of(items: &[&str]) -> String {
 
 fn help_for(statement: &str, at: usize, expected: &[&str]) -> String {
     let before = statement[..at].trim_end();
+    // `def exx = ...`: a def lists its parameters, even when it has none.
+    let mut words = before.split_whitespace();
+    if let (Some("def"), Some(name), None) = (words.next(), words.next(), words.next())
+        && expected.contains(&"`(`")
+    {
+        return format!(
+            "a `def` lists its parameters in parentheses, even none: `def {name}() = ...`, used as `{name}()`; a number is a `const`"
+        );
+    }
     let after_value = before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ')');
     if expected.contains(&"an operator") && after_value {
         return "write the operator between two values, as in `2*x` or `pi*x`".to_string();

@@ -9,6 +9,7 @@ pub mod ast;
 mod build;
 mod errors;
 pub mod print;
+mod recover;
 pub mod split;
 
 use crate::diagnostics::Diagnostic;
@@ -27,7 +28,10 @@ pub fn parse(text: &str) -> (ast::Program, Vec<Diagnostic>) {
     for span in statements {
         match parse_statement(text, span) {
             Ok(item) => program.items.push(item),
-            Err(diagnostic) => diagnostics.push(diagnostic),
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                program.unparsed.push(recover::unparsed(text, span));
+            }
         }
     }
     program.complete = diagnostics.is_empty();
