@@ -9,8 +9,12 @@
 //! in this process as the baseline: the difference is the server's own cost
 //! (framing, conversion, JSON).
 
+#[path = "../tests/common/jsonrpc.rs"]
+mod jsonrpc;
+
+use jsonrpc::{read_message, write_message};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -35,11 +39,7 @@ fn main() {
         .expect("physc lsp starts");
     let mut stdin = child.stdin.take().expect("stdin");
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut send = |message: Value| {
-        let body = message.to_string();
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
-        stdin.flush().expect("flush");
-    };
+    let mut send = |message: Value| write_message(&mut stdin, &message);
     send(json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize",
                  "params": { "processId": null, "rootUri": null, "capabilities": {} } }));
     read_message(&mut stdout);
@@ -121,22 +121,3 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(value) = line.strip_prefix("Content-Length: ") {
-            length = value.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}

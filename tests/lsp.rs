@@ -3,8 +3,12 @@
 //! in UTF-16 code units (a comment and a file name with non-ASCII text stand
 //! before and inside what is reported).
 
+#[path = "common/jsonrpc.rs"]
+mod jsonrpc;
+
+use jsonrpc::{read_message, write_message};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
@@ -46,9 +50,7 @@ impl Client {
     }
 
     fn send(&mut self, message: Value) {
-        let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
-        self.stdin.flush().expect("flush");
+        write_message(&mut self.stdin, &message);
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -91,24 +93,11 @@ impl Client {
     }
 }
 
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(value) = line.strip_prefix("Content-Length: ") {
-            length = value.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+
+/// The labels of completion items.
+fn labels(items: &Value) -> Vec<&str> {
+    let items = items.as_array().expect("completion items");
+    items.iter().map(|i| i["label"].as_str().unwrap()).collect()
 }
 
 fn position(line: u32, character: u32) -> Value {
@@ -273,22 +262,11 @@ fn an_editor_session() {
     // Completion of `mlp(` options, and of the data set's columns.
     let (line, column) = find(FIXED, "depth");
     let items = client.request("textDocument/completion", at(&uri, line, column));
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
-    assert!(labels.contains(&"width") && labels.contains(&"act"), "{labels:?}");
+    let options = labels(&items);
+    assert!(options.contains(&"width") && options.contains(&"act"), "{options:?}");
     let (line, column) = find(FIXED, "obs.u");
     let items = client.request("textDocument/completion", at(&uri, line, column + 4));
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
-    assert_eq!(labels, ["x", "t", "u"]);
+    assert_eq!(labels(&items), ["x", "t", "u"]);
 
     // The outline.
     let symbols = client.request(
