@@ -215,13 +215,23 @@ impl<'a> Checker<'a> {
         on: &Where,
         span: Span,
     ) {
+        let plain_value = |e: &Expr| {
+            matches!(e, Expr::Field { derivative, .. } if derivative.iter().all(|&o| o == 0))
+        };
         let why = match (lhs, relation, on) {
-            (_, r, _) if r != Relation::Eq => Some("a hard constraint is an equation"),
+            // A bound on the whole domain: `hard u >= 0`.
+            (_, r, Where::Domain) if r != Relation::Eq && plain_value(lhs) => None,
+            (_, r, Where::Domain) if r != Relation::Eq => {
+                Some("a hard bound is on a field's value: `hard u >= 0`")
+            }
+            (_, r, _) if r != Relation::Eq => {
+                Some("a hard bound holds on the field's whole domain: leave out `on`")
+            }
             (_, _, Where::Data(_)) => {
                 Some("a hard constraint holds on a region, not on data points")
             }
             (_, _, Where::Domain) => Some("a hard constraint needs a region: add `on ...`"),
-            (Expr::Field { derivative, .. }, _, _) if derivative.iter().all(|&o| o == 0) => None,
+            _ if plain_value(lhs) => None,
             _ => Some("a hard constraint gives a field's value: `hard u = ...`"),
         };
         if let Some(why) = why {
@@ -229,7 +239,7 @@ impl<'a> Checker<'a> {
                 Diagnostic::error(Code::BadHard, "this constraint cannot be enforced exactly")
                     .label(c.lhs.span.to(c.rhs.span), why)
                     .label(span, "marked hard here")
-                    .help("write `hard u = g on REGION`, or drop `hard` to penalise the constraint instead"),
+                    .help("write `hard u = g on REGION` or a bound `hard u >= lo`, or drop `hard` to penalise the constraint instead"),
             );
         }
     }

@@ -1,12 +1,18 @@
 //! Hard constraints as output transforms.
 //!
-//! Input: a checked model's `hard u = g on S` constraints. Output: for each
-//! one that can be built in, a [`Hard`] transform `u = g + phi N`, with `N`
-//! the network's output and `phi` a smooth function of the coordinates that
-//! vanishes on `S` and nowhere else in the domain, so that `u = g` holds on
-//! `S` exactly whatever the network computes. Lowering then reads `u` (and
-//! its derivatives, by symbolic differentiation) through the transform, and
-//! the constraint leaves the loss.
+//! Input: a checked model's `hard u = g on S` constraints and its hard
+//! bounds `hard u >= lo`, `hard u <= hi`. Output: for each one that can be
+//! built in, a [`Hard`] transform: `u = g + phi N`, with `N` the network's
+//! output and `phi` a smooth function of the coordinates that vanishes on
+//! `S` and nowhere else in the domain, so that `u = g` holds on `S` exactly
+//! whatever the network computes; for bounds, `u = lo + softplus(N)`,
+//! `u = hi - softplus(-N)` or, with both, `u = lo + (hi - lo)(1 + tanh(N/2))/2`,
+//! so that `u` never leaves them. Lowering then reads `u` (and its
+//! derivatives, by symbolic differentiation) through the transform, and the
+//! constraint leaves the loss.
+//!
+//! `softplus(N)` is written `log(1 + exp(N))`: exact, and finite while the
+//! field stays within about 80 (float32) or 700 (float64) of its bound.
 //!
 //! `phi` by place: `x - a` on a slice `x = a`; `(|x - c|^2 - r^2) / 2r` on
 //! the boundary of a ball (the signed distance to first order); the product
@@ -17,20 +23,82 @@
 //! second one on the same field has no transform: training refuses it.
 
 use super::*;
-use crate::model::{ConstraintId, Domain, Enforcement, Expr, Model, Set, Where};
+use crate::model::{ConstraintId, Domain, Enforcement, Expr, Model, Relation, Set, Where};
 
-/// `function = offset + factor * network`, for the hard constraint
-/// `constraint`.
+/// The field `function` computed through an output transform of its
+/// network that satisfies the hard constraint `constraint` exactly. Two
+/// bounds of one field share one transform, one `Hard` each.
 #[derive(Clone, Debug)]
 pub struct Hard {
     pub constraint: ConstraintId,
     pub function: FuncId,
-    /// `g`: the constraint's value, over the whole domain.
-    pub offset: ExprId,
-    /// `phi`: zero exactly on the constraint's place.
-    pub factor: ExprId,
-    /// `g + phi N`, with `N` the network's output.
+    /// `g + phi N` or a bounded transform of `N`, the network's output.
     pub value: ExprId,
+}
+
+/// Which side of a field a hard inequality bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Lower,
+    Upper,
+}
+
+/// The side a hard constraint bounds: `hard u >= lo` or `hard u <= hi` on
+/// the field's whole domain (see [`target`] for the field).
+pub fn side(model: &Model, constraint: ConstraintId) -> Option<Side> {
+    let c = &model.constraints[constraint.index()];
+    if c.on != Where::Domain {
+        return None;
+    }
+    match c.relation {
+        Relation::Ge | Relation::Gt => Some(Side::Lower),
+        Relation::Le | Relation::Lt => Some(Side::Upper),
+        Relation::Eq => None,
+    }
+}
+
+/// The value of `function` kept within `lower` and `upper` (bounds already
+/// lowered into `g`, reading coordinates only), or `None`.
+pub fn bounded(
+    g: &mut Graph,
+    model: &Model,
+    function: FuncId,
+    lower: Option<ExprId>,
+    upper: Option<ExprId>,
+) -> Option<ExprId> {
+    if [lower, upper].iter().flatten().any(|&b| !reads_coordinates_only(g, b)) {
+        return None;
+    }
+    let coords = model.function(function).coords.len();
+    let network = g.field(function, Part::Real, vec![0; coords].into());
+    let softplus = |g: &mut Graph, x: ExprId| {
+        let e = g.call(Func::Exp, x);
+        let one = g.num(1.0);
+        let sum = g.add(&[one, e]);
+        g.call(Func::Log, sum)
+    };
+    Some(match (lower, upper) {
+        (Some(lo), Some(hi)) => {
+            let half = g.num(0.5);
+            let n = g.mul(&[half, network]);
+            let t = g.call(Func::Tanh, n);
+            let one = g.num(1.0);
+            let rise = g.add(&[one, t]);
+            let span = g.sub(hi, lo);
+            let scaled = g.mul(&[half, span, rise]);
+            g.add(&[lo, scaled])
+        }
+        (Some(lo), None) => {
+            let above = softplus(g, network);
+            g.add(&[lo, above])
+        }
+        (None, Some(hi)) => {
+            let minus = g.neg(network);
+            let below = softplus(g, minus);
+            g.sub(hi, below)
+        }
+        (None, None) => return None,
+    })
 }
 
 /// The field a hard constraint `constraint` gives the value of, if it is
@@ -58,7 +126,7 @@ pub fn transform(
 ) -> Option<Hard> {
     let c = &model.constraints[constraint.index()];
     let f = model.function(function);
-    if !reads_coordinates_only(g, offset) {
+    if c.relation != Relation::Eq || !reads_coordinates_only(g, offset) {
         return None;
     }
     let factor = factor(g, &c.on, f.domain.as_ref()?)?;
@@ -68,8 +136,6 @@ pub fn transform(
     Some(Hard {
         constraint,
         function,
-        offset,
-        factor,
         value,
     })
 }

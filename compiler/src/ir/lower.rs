@@ -118,18 +118,47 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
 fn hard_transforms(lowerer: &mut Lowerer) -> Vec<Hard> {
     let model = lowerer.model;
     let mut out: Vec<Hard> = vec![];
+    // Per field, its first lower and first upper hard bound.
+    type Bound = Option<(ConstraintId, ExprId)>;
+    let mut bounds: BTreeMap<FuncId, (Bound, Bound)> = BTreeMap::new();
     for (k, c) in model.constraints.iter().enumerate() {
         let k = ConstraintId(k as u32);
         let Some(function) = hard::target(model, k) else {
             continue;
         };
-        if out.iter().any(|h| h.function == function) {
-            continue;
-        }
         let Ok(Cx { re, im: None }) = lowerer.expr(&c.rhs) else {
             continue;
         };
+        if c.relation != Relation::Eq {
+            let sides = bounds.entry(function).or_default();
+            match hard::side(model, k) {
+                Some(hard::Side::Lower) if sides.0.is_none() => sides.0 = Some((k, re)),
+                Some(hard::Side::Upper) if sides.1.is_none() => sides.1 = Some((k, re)),
+                _ => {}
+            }
+            continue;
+        }
+        if out.iter().any(|h| h.function == function) {
+            continue;
+        }
         out.extend(hard::transform(&mut lowerer.graph, model, k, function, re));
+    }
+    // A field with a value built in keeps its bounds in the loss (training
+    // refuses them as hard).
+    for (function, (lower, upper)) in bounds {
+        if out.iter().any(|h| h.function == function) {
+            continue;
+        }
+        let (lo, hi) = (lower.map(|b| b.1), upper.map(|b| b.1));
+        if let Some(value) = hard::bounded(&mut lowerer.graph, model, function, lo, hi) {
+            for (constraint, _) in [lower, upper].into_iter().flatten() {
+                out.push(Hard {
+                    constraint,
+                    function,
+                    value,
+                });
+            }
+        }
     }
     out
 }

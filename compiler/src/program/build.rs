@@ -266,7 +266,9 @@ fn untrainable(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
                 .help(
                     "hard constraints are built in when they give a real field's value from the \
                      coordinates on a slice, the boundary of a ball or the boundary of a box \
-                     around the domain, one per field; drop `hard` to penalise it in the loss",
+                     around the domain, one per field, or bound a real field's value by \
+                     expressions of the coordinates (one lower and one upper bound per field, \
+                     not with a value built in); drop `hard` to penalise it in the loss",
                 ),
             );
         }
