@@ -122,6 +122,15 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// The Lie point symmetries of a model's equation, and whether its
+    /// domain and conditions keep each.
+    Symmetries {
+        file: PathBuf,
+        /// The highest degree, in the coordinates, of the generators'
+        /// coefficients.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=4))]
+        degree: u32,
+    },
     /// Serve editors over the Language Server Protocol on stdin and stdout.
     Lsp,
     /// Print one stage of the compiler for a model.
@@ -220,6 +229,7 @@ fn main() -> ExitCode {
         } => run_command::eval(&file, run, &points, &out, residuals),
         Command::Check { files, format } => check(&files, format),
         Command::Fmt { files, check } => fmt_command::fmt(&files, check),
+        Command::Symmetries { file, degree } => symmetries(&file, degree),
         Command::Lsp => lsp::serve(),
         Command::Ir { file, stage } => ir(&file, stage),
     }
@@ -302,6 +312,36 @@ fn check(files: &[PathBuf], format: Format) -> ExitCode {
         status = ExitCode::from(1);
     }
     status
+}
+
+fn symmetries(path: &Path, degree: u32) -> ExitCode {
+    let loaded = match load(path) {
+        Ok(loaded) => loaded,
+        Err(status) => return status,
+    };
+    let frontend = &loaded.frontend;
+    if frontend.has_errors() {
+        err!(
+            "{}",
+            diagnostics::render(
+                &frontend.checked.diagnostics,
+                &loaded.name,
+                &loaded.text,
+                render_options()
+            )
+        );
+        return ExitCode::from(1);
+    }
+    match physc_compiler::lie::symmetries(&frontend.checked.model, degree) {
+        Ok(algebra) => {
+            out!("{}", physc_compiler::lie::print(&algebra));
+            ExitCode::SUCCESS
+        }
+        Err(why) => {
+            errln!("physc: {}: {why}", loaded.name);
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn summary(errors: usize, warnings: usize) -> String {

@@ -28,6 +28,7 @@ pub mod exact;
 pub mod format;
 pub mod ir;
 pub mod jit;
+pub mod lie;
 pub mod model;
 pub mod program;
 pub mod source;
