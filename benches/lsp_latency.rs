@@ -58,12 +58,16 @@ fn main() {
             let changed = format!("{text}# {}\n", "x".repeat(version));
             let start = Instant::now();
             if version == 0 {
-                send(json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-                    "textDocument": { "uri": uri, "languageId": "phy", "version": 0, "text": changed } } }));
+                send(
+                    json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+                    "textDocument": { "uri": uri, "languageId": "phy", "version": 0, "text": changed } } }),
+                );
             } else {
-                send(json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                send(
+                    json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
                     "textDocument": { "uri": uri, "version": version },
-                    "contentChanges": [{ "text": changed }] } }));
+                    "contentChanges": [{ "text": changed }] } }),
+                );
             }
             loop {
                 let message = read_message(&mut stdout).expect("the server answers");
@@ -120,4 +124,3 @@ fn median(mut times: Vec<Duration>) -> Duration {
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
-

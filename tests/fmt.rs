@@ -59,7 +59,10 @@ fn formatting_is_idempotent_and_keeps_the_meaning() {
         let text = std::fs::read_to_string(&path).expect("readable");
         let Ok(once) = format(&text) else {
             // Files with syntax errors are refused; tests/ui has a few.
-            assert!(path.starts_with(Path::new(ROOT).join("tests/ui")), "{path:?}");
+            assert!(
+                path.starts_with(Path::new(ROOT).join("tests/ui")),
+                "{path:?}"
+            );
             continue;
         };
         formatted_files += 1;
@@ -101,7 +104,11 @@ fn squashed_examples_format_back_to_themselves() {
         let text = std::fs::read_to_string(&path).expect("readable");
         let squashed = respace(&text, &mut |_| " ", "");
         assert_ne!(squashed, text);
-        assert_eq!(format(&squashed).expect("squashed example parses"), text, "{path:?}");
+        assert_eq!(
+            format(&squashed).expect("squashed example parses"),
+            text,
+            "{path:?}"
+        );
     }
 }
 
@@ -178,7 +185,11 @@ fn the_command_formats_in_place_and_checks() {
     let messy = dir.join("messy.phy");
     let clean = dir.join("clean.phy");
     let broken = dir.join("broken.phy");
-    std::fs::write(&messy, "const nu=0.01\nfield u(x in [0,1])\npde:u_xx=nu on [0,1]\n").unwrap();
+    std::fs::write(
+        &messy,
+        "const nu=0.01\nfield u(x in [0,1])\npde:u_xx=nu on [0,1]\n",
+    )
+    .unwrap();
     std::fs::write(&clean, "const nu = 0.01\n").unwrap();
     std::fs::write(&broken, "field u(x in [0,1]\n").unwrap();
     let s = |p: &PathBuf| p.to_str().unwrap().to_string();
@@ -187,7 +198,10 @@ fn the_command_formats_in_place_and_checks() {
     assert_eq!(check.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&check.stdout).trim(), s(&messy));
     assert!(String::from_utf8_lossy(&check.stderr).contains("1 of 2 files not formatted"));
-    assert!(std::fs::read_to_string(&messy).unwrap().contains("nu=0.01"), "--check wrote");
+    assert!(
+        std::fs::read_to_string(&messy).unwrap().contains("nu=0.01"),
+        "--check wrote"
+    );
 
     let write = physc(&["fmt", &s(&messy), &s(&clean)]);
     assert_eq!(write.status.code(), Some(0), "{write:?}");
@@ -195,13 +209,22 @@ fn the_command_formats_in_place_and_checks() {
         std::fs::read_to_string(&messy).unwrap(),
         "const nu = 0.01\nfield u(x in [0,1])\npde: u_xx = nu   on [0,1]\n"
     );
-    assert_eq!(physc(&["fmt", "--check", &s(&messy)]).status.code(), Some(0));
+    assert_eq!(
+        physc(&["fmt", "--check", &s(&messy)]).status.code(),
+        Some(0)
+    );
 
     let refused = physc(&["fmt", &s(&broken)]);
     assert_eq!(refused.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(stderr.contains("E0002") && stderr.contains("syntax errors"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(&broken).unwrap(), "field u(x in [0,1]\n");
+    assert!(
+        stderr.contains("E0002") && stderr.contains("syntax errors"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&broken).unwrap(),
+        "field u(x in [0,1]\n"
+    );
 
     let missing = physc(&["fmt", &s(&dir.join("missing.phy"))]);
     assert_eq!(missing.status.code(), Some(2));

@@ -93,7 +93,6 @@ impl Client {
     }
 }
 
-
 /// The labels of completion items.
 fn labels(items: &Value) -> Vec<&str> {
     let items = items.as_array().expect("completion items");
@@ -110,10 +109,15 @@ fn at(uri: &str, line: u32, character: u32) -> Value {
 
 /// The 0-based line and UTF-16 column of the first `needle` in `text`.
 fn find(text: &str, needle: &str) -> (u32, u32) {
-    let offset = text.find(needle).unwrap_or_else(|| panic!("{needle:?} in the text"));
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} in the text"));
     let line = text[..offset].matches('\n').count();
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    (line as u32, text[start..offset].encode_utf16().count() as u32)
+    (
+        line as u32,
+        text[start..offset].encode_utf16().count() as u32,
+    )
 }
 
 fn workspace() -> PathBuf {
@@ -195,7 +199,10 @@ fn an_editor_session() {
     );
     assert_eq!(unknown["severity"], 1);
     assert_eq!(unknown["source"], "physc");
-    assert!(unknown["message"].as_str().unwrap().contains("`kk`"), "{unknown}");
+    assert!(
+        unknown["message"].as_str().unwrap().contains("`kk`"),
+        "{unknown}"
+    );
     assert!(
         unknown["codeDescription"]["href"]
             .as_str()
@@ -234,7 +241,10 @@ fn an_editor_session() {
     let definition = client.request("textDocument/definition", at(&uri, line, column));
     let (const_line, const_column) = find(FIXED, "k = 0.1");
     assert_eq!(definition["uri"], uri);
-    assert_eq!(definition["range"]["start"], position(const_line, const_column));
+    assert_eq!(
+        definition["range"]["start"],
+        position(const_line, const_column)
+    );
     let mut params = at(&uri, line, column);
     params["context"] = json!({ "includeDeclaration": true });
     let references = client.request("textDocument/references", params.clone());
@@ -263,7 +273,10 @@ fn an_editor_session() {
     let (line, column) = find(FIXED, "depth");
     let items = client.request("textDocument/completion", at(&uri, line, column));
     let options = labels(&items);
-    assert!(options.contains(&"width") && options.contains(&"act"), "{options:?}");
+    assert!(
+        options.contains(&"width") && options.contains(&"act"),
+        "{options:?}"
+    );
     let (line, column) = find(FIXED, "obs.u");
     let items = client.request("textDocument/completion", at(&uri, line, column + 4));
     assert_eq!(labels(&items), ["x", "t", "u"]);

@@ -26,17 +26,26 @@ fn neovim_shows_diagnostics_and_hovers() {
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let heat = std::fs::read_to_string(root.join("examples/heat.phy")).expect("the example");
     let model = dir.join("heat.phy");
-    std::fs::write(&model, heat.replace("pde: u_t = k*u_xx", "pde: u_t = kappa*u_xx"))
-        .expect("the model");
+    std::fs::write(
+        &model,
+        heat.replace("pde: u_t = k*u_xx", "pde: u_t = kappa*u_xx"),
+    )
+    .expect("the model");
     let report = dir.join("report.txt");
     // Hover over the `k` of `exp(-k*pi^2*t)`.
-    let exact = heat.lines().position(|l| l.starts_with("exact")).expect("an exact line");
+    let exact = heat
+        .lines()
+        .position(|l| l.starts_with("exact"))
+        .expect("an exact line");
     let column = heat.lines().nth(exact).unwrap().find("-k").unwrap() + 1;
 
     let output = Command::new("nvim")
         .args(["--headless", "--clean", "-n", "-i", "NONE"])
         .arg("-c")
-        .arg(format!("luafile {}", root.join("tests/neovim/client.lua").display()))
+        .arg(format!(
+            "luafile {}",
+            root.join("tests/neovim/client.lua").display()
+        ))
         .env("PHYSC", env!("CARGO_BIN_EXE_physc"))
         .env("PHYSC_MODEL", &model)
         .env("PHYSC_HOVER", format!("{exact}:{column}"))
@@ -55,12 +64,14 @@ fn neovim_shows_diagnostics_and_hovers() {
     let pde = heat.lines().position(|l| l.starts_with("pde")).unwrap();
     let kappa = heat.lines().nth(pde).unwrap().find("k*u_xx").unwrap();
     assert!(
-        seen.lines()
-            .any(|l| l.starts_with(&format!("diagnostic E0101 {pde}:{kappa} unknown name `kappa`"))),
+        seen.lines().any(|l| l.starts_with(&format!(
+            "diagnostic E0101 {pde}:{kappa} unknown name `kappa`"
+        ))),
         "{seen}"
     );
     assert!(
-        seen.lines().any(|l| l.starts_with("hover") && l.contains("0.1")),
+        seen.lines()
+            .any(|l| l.starts_with("hover") && l.contains("0.1")),
         "{seen}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -1,5 +1,9 @@
 //! Nothing panics: random bytes, random token soup and mutated examples go
-//! through parsing, checking and both renderings of the diagnostics.
+//! through parsing, checking, both renderings of the diagnostics, the
+//! formatter and every editor service at positions all through the text
+//! (an editor asks on every keystroke). Where the formatter accepts a
+//! mutated text, formatting it again changes nothing and its syntax tree is
+//! the original's.
 
 use physc_compiler::check::Files;
 use physc_compiler::diagnostics::{self, RenderOptions};
@@ -35,6 +39,37 @@ fn run(text: &str) {
         let _ = physc_compiler::model::print::model(&frontend.checked.model);
     }
     let _ = physc_compiler::syntax::print::program(&frontend.program);
+    format_and_serve_editors(text);
+}
+
+/// The formatter and the editor services on `text`.
+fn format_and_serve_editors(text: &str) {
+    if let Ok(formatted) = physc_compiler::format::format(text) {
+        assert_eq!(
+            physc_compiler::format::format(&formatted).as_ref(),
+            Ok(&formatted),
+            "formatting twice changed {text:?}"
+        );
+        let tree =
+            |t: &str| physc_compiler::syntax::print::program(&physc_compiler::syntax::parse(t).0);
+        assert_eq!(
+            tree(&formatted),
+            tree(text),
+            "formatting changed the meaning of {text:?}"
+        );
+    }
+    let analysis =
+        physc_compiler::editor::Analysis::new(text.to_string(), Path::new("."), &FakeFiles);
+    let _ = analysis.outline();
+    // Positions spread over the text, both ends included: a cursor may be
+    // anywhere, even inside a character.
+    let positions = 48;
+    for offset in (0..=positions).map(|k| k * text.len() / positions) {
+        let _ = analysis.hover(offset);
+        let _ = analysis.definition(offset);
+        let _ = analysis.references(offset);
+        let _ = analysis.completions(offset);
+    }
 }
 
 const TOKENS: &[&str] = &[

@@ -22,7 +22,10 @@ fn classical_algebras_of_the_examples() {
         let output = symmetries(example);
         assert!(output.status.success(), "{example}: {output:?}");
         let text = String::from_utf8(output.stdout).expect("UTF-8");
-        assert!(text.contains(&format!("\n{generators} generators\n")), "{text}");
+        assert!(
+            text.contains(&format!("\n{generators} generators\n")),
+            "{text}"
+        );
         insta::assert_snapshot!(example, text);
     }
 }

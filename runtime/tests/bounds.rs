@@ -44,17 +44,30 @@ fn smallest(out: &std::path::Path) -> f64 {
 fn a_hard_bound_holds_where_the_equations_pull_below_it() {
     for backend in [Backend::Jit, Backend::Cpu] {
         let out = run_dir(&format!("bound-hard-{backend:?}"));
-        train_into(&pulled_below("positive: hard u >= 0"), &out, options(backend), None);
+        train_into(
+            &pulled_below("positive: hard u >= 0"),
+            &out,
+            options(backend),
+            None,
+        );
         let hard = smallest(&out);
         let _ = std::fs::remove_dir_all(&out);
         assert!(hard >= 0.0, "{backend:?}: u = {hard} under its hard bound");
 
         // The same bound as a penalty is traded against the equations.
         let out = run_dir(&format!("bound-soft-{backend:?}"));
-        train_into(&pulled_below("positive: u >= 0"), &out, options(backend), None);
+        train_into(
+            &pulled_below("positive: u >= 0"),
+            &out,
+            options(backend),
+            None,
+        );
         let soft = smallest(&out);
         let _ = std::fs::remove_dir_all(&out);
-        assert!(soft < -1e-2, "{backend:?}: the penalised bound held too: {soft}");
+        assert!(
+            soft < -1e-2,
+            "{backend:?}: the penalised bound held too: {soft}"
+        );
     }
 }
 
@@ -86,7 +99,10 @@ train {{ adam(lr = 1e-2, steps = 300); lbfgs(steps = 200); points = 100 }}"
         let _ = std::fs::remove_dir_all(&out);
         let (_, error) = &summary.rel_l2[0];
         eprintln!("{bounds} on {backend:?}: relative L2 error {error:.2e}");
-        assert!(*error < 1e-3, "{bounds} on {backend:?}: relative L2 error {error}");
+        assert!(
+            *error < 1e-3,
+            "{bounds} on {backend:?}: relative L2 error {error}"
+        );
         let terms: Vec<&str> = summary.losses.iter().map(|(l, _)| l.as_str()).collect();
         assert_eq!(terms, ["ode", "ic"], "built-in bounds leave the loss");
     }

@@ -31,7 +31,10 @@ pub fn serve() -> ExitCode {
     let served = Server::start(&connection).and_then(|mut server| server.run());
     drop(connection);
     let joined = io_threads.join();
-    match served.map_err(|e| e.to_string()).and(joined.map_err(|e| e.to_string())) {
+    match served
+        .map_err(|e| e.to_string())
+        .and(joined.map_err(|e| e.to_string()))
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             errln!("physc lsp: {e}");
@@ -138,7 +141,12 @@ impl<'c> Server<'c> {
         let base_dir = uri::to_path(&uri)
             .and_then(|path| path.parent().map(Path::to_path_buf))
             .unwrap_or_else(|| PathBuf::from("."));
-        let analysis = Analysis::new(text, &base_dir, &DiskFiles);
+        // A bug in the compiler costs this version's diagnostics, not the
+        // session: the document keeps its last analysis.
+        let analysed = std::panic::catch_unwind(|| Analysis::new(text, &base_dir, &DiskFiles));
+        let Ok(analysis) = analysed else {
+            return Ok(());
+        };
         let lines = Lines::new(&analysis.text);
         let frontend = &analysis.frontend;
         let diagnostics = frontend
@@ -169,9 +177,27 @@ impl<'c> Server<'c> {
         Ok(())
     }
 
+    /// The response to a request. A bug in a handler costs that one
+    /// answer (an internal error), never the session.
     fn answer(&self, request: Request) -> Response {
         let id = request.id.clone();
-        let answered = match request.method.as_str() {
+        let method = request.method.clone();
+        let answered =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.dispatch(request)))
+                .unwrap_or_else(|_| {
+                    Err((
+                        ErrorCode::InternalError,
+                        format!("physc lsp failed on `{method}`"),
+                    ))
+                });
+        match answered {
+            Ok(result) => Response::new_ok(id, result),
+            Err((code, message)) => Response::new_err(id, code as i32, message),
+        }
+    }
+
+    fn dispatch(&self, request: Request) -> Result<Value, (ErrorCode, String)> {
+        match request.method.as_str() {
             req::HoverRequest::METHOD => self.with(request, Self::hover),
             req::GotoDefinition::METHOD => self.with(request, Self::definition),
             req::References::METHOD => self.with(request, Self::references),
@@ -182,10 +208,6 @@ impl<'c> Server<'c> {
                 ErrorCode::MethodNotFound,
                 format!("physc lsp does not answer `{method}`"),
             )),
-        };
-        match answered {
-            Ok(result) => Response::new_ok(id, result),
-            Err((code, message)) => Response::new_err(id, code as i32, message),
         }
     }
 
@@ -292,4 +314,3 @@ fn stdlib_dir() -> PathBuf {
         .join("physc")
         .join(format!("stdlib-{}", env!("CARGO_PKG_VERSION")))
 }
-

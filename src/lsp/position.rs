@@ -92,6 +92,9 @@ mod tests {
         assert_eq!(lines.offset(Position::new(0, 99)), 2);
         assert_eq!(lines.offset(Position::new(7, 0)), text.len());
         assert_eq!(lines.position(99), Position::new(1, 2));
-        assert_eq!(lines.all(), Range::new(Position::new(0, 0), Position::new(1, 2)));
+        assert_eq!(
+            lines.all(),
+            Range::new(Position::new(0, 0), Position::new(1, 2))
+        );
     }
 }

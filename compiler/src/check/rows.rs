@@ -22,13 +22,23 @@ impl Checker<'_> {
                 functions.extend(c.rhs.functions());
                 functions.dedup();
                 for f in functions {
-                    checks.push((d, f, c.span, "training fits them, outside the domain where the equations hold"));
+                    checks.push((
+                        d,
+                        f,
+                        c.span,
+                        "training fits them, outside the domain where the equations hold",
+                    ));
                 }
             }
         }
         for s in &self.model.solutions {
             if let SolutionKind::Reference(d) = s.kind {
-                checks.push((d, s.function, s.span, "the error against the reference is measured there too"));
+                checks.push((
+                    d,
+                    s.function,
+                    s.span,
+                    "the error against the reference is measured there too",
+                ));
             }
         }
         checks.sort_by_key(|(d, f, _, _)| (*d, *f));

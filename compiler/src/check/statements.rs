@@ -215,9 +215,7 @@ impl<'a> Checker<'a> {
         on: &Where,
         span: Span,
     ) {
-        let plain_value = |e: &Expr| {
-            matches!(e, Expr::Field { derivative, .. } if derivative.iter().all(|&o| o == 0))
-        };
+        let plain_value = |e: &Expr| matches!(e, Expr::Field { derivative, .. } if derivative.iter().all(|&o| o == 0));
         let why = match (lhs, relation, on) {
             // A bound on the whole domain: `hard u >= 0`.
             (_, r, Where::Domain) if r != Relation::Eq && plain_value(lhs) => None,

@@ -66,7 +66,11 @@ pub fn bounded(
     lower: Option<ExprId>,
     upper: Option<ExprId>,
 ) -> Option<ExprId> {
-    if [lower, upper].iter().flatten().any(|&b| !reads_coordinates_only(g, b)) {
+    if [lower, upper]
+        .iter()
+        .flatten()
+        .any(|&b| !reads_coordinates_only(g, b))
+    {
         return None;
     }
     let coords = model.function(function).coords.len();

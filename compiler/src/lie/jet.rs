@@ -53,7 +53,10 @@ impl Jet {
         if index.iter().all(|&o| o == 0) {
             return Some(self.n);
         }
-        self.indices.iter().position(|j| j == index).map(|k| self.n + 1 + k)
+        self.indices
+            .iter()
+            .position(|j| j == index)
+            .map(|k| self.n + 1 + k)
     }
 
     /// The multi-index of a variable of `u` (`None` for a coordinate).
@@ -122,7 +125,9 @@ impl Jet {
                 product
             }
             Node::Pow(base, exponent) => {
-                let exponent = g.as_num(*exponent).ok_or("a power with a variable exponent")?;
+                let exponent = g
+                    .as_num(*exponent)
+                    .ok_or("a power with a variable exponent")?;
                 let base = self.polynomial(g, *base, field)?;
                 match base.as_number() {
                     Some(b) => Poly::constant(vars, b.powf(exponent)),

@@ -20,7 +20,14 @@ impl Setting<'_> {
     pub(super) fn judge(&self, g: &mut Generator, lowerer: &mut Lowerer) {
         g.keeps_domain = self.keeps_domain(g);
         for c in &self.model.constraints {
-            if is_interior(&c.on) || !c.lhs.functions().iter().chain(&c.rhs.functions()).any(|f| *f == self.field) {
+            if is_interior(&c.on)
+                || !c
+                    .lhs
+                    .functions()
+                    .iter()
+                    .chain(&c.rhs.functions())
+                    .any(|f| *f == self.field)
+            {
                 continue;
             }
             let kept = self.keeps_condition(g, c, lowerer);
@@ -45,7 +52,9 @@ impl Setting<'_> {
     /// Whether the flow stays on the plane `coord = a`.
     fn tangent(&self, g: &Generator, coord: CoordId, a: f64) -> Result<(), String> {
         let name = &self.model.coord(coord).name;
-        let i = self.own(coord).ok_or_else(|| format!("`{name}` is not a coordinate of the field"))?;
+        let i = self
+            .own(coord)
+            .ok_or_else(|| format!("`{name}` is not a coordinate of the field"))?;
         let on = g.xi[i].substitute(i, &Poly::constant(self.jet.vars(), a));
         if negligible(&on) {
             Ok(())
@@ -55,10 +64,19 @@ impl Setting<'_> {
     }
 
     fn own(&self, coord: CoordId) -> Option<usize> {
-        self.model.function(self.field).coords.iter().position(|c| *c == coord)
+        self.model
+            .function(self.field)
+            .coords
+            .iter()
+            .position(|c| *c == coord)
     }
 
-    fn keeps_condition(&self, g: &Generator, c: &crate::model::Constraint, lowerer: &mut Lowerer) -> Kept {
+    fn keeps_condition(
+        &self,
+        g: &Generator,
+        c: &crate::model::Constraint,
+        lowerer: &mut Lowerer,
+    ) -> Kept {
         let Some(faces) = faces(&c.on) else {
             return Kept::Unknown("its place is not made of slices or a box's faces".to_string());
         };
@@ -89,7 +107,11 @@ impl Setting<'_> {
             match self.on_condition(&p, &r) {
                 Some(rest) if negligible(&rest) => {}
                 Some(_) => return Kept::No("it changes the condition's value".to_string()),
-                None => return Kept::Unknown("the condition cannot be solved for a derivative".to_string()),
+                None => {
+                    return Kept::Unknown(
+                        "the condition cannot be solved for a derivative".to_string(),
+                    );
+                }
             }
         }
         Kept::Yes
@@ -99,7 +121,9 @@ impl Setting<'_> {
     /// linearly with a constant coefficient.
     fn on_condition(&self, p: &Poly, r: &Poly) -> Option<Poly> {
         let vars = self.jet.vars();
-        let v = (self.jet.u()..vars).rev().find(|&v| r.diff(v).as_number().is_some_and(|c| c != 0.0))?;
+        let v = (self.jet.u()..vars)
+            .rev()
+            .find(|&v| r.diff(v).as_number().is_some_and(|c| c != 0.0))?;
         let c = r.diff(v).as_number()?;
         let solved = Poly::var(vars, v).sub(&r.scale(1.0 / c));
         Some(p.substitute(v, &solved))
@@ -118,7 +142,11 @@ fn faces(place: &Where) -> Option<Vec<(CoordId, f64)>> {
             }
             Some(all)
         }
-        Where::Set { coords, set: Set::Boundary(inner), .. } => match inner.as_ref() {
+        Where::Set {
+            coords,
+            set: Set::Boundary(inner),
+            ..
+        } => match inner.as_ref() {
             Set::Box(sides) => Some(
                 coords
                     .iter()

@@ -24,8 +24,8 @@ mod solve;
 
 pub use print::algebra as print;
 
-use crate::ir::lower::Lowerer;
 use crate::ir::Part;
+use crate::ir::lower::Lowerer;
 use crate::model::{Factor, FuncId, Model, Relation, Set, Where};
 use jet::Jet;
 use poly::Poly;
@@ -91,7 +91,10 @@ pub fn symmetries(model: &Model, degree: u32) -> Result<Algebra, String> {
     };
     let function = model.function(*field);
     if function.complex {
-        return Err(format!("`{}` is complex; the analysis is of real fields", function.name));
+        return Err(format!(
+            "`{}` is complex; the analysis is of real fields",
+            function.name
+        ));
     }
     let mut lowerer = Lowerer::new(model);
     let parts = lowerer.residual(&equation.lhs, &equation.rhs)?;
@@ -108,7 +111,11 @@ pub fn symmetries(model: &Model, degree: u32) -> Result<Algebra, String> {
     }
     // Field coordinates are the model's first coordinates only when they
     // are the same; index the jet by the field's own.
-    let coords: Vec<String> = function.coords.iter().map(|c| model.coord(*c).name.clone()).collect();
+    let coords: Vec<String> = function
+        .coords
+        .iter()
+        .map(|c| model.coord(*c).name.clone())
+        .collect();
     let jet = Jet::new(coords.len(), order + 1);
     let in_own = remap(model, *field);
     let delta = jet
@@ -147,13 +154,22 @@ fn is_interior(place: &Where) -> bool {
 
 /// A polynomial over the model's coordinates re-indexed to the field's.
 fn remap(model: &Model, field: FuncId) -> impl Fn(Poly, &Jet) -> Poly {
-    let own: Vec<usize> = model.function(field).coords.iter().map(|c| c.index()).collect();
+    let own: Vec<usize> = model
+        .function(field)
+        .coords
+        .iter()
+        .map(|c| c.index())
+        .collect();
     move |p: Poly, jet: &Jet| {
         let mut out = Poly::zero(jet.vars());
         for (m, lin) in p.terms {
             let mut moved = vec![0; jet.vars()];
             for (v, &e) in m.iter().enumerate() {
-                let target = if v < jet.n { own.iter().position(|&c| c == v) } else { Some(v) };
+                let target = if v < jet.n {
+                    own.iter().position(|&c| c == v)
+                } else {
+                    Some(v)
+                };
                 match target {
                     Some(t) => moved[t] += e,
                     None if e == 0 => {}

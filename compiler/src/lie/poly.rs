@@ -64,14 +64,26 @@ impl Poly {
     }
 
     pub fn constant(vars: usize, c: f64) -> Poly {
-        Poly::zero(vars).plus_term(vec![0; vars], Lin { constant: c, ..Lin::default() })
+        Poly::zero(vars).plus_term(
+            vec![0; vars],
+            Lin {
+                constant: c,
+                ..Lin::default()
+            },
+        )
     }
 
     /// The variable `v`.
     pub fn var(vars: usize, v: usize) -> Poly {
         let mut monomial = vec![0; vars];
         monomial[v] = 1;
-        Poly::zero(vars).plus_term(monomial, Lin { constant: 1.0, ..Lin::default() })
+        Poly::zero(vars).plus_term(
+            monomial,
+            Lin {
+                constant: 1.0,
+                ..Lin::default()
+            },
+        )
     }
 
     /// `monomial` times the unknown `k`.
@@ -185,8 +197,19 @@ impl Poly {
     pub fn with_values(&self, values: &[f64]) -> Poly {
         let mut out = Poly::zero(self.vars);
         for (m, lin) in &self.terms {
-            let c = lin.constant + lin.unknowns.iter().map(|(&k, a)| a * values[k]).sum::<f64>();
-            out = out.plus_term(m.clone(), Lin { constant: c, ..Lin::default() });
+            let c = lin.constant
+                + lin
+                    .unknowns
+                    .iter()
+                    .map(|(&k, a)| a * values[k])
+                    .sum::<f64>();
+            out = out.plus_term(
+                m.clone(),
+                Lin {
+                    constant: c,
+                    ..Lin::default()
+                },
+            );
         }
         out
     }
@@ -204,7 +227,11 @@ mod tests {
         assert_eq!(p.diff(1), x.mul(&x).add(&Poly::constant(2, 3.0)));
         // y = x + 1: x^3 + x^2 + 3x + 3.
         let q = p.substitute(1, &x.add(&Poly::constant(2, 1.0)));
-        let expected = x.pow(3).add(&x.pow(2)).add(&x.scale(3.0)).add(&Poly::constant(2, 3.0));
+        let expected = x
+            .pow(3)
+            .add(&x.pow(2))
+            .add(&x.scale(3.0))
+            .add(&Poly::constant(2, 3.0));
         assert_eq!(q, expected);
         assert!(p.sub(&p).is_zero());
         let a = Poly::unknown(2, vec![1, 0], 0); // a0 * x

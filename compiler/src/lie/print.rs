@@ -75,7 +75,13 @@ pub fn polynomial(p: &Poly, names: &[String]) -> String {
             .iter()
             .zip(names)
             .filter(|(e, _)| **e > 0)
-            .map(|(e, n)| if *e == 1 { n.clone() } else { format!("{n}^{e}") })
+            .map(|(e, n)| {
+                if *e == 1 {
+                    n.clone()
+                } else {
+                    format!("{n}^{e}")
+                }
+            })
             .collect();
         let c = lin.constant;
         let text = match (factors.is_empty(), number(c.abs()).as_str()) {
@@ -85,9 +91,16 @@ pub fn polynomial(p: &Poly, names: &[String]) -> String {
         };
         terms.push((degree, if c < 0.0 { format!("-{text}") } else { text }));
     }
-    terms.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.trim_start_matches('-').cmp(b.1.trim_start_matches('-'))));
+    terms.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.trim_start_matches('-').cmp(b.1.trim_start_matches('-')))
+    });
     let texts: Vec<String> = terms.into_iter().map(|(_, t)| t).collect();
-    if texts.is_empty() { "0".to_string() } else { join_signed(&texts) }
+    if texts.is_empty() {
+        "0".to_string()
+    } else {
+        join_signed(&texts)
+    }
 }
 
 fn number(x: f64) -> String {

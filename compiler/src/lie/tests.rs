@@ -14,7 +14,11 @@ fn algebra(text: &str) -> Algebra {
 fn verify(text: &str, a: &Algebra) {
     let frontend = crate::check_source(text, Path::new("."), &DiskFiles);
     let model = &frontend.checked.model;
-    let c = model.constraints.iter().find(|c| c.label == a.equation).unwrap();
+    let c = model
+        .constraints
+        .iter()
+        .find(|c| c.label == a.equation)
+        .unwrap();
     let f = c.lhs.functions()[0];
     let mut lowerer = Lowerer::new(model);
     let root = lowerer.residual(&c.lhs, &c.rhs).unwrap()[0].1;
@@ -24,11 +28,18 @@ fn verify(text: &str, a: &Algebra) {
     let setting = Setting::new(model, f, jet, 0);
     for (k, g) in a.generators.iter().enumerate() {
         // The generators live in a jet of another order: move them over.
-        let xi: Vec<Poly> = g.xi.iter().map(|p| lift(p, a.coords.len(), &setting.jet)).collect();
+        let xi: Vec<Poly> =
+            g.xi.iter()
+                .map(|p| lift(p, a.coords.len(), &setting.jet))
+                .collect();
         let phi = lift(&g.phi, a.coords.len(), &setting.jet);
         let prolonged = setting.prolonged(&delta, &xi, &phi).unwrap();
         let rest = setting.on_solutions(&prolonged, &delta).unwrap();
-        let worst = rest.terms.values().map(|l| l.constant.abs()).fold(0.0, f64::max);
+        let worst = rest
+            .terms
+            .values()
+            .map(|l| l.constant.abs())
+            .fold(0.0, f64::max);
         assert!(worst < 1e-8, "X{} leaves {worst}", k + 1);
     }
 }
@@ -70,11 +81,15 @@ fn a_wrong_generator_is_not_a_symmetry() {
     let mut lowerer = Lowerer::new(model);
     let root = lowerer.residual(&c.lhs, &c.rhs).unwrap()[0].1;
     let jet = Jet::new(2, 3);
-    let delta = jet.polynomial(&lowerer.graph, root, c.lhs.functions()[0]).unwrap();
+    let delta = jet
+        .polynomial(&lowerer.graph, root, c.lhs.functions()[0])
+        .unwrap();
     let vars = jet.vars();
     let setting = Setting::new(model, c.lhs.functions()[0], jet, 0);
     let x = Poly::var(vars, 0);
-    let prolonged = setting.prolonged(&delta, &[x, Poly::zero(vars)], &Poly::zero(vars)).unwrap();
+    let prolonged = setting
+        .prolonged(&delta, &[x, Poly::zero(vars)], &Poly::zero(vars))
+        .unwrap();
     assert!(!setting.on_solutions(&prolonged, &delta).unwrap().is_zero());
 }
 
@@ -107,6 +122,8 @@ fn equations_that_are_not_polynomial_are_refused() {
         Path::new("."),
         &DiskFiles,
     );
-    let why = symmetries(&frontend.checked.model, 2).err().expect("refused");
+    let why = symmetries(&frontend.checked.model, 2)
+        .err()
+        .expect("refused");
     assert!(why.contains("`sin`"), "{why}");
 }

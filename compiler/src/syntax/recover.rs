@@ -25,7 +25,9 @@ pub(super) fn unparsed(text: &str, span: Span) -> Unparsed {
     let word = |i: usize| tokens.get(i).filter(|t| t.kind == Kind::Word);
     let mut unparsed = Unparsed {
         span,
-        has_on: tokens.iter().any(|t| t.kind == Kind::Word && t.text == "on"),
+        has_on: tokens
+            .iter()
+            .any(|t| t.kind == Kind::Word && t.text == "on"),
         names: tokens
             .iter()
             .filter(|t| t.kind == Kind::Word && !t.is_keyword())
@@ -68,7 +70,11 @@ mod tests {
         assert!(bc.has_on);
         assert_eq!(bc.names, ["bc_u", "u", "x"]);
         let def = read("def exx = d(u, x, 2)");
-        let declared: Vec<_> = def.declares.iter().map(|i| (i.name.as_str(), i.span)).collect();
+        let declared: Vec<_> = def
+            .declares
+            .iter()
+            .map(|i| (i.name.as_str(), i.span))
+            .collect();
         assert_eq!(declared, [("exx", Span::new(4, 7))]);
         assert!(!def.has_on && def.label.is_none());
         let fields = read("field u, v, p (x, y");
