@@ -6,11 +6,38 @@
 //! constant's value, a data set's rows and columns, a standard operator's
 //! documentation.
 
+use super::index::Occurrence;
 use super::{Analysis, Origin, SymbolKind, Target};
 use crate::check::names::SHAPES;
 use crate::check::options::{ADAM_OPTIONS, LBFGS_OPTIONS, NET_OPTIONS, TRAIN_SETTINGS};
 use crate::model::print::{Printer, num};
 use crate::model::{FuncId, Model};
+
+/// For a call of a `def` in an equation: the equation as the checker
+/// expanded it, so that the user sees what the operator became there.
+pub(super) fn expansion(analysis: &Analysis, occurrence: &Occurrence) -> Option<String> {
+    let Target::Symbol(id) = occurrence.target else {
+        return None;
+    };
+    let symbol = &analysis.index.symbols[id];
+    if symbol.kind != SymbolKind::Def || occurrence.declaration {
+        return None;
+    }
+    let model = &analysis.frontend.checked.model;
+    let at = occurrence.span.start;
+    let c = model
+        .constraints
+        .iter()
+        .find(|c| c.span.start <= at && at < c.span.end)?;
+    let p = Printer { m: model };
+    let relation = c.relation.symbol();
+    Some(format!(
+        "\n\nexpanded in `{}`:\n```phy\n{} {relation} {}\n```",
+        c.label,
+        p.expr(&c.lhs),
+        p.expr(&c.rhs)
+    ))
+}
 
 pub(super) fn describe(analysis: &Analysis, target: &Target) -> String {
     let model = &analysis.frontend.checked.model;

@@ -72,7 +72,11 @@ impl Analysis {
     /// Markdown describing the name under `offset`, and the name's span.
     pub fn hover(&self, offset: usize) -> Option<(Span, String)> {
         let occurrence = self.index.at(offset)?;
-        Some((occurrence.span, hover::describe(self, &occurrence.target)))
+        let mut text = hover::describe(self, &occurrence.target);
+        if let Some(expanded) = hover::expansion(self, occurrence) {
+            text.push_str(&expanded);
+        }
+        Some((occurrence.span, text))
     }
 
     /// Where the name under `offset` is declared.

@@ -107,6 +107,12 @@ fn hover_shows_the_domain_the_network_and_the_derivatives_read() {
         text.contains("def lap(u) = sum(c in space(u), d(u, c, 2))"),
         "{text}"
     );
+    // What the operators became in this equation.
+    assert!(text.contains("expanded in `pde`:"), "{text}");
+    let (_, flux) = a.hover(at(MODEL, "flux(u)", 0, 0)).expect("hover");
+    assert!(flux.contains("expanded in `pde`:"), "{flux}");
+    let (_, declared) = a.hover(at(MODEL, "flux(f)", 0, 0)).expect("hover");
+    assert!(!declared.contains("expanded in"), "{declared}");
 }
 
 #[test]
