@@ -314,23 +314,32 @@ fn check(files: &[PathBuf], format: Format) -> ExitCode {
     status
 }
 
+/// Renders a loaded model's errors, status 1; nothing when it has none.
+fn refuse_errors(loaded: &Loaded) -> Result<(), ExitCode> {
+    let frontend = &loaded.frontend;
+    if !frontend.has_errors() {
+        return Ok(());
+    }
+    err!(
+        "{}",
+        diagnostics::render(
+            &frontend.checked.diagnostics,
+            &loaded.name,
+            &loaded.text,
+            render_options()
+        )
+    );
+    Err(ExitCode::from(1))
+}
+
 fn symmetries(path: &Path, degree: u32) -> ExitCode {
     let loaded = match load(path) {
         Ok(loaded) => loaded,
         Err(status) => return status,
     };
     let frontend = &loaded.frontend;
-    if frontend.has_errors() {
-        err!(
-            "{}",
-            diagnostics::render(
-                &frontend.checked.diagnostics,
-                &loaded.name,
-                &loaded.text,
-                render_options()
-            )
-        );
-        return ExitCode::from(1);
+    if let Err(status) = refuse_errors(&loaded) {
+        return status;
     }
     match physc_compiler::lie::symmetries(&frontend.checked.model, degree) {
         Ok(algebra) => {
@@ -369,17 +378,8 @@ fn ir(path: &Path, stage: Stage) -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
-    if frontend.has_errors() {
-        err!(
-            "{}",
-            diagnostics::render(
-                &frontend.checked.diagnostics,
-                &loaded.name,
-                &loaded.text,
-                render_options()
-            )
-        );
-        return ExitCode::from(1);
+    if let Err(status) = refuse_errors(&loaded) {
+        return status;
     }
     let model = &frontend.checked.model;
     let lowered = frontend

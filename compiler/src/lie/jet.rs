@@ -21,22 +21,10 @@ pub struct Jet {
 impl Jet {
     /// Every derivative of order 1 to `order` in `n` coordinates.
     pub fn new(n: usize, order: u8) -> Jet {
-        let mut indices = vec![];
-        let mut frontier = vec![vec![0u8; n]];
-        for _ in 0..order {
-            let mut next = vec![];
-            for index in &frontier {
-                for i in 0..n {
-                    let mut raised = index.clone();
-                    raised[i] += 1;
-                    if !next.contains(&raised) {
-                        next.push(raised);
-                    }
-                }
-            }
-            indices.extend(next.iter().cloned());
-            frontier = next;
-        }
+        let indices = super::monomials(n, u32::from(order))
+            .into_iter()
+            .skip(1)
+            .collect();
         Jet { n, indices }
     }
 

@@ -302,7 +302,7 @@ impl<'m> Setting<'m> {
 }
 
 /// Exponent vectors of every monomial of degree at most `degree` in `n`
-/// variables, lowest degree first.
+/// variables, lowest degree first (also the multi-indices of derivatives).
 fn monomials(n: usize, degree: u32) -> Vec<Vec<u8>> {
     let mut out = vec![vec![0u8; n]];
     let mut frontier = out.clone();
