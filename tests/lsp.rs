@@ -313,6 +313,22 @@ fn an_editor_session() {
     assert_eq!(edits[0]["newText"], FIXED);
     assert_eq!(edits[0]["range"]["start"], position(0, 0));
 
+    // A malformed notification and a malformed request: logged and
+    // refused, and the session goes on.
+    client.notify("textDocument/didOpen", json!({ "textDocument": 42 }));
+    client.next_id += 1;
+    let id = client.next_id;
+    client.send(
+        json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": { "x": 1 } }),
+    );
+    loop {
+        let message = client.receive();
+        if message["id"] == json!(id) {
+            assert_eq!(message["error"]["code"], -32602, "{message}");
+            break;
+        }
+    }
+
     // A request about a document the server does not have: no answer, no crash.
     let nothing = client.request("textDocument/hover", at("file:///nowhere.phy", 0, 0));
     assert_eq!(nothing, Value::Null);

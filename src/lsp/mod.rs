@@ -97,7 +97,13 @@ impl<'c> Server<'c> {
                     let response = self.answer(request);
                     self.connection.sender.send(response.into())?;
                 }
-                Message::Notification(notification) => self.notified(notification)?,
+                Message::Notification(notification) => {
+                    // A malformed notification is logged (the client shows
+                    // the server's stderr) and the session goes on.
+                    if let Err(e) = self.notified(notification) {
+                        errln!("physc lsp: {e}");
+                    }
+                }
                 Message::Response(_) => {}
             }
         }
