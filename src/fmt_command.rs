@@ -86,17 +86,11 @@ fn one(path: &Path, check: bool) -> Outcome {
     }
 }
 
-/// Writes through a temporary file next to `path` and a rename, so an
-/// interrupted `physc fmt` leaves the old file or the new one, never half.
+/// Replaces `path` as run directories' files are replaced (a temporary file
+/// synced and renamed over it), so an interrupted `physc fmt` leaves the old
+/// file or the new one, never half; the file keeps its permissions.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".physc-fmt");
-    let temporary = PathBuf::from(temporary);
-    std::fs::write(&temporary, text)?;
-    if let Ok(metadata) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(&temporary, metadata.permissions());
-    }
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
+    let permissions = std::fs::metadata(path)?.permissions();
+    physc_runtime::report::write_atomically(path, text.as_bytes())?;
+    std::fs::set_permissions(path, permissions)
 }

@@ -40,30 +40,22 @@ fn smallest(out: &std::path::Path) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// The smallest value of `u` after training `pulled_below(bound)`.
+fn smallest_after(bound: &str, name: &str, backend: Backend) -> f64 {
+    let out = run_dir(&format!("bound-{name}-{backend:?}"));
+    train_into(&pulled_below(bound), &out, options(backend), None);
+    let value = smallest(&out);
+    let _ = std::fs::remove_dir_all(&out);
+    value
+}
+
 #[test]
 fn a_hard_bound_holds_where_the_equations_pull_below_it() {
     for backend in [Backend::Jit, Backend::Cpu] {
-        let out = run_dir(&format!("bound-hard-{backend:?}"));
-        train_into(
-            &pulled_below("positive: hard u >= 0"),
-            &out,
-            options(backend),
-            None,
-        );
-        let hard = smallest(&out);
-        let _ = std::fs::remove_dir_all(&out);
+        let hard = smallest_after("positive: hard u >= 0", "hard", backend);
         assert!(hard >= 0.0, "{backend:?}: u = {hard} under its hard bound");
-
         // The same bound as a penalty is traded against the equations.
-        let out = run_dir(&format!("bound-soft-{backend:?}"));
-        train_into(
-            &pulled_below("positive: u >= 0"),
-            &out,
-            options(backend),
-            None,
-        );
-        let soft = smallest(&out);
-        let _ = std::fs::remove_dir_all(&out);
+        let soft = smallest_after("positive: u >= 0", "soft", backend);
         assert!(
             soft < -1e-2,
             "{backend:?}: the penalised bound held too: {soft}"

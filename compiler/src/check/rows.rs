@@ -20,7 +20,6 @@ impl Checker<'_> {
             if let Where::Data(d) = c.on {
                 let mut functions = c.lhs.functions();
                 functions.extend(c.rhs.functions());
-                functions.dedup();
                 for f in functions {
                     checks.push((
                         d,
@@ -60,7 +59,11 @@ impl Checker<'_> {
         let data = &self.model.data[d.index()];
         let function = self.model.function(f);
         let domain = function.domain.as_ref()?;
-        let file = data.path.display();
+        // The file's own name: the absolute path differs between machines.
+        let file = data.path.file_name().map_or_else(
+            || data.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         // Each coordinate with a column and a range: (name, column, lo, hi).
         let ranges: Vec<(&str, usize, f64, f64)> = function
             .coords

@@ -1,7 +1,8 @@
 //! The jet space of one field, and its equations as polynomials on it.
 //!
 //! Input: a field's coordinates and the highest derivative order needed.
-//! Output: the variables `x^1..x^n, u, u_J` (every multi-index `J` of
+//! Output: the variables `x^1..x^n, u, u_J` (the field's own coordinates,
+//! in its order, whatever other coordinates the model has; every multi-index `J` of
 //! order 1 up to that order), total derivatives `D_i` on polynomials over
 //! them, and the conversion of an IR expression into such a polynomial
 //! (refused, with the reason, when it is not one: a function call, a
@@ -9,9 +10,11 @@
 
 use super::poly::Poly;
 use crate::ir::{ExprId, Graph, Node, Part};
-use crate::model::FuncId;
+use crate::model::{CoordId, FuncId};
 
 pub struct Jet {
+    /// The field's coordinates: variable `i` is `coords[i]`.
+    pub coords: Vec<CoordId>,
     /// Number of coordinates.
     pub n: usize,
     /// The multi-index of each variable from `n + 1` on.
@@ -19,13 +22,14 @@ pub struct Jet {
 }
 
 impl Jet {
-    /// Every derivative of order 1 to `order` in `n` coordinates.
-    pub fn new(n: usize, order: u8) -> Jet {
+    /// Every derivative of order 1 to `order` in the coordinates `coords`.
+    pub fn new(coords: Vec<CoordId>, order: u8) -> Jet {
+        let n = coords.len();
         let indices = super::monomials(n, u32::from(order))
             .into_iter()
             .skip(1)
             .collect();
-        Jet { n, indices }
+        Jet { coords, n, indices }
     }
 
     pub fn vars(&self) -> usize {
@@ -89,7 +93,10 @@ impl Jet {
         let vars = self.vars();
         Ok(match g.node(e) {
             Node::Num(bits) => Poly::constant(vars, f64::from_bits(*bits)),
-            Node::Coord(c) => Poly::var(vars, c.index()),
+            Node::Coord(c) => {
+                let i = self.coords.iter().position(|x| x == c);
+                Poly::var(vars, i.ok_or("a coordinate the field does not have")?)
+            }
             Node::Field {
                 function,
                 part: Part::Real,
@@ -141,7 +148,7 @@ mod tests {
     #[test]
     fn total_derivatives_follow_the_chain_rule() {
         // Coordinates x, t; D_x(u * u_x) = u_x^2 + u u_xx.
-        let jet = Jet::new(2, 3);
+        let jet = Jet::new(vec![CoordId(0), CoordId(1)], 3);
         let vars = jet.vars();
         let u = Poly::var(vars, jet.u());
         let ux = Poly::var(vars, jet.var(&[1, 0]).unwrap());

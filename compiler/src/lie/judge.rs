@@ -90,7 +90,7 @@ impl Setting<'_> {
             _ => return Kept::Unknown("it is complex".to_string()),
         };
         let r = match self.jet.polynomial(&lowerer.graph, residual, self.field) {
-            Ok(r) => remap(self.model, self.field)(r, &self.jet),
+            Ok(r) => r,
             Err(why) => return Kept::Unknown(format!("its value is not polynomial: it has {why}")),
         };
         let (xi, phi) = (&g.xi, &g.phi);

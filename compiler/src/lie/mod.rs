@@ -109,18 +109,14 @@ pub fn symmetries(model: &Model, degree: u32) -> Result<Algebra, String> {
     if order == 0 {
         return Err("the equation has no derivative".to_string());
     }
-    // Field coordinates are the model's first coordinates only when they
-    // are the same; index the jet by the field's own.
     let coords: Vec<String> = function
         .coords
         .iter()
         .map(|c| model.coord(*c).name.clone())
         .collect();
-    let jet = Jet::new(coords.len(), order + 1);
-    let in_own = remap(model, *field);
+    let jet = Jet::new(function.coords.clone(), order + 1);
     let delta = jet
         .polynomial(&lowerer.graph, root, *field)
-        .map(|p| in_own(p, &jet))
         .map_err(|why| format!("the equation is not a polynomial in the field, its derivatives and the coordinates: it has {why}"))?;
     let setting = Setting::new(model, *field, jet, degree);
     let determining = setting.determining(&delta)?;
@@ -149,36 +145,6 @@ fn is_interior(place: &Where) -> bool {
         Where::Domain => true,
         Where::Set { set, .. } => !matches!(set, Set::Boundary(_)),
         _ => false,
-    }
-}
-
-/// A polynomial over the model's coordinates re-indexed to the field's.
-fn remap(model: &Model, field: FuncId) -> impl Fn(Poly, &Jet) -> Poly {
-    let own: Vec<usize> = model
-        .function(field)
-        .coords
-        .iter()
-        .map(|c| c.index())
-        .collect();
-    move |p: Poly, jet: &Jet| {
-        let mut out = Poly::zero(jet.vars());
-        for (m, lin) in p.terms {
-            let mut moved = vec![0; jet.vars()];
-            for (v, &e) in m.iter().enumerate() {
-                let target = if v < jet.n {
-                    own.iter().position(|&c| c == v)
-                } else {
-                    Some(v)
-                };
-                match target {
-                    Some(t) => moved[t] += e,
-                    None if e == 0 => {}
-                    None => return Poly::zero(jet.vars()),
-                }
-            }
-            out.terms.insert(moved, lin);
-        }
-        out
     }
 }
 

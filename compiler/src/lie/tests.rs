@@ -23,8 +23,8 @@ fn verify(text: &str, a: &Algebra) {
     let mut lowerer = Lowerer::new(model);
     let root = lowerer.residual(&c.lhs, &c.rhs).unwrap()[0].1;
     let order = 4;
-    let jet = Jet::new(a.coords.len(), order);
-    let delta = remap(model, f)(jet.polynomial(&lowerer.graph, root, f).unwrap(), &jet);
+    let jet = Jet::new(model.function(f).coords.clone(), order);
+    let delta = jet.polynomial(&lowerer.graph, root, f).unwrap();
     let setting = Setting::new(model, f, jet, 0);
     for (k, g) in a.generators.iter().enumerate() {
         // The generators live in a jet of another order: move them over.
@@ -80,7 +80,7 @@ fn a_wrong_generator_is_not_a_symmetry() {
     let c = &model.constraints[0];
     let mut lowerer = Lowerer::new(model);
     let root = lowerer.residual(&c.lhs, &c.rhs).unwrap()[0].1;
-    let jet = Jet::new(2, 3);
+    let jet = Jet::new(model.function(c.lhs.functions()[0]).coords.clone(), 3);
     let delta = jet
         .polynomial(&lowerer.graph, root, c.lhs.functions()[0])
         .unwrap();
@@ -126,4 +126,15 @@ fn equations_that_are_not_polynomial_are_refused() {
         .err()
         .expect("refused");
     assert!(why.contains("`sin`"), "{why}");
+}
+
+#[test]
+fn the_jet_is_in_the_fields_own_coordinates() {
+    // `y`, declared first, is the model's coordinate 0; `t` is its 2 but
+    // the field's 1, and the equation reads it explicitly.
+    let alone = "field u(x in [0,1], t in [0,1])\npde: u_t = u_xx + t\n";
+    let with_other = "field v(y in [0,1])\nfield u(x in [0,1], t in [0,1])\npde: u_t = u_xx + t\n";
+    let (a, b) = (algebra(alone), algebra(with_other));
+    assert_eq!(print(&a), print(&b));
+    verify(with_other, &b);
 }
