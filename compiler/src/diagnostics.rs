@@ -77,7 +77,6 @@ codes! {
     DataColumn = "E0503", "data column missing";
     HardNotBuiltIn = "E0601", "hard constraint training cannot build in yet";
     SymmetryNotBuiltIn = "E0602", "symmetry training cannot build in yet";
-    ConservationNotTrained = "E0603", "conservation law, which training does not support yet";
     ParamNotTrained = "E0604", "parameter family, which training does not support yet";
     ApplyNotTrained = "E0605", "field at other arguments, which training does not support yet";
     Unconstrained = "W0001", "field constrained by no equation";

@@ -305,7 +305,7 @@ fn evaluate(kernel: &crate::jit::Kernel, model: &Model, points: &[Point]) -> Vec
                 model.data[data.index()].values[*column as usize][row]
             }),
             // Constraints with learned scalars are skipped; fields are substituted.
-            Leaf::Learned(_) | Leaf::Field { .. } => f64::NAN,
+            Leaf::Learned(_) | Leaf::Field { .. } | Leaf::Apply(_) => f64::NAN,
         }
     })
 }

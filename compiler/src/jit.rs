@@ -215,10 +215,10 @@ impl Translator<'_, '_> {
                 leaf_index.insert(id, leaves.len());
                 leaves.push(leaf);
             } else if let Node::Apply { .. } = self.g.node(id) {
-                return Err(
-                    "a field at other arguments is evaluated by the runtime, not by kernels"
-                        .to_string(),
-                );
+                // The network at other arguments: an input the runtime
+                // computes, like a field at the point.
+                leaf_index.insert(id, leaves.len());
+                leaves.push(Leaf::Apply(id));
             }
         }
         let flags = MemFlagsData::trusted();

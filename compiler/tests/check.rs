@@ -133,8 +133,8 @@ fn partly_declared_domains_are_completed() {
 #[test]
 fn symmetries_are_classified() {
     let m = model(
-        "field u(x in [-1,1], y in [-1,1])\nlap(u) = 1\nsymmetry u(y, -x) = u(x, y)\nsymmetry u(x + 2, y) = -u(x, y)\n\
-         symmetry u(-x, y) = u\nsoft symmetry u(x^2, y) = u(x, y)",
+        "field u, v(x in [-1,1], y in [-1,1])\nlap(u) = 1\nlap(v) = 1\nsymmetry u(y, -x) = u(x, y)\n\
+         symmetry v(x + 2, y) = -v(x, y)\nsymmetry u(-x, y) = u\nsoft symmetry u(x^2, y) = u(x, y)",
     );
     let maps: Vec<String> = m
         .symmetries
@@ -153,6 +153,40 @@ fn symmetries_are_classified() {
             "finite 2 sign 1",
             "sampled sign 1"
         ]
+    );
+}
+
+/// A value map is `±u` plus a constant, on either side: `c(-x) = 1 - c(x)`
+/// is an action of the reflection; `c(-x) = 1 + c(x)` is not (applied
+/// twice it gives `c + 2`), nor is `2*c(x)`, nor a shift that adds.
+#[test]
+fn symmetries_map_values_affinely() {
+    let m = model(
+        "field c(x in [-1,1], t in [0,1])\nc_t = c_xx\nsymmetry c(-x, t) = 1 - c(x, t)\n\
+         soft symmetry 2*c(x, t) - 1 = 3 - c(-x, t)",
+    );
+    let maps: Vec<(f64, f64)> = m.symmetries.iter().map(|s| (s.sign, s.offset)).collect();
+    assert_eq!(maps, [(-1.0, 1.0), (-2.0, 4.0)]);
+    let field = "field c(x in [-1,1], t in [0,1])\nc_t = c_xx\n";
+    for refused in [
+        "symmetry c(-x, t) = 1 + c(x, t)",
+        "symmetry c(-x, t) = 2*c(x, t)",
+        "symmetry c(x + 2, t) = c(x, t) + 1",
+    ] {
+        assert_eq!(codes(&format!("{field}{refused}")), ["E0305"], "{refused}");
+    }
+}
+
+/// A quarter turn and a shift along `x` generate shifts along `y` too:
+/// no finite group, even with `x` periodic.
+#[test]
+fn symmetries_that_generate_an_infinite_group_are_rejected() {
+    assert_eq!(
+        codes(
+            "field u(x in [-1,1], y in [-1,1])\nlap(u) = 1\nsymmetry u(y, -x) = u(x, y)\n\
+             symmetry u(x + 2, y) = -u(x, y)"
+        ),
+        ["E0305"]
     );
 }
 

@@ -294,6 +294,7 @@ fn kernels_handle_every_node_kind() {
             Leaf::Learned(_) => 1.3,
             Leaf::Param(_) => 0.25,
             Leaf::Column { .. } => 2.0 + i,
+            Leaf::Apply(_) => unreachable!("no field at other arguments here"),
         }
     };
     let native = kernel.eval_with(5, value);
@@ -316,11 +317,24 @@ fn kernels_handle_every_node_kind() {
     }
 }
 
+/// A function at other arguments is a kernel input, like a field at the
+/// point: the runtime gives its value (a network pass at the arguments).
 #[test]
-fn kernels_reject_functions_at_other_arguments() {
+fn kernels_read_functions_at_other_arguments_as_inputs() {
     let mut g = Graph::new();
     let x = g.coord(CoordId(0));
-    let shifted = g.add(&[x, x]);
-    let apply = g.apply(FuncId(0), Part::Real, vec![0].into(), vec![shifted].into());
-    assert!(Kernel::compile(&g, &[apply]).is_err());
+    let twice = g.add(&[x, x]);
+    let apply = g.apply(FuncId(0), Part::Real, vec![0].into(), vec![twice].into());
+    let three = g.num(3.0);
+    let root = g.mul(&[three, apply]);
+    let kernel = Kernel::compile(&g, &[root]).expect("compiles");
+    assert_eq!(
+        kernel.leaves(),
+        [Leaf::Coord(CoordId(0)), Leaf::Apply(apply)]
+    );
+    let rows = kernel.eval_with(2, |leaf, i| match leaf {
+        Leaf::Apply(_) => 1.5 + i as f64,
+        _ => 0.0,
+    });
+    assert_eq!(rows, [[4.5], [7.5]]);
 }

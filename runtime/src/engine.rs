@@ -10,7 +10,7 @@
 use crate::backend::Precision;
 use crate::jit::Jit;
 use crate::program::{Program, Trainable};
-use burn::module::Module;
+use burn::module::{Module, ModuleVisitor, Param};
 use burn::optim::GradientsParams;
 use burn::tensor::Tensor;
 use physc_compiler::model::FuncId;
@@ -93,7 +93,7 @@ impl Engine {
                 Evaluation {
                     total,
                     terms,
-                    gradients: GradientsParams::from_grads(objective.backward(), t),
+                    gradients: complete(GradientsParams::from_grads(objective.backward(), t), t),
                 }
             }
             Engine::Jit(compiled) => {
@@ -193,4 +193,20 @@ fn burn_objective(program: &Program, t: &Trainable, factors: &[f64]) -> (Tensor<
         .expect("at least one constraint");
     let value = values.iter().enumerate().map(|(k, v)| factor(k) * v).sum();
     (objective, value, values)
+}
+
+/// `grads` with a zero for every parameter the loss does not reach (the
+/// output bias, when the loss reads only derivatives of a network):
+/// L-BFGS lays parameters and gradients side by side in flat vectors.
+fn complete(mut grads: GradientsParams, t: &Trainable) -> GradientsParams {
+    struct Zeros<'a>(&'a mut GradientsParams);
+    impl ModuleVisitor for Zeros<'_> {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            if self.0.get::<D>(param.id).is_none() {
+                self.0.register(param.id, param.val().inner().zeros_like());
+            }
+        }
+    }
+    t.visit(&mut Zeros(&mut grads));
+    grads
 }

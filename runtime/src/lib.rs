@@ -9,7 +9,7 @@
 //! stages ([`train`], [`balance`], resampling by residual in
 //! [`adaptive`], recovery from divergence in [`divergence`]), checkpoints ([`checkpoint`]), the devices they run on
 //! ([`backend`]) and the memory they need ([`memory`]), the run directory ([`run`], [`fields`], [`report`],
-//! [`plot`]) and evaluation at given points ([`eval`]).
+//! [`plot`], the drift of conserved quantities in [`conserve`]) and evaluation at given points ([`eval`]).
 
 pub mod activation;
 pub mod adaptive;
@@ -17,6 +17,7 @@ pub mod backend;
 pub mod balance;
 pub mod causal;
 pub mod checkpoint;
+pub mod conserve;
 pub mod divergence;
 pub mod engine;
 pub mod eval;

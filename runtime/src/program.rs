@@ -16,9 +16,9 @@ use crate::causal;
 use crate::net::{JetPlan, Mlp};
 use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData, activation};
-use physc_compiler::ir::eval::{Leaf, leaf_of};
+use physc_compiler::ir::eval::{Env, Interpreter, Leaf, leaf_of};
 use physc_compiler::ir::{ExprId, Func, Node, Power};
-use physc_compiler::model::{FuncId, NetId, Relation};
+use physc_compiler::model::{CoordId, FuncId, NetId, Relation};
 use physc_compiler::program::geometry::Rng;
 use physc_compiler::program::interp::Weights;
 use physc_compiler::program::sample::Point;
@@ -62,9 +62,34 @@ impl Trainable {
 /// What a DAG reads at some points besides the weights: each network's
 /// inputs (for the networks read) and the values of the other leaves.
 struct Inputs {
-    /// By [`NetId`].
-    nets: Vec<Option<Tensor<2>>>,
+    /// By [`NetId`]: the sites the DAG reads the network at, and their
+    /// inputs stacked site after site, `[sites * points, inputs]`.
+    nets: Vec<Option<(Vec<Site>, Tensor<2>)>>,
     leaves: HashMap<ExprId, Tensor<2>>,
+    points: usize,
+}
+
+/// Where a network is evaluated: each input at the point itself, or at an
+/// argument of a field read elsewhere (`u(-x, t)`).
+type Site = Vec<Arg>;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Arg {
+    Own(CoordId),
+    At(ExprId),
+}
+
+/// The leaves a point gives, for the arguments of fields read elsewhere
+/// (which read no network).
+struct PointLeaves<'a> {
+    model: &'a physc_compiler::model::Model,
+    point: &'a Point,
+}
+
+impl Env for PointLeaves<'_> {
+    fn leaf(&self, leaf: &Leaf) -> f64 {
+        point_leaf(self.model, leaf, self.point).unwrap_or(f64::NAN)
+    }
 }
 
 /// One batch of the loss program, drawn.
@@ -190,25 +215,14 @@ impl Program {
     /// The inputs the DAG under `roots` reads at `pts`, on `device`.
     fn inputs(&self, roots: &[ExprId], pts: &[Point], device: &Device) -> Inputs {
         let g = &self.loss.graph;
-        let mut inputs = Inputs {
-            nets: vec![None; self.loss.nets.len()],
-            leaves: HashMap::new(),
-        };
+        let mut sites: Vec<Vec<Site>> = vec![vec![]; self.loss.nets.len()];
+        let mut leaves = HashMap::new();
         for id in g.reachable(roots) {
             let node = g.node(id);
-            if let Node::Field { function, part, .. } = node {
-                let net = self.output(*function, *part).0;
-                let slot = &mut inputs.nets[net.index()];
-                if slot.is_none() {
-                    let coords = &self.loss.net(net).inputs;
-                    let flat: Vec<f64> = pts
-                        .iter()
-                        .flat_map(|p| coords.iter().map(|c| p.coords[c.index()]))
-                        .collect();
-                    *slot = Some(Tensor::<2>::from_data(
-                        TensorData::new(flat, [pts.len(), coords.len()]),
-                        device,
-                    ));
+            if let Some((net, site)) = self.site(node) {
+                let known = &mut sites[net.index()];
+                if !known.contains(&site) {
+                    known.push(site);
                 }
             } else if let Some(leaf) =
                 leaf_of(node).filter(|l| !matches!(l, Leaf::Field { .. } | Leaf::Learned(_)))
@@ -218,13 +232,94 @@ impl Program {
                     .map(|p| point_leaf(&self.loss.model, &leaf, p).expect("a point's leaf"))
                     .collect();
                 let n = values.len();
-                inputs.leaves.insert(
+                leaves.insert(
                     id,
                     Tensor::<2>::from_data(TensorData::new(values, [n, 1]), device),
                 );
             }
         }
-        inputs
+        // The arguments of fields read elsewhere, at every point.
+        let at: Vec<ExprId> = sites
+            .iter()
+            .flatten()
+            .flatten()
+            .filter_map(|a| match a {
+                Arg::At(id) => Some(*id),
+                Arg::Own(_) => None,
+            })
+            .collect();
+        let interpreter = Interpreter::new(g, &at);
+        let mut scratch = vec![];
+        let values: Vec<Vec<f64>> = pts
+            .iter()
+            .map(|point| {
+                let env = PointLeaves {
+                    model: &self.loss.model,
+                    point,
+                };
+                interpreter.eval(&env, &mut scratch)
+            })
+            .collect();
+        let nets = sites
+            .into_iter()
+            .map(|sites| {
+                if sites.is_empty() {
+                    return None;
+                }
+                let width = sites[0].len();
+                let mut flat = Vec::with_capacity(sites.len() * pts.len() * width);
+                for site in &sites {
+                    for (p, point) in pts.iter().enumerate() {
+                        flat.extend(site.iter().map(|a| match a {
+                            Arg::Own(c) => point.coords[c.index()],
+                            Arg::At(id) => {
+                                values[p][at.iter().position(|x| x == id).expect("listed")]
+                            }
+                        }));
+                    }
+                }
+                let rows = sites.len() * pts.len();
+                let x = Tensor::<2>::from_data(TensorData::new(flat, [rows, width]), device);
+                Some((sites, x))
+            })
+            .collect();
+        Inputs {
+            nets,
+            leaves,
+            points: pts.len(),
+        }
+    }
+
+    /// The network a field node reads and where: its own point for
+    /// `Field`, the arguments for `Apply` (an argument that is the input's
+    /// own coordinate counts as the point's).
+    fn site(&self, node: &Node) -> Option<(NetId, Site)> {
+        let (function, part, args) = match node {
+            Node::Field { function, part, .. } => (function, part, None),
+            Node::Apply {
+                function,
+                part,
+                args,
+                ..
+            } => (function, part, Some(args)),
+            _ => return None,
+        };
+        let net = self.output(*function, *part).0;
+        let coords = &self.loss.model.function(*function).coords;
+        let site = self
+            .loss
+            .net(net)
+            .inputs
+            .iter()
+            .map(|&c| {
+                let arg = args.and_then(|a| Some(a[coords.iter().position(|x| *x == c)?]));
+                match arg {
+                    Some(id) if self.loss.graph.node(id) != &Node::Coord(c) => Arg::At(id),
+                    _ => Arg::Own(c),
+                }
+            })
+            .collect();
+        Some((net, site))
     }
 
     /// The network and column of a function's part.
@@ -260,7 +355,7 @@ impl Program {
             .enumerate()
             .map(|(n, x)| {
                 let activation = self.loss.nets[n].activation;
-                Some(t.nets[n].jets(x.clone()?, activation, &plans[n]))
+                Some(t.nets[n].jets(x.as_ref()?.1.clone(), activation, &plans[n]))
             })
             .collect();
         let mut values: HashMap<ExprId, Value> = HashMap::new();
@@ -288,6 +383,14 @@ impl Program {
         };
         let roots: Vec<ExprId> = field.parts.iter().map(|(_, e)| *e).collect();
         self.chunked(t, &roots, pts)
+    }
+
+    /// The value of expression `root` of the program at `pts`, reading the
+    /// networks' jets the loss reads.
+    pub fn values_at(&self, t: &Trainable, root: ExprId, pts: &[Point]) -> Vec<f64> {
+        self.evaluate(t, &[root], &self.plans, pts)
+            .pop()
+            .expect("one root")
     }
 
     /// A field's exact solution (per part) at `pts`, if the model states
@@ -384,8 +487,22 @@ impl Program {
                 function,
                 part,
                 derivative,
+            }
+            | Node::Apply {
+                function,
+                part,
+                derivative,
+                ..
             } => {
                 let (net, column) = self.output(*function, *part);
+                let (_, site) = self.site(self.loss.graph.node(id)).expect("a field node");
+                let (sites, _) = inputs.nets[net.index()]
+                    .as_ref()
+                    .expect("inputs for every network read");
+                let s = sites
+                    .iter()
+                    .position(|x| *x == site)
+                    .expect("a listed site");
                 let k = plans[net.index()]
                     .position(derivative)
                     .expect("planned from the program's jets");
@@ -393,7 +510,13 @@ impl Program {
                     .as_ref()
                     .expect("inputs for every network read");
                 match &jet[k] {
-                    Some(j) => Value::Tensor(j.clone().narrow(1, column, 1)),
+                    Some(j) => {
+                        let j = match sites.len() {
+                            1 => j.clone(),
+                            _ => j.clone().narrow(0, s * inputs.points, inputs.points),
+                        };
+                        Value::Tensor(j.narrow(1, column, 1))
+                    }
                     None => Value::Scalar(0.0),
                 }
             }
@@ -401,7 +524,6 @@ impl Program {
             Node::Coord(_) | Node::Column { .. } | Node::Param(_) => {
                 Value::Tensor(inputs.leaves[&id].clone())
             }
-            Node::Apply { .. } => unreachable!("refused by the loss program"),
             Node::Add(xs) => xs
                 .iter()
                 .map(v)

@@ -35,6 +35,8 @@ pub struct Summary {
     pub events: Vec<(u64, String)>,
     /// Why training gave up before its end, if it did.
     pub stopped: Option<String>,
+    /// Each conserved quantity's drift over the time range, by label.
+    pub conserved: Vec<(String, f64)>,
 }
 
 pub fn write_field(
@@ -119,6 +121,7 @@ pub fn summary_json(s: &Summary) -> String {
         "notes": s.notes,
         "events": s.events.iter().map(|(step, text)| serde_json::json!({"step": step, "what": text})).collect::<Vec<_>>(),
         "stopped": s.stopped,
+        "conserved_drift": object(&s.conserved),
     });
     serde_json::to_string_pretty(&json).expect("serialises") + "\n"
 }
@@ -160,4 +163,27 @@ pub fn replace(
 pub fn sync_directory(path: &Path) -> std::io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     std::fs::File::open(dir.unwrap_or(Path::new(".")))?.sync_all()
+}
+
+/// `conserved.csv`: each conserved quantity against time, one column per
+/// label (the quantities of one model share their time range).
+pub fn write_conserved(path: &Path, drifts: &[crate::conserve::Drift]) -> std::io::Result<()> {
+    let Some(first) = drifts.first() else {
+        return Ok(());
+    };
+    let mut text = String::from("t");
+    for d in drifts {
+        text.push(',');
+        text.push_str(&d.label);
+    }
+    text.push('\n');
+    for (k, t) in first.times.iter().enumerate() {
+        text.push_str(&t.to_string());
+        for d in drifts {
+            text.push(',');
+            text.push_str(&d.values[k].to_string());
+        }
+        text.push('\n');
+    }
+    write_atomically(path, text.as_bytes())
 }

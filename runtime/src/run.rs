@@ -13,7 +13,9 @@ use crate::engine::Engine;
 use crate::fields::{grid, reference_values, relative_l2};
 use crate::plot;
 use crate::program::{Program, Trainable};
-use crate::report::{Summary, summary_json, write_atomically, write_field, write_history};
+use crate::report::{
+    Summary, summary_json, write_atomically, write_conserved, write_field, write_history,
+};
 use crate::train::{Observer, Progress, TrainState, restore_points, train};
 use burn::module::Module;
 use burn::optim::OptimizerRecord;
@@ -260,6 +262,20 @@ fn report(
             plots_failed.push(format!("{}.png: {e}", f.name));
         }
     }
+    let drifts = crate::conserve::drifts(program, &network);
+    write_conserved(&out.join("conserved.csv"), &drifts)?;
+    for d in &drifts {
+        let title = format!("{} (drift {:.1e})", d.label, d.drift);
+        if let Err(e) = plot::field(
+            &out.join(format!("{}.png", d.label)),
+            &title,
+            &["t".to_string()],
+            std::slice::from_ref(&d.times),
+            &d.values,
+        ) {
+            plots_failed.push(format!("{}.png: {e}", d.label));
+        }
+    }
     let summary = Summary {
         steps: steps.max(state.step),
         wall_seconds: state.wall_seconds,
@@ -285,6 +301,7 @@ fn report(
             .map(|(row, text)| (state.history.rows[*row].0, text.clone()))
             .collect(),
         stopped: state.stopped.clone(),
+        conserved: drifts.iter().map(|d| (d.label.clone(), d.drift)).collect(),
     };
     write_atomically(&out.join("summary.json"), summary_json(&summary).as_bytes())?;
     if let Err(e) = plot::losses(&out.join("loss.png"), &state.history) {

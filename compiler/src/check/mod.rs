@@ -262,6 +262,8 @@ impl<'a> Checker<'a> {
         self.statements(program);
         self.infer_domains();
         self.check_slices();
+        self.symmetry_groups();
+        self.penalties();
         self.warn_rows_outside_domains();
         self.nets(program);
         self.train(program);

@@ -317,6 +317,7 @@ impl<'a> Checker<'a> {
             );
         }
         self.model.conservation.push(Conservation {
+            label: String::new(),
             quantity: q,
             time,
             span,

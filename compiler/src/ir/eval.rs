@@ -24,6 +24,10 @@ pub enum Leaf {
         part: Part,
         derivative: MultiIndex,
     },
+    /// A function's output at other arguments: the graph's `Apply` node.
+    /// Native kernels read it as an input the runtime computes; the
+    /// interpreter evaluates it through [`Env::apply`] instead.
+    Apply(ExprId),
 }
 
 /// Where leaf values come from at one point.

@@ -12,15 +12,25 @@
 //!
 //! A hard constraint that can be built in ([`super::hard`]) is not a
 //! residual: its field reads through the output transform everywhere, its
-//! derivatives differentiated symbolically. Symmetries and conservation
-//! laws are not residuals either: the loss program ([`crate::program`])
-//! builds them into networks and losses.
+//! derivatives differentiated symbolically. Likewise a field whose
+//! symmetries generate a finite group reads through its average over the
+//! group ([`super::average`]); periodicities are built into the networks'
+//! inputs by the loss program ([`crate::program`]). A field read at other
+//! arguments through a transform reads the transform there
+//! ([`super::subst`]). Integrals (of conserved quantities, whose loss terms
+//! the checker made constraints) are Gauss-Legendre sums of the integrand
+//! at the nodes ([`super::quadrature`]).
 
+use super::average;
 use super::diff::Differentiator;
 use super::hard::{self, Hard};
+use super::quadrature;
+use super::subst::Substitution;
 use super::*;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{self, Builtin, ConstraintId, Enforcement, Expr, Model, Relation, Where};
+use crate::model::{
+    self, Builtin, ConstraintId, CoordId, Enforcement, Expr, Model, Relation, Where,
+};
 use std::collections::BTreeSet;
 
 /// One residual of the loss program.
@@ -47,6 +57,10 @@ pub struct Lowered {
     pub derivatives: Vec<(FuncId, Vec<MultiIndex>)>,
     /// The hard constraints built in as output transforms.
     pub hard: Vec<Hard>,
+    /// The fields averaged over their symmetry group, and their value.
+    pub symmetrised: Vec<(FuncId, ExprId)>,
+    /// Each real conserved quantity, by its loss term's label.
+    pub conserved: Vec<(String, ExprId)>,
 }
 
 /// A complex value as real parts; `im` is `None` for a real value.
@@ -61,6 +75,18 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
     let mut lowerer = Lowerer::new(model);
     let hard = hard_transforms(&mut lowerer);
     lowerer.transforms = hard.iter().map(|h| (h.function, h.value)).collect();
+    // Symmetries averaged into fields without a hard constraint built in.
+    let mut symmetrised = vec![];
+    for f in 0..model.functions.len() {
+        let function = FuncId(f as u32);
+        if lowerer.transforms.contains_key(&function) {
+            continue;
+        }
+        if let Some(value) = average::averaged(&mut lowerer.graph, model, function) {
+            lowerer.transforms.insert(function, value);
+            symmetrised.push((function, value));
+        }
+    }
     let mut residuals = vec![];
     let mut errors = vec![];
     for (k, c) in model.constraints.iter().enumerate() {
@@ -102,6 +128,13 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    // Each conserved quantity itself, to report its drift.
+    let mut conserved = vec![];
+    for c in &model.conservation {
+        if let Ok(Cx { re, im: None }) = lowerer.expr(&c.quantity) {
+            conserved.push((c.label.clone(), re));
+        }
+    }
     let roots: Vec<ExprId> = residuals.iter().map(|r| r.expr).collect();
     let derivatives = derivative_sets(&lowerer.graph, &roots);
     Ok(Lowered {
@@ -109,6 +142,8 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
         residuals,
         derivatives,
         hard,
+        symmetrised,
+        conserved,
     })
 }
 
@@ -204,19 +239,85 @@ pub struct Lowerer<'m> {
     pub model: &'m Model,
     pub graph: Graph,
     pub diff: Differentiator,
-    /// Fields read through a hard constraint's transform: their value.
+    /// Fields read through an output transform (a hard constraint's, or
+    /// averaging over a symmetry group): their value.
     pub transforms: HashMap<FuncId, ExprId>,
+    /// By [`FuncId`]: each function's coordinates, in order.
+    pub function_coords: Vec<Vec<CoordId>>,
 }
 
 impl<'m> Lowerer<'m> {
     pub fn new(model: &'m Model) -> Lowerer<'m> {
-        let coords = model.functions.iter().map(|f| f.coords.clone()).collect();
+        let coords: Vec<Vec<CoordId>> = model.functions.iter().map(|f| f.coords.clone()).collect();
         Lowerer {
             model,
             graph: Graph::new(),
-            diff: Differentiator::new(coords),
+            diff: Differentiator::new(coords.clone()),
             transforms: HashMap::new(),
+            function_coords: coords,
         }
+    }
+
+    /// A derivative of a field read through an output transform, at the
+    /// point itself; `None` for a field read directly.
+    fn transformed(&mut self, function: FuncId, d: &[u8]) -> Option<ExprId> {
+        let mut e = *self.transforms.get(&function)?;
+        let coords = &self.model.function(function).coords;
+        for (c, &order) in coords.iter().zip(d) {
+            e = self.diff.diff_n(&mut self.graph, e, *c, order as u32);
+        }
+        Some(e)
+    }
+
+    /// The integral of `e` over the intervals of coordinates `over`, by
+    /// Gauss-Legendre quadrature on their tensor product: `e` at each node
+    /// (its fields read there), weighted.
+    fn integral(&mut self, e: ExprId, over: &[CoordId]) -> Result<ExprId, String> {
+        let n = quadrature::nodes_per_axis(over.len());
+        let (unit_nodes, unit_weights) = quadrature::gauss_legendre(n);
+        let mut axes = vec![];
+        for &c in over {
+            let (lo, hi) = self.interval(c).ok_or_else(|| {
+                format!(
+                    "`{}` does not range over an interval, which integrals need",
+                    self.model.coord(c).name
+                )
+            })?;
+            let (mid, half) = ((lo + hi) / 2.0, (hi - lo) / 2.0);
+            let nodes: Vec<f64> = unit_nodes.iter().map(|x| mid + half * x).collect();
+            let weights: Vec<f64> = unit_weights.iter().map(|w| half * w).collect();
+            axes.push((c, nodes, weights));
+        }
+        let mut terms = vec![];
+        for k in 0..n.pow(over.len() as u32) {
+            let mut replace = HashMap::new();
+            let mut weight = 1.0;
+            let mut rest = k;
+            for (c, nodes, weights) in &axes {
+                let (node, w) = (nodes[rest % n], weights[rest % n]);
+                rest /= n;
+                replace.insert(*c, self.graph.num(node));
+                weight *= w;
+            }
+            let at = Substitution::new(&replace, &self.function_coords).apply(&mut self.graph, e);
+            let w = self.graph.num(weight);
+            terms.push(self.graph.mul(&[w, at]));
+        }
+        Ok(self.graph.add(&terms))
+    }
+
+    /// The interval coordinate `c` ranges over in the fields' domains.
+    fn interval(&self, c: CoordId) -> Option<(f64, f64)> {
+        self.model.functions.iter().find_map(|f| {
+            f.domain
+                .as_ref()?
+                .factors
+                .iter()
+                .find_map(|factor| match factor {
+                    model::Factor::Interval { coord, lo, hi } if *coord == c => Some((*lo, *hi)),
+                    _ => None,
+                })
+        })
     }
 
     /// `lhs - rhs` as one real residual, or the real and imaginary parts.
@@ -284,12 +385,7 @@ impl<'m> Lowerer<'m> {
                 derivative,
             } => {
                 let d: MultiIndex = derivative.iter().map(|&o| o as u8).collect();
-                if let Some(&value) = self.transforms.get(function) {
-                    let coords = &m.function(*function).coords;
-                    let mut e = value;
-                    for (c, &order) in coords.iter().zip(d.iter()) {
-                        e = self.diff.diff_n(&mut self.graph, e, *c, order as u32);
-                    }
+                if let Some(e) = self.transformed(*function, &d) {
                     return Ok(self.real(e));
                 }
                 if m.function(*function).complex {
@@ -322,6 +418,14 @@ impl<'m> Lowerer<'m> {
                     real_args.push(a.re);
                 }
                 let d: MultiIndex = derivative.iter().map(|&o| o as u8).collect();
+                if let Some(e) = self.transformed(*function, &d) {
+                    // The transform, and the fields it reads, at the arguments.
+                    let coords = &m.function(*function).coords;
+                    let replace = coords.iter().copied().zip(real_args).collect();
+                    let e = Substitution::new(&replace, &self.function_coords)
+                        .apply(&mut self.graph, e);
+                    return Ok(self.real(e));
+                }
                 let args: Box<[ExprId]> = real_args.into();
                 if m.function(*function).complex {
                     let re = self
@@ -346,8 +450,14 @@ impl<'m> Lowerer<'m> {
                     .map(|im| self.diff.diff_n(&mut self.graph, im, *coord, *order));
                 Cx { re, im }
             }
-            Expr::Integral { .. } => {
-                return Err("integrals are supported only in `conserve`".to_string());
+            Expr::Integral { expr, over } => {
+                let inner = self.expr(expr)?;
+                let re = self.integral(inner.re, over)?;
+                let im = match inner.im {
+                    Some(im) => Some(self.integral(im, over)?),
+                    None => None,
+                };
+                Cx { re, im }
             }
             Expr::Neg(a) => {
                 let a = self.expr(a)?;

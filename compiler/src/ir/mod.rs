@@ -19,12 +19,15 @@
 //! ([`Part`]) when the model is lowered ([`lower`]).
 
 pub mod adjoint;
+pub mod average;
 pub mod diff;
 pub mod eval;
 pub mod hard;
 pub mod lower;
 pub mod print;
+pub mod quadrature;
 pub mod stages;
+pub mod subst;
 
 use crate::model::{CoordId, DataId, FuncId, LearnId, ParamId};
 use std::collections::{BTreeMap, HashMap};

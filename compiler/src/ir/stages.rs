@@ -88,6 +88,7 @@ pub fn clif(model: &Model, lowered: &Lowered, kernel: &crate::jit::Kernel) -> St
                 part,
                 derivative,
             } => p.function(*function, *part, derivative),
+            Leaf::Apply(id) => p.expr(*id),
         };
         out.push_str(&format!("; input {k}: {name}\n"));
     }

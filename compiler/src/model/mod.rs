@@ -7,6 +7,7 @@
 //! calls are inlined; regions are resolved to sets, slices or data sets.
 
 mod expr;
+pub mod group;
 pub mod print;
 mod train;
 
@@ -325,8 +326,9 @@ pub struct Image {
 pub struct Symmetry {
     pub function: FuncId,
     pub map: SymmetryMap,
-    /// `u(g x) = sign * u(x)`.
+    /// `u(g x) = sign * u(x) + offset`.
     pub sign: f64,
+    pub offset: f64,
     pub soft: bool,
     pub span: Span,
 }
@@ -334,6 +336,9 @@ pub struct Symmetry {
 /// `conserve Q`: dQ/d(time) = 0.
 #[derive(Clone, Debug)]
 pub struct Conservation {
+    /// The label of its loss term (`conservation`, numbered after the
+    /// first).
+    pub label: String,
     pub quantity: Expr,
     pub time: CoordId,
     pub span: Span,

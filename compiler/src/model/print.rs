@@ -95,7 +95,22 @@ pub fn model(m: &Model) -> String {
     for s in &m.symmetries {
         let f = m.function(s.function);
         let soft = if s.soft { "soft " } else { "" };
-        let sign = if s.sign < 0.0 { "-" } else { "" };
+        let value = match (s.sign, s.offset) {
+            (1.0, 0.0) => f.name.clone(),
+            (-1.0, 0.0) => format!("-{}", f.name),
+            (a, 0.0) => format!("{a}*{}", f.name),
+            (a, b) => {
+                let scaled = match a {
+                    1.0 => f.name.clone(),
+                    -1.0 => format!("-{}", f.name),
+                    a => format!("{a}*{}", f.name),
+                };
+                match b < 0.0 {
+                    true => format!("{scaled} - {}", -b),
+                    false => format!("{scaled} + {b}"),
+                }
+            }
+        };
         let map = match &s.map {
             SymmetryMap::Periodic { coord, period } => {
                 format!("periodic in {} with period {period}", m.coord(*coord).name)
@@ -119,11 +134,7 @@ pub fn model(m: &Model) -> String {
                 )
             }
         };
-        let _ = writeln!(
-            out,
-            "{soft}symmetry of {}: {map}, value {sign}{}",
-            f.name, f.name
-        );
+        let _ = writeln!(out, "{soft}symmetry of {}: {map}, value {value}", f.name);
     }
     for c in &m.conservation {
         let _ = writeln!(

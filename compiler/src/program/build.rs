@@ -8,12 +8,16 @@ use super::*;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::Node;
 use crate::ir::lower::{Lowered, Lowerer, derivative_sets};
-use crate::model::{Enforcement, Net, SolutionKind, Symmetry, SymmetryMap};
+use crate::model::{Enforcement, Net, SolutionKind, Symmetry, SymmetryMap, group};
 use std::collections::BTreeSet;
 
 /// Time slabs of causal weighting: enough to resolve the order of the
 /// solution in time, few enough that each holds many points.
 const CAUSAL_SLABS: usize = 32;
+
+/// Times a conservation law is sampled at, unless `train { points(...) }`
+/// says otherwise: each reads its fields at every quadrature node.
+const CONSERVE_TIMES: u64 = 64;
 
 /// The loss program of `model`, or what keeps it from training.
 pub fn build(model: &Model, lowered: &Lowered) -> Result<LossProgram, Vec<Diagnostic>> {
@@ -40,7 +44,11 @@ pub fn build(model: &Model, lowered: &Lowered) -> Result<LossProgram, Vec<Diagno
             width: net.width as usize,
             activation: net.activation,
             embedding: Embedding {
-                periods: net.inputs.iter().map(|c| period(model, net, *c)).collect(),
+                periods: net
+                    .inputs
+                    .iter()
+                    .map(|c| period(model, lowered, net, *c))
+                    .collect(),
                 fourier: net.fourier as usize,
                 scale: net.fourier_scale,
             },
@@ -79,6 +87,20 @@ pub fn build(model: &Model, lowered: &Lowered) -> Result<LossProgram, Vec<Diagno
             })
             .collect(),
         batches,
+        conserved: lowered
+            .conserved
+            .iter()
+            .map(|(label, quantity)| Conserved {
+                label: label.clone(),
+                quantity: *quantity,
+                time: model
+                    .conservation
+                    .iter()
+                    .find(|c| c.label == *label)
+                    .expect("lowered from a conservation law")
+                    .time,
+            })
+            .collect(),
         init_seed: model.train.seed ^ INIT_SEED,
         sample_seed: model.train.seed ^ SAMPLE_SEED,
     })
@@ -129,9 +151,12 @@ fn field_values(model: &Model, lowered: &Lowered, graph: &mut Graph) -> Vec<Fiel
         }
         let solution = exact_solution(&mut exact, function);
         let g = &mut exact.graph;
-        let (parts, hard) = match lowered.hard.iter().find(|h| h.function == function) {
-            Some(h) => (vec![(Part::Real, h.value)], Some(h.constraint)),
-            None => (
+        let averaged = lowered.symmetrised.iter().find(|(f, _)| *f == function);
+        let hard = lowered.hard.iter().find(|h| h.function == function);
+        let (parts, hard) = match (hard, averaged) {
+            (Some(h), _) => (vec![(Part::Real, h.value)], Some(h.constraint)),
+            (None, Some(&(_, value))) => (vec![(Part::Real, value)], None),
+            (None, None) => (
                 parts(model, function)
                     .iter()
                     .map(|&p| (p, g.field(function, p, vec![0; f.coords.len()].into())))
@@ -198,12 +223,18 @@ fn batches(model: &Model, lowered: &Lowered) -> Vec<Batch> {
             // Built into a network (a hard constraint).
             continue;
         };
+        // A conservation law's points are times, each costing an integral.
+        let conserved = model.conservation.iter().any(|q| q.label == c.label);
+        let default = match conserved {
+            true => CONSERVE_TIMES,
+            false => model.train.points,
+        };
         let count = model
             .train
             .label_points
             .iter()
             .find(|(l, _)| *l == c.label)
-            .map_or(model.train.points, |(_, n)| *n);
+            .map_or(default, |(_, n)| *n);
         // Causal weighting orders in time the residuals of every equation
         // that fills the domain's dimension with time running: over the
         // whole domain, an explicit box or a named region.
@@ -230,25 +261,49 @@ fn batches(model: &Model, lowered: &Lowered) -> Vec<Batch> {
     out
 }
 
-/// Whether training builds symmetry `s` into its network: a periodic one
-/// (`u(x + L, ...) = u(x, ...)`, exactly) of a function whose network
-/// computes it alone.
-fn built_in(model: &Model, s: &Symmetry) -> bool {
+/// Whether training builds symmetry `s` into its field: a periodicity
+/// (`u(x + L, ...) = u(x, ...)`) into the inputs of a network that computes
+/// the field alone, any other hard symmetry by averaging over its group
+/// (an antiperiodicity both ways).
+fn built_in(model: &Model, lowered: &Lowered, s: &Symmetry) -> bool {
     let alone = model.nets.iter().any(|n| n.outputs == [s.function]);
-    matches!(s.map, SymmetryMap::Periodic { .. }) && s.sign == 1.0 && !s.soft && alone
+    let averaged = lowered.symmetrised.iter().any(|(f, _)| *f == s.function);
+    match s.map {
+        _ if s.soft => false,
+        SymmetryMap::Periodic { .. } if s.sign > 0.0 => alone,
+        SymmetryMap::Periodic { .. } => alone && averaged,
+        SymmetryMap::Finite { .. } => averaged,
+        SymmetryMap::Sampled { .. } => false,
+    }
+}
+
+/// Why symmetry `s` is not built in.
+fn not_built_in(model: &Model, lowered: &Lowered, s: &Symmetry) -> &'static str {
+    let function = model.function(s.function);
+    if lowered.hard.iter().any(|h| h.function == s.function) {
+        "its field has a hard constraint built in"
+    } else if function.complex {
+        "its field is complex"
+    } else {
+        "its field shares its network with other fields"
+    }
 }
 
 /// The period of a network in its input `coord`, if a symmetry built into
-/// it makes it periodic there.
-fn period(model: &Model, net: &Net, coord: CoordId) -> Option<f64> {
-    model.symmetries.iter().find_map(|s| match s.map {
-        SymmetryMap::Periodic { coord: c, period }
-            if c == coord && built_in(model, s) && net.outputs == [s.function] =>
-        {
-            Some(period)
-        }
-        _ => None,
-    })
+/// it makes it periodic there: `L` for a periodicity, `2L` for an
+/// antiperiodicity.
+fn period(model: &Model, lowered: &Lowered, net: &Net, coord: CoordId) -> Option<f64> {
+    let [function] = net.outputs[..] else {
+        return None;
+    };
+    model
+        .symmetries
+        .iter()
+        .any(|s| s.function == function && built_in(model, lowered, s))
+        .then(|| group::periods(model, function))?
+        .into_iter()
+        .zip(&model.function(function).coords)
+        .find_map(|(p, c)| if *c == coord { p } else { None })
 }
 
 /// One diagnostic per construct no back end can train yet.
@@ -273,7 +328,11 @@ fn untrainable(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
             );
         }
     }
-    for s in model.symmetries.iter().filter(|s| !built_in(model, s)) {
+    for s in model
+        .symmetries
+        .iter()
+        .filter(|s| !s.soft && !built_in(model, lowered, s))
+    {
         out.push(
             Diagnostic::error(
                 Code::SymmetryNotBuiltIn,
@@ -282,21 +341,12 @@ fn untrainable(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
                     model.function(s.function).name
                 ),
             )
-            .label(s.span, "not a periodicity of a field with its own network")
+            .label(s.span, not_built_in(model, lowered, s))
             .help(
-                "periodicity `u(x + L, t) = u(x, t)` of a field with its own network is built \
-                 in; other symmetries are not trained yet",
+                "a periodicity or antiperiodicity is built into a field with its own network, \
+                 a finite group into any real field without a hard constraint built in; \
+                 `soft symmetry` penalises it instead",
             ),
-        );
-    }
-    for conservation in &model.conservation {
-        out.push(
-            Diagnostic::error(
-                Code::ConservationNotTrained,
-                "training does not support conservation laws yet",
-            )
-            .label(conservation.span, "a conservation law")
-            .help("leave it out to train the rest of the model"),
         );
     }
     for p in &model.params {
@@ -315,21 +365,41 @@ fn untrainable(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
     for (k, c) in model.constraints.iter().enumerate() {
         let k = ConstraintId(k as u32);
         let roots: Vec<ExprId> = residuals_of(lowered, k).map(|r| r.expr).collect();
-        let applies = lowered
-            .graph
-            .reachable(&roots)
-            .into_iter()
-            .any(|id| matches!(lowered.graph.node(id), Node::Apply { .. }));
-        if applies {
+        if moving_arguments(&lowered.graph, &roots) {
             out.push(
                 Diagnostic::error(
                     Code::ApplyNotTrained,
-                    format!("`{}` reads a field at other arguments, which training does not support yet", c.label),
+                    format!(
+                        "`{}` reads a field at arguments that depend on the networks, which \
+                         training does not support",
+                        c.label
+                    ),
                 )
-                .label(c.span, "a field at other arguments, such as `u(x + 1, t)`")
-                .help("write the equation with the fields at the point itself"),
+                .label(
+                    c.span,
+                    "a field at arguments that read a field or a learned scalar",
+                )
+                .help(
+                    "the arguments of a field read elsewhere, such as `u(x + 1, t)`, may use \
+                     coordinates, constants and parameters",
+                ),
             );
         }
     }
     out
+}
+
+/// Whether some field under `roots` is read at arguments that read a
+/// network or a learned scalar: training moves those points, and no back
+/// end differentiates through where a network is evaluated.
+fn moving_arguments(g: &Graph, roots: &[ExprId]) -> bool {
+    g.reachable(roots).into_iter().any(|id| match g.node(id) {
+        Node::Apply { args, .. } => g.reachable(args).into_iter().any(|a| {
+            matches!(
+                g.node(a),
+                Node::Field { .. } | Node::Apply { .. } | Node::Learned(_)
+            )
+        }),
+        _ => false,
+    })
 }

@@ -13,6 +13,9 @@
 
 use super::*;
 use crate::ir::eval::{Env, Interpreter, Leaf};
+use crate::ir::lower::derivative_sets;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Every trainable value, in float64.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -340,17 +343,35 @@ fn affine(layer: &Affine, a: &[Vec<f64>], basis: &Basis) -> Vec<Vec<f64>> {
 }
 
 /// The leaves of the IR at one point: the networks' jets there, the point's
-/// coordinates, parameters and data row, and the learned scalars.
+/// coordinates, parameters and data row, and the learned scalars; and the
+/// networks at other arguments.
 struct PointEnv<'a> {
     program: &'a LossProgram,
     weights: &'a Weights,
     point: &'a Point,
-    /// By [`NetId`]: the basis and the jets, for the networks read.
-    jets: Vec<Option<NetJets<'a>>>,
+    /// By [`NetId`]: the basis, for the networks read.
+    bases: &'a [Option<Basis>],
+    /// By [`NetId`]: the outputs' coefficients at the point.
+    jets: Vec<Option<Vec<Vec<f64>>>>,
+    /// The outputs' coefficients at other arguments, by network and inputs.
+    elsewhere: RefCell<HashMap<Elsewhere, Vec<Vec<f64>>>>,
 }
 
-/// A network's basis and its outputs' coefficients at one point.
-type NetJets<'a> = (&'a Basis, Vec<Vec<f64>>);
+/// A network and the bits of the inputs it is evaluated at.
+type Elsewhere = (usize, Vec<u64>);
+
+impl PointEnv<'_> {
+    /// Function `function`'s part `part`, derivative `derivative`, from its
+    /// network's coefficients `jets`.
+    fn read(&self, function: FuncId, part: Part, derivative: &[u8], jets: &[Vec<f64>]) -> f64 {
+        let o = self.program.output(function, part).expect("an output");
+        let basis = self.bases[o.net.index()].as_ref().expect("a basis");
+        match basis.indices.iter().position(|a| a[..] == derivative[..]) {
+            Some(k) => basis.derivative(&jets[o.column], k),
+            None => 0.0,
+        }
+    }
+}
 
 impl Env for PointEnv<'_> {
     fn leaf(&self, leaf: &Leaf) -> f64 {
@@ -361,20 +382,48 @@ impl Env for PointEnv<'_> {
                 derivative,
             } => {
                 let o = self.program.output(*function, *part).expect("an output");
-                let (basis, jets) = self.jets[o.net.index()].as_ref().expect("jets");
-                match basis.indices.iter().position(|a| a[..] == derivative[..]) {
-                    Some(k) => basis.derivative(&jets[o.column], k),
-                    None => 0.0,
-                }
+                let jets = self.jets[o.net.index()].as_ref().expect("jets");
+                self.read(*function, *part, derivative, jets)
             }
             Leaf::Learned(l) => self.weights.scalars[l.index()],
             other => point_leaf(&self.program.model, other, self.point).expect("a point's leaf"),
         }
     }
+
+    fn apply(&self, function: FuncId, part: Part, derivative: &[u8], args: &[f64]) -> f64 {
+        let o = self.program.output(function, part).expect("an output");
+        let n = o.net.index();
+        let plan = &self.program.nets[n];
+        let x = net_input(
+            plan,
+            &self.program.model.function(function).coords,
+            args,
+            self.point,
+        );
+        let key = (n, x.iter().map(|v| v.to_bits()).collect());
+        let mut cache = self.elsewhere.borrow_mut();
+        let jets = cache.entry(key).or_insert_with(|| {
+            let basis = self.bases[n].as_ref().expect("a basis");
+            net_jets(plan, &self.weights.nets[n], basis, &x)
+        });
+        self.read(function, part, derivative, jets)
+    }
+}
+
+/// A network's inputs for a function of `coords` read at `args`: each input
+/// the function has from its argument, any other from the point.
+fn net_input(plan: &NetPlan, coords: &[CoordId], args: &[f64], point: &Point) -> Vec<f64> {
+    plan.inputs
+        .iter()
+        .map(|c| match coords.iter().position(|x| x == c) {
+            Some(k) => args[k],
+            None => point.coords[c.index()],
+        })
+        .collect()
 }
 
 /// The values of `roots` at each point, `[point][root]`; `wanted` gives
-/// the jets each network must carry.
+/// the jets each network must carry besides those the roots read.
 fn values_at(
     program: &LossProgram,
     weights: &Weights,
@@ -383,22 +432,24 @@ fn values_at(
     wanted: &dyn Fn(&NetPlan) -> Vec<MultiIndex>,
 ) -> Vec<Vec<f64>> {
     let interpreter = Interpreter::new(&program.graph, roots);
-    let mut read = vec![false; program.nets.len()];
-    for leaf in interpreter.leaves() {
-        if let Leaf::Field { function, part, .. } = leaf {
-            read[program
-                .output(*function, *part)
-                .expect("an output")
-                .net
-                .index()] = true;
+    // By NetId, for the networks read: what the roots read of them.
+    let mut read: Vec<Option<Vec<MultiIndex>>> = vec![None; program.nets.len()];
+    for (function, set) in derivative_sets(&program.graph, roots) {
+        for o in program.outputs.iter().filter(|o| o.function == function) {
+            read[o.net.index()]
+                .get_or_insert_with(Vec::new)
+                .extend(set.iter().cloned());
         }
     }
-    // By NetId, for the networks read.
     let bases: Vec<Option<Basis>> = program
         .nets
         .iter()
-        .zip(&read)
-        .map(|(plan, read)| read.then(|| Basis::new(&wanted(plan), plan.inputs.len())))
+        .zip(read)
+        .map(|(plan, read)| {
+            let mut all = read?;
+            all.extend(wanted(plan));
+            Some(Basis::new(&all, plan.inputs.len()))
+        })
         .collect();
     let mut scratch = vec![];
     points
@@ -415,14 +466,16 @@ fn values_at(
                         .iter()
                         .map(|c| point.coords[c.index()])
                         .collect();
-                    Some((basis, net_jets(plan, &weights.nets[n], basis, &x)))
+                    Some(net_jets(plan, &weights.nets[n], basis, &x))
                 })
                 .collect();
             let env = PointEnv {
                 program,
                 weights,
                 point,
+                bases: &bases,
                 jets,
+                elsewhere: RefCell::new(HashMap::new()),
             };
             interpreter.eval(&env, &mut scratch)
         })

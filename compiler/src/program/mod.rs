@@ -5,10 +5,11 @@
 //! (architecture, fixed input embeddings, the seed their weights are drawn
 //! from, the jets the loss reads from each), where each field's outputs sit
 //! among the networks' columns, the expression that gives each field's
-//! value (through a hard constraint's output transform where there is one),
-//! the learned scalars, and one batch per constraint in the loss (residual
-//! roots, relation, weight, causal weighting, and the point set it is
-//! evaluated on). A back end evaluates it and decides nothing about what
+//! value (through a hard constraint's output transform, or averaged over
+//! its symmetry group, where there is one), the learned scalars, one batch
+//! per constraint in the loss (residual roots, relation, weight, causal
+//! weighting, and the point set it is evaluated on; soft symmetries and
+//! conservation laws among them), and the conserved quantities. A back end evaluates it and decides nothing about what
 //! the model means; what no back end can train yet is refused here, by
 //! [`build`], with a coded diagnostic on the construct.
 //!
@@ -17,9 +18,10 @@
 //! ([`sobol`]). [`print`] shows the program (`physc ir --stage program`);
 //! [`interp`] is its reference interpreter in float64.
 //!
-//! Invariants: every id indexes the table it names; every `Field` node
-//! reachable from a batch's residuals or a field's value has an
-//! [`Output`]; every derivative such a node reads is in its network's
+//! Invariants: every id indexes the table it names; every `Field` or
+//! `Apply` node reachable from a batch's residuals or a field's value has
+//! an [`Output`], and an `Apply`'s arguments read no network or learned
+//! scalar; every derivative such a node reads is in its network's
 //! `jets`; a batch has at least one residual.
 
 mod build;
@@ -64,6 +66,8 @@ pub struct LossProgram {
     pub scalars: Vec<Scalar>,
     /// By [`BatchId`]: the loss terms, in the model's order.
     pub batches: Vec<Batch>,
+    /// The conserved quantities, whose drift a run reports.
+    pub conserved: Vec<Conserved>,
     /// The seed of the initial weights and fixed embeddings, drawn network
     /// by network in order.
     pub init_seed: u64,
@@ -111,7 +115,8 @@ pub struct Output {
 }
 
 /// A field's value in the IR, per part (`Real`, or `Re` then `Im`): the
-/// network's output, or the output transform of a hard constraint.
+/// network's output, the output transform of a hard constraint, or the
+/// network's average over the field's symmetry group.
 #[derive(Clone, Debug)]
 pub struct FieldValue {
     pub function: FuncId,
@@ -121,6 +126,15 @@ pub struct FieldValue {
     /// The `exact` solution per part, where the model states one: what
     /// errors are measured against.
     pub exact: Option<Vec<ExprId>>,
+}
+
+/// A conserved quantity (an integral over space) as a function of time.
+#[derive(Clone, Debug)]
+pub struct Conserved {
+    /// The label of its loss term.
+    pub label: String,
+    pub quantity: ExprId,
+    pub time: CoordId,
 }
 
 /// A learned scalar and its initial value.
@@ -184,7 +198,7 @@ pub fn point_leaf(model: &Model, leaf: &Leaf, point: &Point) -> Option<f64> {
             let values = &model.data[data.index()].values[*column as usize];
             point.row.map_or(f64::NAN, |r| values[r])
         }
-        Leaf::Field { .. } | Leaf::Learned(_) => return None,
+        Leaf::Field { .. } | Leaf::Apply(_) | Leaf::Learned(_) => return None,
     })
 }
 

@@ -1,6 +1,8 @@
 //! One batch of the loss program, compiled: its residuals and their
 //! adjoints as one cranelift kernel, where each kernel input comes from,
-//! and the jets of each network it reads.
+//! and the jets of each network pass it reads: a network at the points,
+//! or at the arguments of a field read elsewhere (`u(-x, t)`: a pass of
+//! its own, whose inputs the arguments give).
 //!
 //! Input: the loss program and a batch. Output: a [`Batch`] whose kernel
 //! computes, per point, the residuals and their derivatives with respect
@@ -11,10 +13,10 @@ use super::Real;
 use crate::causal::occupied_slabs;
 use crate::net::JetPlan;
 use physc_compiler::ir::adjoint;
-use physc_compiler::ir::eval::{Leaf, leaf_of};
+use physc_compiler::ir::eval::{Env, Interpreter, Leaf, leaf_of};
 use physc_compiler::ir::{ExprId, Graph, Node};
 use physc_compiler::jit::Kernel;
-use physc_compiler::model::Relation;
+use physc_compiler::model::{CoordId, Relation};
 use physc_compiler::program::sample::Point;
 use physc_compiler::program::{BatchId, Causal, LossProgram, point_leaf};
 
@@ -32,6 +34,15 @@ pub(super) enum Slot {
     Point,
 }
 
+/// Where a network pass is evaluated: each input at the point itself, or
+/// at an argument (the value of an expression of the point).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Arg {
+    Own(CoordId),
+    /// Output `k` of the batch's argument interpreter.
+    At(usize),
+}
+
 /// One batch, compiled.
 pub(super) struct Batch<T> {
     pub(super) weight: f64,
@@ -41,8 +52,12 @@ pub(super) struct Batch<T> {
     pub(super) slots: Vec<Slot>,
     /// The kernel input of each gradient column.
     pub(super) wrt: Vec<usize>,
-    /// The networks read, each with the jets this batch reads of it.
+    /// The network passes, each with the jets this batch reads of it.
     pub(super) nets: Vec<(usize, JetPlan)>,
+    /// By pass: where it is evaluated.
+    pub(super) sites: Vec<Vec<Arg>>,
+    /// The arguments of fields read elsewhere, at a point.
+    pub(super) args: Interpreter,
     /// Where the batch is evaluated now.
     pub(super) at: Points<T>,
 }
@@ -60,16 +75,40 @@ pub(super) struct Points<T> {
 
 impl<T: Real> Points<T> {
     pub(super) fn new(loss: &LossProgram, batch: &Batch<T>, points: &[Point]) -> Points<T> {
+        let elsewhere = batch
+            .sites
+            .iter()
+            .flatten()
+            .any(|a| matches!(a, Arg::At(_)));
+        let mut scratch = vec![];
+        let args: Vec<Vec<f64>> = match elsewhere {
+            false => vec![],
+            true => points
+                .iter()
+                .map(|point| {
+                    let env = PointLeaves {
+                        model: &loss.model,
+                        point,
+                    };
+                    batch.args.eval(&env, &mut scratch)
+                })
+                .collect(),
+        };
         Points {
             n: points.len(),
             coords: batch
-                .nets
+                .sites
                 .iter()
-                .map(|(net, _)| {
-                    let inputs = &loss.nets[*net].inputs;
-                    points
-                        .iter()
-                        .flat_map(|p| inputs.iter().map(|c| T::of(p.coords[c.index()])))
+                .map(|site| {
+                    let args = &args;
+                    (0..points.len())
+                        .flat_map(|p| {
+                            site.iter().map(move |a| match a {
+                                Arg::Own(c) => points[p].coords[c.index()],
+                                Arg::At(k) => args[p][*k],
+                            })
+                        })
+                        .map(T::of)
                         .collect()
                 })
                 .collect(),
@@ -90,6 +129,19 @@ impl<T: Real> Points<T> {
                 .and_then(|c| occupied_slabs(points, c.time.index(), c.slabs))
                 .map(|(of, counts)| Slabs { of, counts }),
         }
+    }
+}
+
+/// The leaves a point gives, for the arguments of fields read elsewhere
+/// (which read no network).
+struct PointLeaves<'a> {
+    model: &'a physc_compiler::model::Model,
+    point: &'a Point,
+}
+
+impl Env for PointLeaves<'_> {
+    fn leaf(&self, leaf: &Leaf) -> f64 {
+        point_leaf(self.model, leaf, self.point).unwrap_or(f64::NAN)
     }
 }
 
@@ -146,55 +198,89 @@ fn build<T: Real>(
         true => g
             .reachable(roots)
             .into_iter()
-            .filter(|&id| matches!(g.node(id), Node::Field { .. } | Node::Learned(_)))
+            .filter(|&id| {
+                matches!(
+                    g.node(id),
+                    Node::Field { .. } | Node::Apply { .. } | Node::Learned(_)
+                )
+            })
             .collect(),
         false => vec![],
     };
-    if g.reachable(roots)
-        .iter()
-        .any(|&id| matches!(g.node(id), Node::Apply { .. }))
-    {
-        return Err("a field at other arguments is not compiled yet".into());
-    }
     let mut all = roots.to_vec();
     for &root in roots {
         all.extend(adjoint::gradient(g, root, &wrt));
     }
     let kernel = Kernel::compile(g, &all)?;
-    let mut nets: Vec<(usize, Vec<Vec<u8>>)> = vec![];
+    // Network passes: (network, where, derivatives read).
+    let mut nets: Vec<(usize, Vec<Arg>, Vec<Vec<u8>>)> = vec![];
     let mut fields = vec![];
+    // The argument expressions of fields read elsewhere, each once.
+    let mut at: Vec<ExprId> = vec![];
     for leaf in kernel.leaves() {
-        if let Leaf::Field {
-            function,
-            part,
-            derivative,
-        } = leaf
-        {
-            let output = loss
-                .output(*function, *part)
-                .ok_or("a field without a network")?;
-            let net = output.net.index();
-            let k = match nets.iter().position(|(n, _)| *n == net) {
-                Some(k) => k,
-                None => {
-                    nets.push((net, vec![]));
-                    nets.len() - 1
+        let (function, part, derivative, args) = match leaf {
+            Leaf::Field {
+                function,
+                part,
+                derivative,
+            } => (*function, *part, derivative.clone(), None),
+            Leaf::Apply(id) => match g.node(*id) {
+                Node::Apply {
+                    function,
+                    part,
+                    derivative,
+                    args,
+                } => (*function, *part, derivative.clone(), Some(args.clone())),
+                _ => unreachable!("an Apply leaf is an Apply node"),
+            },
+            _ => continue,
+        };
+        let output = loss
+            .output(function, part)
+            .ok_or("a field without a network")?;
+        let net = output.net.index();
+        let coords = &loss.model.function(function).coords;
+        let site: Vec<Arg> = loss.nets[net]
+            .inputs
+            .iter()
+            .map(|&c| {
+                let arg = args
+                    .as_ref()
+                    .and_then(|a| Some(a[coords.iter().position(|x| *x == c)?]));
+                match arg {
+                    Some(id) if g.node(id) != &Node::Coord(c) => {
+                        let k = at.iter().position(|x| *x == id).unwrap_or_else(|| {
+                            at.push(id);
+                            at.len() - 1
+                        });
+                        Arg::At(k)
+                    }
+                    _ => Arg::Own(c),
                 }
-            };
-            nets[k].1.push(derivative.to_vec());
-            fields.push((k, derivative.to_vec(), output.column));
-        }
+            })
+            .collect();
+        let k = match nets.iter().position(|(n, s, _)| *n == net && *s == site) {
+            Some(k) => k,
+            None => {
+                nets.push((net, site, vec![]));
+                nets.len() - 1
+            }
+        };
+        nets[k].2.push(derivative.to_vec());
+        fields.push((k, derivative.to_vec(), output.column));
     }
+    let args = Interpreter::new(g, &at);
+    let sites: Vec<Vec<Arg>> = nets.iter().map(|(_, s, _)| s.clone()).collect();
     let nets: Vec<(usize, JetPlan)> = nets
         .into_iter()
-        .map(|(net, wanted)| (net, JetPlan::new(&wanted, loss.nets[net].inputs.len())))
+        .map(|(net, _, wanted)| (net, JetPlan::new(&wanted, loss.nets[net].inputs.len())))
         .collect();
     let mut fields = fields.into_iter();
     let slots: Vec<Slot> = kernel
         .leaves()
         .iter()
         .map(|leaf| match leaf {
-            Leaf::Field { .. } => {
+            Leaf::Field { .. } | Leaf::Apply(_) => {
                 let (net, derivative, column) = fields.next().expect("one per field leaf");
                 let entry = nets[net].1.position(&derivative).expect("planned");
                 Slot::Field { net, entry, column }
@@ -206,7 +292,10 @@ fn build<T: Real>(
     let wrt = wrt
         .iter()
         .map(|&id| {
-            let leaf = leaf_of(g.node(id)).expect("fields and scalars are leaves");
+            let leaf = match g.node(id) {
+                Node::Apply { .. } => Leaf::Apply(id),
+                node => leaf_of(node).expect("fields and scalars are leaves"),
+            };
             kernel
                 .leaves()
                 .iter()
@@ -222,6 +311,8 @@ fn build<T: Real>(
         slots,
         wrt,
         nets,
+        sites,
+        args,
         at: Points::default(),
     })
 }
