@@ -177,6 +177,25 @@ fn symmetries_map_values_affinely() {
     }
 }
 
+/// A turn by a third keeps a disk about its centre, not a square.
+#[test]
+fn a_turn_by_a_third_is_built_in_where_it_keeps_the_domain() {
+    let turn = "symmetry u(-x/2 - sqrt(3)/2*y, sqrt(3)/2*x - y/2) = u(x, y)";
+    let m = model(&format!(
+        "region plate = disk((0,0), 1)\nfield u((x, y) in plate)\nlap(u) = 1\n{turn}"
+    ));
+    assert!(matches!(
+        m.symmetries[0].map,
+        SymmetryMap::Finite { order: 3, .. }
+    ));
+    assert_eq!(
+        codes(&format!(
+            "field u(x in [-1,1], y in [-1,1])\nlap(u) = 1\n{turn}"
+        )),
+        ["E0305"]
+    );
+}
+
 /// A quarter turn and a shift along `x` generate shifts along `y` too:
 /// no finite group, even with `x` periodic.
 #[test]

@@ -157,10 +157,14 @@ fn draw_field(
                 .y_label_area_size(60)
                 .build_cartesian_2d(xlo..xhi, vlo..vhi)
                 .map_err(failed)?;
+            // Enough decimals to tell ticks a fifth of the range apart (a
+            // conserved quantity varies in its fifth digit).
+            let digits = (-((vhi - vlo) / 5.0).log10()).ceil().clamp(0.0, 12.0) as usize;
             chart
                 .configure_mesh()
                 .x_desc(axes[0].as_str())
                 .y_desc(name)
+                .y_label_formatter(&|v| format!("{v:.digits$}"))
                 .draw()
                 .map_err(failed)?;
             let mut line: Vec<(f64, f64)> = x.iter().copied().zip(values.iter().copied()).collect();

@@ -73,8 +73,19 @@ fn symmetries_built_in_hold_to_round_off_at_any_weights() {
     let turn: fn(&[f64]) -> Vec<f64> = |p| vec![-p[1], p[0]];
     let field = "field u(x in [-1,1], t in [-1,1])\npde: u_t = u_xx\n";
     let square = "field u(x in [-1,1], y in [-1,1])\npde: u_xx + u_yy = 1\n";
+    let third: fn(&[f64]) -> Vec<f64> = |p| {
+        let (c, s) = (-0.5, 3f64.sqrt() / 2.0);
+        vec![c * p[0] - s * p[1], s * p[0] + c * p[1]]
+    };
+    let disk = "region plate = disk((0,0), 1)\nfield u((x, y) in plate)\npde: u_xx + u_yy = 1\n";
     type Case = (String, fn(&[f64]) -> Vec<f64>, (f64, f64), bool);
-    let cases: [Case; 6] = [
+    let cases: [Case; 7] = [
+        (
+            format!("{disk}symmetry u(-x/2 - sqrt(3)/2*y, sqrt(3)/2*x - y/2) = u(x, y)"),
+            third,
+            (1.0, 0.0),
+            true,
+        ),
         (
             format!("{field}symmetry u(-x, t) = -u(x, t)"),
             flip,

@@ -1,12 +1,16 @@
-//! Symmetries: `symmetry u(g(x)) = ±u(x)` to a [`Symmetry`].
+//! Symmetries: `symmetry u(g(x)) = rho(u(x))` to a [`Symmetry`], with `g`
+//! affine in the coordinates and `rho(u) = ±u + c` (written on either
+//! side).
 //!
-//! A hard symmetry must be built into the network, so its map must be a
-//! translation along one coordinate (periodicity) or an affine map of finite
-//! order whose linear part permutes coordinates up to sign (reflections,
-//! rotations by quarter turns, swaps). Once domains are known, the hard
-//! symmetries of each field must generate a finite group with consistent
-//! signs ([`group`]) whose maps keep the domain. `soft symmetry` accepts
-//! any map and is penalised at sampled points.
+//! A hard symmetry is built into the field, so its map must be a
+//! translation along one coordinate (periodicity) or an affine map of
+//! finite order (reflections, exchanges, rotations by `2 pi / n`; the
+//! coefficients may be constant expressions such as `sqrt(3)/2`). Once
+//! domains are known, the hard symmetries of each field must generate a
+//! finite group whose value maps are an action of it ([`group`]) and whose
+//! maps keep the domain (checked on sampled points). `soft symmetry`
+//! accepts any map and any `rho = a u + b`, and becomes a loss term
+//! ([`Checker::penalties`]).
 
 use super::expr::Scope;
 use super::*;
@@ -228,8 +232,35 @@ fn affine(e: &Expr, coords: &[CoordId], model: &Model) -> Option<Affine> {
                 BinOp::Div if is_const(&b) && b.1 != 0.0 => {
                     Some((a.0.iter().map(|v| v / b.1).collect(), a.1 / b.1))
                 }
+                BinOp::Pow if is_const(&a) && is_const(&b) => constant(a.1.powf(b.1)),
                 _ => None,
             }
+        }
+        // A function of a constant, as in `sqrt(3)/2` or `cos(2*pi/3)`.
+        Expr::Call { builtin, arg } => {
+            let (coef, v) = affine(arg, coords, model)?;
+            if coef.iter().any(|c| *c != 0.0) {
+                return None;
+            }
+            let value = match builtin {
+                Builtin::Sqrt => v.sqrt(),
+                Builtin::Sin => v.sin(),
+                Builtin::Cos => v.cos(),
+                Builtin::Tan => v.tan(),
+                Builtin::Asin => v.asin(),
+                Builtin::Acos => v.acos(),
+                Builtin::Atan => v.atan(),
+                Builtin::Exp => v.exp(),
+                Builtin::Log => v.ln(),
+                Builtin::Abs => v.abs(),
+                Builtin::Sinh => v.sinh(),
+                Builtin::Cosh => v.cosh(),
+                Builtin::Tanh => v.tanh(),
+                Builtin::Sech => 1.0 / v.cosh(),
+                Builtin::Conj | Builtin::Re => v,
+                Builtin::Im => 0.0,
+            };
+            value.is_finite().then(|| (vec![0.0; n], value))
         }
         _ => None,
     }
@@ -238,41 +269,24 @@ fn affine(e: &Expr, coords: &[CoordId], model: &Model) -> Option<Affine> {
 fn classify(coords: &[CoordId], args: &[Expr], model: &Model) -> Result<SymmetryMap, &'static str> {
     let forms: Option<Vec<Affine>> = args.iter().map(|a| affine(a, coords, model)).collect();
     let forms = forms.ok_or("the arguments must be affine in the coordinates")?;
-    let mut images = vec![];
-    for (coef, shift) in &forms {
-        let nonzero: Vec<usize> = (0..coef.len()).filter(|&k| coef[k] != 0.0).collect();
-        match nonzero.as_slice() {
-            [k] if coef[*k].abs() == 1.0 => images.push(Image {
-                source: coords[*k],
-                sign: coef[*k],
-                shift: *shift,
-            }),
-            _ => return Err("each argument must be ± one coordinate plus a constant"),
-        }
-    }
-    let mut sources: Vec<CoordId> = images.iter().map(|i| i.source).collect();
-    sources.sort();
-    sources.dedup();
-    if sources.len() != coords.len() {
-        return Err("the map must use each coordinate once");
-    }
-    let identity = |im: &[Image]| {
-        im.iter()
-            .zip(coords)
-            .all(|(i, c)| i.source == *c && i.sign == 1.0 && i.shift == 0.0)
-    };
-    if identity(&images) {
+    let images: Vec<Image> = forms
+        .into_iter()
+        .map(|(coef, shift)| Image { coef, shift })
+        .collect();
+    let n = coords.len();
+    if images.iter().enumerate().all(|(k, i)| i.is_unmoved(k, 0.0)) {
         return Err("the map leaves every point where it is");
     }
-    let translated: Vec<usize> = (0..images.len())
-        .filter(|&k| images[k].shift != 0.0)
-        .collect();
-    let pure_translation = images
-        .iter()
-        .zip(coords)
-        .all(|(i, c)| i.source == *c && i.sign == 1.0);
-    if pure_translation {
-        return match translated.as_slice() {
+    let linear_identity = images.iter().enumerate().all(|(k, i)| {
+        Image {
+            shift: 0.0,
+            ..i.clone()
+        }
+        .is_unmoved(k, 0.0)
+    });
+    if linear_identity {
+        let shifted: Vec<usize> = (0..n).filter(|&k| images[k].shift != 0.0).collect();
+        return match shifted.as_slice() {
             [k] => Ok(SymmetryMap::Periodic {
                 coord: coords[*k],
                 period: images[*k].shift.abs(),
@@ -283,8 +297,8 @@ fn classify(coords: &[CoordId], args: &[Expr], model: &Model) -> Result<Symmetry
     // Compose the map with itself until it is the identity.
     let mut power = images.clone();
     for order in 2..=MAX_ORDER {
-        power = group::compose(&images, &power, coords);
-        if identity(&power) {
+        power = group::compose(&images, &power);
+        if group::is_identity(&power, &vec![None; n]) {
             return Ok(SymmetryMap::Finite { images, order });
         }
     }
@@ -331,8 +345,8 @@ impl Checker<'_> {
                     .help(help),
                 ),
                 Some(Err(GroupError::Inconsistent { first, second })) => {
-                    let map = self.show_map(&first.images);
                     let coords = &self.model.function(function).coords;
+                    let map = self.show_map(coords, &first.images);
                     let names: Vec<&str> = coords
                         .iter()
                         .map(|c| self.model.coord(*c).name.as_str())
@@ -360,32 +374,66 @@ impl Checker<'_> {
         }
     }
 
-    /// Why the map `g` takes points of `function`'s domain outside it, on
-    /// the domain's bounding box; periodic coordinates wrap around.
+    /// Why the map `g` takes points of `function`'s domain outside it:
+    /// sampled points of the domain, mapped, must stay in it (along a
+    /// periodic coordinate, anywhere: the field repeats).
     fn leaves_domain(&self, function: FuncId, g: &group::Element) -> Option<String> {
         let f = self.model.function(function);
         let domain = f.domain.as_ref()?;
         let periods = group::periods(&self.model, function);
-        for ((image, &c), period) in g.images.iter().zip(&f.coords).zip(&periods) {
-            if period.is_some() {
+        let ranges: Vec<(f64, f64)> = f
+            .coords
+            .iter()
+            .map(|c| domain.range(*c))
+            .collect::<Option<_>>()?;
+        let inside = |p: &[f64]| {
+            domain.factors.iter().all(|factor| match factor {
+                Factor::Interval { coord, lo, hi } => {
+                    let k = f
+                        .coords
+                        .iter()
+                        .position(|c| c == coord)
+                        .expect("a coordinate");
+                    let slack = 1e-9 * (hi - lo).abs().max(1.0);
+                    periods[k].is_some() || p[k] >= lo - slack && p[k] <= hi + slack
+                }
+                Factor::Set { coords, set, .. } => {
+                    let q: Vec<f64> = coords
+                        .iter()
+                        .map(|c| p[f.coords.iter().position(|x| x == c).expect("a coordinate")])
+                        .collect();
+                    crate::program::geometry::contains(set, &q)
+                }
+            })
+        };
+        let mut rng = crate::program::geometry::Rng::new(0x5eed);
+        for _ in 0..512 {
+            let p: Vec<f64> = ranges.iter().map(|(lo, hi)| rng.range(*lo, *hi)).collect();
+            if !inside(&p) {
                 continue;
             }
-            let (Some((lo, hi)), Some((slo, shi))) = (domain.range(c), domain.range(image.source))
-            else {
-                continue;
-            };
-            let (a, b) = (
-                image.sign * slo + image.shift,
-                image.sign * shi + image.shift,
-            );
-            // `+ 0.0` turns a reflected `-0` into `0`.
-            let (a, b) = (a.min(b) + 0.0, a.max(b) + 0.0);
-            let scale = (hi - lo).abs().max(1.0);
-            if (a - lo).abs() > 1e-9 * scale || (b - hi).abs() > 1e-9 * scale {
-                let target = &self.model.coord(c).name;
-                let source = &self.model.coord(image.source).name;
+            let image: Vec<f64> = g
+                .images
+                .iter()
+                .map(|i| i.coef.iter().zip(&p).map(|(a, x)| a * x).sum::<f64>() + i.shift)
+                .collect();
+            if !inside(&image) {
+                let show = |v: &[f64]| {
+                    v.iter()
+                        .map(|x| format!("{:.3}", x + 0.0))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let names: Vec<&str> = f
+                    .coords
+                    .iter()
+                    .map(|c| self.model.coord(*c).name.as_str())
+                    .collect();
                 return Some(format!(
-                    "{source} in [{slo}, {shi}] goes to {target} in [{a}, {b}], but {target} ranges over [{lo}, {hi}]"
+                    "it takes ({}) = ({}) to ({}), outside the domain",
+                    names.join(", "),
+                    show(&p),
+                    show(&image)
                 ));
             }
         }
@@ -393,18 +441,11 @@ impl Checker<'_> {
     }
 
     /// A map as arguments, as the user writes them: `-x, y + 1`.
-    fn show_map(&self, images: &[Image]) -> String {
+    fn show_map(&self, coords: &[CoordId], images: &[Image]) -> String {
+        let p = crate::model::print::Printer { m: &self.model };
         images
             .iter()
-            .map(|i| {
-                let name = &self.model.coord(i.source).name;
-                let sign = if i.sign < 0.0 { "-" } else { "" };
-                match i.shift {
-                    0.0 => format!("{sign}{name}"),
-                    s if s < 0.0 => format!("{sign}{name} - {}", -s),
-                    s => format!("{sign}{name} + {s}"),
-                }
-            })
+            .map(|i| p.image(i, coords))
             .collect::<Vec<_>>()
             .join(", ")
     }

@@ -55,8 +55,8 @@ fn at(g: &mut Graph, function: FuncId, coords: &[crate::model::CoordId], e: &Ele
     let identity = e
         .images
         .iter()
-        .zip(coords)
-        .all(|(i, c)| i.source == *c && i.sign == 1.0 && i.shift == 0.0);
+        .enumerate()
+        .all(|(k, i)| i.is_unmoved(k, 0.0));
     let zero: MultiIndex = vec![0; coords.len()].into();
     if identity {
         return g.field(function, Part::Real, zero);
@@ -65,11 +65,18 @@ fn at(g: &mut Graph, function: FuncId, coords: &[crate::model::CoordId], e: &Ele
         .images
         .iter()
         .map(|i| {
-            let source = g.coord(i.source);
-            let sign = g.num(i.sign);
-            let scaled = g.mul(&[sign, source]);
-            let shift = g.num(i.shift);
-            g.add(&[scaled, shift])
+            let mut terms: Vec<ExprId> = i
+                .coef
+                .iter()
+                .zip(coords)
+                .filter(|(a, _)| **a != 0.0)
+                .map(|(&a, &c)| {
+                    let (a, c) = (g.num(a), g.coord(c));
+                    g.mul(&[a, c])
+                })
+                .collect();
+            terms.push(g.num(i.shift));
+            g.add(&terms)
         })
         .collect();
     g.apply(function, Part::Real, zero, args)

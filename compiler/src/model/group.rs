@@ -1,8 +1,8 @@
 //! The finite group a field's symmetries generate.
 //!
 //! Input: the hard symmetries of one field, `u(g x) = rho_g(u(x))`, each an
-//! affine map `g` whose coordinates' images are `± source + shift` and a
-//! value map `rho_g(u) = s u + c` with `s = ±1`, and the periods the field
+//! affine map `g` of the coordinates (reflections, exchanges, rotations,
+//! shifts) and a value map `rho_g(u) = s u + c` with `s = ±1`, and the periods the field
 //! is built with. Output: every element of the group the maps generate,
 //! each with its value map, identity first; or why there is none: the maps
 //! generate more than [`MAX_ORDER`] elements, or one element is reached
@@ -57,15 +57,9 @@ pub fn generate(
     periods: &[Option<f64>],
     generators: &[Element],
 ) -> Result<Vec<Element>, GroupError> {
+    let n = coords.len();
     let identity = Element {
-        images: coords
-            .iter()
-            .map(|&c| Image {
-                source: c,
-                sign: 1.0,
-                shift: 0.0,
-            })
-            .collect(),
+        images: (0..n).map(|k| Image::unmoved(n, k)).collect(),
         sign: 1.0,
         offset: 0.0,
     };
@@ -77,7 +71,7 @@ pub fn generate(
         for g in generators {
             // u(g e x) = rho_g(rho_e(u(x))).
             let product = Element {
-                images: normalise(compose(&g.images, &e.images, coords), periods),
+                images: normalise(compose(&g.images, &e.images), periods),
                 sign: g.sign * e.sign,
                 offset: g.sign * e.offset + g.offset,
             };
@@ -101,21 +95,31 @@ pub fn generate(
 }
 
 /// `(f ∘ g)(x) = f(g(x))`, each map given as images of the coordinates.
-pub fn compose(f: &[Image], g: &[Image], coords: &[CoordId]) -> Vec<Image> {
+pub fn compose(f: &[Image], g: &[Image]) -> Vec<Image> {
     f.iter()
-        .map(|fi| {
-            let k = coords
+        .map(|fi| Image {
+            coef: (0..g.len())
+                .map(|k| fi.coef.iter().zip(g).map(|(a, gj)| a * gj.coef[k]).sum())
+                .collect(),
+            shift: fi
+                .coef
                 .iter()
-                .position(|c| *c == fi.source)
-                .expect("images use the field's coordinates");
-            let gi = &g[k];
-            Image {
-                source: gi.source,
-                sign: fi.sign * gi.sign,
-                shift: fi.sign * gi.shift + fi.shift,
-            }
+                .zip(g)
+                .map(|(a, gj)| a * gj.shift)
+                .sum::<f64>()
+                + fi.shift,
         })
         .collect()
+}
+
+/// Whether a map leaves every coordinate where it is (shifts by whole
+/// periods included).
+pub fn is_identity(images: &[Image], periods: &[Option<f64>]) -> bool {
+    let normal = normalise(images.to_vec(), periods);
+    normal
+        .iter()
+        .enumerate()
+        .all(|(k, i)| i.is_unmoved(k, TOLERANCE))
 }
 
 /// Shifts along periodic coordinates reduced to `[0, period)`.
@@ -134,16 +138,11 @@ fn normalise(mut images: Vec<Image>, periods: &[Option<f64>]) -> Vec<Image> {
 fn same(a: &[Image], b: &[Image], periods: &[Option<f64>]) -> bool {
     a.iter().zip(b).zip(periods).all(|((x, y), period)| {
         let scale = period.unwrap_or(1.0).max(1.0);
-        x.source == y.source && x.sign == y.sign && (x.shift - y.shift).abs() <= TOLERANCE * scale
-    })
-}
-
-/// Whether every element is the identity in coordinate `k` (its source is
-/// itself, unflipped, unshifted).
-pub fn fixes(elements: &[Element], coords: &[CoordId], k: usize) -> bool {
-    elements.iter().all(|e| {
-        let i = &e.images[k];
-        i.source == coords[k] && i.sign == 1.0 && i.shift == 0.0
+        x.coef
+            .iter()
+            .zip(&y.coef)
+            .all(|(p, q)| (p - q).abs() <= TOLERANCE)
+            && (x.shift - y.shift).abs() <= TOLERANCE * scale
     })
 }
 
@@ -176,10 +175,10 @@ pub fn generators(model: &Model, function: FuncId) -> Vec<(Element, Span)> {
                 SymmetryMap::Finite { images, .. } => images.clone(),
                 SymmetryMap::Periodic { coord, period } if s.sign < 0.0 => coords
                     .iter()
-                    .map(|&c| Image {
-                        source: c,
-                        sign: 1.0,
+                    .enumerate()
+                    .map(|(k, &c)| Image {
                         shift: if c == *coord { *period } else { 0.0 },
+                        ..Image::unmoved(coords.len(), k)
                     })
                     .collect(),
                 _ => return None,
@@ -224,18 +223,17 @@ mod tests {
     const X: CoordId = CoordId(0);
     const Y: CoordId = CoordId(1);
 
-    fn image(source: CoordId, sign: f64, shift: f64) -> Image {
-        Image {
-            source,
-            sign,
-            shift,
-        }
+    /// `sign * x[source] + shift` among `n` coordinates.
+    fn image_of(n: usize, source: CoordId, sign: f64, shift: f64) -> Image {
+        let mut coef = vec![0.0; n];
+        coef[source.index()] = sign;
+        Image { coef, shift }
     }
 
     #[test]
     fn a_reflection_generates_two_elements() {
         let odd = Element {
-            images: vec![image(X, -1.0, 0.0), image(Y, 1.0, 0.0)],
+            images: vec![image_of(2, X, -1.0, 0.0), image_of(2, Y, 1.0, 0.0)],
             sign: -1.0,
             offset: 0.0,
         };
@@ -249,12 +247,12 @@ mod tests {
     #[test]
     fn a_quarter_turn_and_a_reflection_generate_the_square_group() {
         let turn = Element {
-            images: vec![image(Y, -1.0, 0.0), image(X, 1.0, 0.0)],
+            images: vec![image_of(2, Y, -1.0, 0.0), image_of(2, X, 1.0, 0.0)],
             sign: 1.0,
             offset: 0.0,
         };
         let flip = Element {
-            images: vec![image(X, -1.0, 0.0), image(Y, 1.0, 0.0)],
+            images: vec![image_of(2, X, -1.0, 0.0), image_of(2, Y, 1.0, 0.0)],
             sign: 1.0,
             offset: 0.0,
         };
@@ -272,7 +270,11 @@ mod tests {
         // `s^3 = -1` for `s = -1`.
         let z = CoordId(2);
         let cycle = Element {
-            images: vec![image(Y, 1.0, 0.0), image(z, 1.0, 0.0), image(X, 1.0, 0.0)],
+            images: vec![
+                image_of(3, Y, 1.0, 0.0),
+                image_of(3, z, 1.0, 0.0),
+                image_of(3, X, 1.0, 0.0),
+            ],
             sign: -1.0,
             offset: 0.0,
         };
@@ -283,7 +285,7 @@ mod tests {
     #[test]
     fn even_and_odd_in_one_coordinate_are_inconsistent() {
         let even = Element {
-            images: vec![image(X, -1.0, 0.0)],
+            images: vec![image_of(1, X, -1.0, 0.0)],
             sign: 1.0,
             offset: 0.0,
         };
@@ -295,7 +297,7 @@ mod tests {
         let GroupError::Inconsistent { first, second } = err else {
             panic!("{err:?}")
         };
-        assert_eq!(first.images, vec![image(X, -1.0, 0.0)]);
+        assert_eq!(first.images, vec![image_of(1, X, -1.0, 0.0)]);
         assert_eq!((first.sign, second.sign), (1.0, -1.0));
     }
 
@@ -304,7 +306,7 @@ mod tests {
     #[test]
     fn an_affine_value_map_must_return_with_the_map() {
         let reflect = |sign: f64, offset: f64| Element {
-            images: vec![image(X, -1.0, 0.0)],
+            images: vec![image_of(1, X, -1.0, 0.0)],
             sign,
             offset,
         };
@@ -321,7 +323,7 @@ mod tests {
     #[test]
     fn an_antiperiodicity_is_of_order_two_modulo_its_period() {
         let half = Element {
-            images: vec![image(X, 1.0, 1.0)],
+            images: vec![image_of(1, X, 1.0, 1.0)],
             sign: -1.0,
             offset: 0.0,
         };
@@ -329,10 +331,64 @@ mod tests {
         assert_eq!(group.len(), 2);
         // Without the period, the shifts never return.
         let half = Element {
-            images: vec![image(X, 1.0, 1.0)],
+            images: vec![image_of(1, X, 1.0, 1.0)],
             sign: -1.0,
             offset: 0.0,
         };
         assert_eq!(generate(&[X], &[None], &[half]), Err(GroupError::TooLarge));
+    }
+}
+
+#[cfg(test)]
+mod rotations {
+    use super::*;
+
+    /// A turn by a third about the origin, as `(x, y) -> (c x - s y, s x + c y)`.
+    fn third() -> Element {
+        let (c, s) = (-0.5, 3f64.sqrt() / 2.0);
+        Element {
+            images: vec![
+                Image {
+                    coef: vec![c, -s],
+                    shift: 0.0,
+                },
+                Image {
+                    coef: vec![s, c],
+                    shift: 0.0,
+                },
+            ],
+            sign: 1.0,
+            offset: 0.0,
+        }
+    }
+
+    /// Rotations by a third and a reflection: the six symmetries of an
+    /// equilateral triangle, found through rounding in the composed maps.
+    #[test]
+    fn a_third_of_a_turn_and_a_reflection_generate_six_elements() {
+        let flip = Element {
+            images: vec![
+                Image {
+                    coef: vec![1.0, 0.0],
+                    shift: 0.0,
+                },
+                Image {
+                    coef: vec![0.0, -1.0],
+                    shift: 0.0,
+                },
+            ],
+            sign: 1.0,
+            offset: 0.0,
+        };
+        let xy = [CoordId(0), CoordId(1)];
+        assert_eq!(generate(&xy, &[None, None], &[third()]).unwrap().len(), 3);
+        assert_eq!(
+            generate(&xy, &[None, None], &[third(), flip])
+                .unwrap()
+                .len(),
+            6
+        );
+        let cubed = compose(&third().images, &compose(&third().images, &third().images));
+        assert!(is_identity(&cubed, &[None, None]));
     }
 }

@@ -307,19 +307,37 @@ pub struct Constraint {
 pub enum SymmetryMap {
     /// `u(x + L, t) = u(x, t)`.
     Periodic { coord: CoordId, period: f64 },
-    /// An affine map of finite order: each coordinate's image is
-    /// `sign * source + shift`.
+    /// An affine map of finite order: each coordinate's image.
     Finite { images: Vec<Image>, order: u32 },
     /// Any map, penalised at sampled points (`soft symmetry`).
     Sampled { args: Vec<Expr> },
 }
 
-/// `coord -> sign * source + shift`.
+/// A coordinate's image under an affine map of a field's coordinates `x`:
+/// `sum_k coef[k] * x[k] + shift`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Image {
-    pub source: CoordId,
-    pub sign: f64,
+    pub coef: Vec<f64>,
     pub shift: f64,
+}
+
+impl Image {
+    /// Coordinate `k` of `n`, unmoved.
+    pub fn unmoved(n: usize, k: usize) -> Image {
+        let mut coef = vec![0.0; n];
+        coef[k] = 1.0;
+        Image { coef, shift: 0.0 }
+    }
+
+    /// Whether this is coordinate `k` unmoved, to `tolerance`.
+    pub fn is_unmoved(&self, k: usize, tolerance: f64) -> bool {
+        self.shift.abs() <= tolerance
+            && self
+                .coef
+                .iter()
+                .enumerate()
+                .all(|(j, c)| (c - f64::from(u8::from(j == k))).abs() <= tolerance)
+    }
 }
 
 #[derive(Clone, Debug)]

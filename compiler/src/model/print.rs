@@ -119,7 +119,7 @@ pub fn model(m: &Model) -> String {
                 let images: Vec<String> = images
                     .iter()
                     .zip(&f.coords)
-                    .map(|(im, c)| format!("{} -> {}", m.coord(*c).name, p.image(im)))
+                    .map(|(im, c)| format!("{} -> {}", m.coord(*c).name, p.image(im, &f.coords)))
                     .collect();
                 format!("group of order {order}: {}", images.join(", "))
             }
@@ -256,13 +256,31 @@ impl Printer<'_> {
             .join(", ")
     }
 
-    fn image(&self, im: &Image) -> String {
-        let name = &self.m.coord(im.source).name;
-        let sign = if im.sign < 0.0 { "-" } else { "" };
-        match im.shift {
-            0.0 => format!("{sign}{name}"),
-            s if s < 0.0 => format!("{sign}{name} - {}", -s),
-            s => format!("{sign}{name} + {s}"),
+    /// An affine image of coordinates `coords`, as `-y + 1` or
+    /// `-0.5*x - 0.866*y`.
+    pub fn image(&self, im: &Image, coords: &[CoordId]) -> String {
+        let mut out = String::new();
+        for (&a, c) in im.coef.iter().zip(coords) {
+            if a == 0.0 {
+                continue;
+            }
+            let name = &self.m.coord(*c).name;
+            let magnitude = match a.abs() {
+                1.0 => name.clone(),
+                m => format!("{m}*{name}"),
+            };
+            out += &match (out.is_empty(), a < 0.0) {
+                (true, false) => magnitude,
+                (true, true) => format!("-{magnitude}"),
+                (false, false) => format!(" + {magnitude}"),
+                (false, true) => format!(" - {magnitude}"),
+            };
+        }
+        match (out.is_empty(), im.shift) {
+            (true, s) => format!("{s}"),
+            (false, 0.0) => out,
+            (false, s) if s < 0.0 => format!("{out} - {}", -s),
+            (false, s) => format!("{out} + {s}"),
         }
     }
 
