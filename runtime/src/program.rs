@@ -16,13 +16,13 @@ use crate::causal;
 use crate::net::{JetPlan, Mlp};
 use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData, activation};
-use physc_compiler::ir::eval::{Env, Interpreter, Leaf, leaf_of};
+use physc_compiler::ir::eval::{Interpreter, Leaf, leaf_of};
 use physc_compiler::ir::{ExprId, Func, Node, Power};
 use physc_compiler::model::{CoordId, FuncId, NetId, Relation};
 use physc_compiler::program::geometry::Rng;
 use physc_compiler::program::interp::Weights;
 use physc_compiler::program::sample::Point;
-use physc_compiler::program::{BatchId, LossProgram, Residual, point_leaf};
+use physc_compiler::program::{BatchId, LossProgram, PointLeaves, Residual, point_leaf};
 use std::collections::HashMap;
 
 /// Points evaluated in one tensor at most by [`Program::predict`].
@@ -77,19 +77,6 @@ type Site = Vec<Arg>;
 enum Arg {
     Own(CoordId),
     At(ExprId),
-}
-
-/// The leaves a point gives, for the arguments of fields read elsewhere
-/// (which read no network).
-struct PointLeaves<'a> {
-    model: &'a physc_compiler::model::Model,
-    point: &'a Point,
-}
-
-impl Env for PointLeaves<'_> {
-    fn leaf(&self, leaf: &Leaf) -> f64 {
-        point_leaf(self.model, leaf, self.point).unwrap_or(f64::NAN)
-    }
 }
 
 /// One batch of the loss program, drawn.
@@ -290,36 +277,17 @@ impl Program {
         }
     }
 
-    /// The network a field node reads and where: its own point for
-    /// `Field`, the arguments for `Apply` (an argument that is the input's
-    /// own coordinate counts as the point's).
+    /// The network a field node reads and where (see
+    /// [`LossProgram::site`]).
     fn site(&self, node: &Node) -> Option<(NetId, Site)> {
-        let (function, part, args) = match node {
-            Node::Field { function, part, .. } => (function, part, None),
-            Node::Apply {
-                function,
-                part,
-                args,
-                ..
-            } => (function, part, Some(args)),
-            _ => return None,
-        };
-        let net = self.output(*function, *part).0;
-        let coords = &self.loss.model.function(*function).coords;
-        let site = self
-            .loss
-            .net(net)
-            .inputs
+        let (output, args) = self.loss.site(node)?;
+        let inputs = &self.loss.net(output.net).inputs;
+        let site = inputs
             .iter()
-            .map(|&c| {
-                let arg = args.and_then(|a| Some(a[coords.iter().position(|x| *x == c)?]));
-                match arg {
-                    Some(id) if self.loss.graph.node(id) != &Node::Coord(c) => Arg::At(id),
-                    _ => Arg::Own(c),
-                }
-            })
+            .zip(args)
+            .map(|(&c, arg)| arg.map_or(Arg::Own(c), Arg::At))
             .collect();
-        Some((net, site))
+        Some((output.net, site))
     }
 
     /// The network and column of a function's part.

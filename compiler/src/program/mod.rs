@@ -33,8 +33,8 @@ pub mod sobol;
 
 pub use build::build;
 
-use crate::ir::eval::Leaf;
-use crate::ir::{ExprId, Graph, MultiIndex, Part};
+use crate::ir::eval::{Env, Leaf};
+use crate::ir::{ExprId, Graph, MultiIndex, Node, Part};
 use crate::model::{Activation, ConstraintId, CoordId, FuncId, Model, NetId, Relation, Where};
 use geometry::Rng;
 use sample::{Point, points};
@@ -202,6 +202,20 @@ pub fn point_leaf(model: &Model, leaf: &Leaf, point: &Point) -> Option<f64> {
     })
 }
 
+/// The leaves one point gives, as an [`Env`]: NaN for networks and learned
+/// scalars. Expressions of the point alone (the arguments of a field read
+/// elsewhere) are evaluated through it.
+pub struct PointLeaves<'a> {
+    pub model: &'a Model,
+    pub point: &'a Point,
+}
+
+impl Env for PointLeaves<'_> {
+    fn leaf(&self, leaf: &Leaf) -> f64 {
+        point_leaf(self.model, leaf, self.point).unwrap_or(f64::NAN)
+    }
+}
+
 /// FNV-1a, 64 bits: a stable hash of bytes (the same on every machine and
 /// in every physc build).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
@@ -224,6 +238,36 @@ impl LossProgram {
 
     pub fn batch(&self, id: BatchId) -> &Batch {
         &self.batches[id.index()]
+    }
+
+    /// Where a field node (`Field` or `Apply`) reads its network: the
+    /// output, and for each of the network's inputs the argument it is
+    /// evaluated at, `None` for the point's own coordinate (an argument
+    /// that is the input's own coordinate counts as the point's). `None`
+    /// for other nodes.
+    pub fn site(&self, node: &Node) -> Option<(Output, Vec<Option<ExprId>>)> {
+        let (function, part, args) = match node {
+            Node::Field { function, part, .. } => (*function, *part, None),
+            Node::Apply {
+                function,
+                part,
+                args,
+                ..
+            } => (*function, *part, Some(args)),
+            _ => return None,
+        };
+        let output = self.output(function, part)?;
+        let coords = &self.model.function(function).coords;
+        let site = self
+            .net(output.net)
+            .inputs
+            .iter()
+            .map(|&c| {
+                let arg = args.and_then(|a| Some(a[coords.iter().position(|x| *x == c)?]));
+                arg.filter(|id| self.graph.node(*id) != &Node::Coord(c))
+            })
+            .collect();
+        Some((output, site))
     }
 
     /// Where a function's part is computed.

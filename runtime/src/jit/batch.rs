@@ -13,12 +13,12 @@ use super::Real;
 use crate::causal::occupied_slabs;
 use crate::net::JetPlan;
 use physc_compiler::ir::adjoint;
-use physc_compiler::ir::eval::{Env, Interpreter, Leaf, leaf_of};
+use physc_compiler::ir::eval::{Interpreter, Leaf, leaf_of};
 use physc_compiler::ir::{ExprId, Graph, Node};
 use physc_compiler::jit::Kernel;
 use physc_compiler::model::{CoordId, Relation};
 use physc_compiler::program::sample::Point;
-use physc_compiler::program::{BatchId, Causal, LossProgram, point_leaf};
+use physc_compiler::program::{BatchId, Causal, LossProgram, PointLeaves, point_leaf};
 
 /// Where a kernel input comes from.
 #[derive(Clone, Debug)]
@@ -132,19 +132,6 @@ impl<T: Real> Points<T> {
     }
 }
 
-/// The leaves a point gives, for the arguments of fields read elsewhere
-/// (which read no network).
-struct PointLeaves<'a> {
-    model: &'a physc_compiler::model::Model,
-    point: &'a Point,
-}
-
-impl Env for PointLeaves<'_> {
-    fn leaf(&self, leaf: &Leaf) -> f64 {
-        point_leaf(self.model, leaf, self.point).unwrap_or(f64::NAN)
-    }
-}
-
 /// The causal time slabs of a batch's points.
 pub(super) struct Slabs {
     /// Each point's slab (among the occupied ones).
@@ -218,45 +205,37 @@ fn build<T: Real>(
     // The argument expressions of fields read elsewhere, each once.
     let mut at: Vec<ExprId> = vec![];
     for leaf in kernel.leaves() {
-        let (function, part, derivative, args) = match leaf {
+        let node = match leaf {
             Leaf::Field {
                 function,
                 part,
                 derivative,
-            } => (*function, *part, derivative.clone(), None),
-            Leaf::Apply(id) => match g.node(*id) {
-                Node::Apply {
-                    function,
-                    part,
-                    derivative,
-                    args,
-                } => (*function, *part, derivative.clone(), Some(args.clone())),
-                _ => unreachable!("an Apply leaf is an Apply node"),
+            } => Node::Field {
+                function: *function,
+                part: *part,
+                derivative: derivative.clone(),
             },
+            Leaf::Apply(id) => g.node(*id).clone(),
             _ => continue,
         };
-        let output = loss
-            .output(function, part)
-            .ok_or("a field without a network")?;
+        let (Node::Field { derivative, .. } | Node::Apply { derivative, .. }) = &node else {
+            unreachable!("a field node")
+        };
+        let (output, args) = loss.site(&node).ok_or("a field without a network")?;
         let net = output.net.index();
-        let coords = &loss.model.function(function).coords;
         let site: Vec<Arg> = loss.nets[net]
             .inputs
             .iter()
-            .map(|&c| {
-                let arg = args
-                    .as_ref()
-                    .and_then(|a| Some(a[coords.iter().position(|x| *x == c)?]));
-                match arg {
-                    Some(id) if g.node(id) != &Node::Coord(c) => {
-                        let k = at.iter().position(|x| *x == id).unwrap_or_else(|| {
-                            at.push(id);
-                            at.len() - 1
-                        });
-                        Arg::At(k)
-                    }
-                    _ => Arg::Own(c),
+            .zip(args)
+            .map(|(&c, arg)| match arg {
+                Some(id) => {
+                    let k = at.iter().position(|x| *x == id).unwrap_or_else(|| {
+                        at.push(id);
+                        at.len() - 1
+                    });
+                    Arg::At(k)
                 }
+                None => Arg::Own(c),
             })
             .collect();
         let k = match nets.iter().position(|(n, s, _)| *n == net && *s == site) {
