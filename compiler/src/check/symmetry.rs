@@ -56,6 +56,13 @@ impl Checker<'_> {
                 lhs.span.to(rhs.span),
             );
         };
+        if la == 0.0 || ra == 0.0 {
+            return bad(
+                self,
+                "a side multiplies the field by zero",
+                lhs.span.to(rhs.span),
+            );
+        }
         // The transformed side is the application; the other is the field
         // itself: `u(g x) = sign * u(x) + offset`.
         let (image, identity, sign, offset) = match (&l, &r) {

@@ -6,6 +6,66 @@
 //! (converged to a few ulps in float64). [`nodes_per_axis`] says how many
 //! nodes an integral over `d` coordinates uses on each: a tensor product
 //! of a few hundred nodes at most, each a network evaluation per point.
+//! [`Lowerer`]'s integrals (of conserved quantities) are the weighted sums
+//! of the integrand at the nodes, its fields read there (`Apply`).
+
+use super::lower::Lowerer;
+use super::subst::Substitution;
+use super::*;
+use crate::model::{self, CoordId};
+
+impl Lowerer<'_> {
+    /// The integral of `e` over the intervals of coordinates `over`, by
+    /// Gauss-Legendre quadrature on their tensor product: `e` at each node
+    /// (its fields read there), weighted.
+    pub(super) fn integral(&mut self, e: ExprId, over: &[CoordId]) -> Result<ExprId, String> {
+        let n = nodes_per_axis(over.len());
+        let (unit_nodes, unit_weights) = gauss_legendre(n);
+        let mut axes = vec![];
+        for &c in over {
+            let (lo, hi) = self.interval(c).ok_or_else(|| {
+                format!(
+                    "`{}` does not range over an interval, which integrals need",
+                    self.model.coord(c).name
+                )
+            })?;
+            let (mid, half) = ((lo + hi) / 2.0, (hi - lo) / 2.0);
+            let nodes: Vec<f64> = unit_nodes.iter().map(|x| mid + half * x).collect();
+            let weights: Vec<f64> = unit_weights.iter().map(|w| half * w).collect();
+            axes.push((c, nodes, weights));
+        }
+        let mut terms = vec![];
+        for k in 0..n.pow(over.len() as u32) {
+            let mut replace = HashMap::new();
+            let mut weight = 1.0;
+            let mut rest = k;
+            for (c, nodes, weights) in &axes {
+                let (node, w) = (nodes[rest % n], weights[rest % n]);
+                rest /= n;
+                replace.insert(*c, self.graph.num(node));
+                weight *= w;
+            }
+            let at = Substitution::new(&replace, &self.function_coords).apply(&mut self.graph, e);
+            let w = self.graph.num(weight);
+            terms.push(self.graph.mul(&[w, at]));
+        }
+        Ok(self.graph.add(&terms))
+    }
+
+    /// The interval coordinate `c` ranges over in the fields' domains.
+    fn interval(&self, c: CoordId) -> Option<(f64, f64)> {
+        self.model.functions.iter().find_map(|f| {
+            f.domain
+                .as_ref()?
+                .factors
+                .iter()
+                .find_map(|factor| match factor {
+                    model::Factor::Interval { coord, lo, hi } if *coord == c => Some((*lo, *hi)),
+                    _ => None,
+                })
+        })
+    }
+}
 
 /// Nodes per coordinate of an integral over `dims` coordinates.
 pub fn nodes_per_axis(dims: usize) -> usize {
