@@ -65,6 +65,8 @@ struct Inputs {
     /// By [`NetId`]: the sites the DAG reads the network at, and their
     /// inputs stacked site after site, `[sites * points, inputs]`.
     nets: Vec<Option<(Vec<Site>, Tensor<2>)>>,
+    /// For each field node read: its network's site, by position.
+    site_of: HashMap<ExprId, usize>,
     leaves: HashMap<ExprId, Tensor<2>>,
     points: usize,
 }
@@ -203,14 +205,17 @@ impl Program {
     fn inputs(&self, roots: &[ExprId], pts: &[Point], device: &Device) -> Inputs {
         let g = &self.loss.graph;
         let mut sites: Vec<Vec<Site>> = vec![vec![]; self.loss.nets.len()];
+        let mut site_of = HashMap::new();
         let mut leaves = HashMap::new();
         for id in g.reachable(roots) {
             let node = g.node(id);
             if let Some((net, site)) = self.site(node) {
                 let known = &mut sites[net.index()];
-                if !known.contains(&site) {
+                let s = known.iter().position(|x| *x == site).unwrap_or_else(|| {
                     known.push(site);
-                }
+                    known.len() - 1
+                });
+                site_of.insert(id, s);
             } else if let Some(leaf) =
                 leaf_of(node).filter(|l| !matches!(l, Leaf::Field { .. } | Leaf::Learned(_)))
             {
@@ -272,6 +277,7 @@ impl Program {
             .collect();
         Inputs {
             nets,
+            site_of,
             leaves,
             points: pts.len(),
         }
@@ -463,14 +469,10 @@ impl Program {
                 ..
             } => {
                 let (net, column) = self.output(*function, *part);
-                let (_, site) = self.site(self.loss.graph.node(id)).expect("a field node");
+                let s = inputs.site_of[&id];
                 let (sites, _) = inputs.nets[net.index()]
                     .as_ref()
                     .expect("inputs for every network read");
-                let s = sites
-                    .iter()
-                    .position(|x| *x == site)
-                    .expect("a listed site");
                 let k = plans[net.index()]
                     .position(derivative)
                     .expect("planned from the program's jets");

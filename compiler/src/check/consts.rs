@@ -197,27 +197,31 @@ impl Checker<'_> {
     }
 }
 
+/// A built-in function of a real number (NaN outside its real domain).
+pub(super) fn apply_real(f: Builtin, r: f64) -> f64 {
+    match f {
+        Builtin::Sin => r.sin(),
+        Builtin::Cos => r.cos(),
+        Builtin::Tan => r.tan(),
+        Builtin::Asin => r.asin(),
+        Builtin::Acos => r.acos(),
+        Builtin::Atan => r.atan(),
+        Builtin::Exp => r.exp(),
+        Builtin::Log => r.ln(),
+        Builtin::Sqrt => r.sqrt(),
+        Builtin::Abs => r.abs(),
+        Builtin::Sinh => r.sinh(),
+        Builtin::Cosh => r.cosh(),
+        Builtin::Tanh => r.tanh(),
+        Builtin::Sech => 1.0 / r.cosh(),
+        Builtin::Conj | Builtin::Re => r,
+        Builtin::Im => 0.0,
+    }
+}
+
 fn apply(f: Builtin, x: Complex) -> Complex {
     if x.im == 0.0 {
-        let r = x.re;
-        return Complex::real(match f {
-            Builtin::Sin => r.sin(),
-            Builtin::Cos => r.cos(),
-            Builtin::Tan => r.tan(),
-            Builtin::Asin => r.asin(),
-            Builtin::Acos => r.acos(),
-            Builtin::Atan => r.atan(),
-            Builtin::Exp => r.exp(),
-            Builtin::Log => r.ln(),
-            Builtin::Sqrt => r.sqrt(),
-            Builtin::Abs => r.abs(),
-            Builtin::Sinh => r.sinh(),
-            Builtin::Cosh => r.cosh(),
-            Builtin::Tanh => r.tanh(),
-            Builtin::Sech => 1.0 / r.cosh(),
-            Builtin::Conj | Builtin::Re => r,
-            Builtin::Im => 0.0,
-        });
+        return Complex::real(apply_real(f, x.re));
     }
     match f {
         Builtin::Exp => x.exp(),

@@ -249,24 +249,7 @@ fn affine(e: &Expr, coords: &[CoordId], model: &Model) -> Option<Affine> {
             if coef.iter().any(|c| *c != 0.0) {
                 return None;
             }
-            let value = match builtin {
-                Builtin::Sqrt => v.sqrt(),
-                Builtin::Sin => v.sin(),
-                Builtin::Cos => v.cos(),
-                Builtin::Tan => v.tan(),
-                Builtin::Asin => v.asin(),
-                Builtin::Acos => v.acos(),
-                Builtin::Atan => v.atan(),
-                Builtin::Exp => v.exp(),
-                Builtin::Log => v.ln(),
-                Builtin::Abs => v.abs(),
-                Builtin::Sinh => v.sinh(),
-                Builtin::Cosh => v.cosh(),
-                Builtin::Tanh => v.tanh(),
-                Builtin::Sech => 1.0 / v.cosh(),
-                Builtin::Conj | Builtin::Re => v,
-                Builtin::Im => 0.0,
-            };
+            let value = super::consts::apply_real(*builtin, v);
             value.is_finite().then(|| (vec![0.0; n], value))
         }
         _ => None,
