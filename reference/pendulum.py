@@ -1,15 +1,22 @@
-"""Pendulum trajectories for examples/pendulum_hnn.phy.
+"""Pendulum trajectories for the learned-dynamics examples.
 
-H(q, p) = p^2 / 2 + (1 - cos q), so dq/dt = p and dp/dt = -sin q. Trajectories
-start at random energies and are integrated with classical RK4 (step 1e-3,
-energy drift below 1e-10); states are recorded every 0.1 time units with their
-exact time derivatives. Run from the repository root:
+The ideal pendulum q'' = -sin q, with H(q, p) = p^2 / 2 + (1 - cos q) and
+p = q'. Six trajectories start at rest at amplitudes spread over
+[0.3, 2.5] (energies below the separatrix H = 2: the pendulum swings) and
+are integrated over t in [0, 20] with classical RK4 (step 1e-3, energy
+drift below 1e-10); states are recorded every 0.1 time units with their
+exact time derivatives. Writes
+
+- examples/pendulum.csv: q, p, dq, dp (for the Hamiltonian and plain
+  networks);
+- examples/pendulum_lagrangian.csv: q, q_t, q_tt (for the Lagrangian one).
+
+Run from the repository root:
 
     python3 reference/pendulum.py
 """
 
 import math
-import random
 
 
 def field(q, p):
@@ -31,23 +38,35 @@ def energy(q, p):
     return p * p / 2 + (1 - math.cos(q))
 
 
-def main():
-    rng = random.Random(42)
+def trajectories():
     rows = []
-    for _ in range(25):
-        # Energies below the separatrix (H = 2): the pendulum swings.
-        q, p = rng.uniform(-2.0, 2.0), rng.uniform(-1.0, 1.0)
+    for k in range(6):
+        q, p = 0.3 + 2.2 * k / 5, 0.0
         e0 = energy(q, p)
-        for step in range(2001):
+        for step in range(20001):
             if step % 100 == 0:
                 dq, dp = field(q, p)
                 rows.append((q, p, dq, dp))
             q, p = rk4(q, p, 1e-3)
         assert abs(energy(q, p) - e0) < 1e-10
-    with open("examples/pendulum.csv", "w") as f:
-        f.write("q,p,dq,dp\n")
+    return rows
+
+
+def write(path, header, rows):
+    with open(path, "w") as f:
+        f.write(header + "\n")
         for row in rows:
             f.write(",".join(f"{v:.17g}" for v in row) + "\n")
+
+
+def main():
+    rows = trajectories()
+    write("examples/pendulum.csv", "q,p,dq,dp", rows)
+    write(
+        "examples/pendulum_lagrangian.csv",
+        "q,q_t,q_tt",
+        [(q, p, dp) for q, p, _, dp in rows],
+    )
 
 
 if __name__ == "__main__":

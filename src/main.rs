@@ -42,6 +42,7 @@ macro_rules! errln {
 mod fmt_command;
 mod lsp;
 mod run_command;
+mod simulate_command;
 
 #[derive(Parser)]
 #[command(
@@ -103,6 +104,30 @@ enum Command {
         #[arg(long)]
         residuals: bool,
     },
+    /// Integrate the dynamics a trained model learned (Hamilton's equations
+    /// of a learned H, or any fitted time derivatives) from a given state.
+    Simulate {
+        file: PathBuf,
+        /// The run directory of `physc run` (default: MODEL.run).
+        #[arg(long)]
+        run: Option<PathBuf>,
+        /// The initial state, every state variable by name: `q=1,p=0`.
+        #[arg(long, value_parser = simulate_command::parse_initial)]
+        initial: std::vec::Vec<(String, f64)>,
+        /// The time span, `START..END`.
+        #[arg(long = "t", value_parser = simulate_command::parse_span, default_value = "0..100")]
+        span: (f64, f64),
+        /// The output step (also the implicit midpoint rule's step).
+        #[arg(long, default_value_t = 0.01)]
+        dt: f64,
+        /// The integrator: implicit midpoint for Hamilton's equations and
+        /// Dormand-Prince otherwise (auto), or one of them.
+        #[arg(long, value_enum, default_value_t = Integrator::Auto)]
+        method: Integrator,
+        /// The trajectory's CSV; the plots are written beside it.
+        #[arg(short, long, default_value = "trajectory.csv")]
+        out: PathBuf,
+    },
     /// Check models and report every problem, without training.
     Check {
         /// Model files.
@@ -146,6 +171,13 @@ enum Backend {
     Jit,
     Cpu,
     Wgpu,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Integrator {
+    Auto,
+    Midpoint,
+    Dopri,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -227,6 +259,31 @@ fn main() -> ExitCode {
             out,
             residuals,
         } => run_command::eval(&file, run, &points, &out, residuals),
+        Command::Simulate {
+            file,
+            run,
+            initial,
+            span,
+            dt,
+            method,
+            out,
+        } => {
+            use physc_runtime::simulate::Method;
+            let method = match method {
+                Integrator::Auto => Method::Auto,
+                Integrator::Midpoint => Method::Midpoint,
+                Integrator::Dopri => Method::DormandPrince,
+            };
+            let request = simulate_command::Request {
+                run,
+                initial,
+                span,
+                dt,
+                method,
+                out,
+            };
+            simulate_command::simulate(&file, request)
+        }
         Command::Check { files, format } => check(&files, format),
         Command::Fmt { files, check } => fmt_command::fmt(&files, check),
         Command::Symmetries { file, degree } => symmetries(&file, degree),

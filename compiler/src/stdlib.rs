@@ -49,7 +49,8 @@ mod tests {
     }
 
     /// Calls every `def` of every module on fields with all the coordinates a
-    /// def may name, and requires a clean check.
+    /// def may name (and coordinates for coordinate parameters), and
+    /// requires a clean check.
     #[test]
     fn every_def_checks_when_called() {
         let fields = ["u", "v", "w", "p"];
@@ -58,7 +59,19 @@ mod tests {
                 let ItemKind::Def { name, params, .. } = &item.kind else {
                     continue;
                 };
-                let args = fields[..params.len()].join(", ");
+                // The mechanics defs take a coordinate and a velocity
+                // (`q`, `v`) beside a Lagrangian `L`: pass coordinates there.
+                let mechanics = params.iter().any(|p| p.name == "L");
+                let args = params
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| match p.name.as_str() {
+                        "q" if mechanics => "x",
+                        "v" if mechanics => "y",
+                        _ => fields[k],
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let text = format!(
                     "use {module}\nfield u, v, w, p (x in [0,1], y in [0,1], z in [0,1], t in [0,1]): complex\n\
                      {}({args}) = 0\nu = 0 on t = 0\nv = 0 on t = 0\nw = 0 on t = 0\np = 0 on t = 0\n",

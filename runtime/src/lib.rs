@@ -9,7 +9,8 @@
 //! stages ([`train`], [`balance`], resampling by residual in
 //! [`adaptive`], recovery from divergence in [`divergence`]), checkpoints ([`checkpoint`]), the devices they run on
 //! ([`backend`]) and the memory they need ([`memory`]), the run directory ([`run`], [`fields`], [`report`],
-//! [`plot`], the drift of conserved quantities in [`conserve`]) and evaluation at given points ([`eval`]).
+//! [`plot`], the drift of conserved quantities in [`conserve`]) evaluation at given points ([`eval`]) and
+//! the integration of learned dynamics ([`simulate`], [`integrate`]).
 
 pub mod activation;
 pub mod adaptive;
@@ -23,6 +24,7 @@ pub mod engine;
 pub mod eval;
 pub mod fault;
 pub mod fields;
+pub mod integrate;
 pub mod jets;
 pub mod jit;
 pub mod memory;
@@ -31,4 +33,5 @@ pub mod plot;
 pub mod program;
 pub mod report;
 pub mod run;
+pub mod simulate;
 pub mod train;

@@ -3,7 +3,8 @@
 //! `loss.png`: the total loss and each labelled term against the step, on
 //! a log scale. `FIELD.png`: a field of one coordinate as a curve, of two as
 //! a heatmap over its grid (a complex field by its modulus); fields of more
-//! coordinates are not plotted. Text uses DejaVu Sans, compiled in (its
+//! coordinates are not plotted. `curves` draws a simulated trajectory's
+//! states, phase portrait and energies. Text uses DejaVu Sans, compiled in (its
 //! licence is `assets/DejaVuSans-LICENSE`), so plots need no fonts on the
 //! machine.
 
@@ -103,6 +104,95 @@ fn draw_losses(path: &Path, history: &History) -> Result<(), String> {
         .border_style(BLACK)
         .draw()
         .map_err(failed)?;
+    root.present().map_err(failed)
+}
+
+/// Curves through points in the order given (a trajectory, a phase
+/// portrait), one per named series, on linear axes; an unnamed series gets
+/// no legend.
+pub fn curves(
+    path: &Path,
+    title: &str,
+    axes: (&str, &str),
+    series: &[(String, Vec<(f64, f64)>)],
+) -> Result<(), String> {
+    let finite = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite();
+    if !series.iter().flat_map(|(_, s)| s).any(|p| finite(&p)) {
+        return Ok(());
+    }
+    atomically(path, |tmp| draw_curves(tmp, title, axes, series))
+}
+
+fn draw_curves(
+    path: &Path,
+    title: &str,
+    axes: (&str, &str),
+    series: &[(String, Vec<(f64, f64)>)],
+) -> Result<(), String> {
+    fonts();
+    let all = || {
+        series
+            .iter()
+            .flat_map(|(_, s)| s.iter())
+            .filter(|p| p.0.is_finite() && p.1.is_finite())
+    };
+    let span = |v: &mut dyn Iterator<Item = f64>| {
+        let (lo, hi) = v.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        });
+        let pad = if hi > lo {
+            (hi - lo) * 0.05
+        } else {
+            lo.abs().max(1.0) * 1e-3
+        };
+        (lo - pad, hi + pad)
+    };
+    let (xlo, xhi) = span(&mut all().map(|p| p.0));
+    let (ylo, yhi) = span(&mut all().map(|p| p.1));
+    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(failed)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 24))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(80)
+        .build_cartesian_2d(xlo..xhi, ylo..yhi)
+        .map_err(failed)?;
+    // Enough decimals to tell ticks a fifth of the range apart (an energy
+    // kept to its fifth digit).
+    let digits = (-((yhi - ylo) / 5.0).log10()).ceil().clamp(0.0, 12.0) as usize;
+    chart
+        .configure_mesh()
+        .x_desc(axes.0)
+        .y_desc(axes.1)
+        .y_label_formatter(&|v| format!("{v:.digits$}"))
+        .draw()
+        .map_err(failed)?;
+    let mut named = false;
+    for (k, (label, points)) in series.iter().enumerate() {
+        let colour = Palette99::pick(k).to_rgba();
+        let line = points
+            .iter()
+            .copied()
+            .filter(|p| p.0.is_finite() && p.1.is_finite());
+        let drawn = chart
+            .draw_series(LineSeries::new(line, colour.stroke_width(2)))
+            .map_err(failed)?;
+        if !label.is_empty() {
+            named = true;
+            drawn
+                .label(label.as_str())
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour));
+        }
+    }
+    if named {
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()
+            .map_err(failed)?;
+    }
     root.present().map_err(failed)
 }
 

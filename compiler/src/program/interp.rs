@@ -431,55 +431,90 @@ fn values_at(
     points: &[Point],
     wanted: &dyn Fn(&NetPlan) -> Vec<MultiIndex>,
 ) -> Vec<Vec<f64>> {
-    let interpreter = Interpreter::new(&program.graph, roots);
-    // By NetId, for the networks read: what the roots read of them.
-    let mut read: Vec<Option<Vec<MultiIndex>>> = vec![None; program.nets.len()];
-    for (function, set) in derivative_sets(&program.graph, roots) {
-        for o in program.outputs.iter().filter(|o| o.function == function) {
-            read[o.net.index()]
-                .get_or_insert_with(Vec::new)
-                .extend(set.iter().cloned());
-        }
-    }
-    let bases: Vec<Option<Basis>> = program
-        .nets
-        .iter()
-        .zip(read)
-        .map(|(plan, read)| {
-            let mut all = read?;
-            all.extend(wanted(plan));
-            Some(Basis::new(&all, plan.inputs.len()))
-        })
-        .collect();
+    let evaluator = Evaluator::with_jets(program, weights, roots, wanted);
     let mut scratch = vec![];
     points
         .iter()
-        .map(|point| {
-            let jets = program
-                .nets
-                .iter()
-                .enumerate()
-                .map(|(n, plan)| {
-                    let basis = bases[n].as_ref()?;
-                    let x: Vec<f64> = plan
-                        .inputs
-                        .iter()
-                        .map(|c| point.coords[c.index()])
-                        .collect();
-                    Some(net_jets(plan, &weights.nets[n], basis, &x))
-                })
-                .collect();
-            let env = PointEnv {
-                program,
-                weights,
-                point,
-                bases: &bases,
-                jets,
-                elsewhere: RefCell::new(HashMap::new()),
-            };
-            interpreter.eval(&env, &mut scratch)
-        })
+        .map(|point| evaluator.at(point, &mut scratch))
         .collect()
+}
+
+/// Fixed roots evaluated at one point after another (a simulation's
+/// states): the interpreter and the networks' jet bases are built once.
+pub struct Evaluator<'p> {
+    program: &'p LossProgram,
+    weights: &'p Weights,
+    interpreter: Interpreter,
+    /// By [`NetId`], for the networks the roots read.
+    bases: Vec<Option<Basis>>,
+}
+
+impl<'p> Evaluator<'p> {
+    pub fn new(program: &'p LossProgram, weights: &'p Weights, roots: &[ExprId]) -> Self {
+        Self::with_jets(program, weights, roots, &|_| vec![])
+    }
+
+    fn with_jets(
+        program: &'p LossProgram,
+        weights: &'p Weights,
+        roots: &[ExprId],
+        wanted: &dyn Fn(&NetPlan) -> Vec<MultiIndex>,
+    ) -> Self {
+        let interpreter = Interpreter::new(&program.graph, roots);
+        // By NetId, for the networks read: what the roots read of them.
+        let mut read: Vec<Option<Vec<MultiIndex>>> = vec![None; program.nets.len()];
+        for (function, set) in derivative_sets(&program.graph, roots) {
+            for o in program.outputs.iter().filter(|o| o.function == function) {
+                read[o.net.index()]
+                    .get_or_insert_with(Vec::new)
+                    .extend(set.iter().cloned());
+            }
+        }
+        let bases = program
+            .nets
+            .iter()
+            .zip(read)
+            .map(|(plan, read)| {
+                let mut all = read?;
+                all.extend(wanted(plan));
+                Some(Basis::new(&all, plan.inputs.len()))
+            })
+            .collect();
+        Evaluator {
+            program,
+            weights,
+            interpreter,
+            bases,
+        }
+    }
+
+    /// The roots' values at `point`; `scratch` is reused between calls.
+    pub fn at(&self, point: &Point, scratch: &mut Vec<f64>) -> Vec<f64> {
+        let program = self.program;
+        let jets = program
+            .nets
+            .iter()
+            .enumerate()
+            .map(|(n, plan)| {
+                let basis = self.bases[n].as_ref()?;
+                let x: Vec<f64> = plan
+                    .inputs
+                    .iter()
+                    .map(|c| point.coords[c.index()])
+                    .collect();
+                Some(net_jets(plan, &self.weights.nets[n], basis, &x))
+            })
+            .collect();
+        let env = PointEnv {
+            program,
+            weights: self.weights,
+            point,
+            bases: &self.bases,
+            jets,
+            elsewhere: RefCell::new(HashMap::new()),
+        };
+        self.interpreter.eval(&env, scratch)
+    }
 }
 
 /// A batch's residuals at `points`, `[residual][point]`.

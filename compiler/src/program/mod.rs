@@ -16,7 +16,8 @@
 //! Point sets are drawn by [`sample`], through the geometry of sets
 //! ([`geometry`]) and the low-discrepancy sequences of the samplers
 //! ([`sobol`]). [`print`] shows the program (`physc ir --stage program`);
-//! [`interp`] is its reference interpreter in float64.
+//! [`interp`] is its reference interpreter in float64; [`dynamics`] reads
+//! the learned dynamics out of it for simulation.
 //!
 //! Invariants: every id indexes the table it names; every `Field` or
 //! `Apply` node reachable from a batch's residuals or a field's value has
@@ -25,6 +26,7 @@
 //! `jets`; a batch has at least one residual.
 
 mod build;
+pub mod dynamics;
 pub mod geometry;
 pub mod interp;
 pub mod print;
