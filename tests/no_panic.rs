@@ -339,7 +339,9 @@ proptest! {
         let _ = diagnostics::to_json(&frontend.checked.diagnostics, "fuzz.phy", WITH_DATA);
         // The same bytes as a points file for `physc eval`.
         let table = physc_compiler::check::csv::parse(&text);
-        let _ = physc_runtime::eval::points(&frontend.checked.model, &table, Path::new("points.csv"));
+        let model = &frontend.checked.model;
+        let _ = physc_runtime::eval::evaluable(model, &table, Path::new("points.csv"), true);
+        let _ = physc_runtime::eval::points(model, &table);
     }
 }
 

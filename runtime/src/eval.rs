@@ -2,7 +2,9 @@
 //!
 //! Input: a model, its run directory (the checkpoint) and a CSV whose
 //! header names the coordinates the model's fields take (and its `param`
-//! scalars). Output: the same rows with one column per field (a complex
+//! scalars), or those of a learned function (`N(a, b, c)`). Output: the
+//! same rows with one column per field or learned function it can be
+//! evaluated at (a complex
 //! field `h` gives `h_re`, `h_im` and `h_abs`) and, on request, one column
 //! per equation with its residual there (`LABEL`, or `LABEL_re` and
 //! `LABEL_im` for a complex equation). Runs in float64 without autodiff.
@@ -13,9 +15,10 @@ use crate::engine::Engine;
 use crate::program::Program;
 use crate::report::write_atomically;
 use physc_compiler::check::csv::{self, Table};
-use physc_compiler::model::{FuncId, Model};
-use physc_compiler::program::LossProgram;
+use physc_compiler::ir::Part;
+use physc_compiler::model::{FuncId, Function, Model};
 use physc_compiler::program::sample::Point;
+use physc_compiler::program::{FieldValue, LossProgram};
 use std::path::Path;
 
 /// Reads the CSV of points (the same rules as a model's data sets); a
@@ -44,20 +47,21 @@ pub fn eval(
 ) -> Result<usize, String> {
     let model = &loss.model;
     let table = read_table(input)?;
-    let points = points(model, &table, input)?;
+    let functions = evaluable(model, &table, input, residuals)?;
+    let points = points(model, &table);
     let device = cpu_device(model.train.seed, Precision::F64)?.inner();
-    let (program, trainable) = Program::new(loss, &device)?;
     let identity = checkpoint::Identity::new(loss.fingerprint());
+    // Learned functions are evaluated as fields of their own arguments.
+    let loss = &with_learned_values(loss);
+    let (program, trainable) = Program::new(loss, &device)?;
     let trained = checkpoint::load(run, &identity, trainable)?.trainable;
     // The compiled kernels where the model compiles, burn's tensors otherwise.
     let engine = Engine::jit(&program, &trained, Precision::F64).unwrap_or(Engine::Burn);
     let mut header = table.columns.clone();
     let mut columns: Vec<Vec<f64>> = vec![];
-    for (k, f) in model.functions.iter().enumerate() {
-        if f.domain.is_none() {
-            continue;
-        }
-        let values = engine.predict(&program, &trained, FuncId(k as u32), &points);
+    for &id in &functions {
+        let f = model.function(id);
+        let values = engine.predict(&program, &trained, id, &points);
         if f.complex {
             let abs = values[0]
                 .iter()
@@ -101,48 +105,116 @@ pub fn eval(
     Ok(table.rows())
 }
 
-/// The rows as points: every coordinate a field takes, and every
-/// parameter, must have its column.
-pub fn points(model: &Model, table: &Table, input: &Path) -> Result<Vec<Point>, String> {
-    let column = |name: &str| table.column(name);
-    let mut needed: Vec<&str> = vec![];
-    for f in model.functions.iter().filter(|f| f.domain.is_some()) {
-        for c in &f.coords {
-            let name = model.coord(*c).name.as_str();
-            if !needed.contains(&name) {
-                needed.push(name);
-            }
-        }
-    }
-    needed.extend(model.params.iter().map(|p| p.name.as_str()));
-    let missing: Vec<&str> = needed
-        .iter()
-        .copied()
-        .filter(|n| column(n).is_none())
+/// The functions whose coordinates (and the model's parameters) the table
+/// has columns for: every field with a domain and every learned function
+/// that can be evaluated. With `residuals`, every field with a domain must
+/// be; otherwise at least one function.
+pub fn evaluable(
+    model: &Model,
+    table: &Table,
+    input: &Path,
+    residuals: bool,
+) -> Result<Vec<FuncId>, String> {
+    let lacking = |f: &Function| -> Vec<&str> {
+        f.coords
+            .iter()
+            .map(|c| model.coord(*c).name.as_str())
+            .chain(model.params.iter().map(|p| p.name.as_str()))
+            .filter(|n| table.column(n).is_none())
+            .collect()
+    };
+    let ids = || (0..model.functions.len()).map(|k| FuncId(k as u32));
+    let found: Vec<FuncId> = ids()
+        .filter(|&id| lacking(model.function(id)).is_empty())
         .collect();
-    if !missing.is_empty() {
+    let fields: Vec<FuncId> = ids()
+        .filter(|&id| model.function(id).domain.is_some())
+        .collect();
+    let missing_field = fields.iter().find(|&&id| !found.contains(&id));
+    if found.is_empty() || (residuals && missing_field.is_some()) {
+        let takes = |ids: &[FuncId]| -> Vec<&str> {
+            let mut names: Vec<&str> = vec![];
+            for &id in ids {
+                for n in model
+                    .function(id)
+                    .coords
+                    .iter()
+                    .map(|c| model.coord(*c).name.as_str())
+                    .chain(model.params.iter().map(|p| p.name.as_str()))
+                {
+                    if !names.contains(&n) {
+                        names.push(n);
+                    }
+                }
+            }
+            names
+        };
+        let (missing, what, needed) = match missing_field.or(fields.first()) {
+            Some(_) => {
+                let needed = takes(&fields);
+                let missing: Vec<&str> = needed
+                    .iter()
+                    .copied()
+                    .filter(|n| table.column(n).is_none())
+                    .collect();
+                (missing, "the model's fields take", needed)
+            }
+            None => {
+                let all: Vec<FuncId> = ids().collect();
+                let first = lacking(model.function(all[0]));
+                (first, "its learned functions take", takes(&all))
+            }
+        };
         return Err(format!(
-            "{} lacks the column{} {} (the model's fields take {})",
+            "{} lacks the column{} {} ({what} {})",
             input.display(),
             if missing.len() > 1 { "s" } else { "" },
             missing.join(", "),
             needed.join(", ")
         ));
     }
+    Ok(found)
+}
+
+/// The program with a value for every learned function (a function without
+/// a domain): its network's output at its own arguments.
+fn with_learned_values(loss: &LossProgram) -> LossProgram {
+    let mut loss = loss.clone();
+    for (k, f) in loss.model.functions.iter().enumerate() {
+        let function = FuncId(k as u32);
+        if f.domain.is_some() || f.complex || loss.output(function, Part::Real).is_none() {
+            continue;
+        }
+        let value = loss
+            .graph
+            .field(function, Part::Real, vec![0; f.coords.len()].into());
+        loss.fields.push(FieldValue {
+            function,
+            parts: vec![(Part::Real, value)],
+            hard: None,
+            exact: None,
+        });
+    }
+    loss
+}
+
+/// The rows as points: each coordinate and parameter from the column of its
+/// name (NaN where the table has none).
+pub fn points(model: &Model, table: &Table) -> Vec<Point> {
+    let column = |name: &str| table.column(name);
     let coords: Vec<Option<usize>> = model.coords.iter().map(|c| column(&c.name)).collect();
-    let params: Vec<usize> = model
-        .params
-        .iter()
-        .map(|p| column(&p.name).expect("checked above"))
-        .collect();
-    Ok((0..table.rows())
+    let params: Vec<Option<usize>> = model.params.iter().map(|p| column(&p.name)).collect();
+    (0..table.rows())
         .map(|i| Point {
             coords: coords
                 .iter()
                 .map(|c| c.map_or(f64::NAN, |c| table.values[c][i]))
                 .collect(),
-            params: params.iter().map(|&p| table.values[p][i]).collect(),
+            params: params
+                .iter()
+                .map(|p| p.map_or(f64::NAN, |p| table.values[p][i]))
+                .collect(),
             row: None,
         })
-        .collect())
+        .collect()
 }

@@ -210,6 +210,14 @@ fn report(
     write_history(&out.join("history.csv"), &state.history)?;
     crate::fault::point("report");
     let mut rel_l2 = vec![];
+    // Learned functions stated exactly, where the equations read them.
+    for r in &program.loss.recovered {
+        let points = &program.batches[r.batch.index()].points;
+        let learned = program.values_at(&network, r.learned, points);
+        let exact = program.values_at(&network, r.exact, points);
+        let name = model.function(r.function).name.clone();
+        rel_l2.push((name, relative_l2(&[learned], &[exact])));
+    }
     let mut plots_failed = vec![];
     for (k, f) in model.functions.iter().enumerate() {
         let id = FuncId(k as u32);
@@ -291,7 +299,11 @@ fn report(
             .zip(state.balance.iter().copied())
             .collect(),
         precision: options.precision.name(),
-        backend: options.backend.name(),
+        // What trained it: burn's CPU back end when the JIT fell back.
+        backend: match (&engine, options.backend) {
+            (Engine::Burn, Backend::Jit) => Backend::Cpu.name(),
+            (_, backend) => backend.name(),
+        },
         finished: state.finished,
         notes,
         events: state

@@ -38,11 +38,11 @@ fn reduced(name: &str, out: &Path) -> String {
             "mlp(depth = 2, width = 32, act = tanh)",
         )
         .replace(
-            "adam(lr = 1e-3, steps = 3000)",
+            "adam(lr = 1e-3, steps = 3000); lbfgs(steps = 1000)",
             "adam(lr = 3e-3, steps = 1500)",
         );
     assert!(
-        reduced.contains("width = 32") && reduced.contains("steps = 1500"),
+        reduced.contains("width = 32") && reduced.contains("steps = 1500) }"),
         "{name} changed"
     );
     reduced

@@ -8,6 +8,7 @@ use super::*;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::Node;
 use crate::ir::lower::{Lowered, Lowerer, derivative_sets};
+use crate::ir::subst::Substitution;
 use crate::model::{Enforcement, Net, SolutionKind, Symmetry, SymmetryMap, group};
 use std::collections::BTreeSet;
 
@@ -72,6 +73,7 @@ pub fn build(model: &Model, lowered: &Lowered) -> Result<LossProgram, Vec<Diagno
     }
     let fields = field_values(model, lowered, &mut graph);
     let batches = batches(model, lowered);
+    let recovered = recovered(model, &batches, &mut graph);
     Ok(LossProgram {
         model: model.clone(),
         graph,
@@ -101,6 +103,7 @@ pub fn build(model: &Model, lowered: &Lowered) -> Result<LossProgram, Vec<Diagno
                     .time,
             })
             .collect(),
+        recovered,
         init_seed: model.train.seed ^ INIT_SEED,
         sample_seed: model.train.seed ^ SAMPLE_SEED,
     })
@@ -172,6 +175,59 @@ fn field_values(model: &Model, lowered: &Lowered, graph: &mut Graph) -> Vec<Fiel
         });
     }
     *graph = exact.graph;
+    out
+}
+
+/// Each learned function with an `exact` form that some batch reads at
+/// arguments: its value there (the first such read, undifferentiated) and
+/// the exact form at the same arguments.
+fn recovered(model: &Model, batches: &[Batch], graph: &mut Graph) -> Vec<Recovered> {
+    let mut lowerer = Lowerer::new(model);
+    lowerer.graph = std::mem::take(graph);
+    let mut out = vec![];
+    for s in &model.solutions {
+        let SolutionKind::Exact(e) = &s.kind else {
+            continue;
+        };
+        let f = model.function(s.function);
+        if f.domain.is_some() || f.complex {
+            continue;
+        }
+        let g = &lowerer.graph;
+        let read = batches.iter().enumerate().find_map(|(b, batch)| {
+            let roots: Vec<ExprId> = batch.residuals.iter().map(|r| r.expr).collect();
+            g.reachable(&roots)
+                .into_iter()
+                .find_map(|id| match g.node(id) {
+                    Node::Apply {
+                        function,
+                        derivative,
+                        args,
+                        ..
+                    } if *function == s.function && derivative.iter().all(|&o| o == 0) => {
+                        Some((BatchId(b as u32), id, args.clone()))
+                    }
+                    _ => None,
+                })
+        });
+        let Some((batch, learned, args)) = read else {
+            continue;
+        };
+        let Ok(exact) = lowerer.expr(e) else {
+            continue;
+        };
+        let replace: std::collections::HashMap<CoordId, ExprId> =
+            f.coords.iter().copied().zip(args.iter().copied()).collect();
+        let coords = lowerer.function_coords.clone();
+        let exact = Substitution::new(&replace, &coords).apply(&mut lowerer.graph, exact.re);
+        out.push(Recovered {
+            function: s.function,
+            batch,
+            learned,
+            exact,
+        });
+    }
+    *graph = lowerer.graph;
     out
 }
 
@@ -362,44 +418,5 @@ fn untrainable(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
             .help("train one member of the family: make it a `const`"),
         );
     }
-    for (k, c) in model.constraints.iter().enumerate() {
-        let k = ConstraintId(k as u32);
-        let roots: Vec<ExprId> = residuals_of(lowered, k).map(|r| r.expr).collect();
-        if moving_arguments(&lowered.graph, &roots) {
-            out.push(
-                Diagnostic::error(
-                    Code::ApplyNotTrained,
-                    format!(
-                        "`{}` reads a field at arguments that depend on the networks, which \
-                         training does not support",
-                        c.label
-                    ),
-                )
-                .label(
-                    c.span,
-                    "a field at arguments that read a field or a learned scalar",
-                )
-                .help(
-                    "the arguments of a field read elsewhere, such as `u(x + 1, t)`, may use \
-                     coordinates, constants and parameters",
-                ),
-            );
-        }
-    }
     out
-}
-
-/// Whether some field under `roots` is read at arguments that read a
-/// network or a learned scalar: training moves those points, and no back
-/// end differentiates through where a network is evaluated.
-fn moving_arguments(g: &Graph, roots: &[ExprId]) -> bool {
-    g.reachable(roots).into_iter().any(|id| match g.node(id) {
-        Node::Apply { args, .. } => g.reachable(args).into_iter().any(|a| {
-            matches!(
-                g.node(a),
-                Node::Field { .. } | Node::Apply { .. } | Node::Learned(_)
-            )
-        }),
-        _ => false,
-    })
 }

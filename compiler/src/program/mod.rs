@@ -21,9 +21,10 @@
 //!
 //! Invariants: every id indexes the table it names; every `Field` or
 //! `Apply` node reachable from a batch's residuals or a field's value has
-//! an [`Output`], and an `Apply`'s arguments read no network or learned
-//! scalar; every derivative such a node reads is in its network's
-//! `jets`; a batch has at least one residual.
+//! an [`Output`] (an `Apply`'s arguments may read networks and learned
+//! scalars: see [`LossProgram::moves_with_weights`]); every derivative such
+//! a node reads is in its network's `jets`; a batch has at least one
+//! residual.
 
 mod build;
 pub mod dynamics;
@@ -70,6 +71,9 @@ pub struct LossProgram {
     pub batches: Vec<Batch>,
     /// The conserved quantities, whose drift a run reports.
     pub conserved: Vec<Conserved>,
+    /// Learned functions stated exactly and read at arguments, whose error
+    /// a run reports.
+    pub recovered: Vec<Recovered>,
     /// The seed of the initial weights and fixed embeddings, drawn network
     /// by network in order.
     pub init_seed: u64,
@@ -128,6 +132,18 @@ pub struct FieldValue {
     /// The `exact` solution per part, where the model states one: what
     /// errors are measured against.
     pub exact: Option<Vec<ExprId>>,
+}
+
+/// A learned function the model states exactly (`exact N = ...`) and
+/// reads at arguments in a batch (`u_t = N(u, u_x, u_xx)`, hidden
+/// physics): the network there and the exact form there, compared on the
+/// batch's points, where the states the equation visits are.
+#[derive(Clone, Debug)]
+pub struct Recovered {
+    pub function: FuncId,
+    pub batch: BatchId,
+    pub learned: ExprId,
+    pub exact: ExprId,
 }
 
 /// A conserved quantity (an integral over space) as a function of time.
@@ -270,6 +286,24 @@ impl LossProgram {
             })
             .collect();
         Some((output, site))
+    }
+
+    /// Whether node `id` reads a network at arguments that read a network
+    /// or a learned scalar (`N(u, u_x)`, or `u(x - c*t, 0)` with `learn
+    /// c`): where it is evaluated moves with the weights, so its arguments
+    /// are part of the differentiated program, not inputs drawn with the
+    /// points.
+    pub fn moves_with_weights(&self, id: ExprId) -> bool {
+        let g = &self.graph;
+        match g.node(id) {
+            Node::Apply { args, .. } => g.reachable(args).into_iter().any(|a| {
+                matches!(
+                    g.node(a),
+                    Node::Field { .. } | Node::Apply { .. } | Node::Learned(_)
+                )
+            }),
+            _ => false,
+        }
     }
 
     /// Where a function's part is computed.

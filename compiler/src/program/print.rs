@@ -133,6 +133,14 @@ pub fn program(p: &LossProgram) -> String {
             ));
         }
     }
+    for r in &p.recovered {
+        out.push_str(&format!(
+            "error of {}: against {} at the points of `{}`\n",
+            ir.expr(r.learned),
+            ir.expr(r.exact),
+            p.batch(r.batch).label
+        ));
+    }
     out.push_str(&format!(
         "seeds: weights {:#x}, points {:#x}\n",
         p.init_seed, p.sample_seed

@@ -113,6 +113,26 @@ pub struct Jit<T> {
 impl<T: Real> Jit<T> {
     /// Compiles every batch. An error says what the back end cannot do.
     pub fn new(loss: &LossProgram, weights: &Weights) -> Result<Jit<T>, String> {
+        let roots: Vec<_> = loss
+            .batches
+            .iter()
+            .flat_map(|b| b.residuals.iter().map(|r| r.expr))
+            .chain(
+                loss.fields
+                    .iter()
+                    .flat_map(|f| f.parts.iter().map(|(_, e)| *e)),
+            )
+            .collect();
+        if loss
+            .graph
+            .reachable(&roots)
+            .into_iter()
+            .any(|id| loss.moves_with_weights(id))
+        {
+            // The kernels take a network's inputs as data drawn with the
+            // points; composing networks needs them inside the kernel.
+            return Err("it reads a network at arguments that read networks".into());
+        }
         let (nets, layout) = layout::networks(loss, weights);
         let mut graph = loss.graph.clone();
         let batches = (0..loss.batches.len())

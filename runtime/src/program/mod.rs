@@ -4,7 +4,9 @@
 //! drawn from the program's seed) and draws each batch's points into input
 //! tensors. [`Program::losses`] evaluates, per batch, the jets of the
 //! networks its residuals read (each once), then the residual DAG node by
-//! node (each once; numbers stay scalars), and returns each batch's weighted
+//! node (each once; numbers stay scalars; a network read at arguments that
+//! read networks is evaluated there, in the DAG's order, so the gradient
+//! flows through its inputs), and returns each batch's weighted
 //! mean squared residual (of the violation only, for inequalities; weighted
 //! by time slab with causal weighting, see [`crate::causal`]).
 //! [`Program::predict`] evaluates the program's field values the same way,
@@ -17,13 +19,16 @@ use crate::net::{JetPlan, Mlp};
 use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use physc_compiler::ir::eval::{Interpreter, Leaf, leaf_of};
-use physc_compiler::ir::{ExprId, Func, Node, Power};
+use physc_compiler::ir::{ExprId, Node};
 use physc_compiler::model::{CoordId, FuncId, NetId, Relation};
 use physc_compiler::program::geometry::Rng;
 use physc_compiler::program::interp::Weights;
 use physc_compiler::program::sample::Point;
 use physc_compiler::program::{BatchId, LossProgram, PointLeaves, Residual, point_leaf};
 use std::collections::HashMap;
+use value::Value;
+
+mod value;
 
 /// Points evaluated in one tensor at most by [`Program::predict`].
 const CHUNK: usize = 65_536;
@@ -67,6 +72,12 @@ struct Inputs {
     nets: Vec<Option<(Vec<Site>, Tensor<2>)>>,
     /// For each field node read: its network's site, by position.
     site_of: HashMap<ExprId, usize>,
+    /// Field nodes read at arguments that read networks: their network and
+    /// site, evaluated once the arguments are (see
+    /// [`LossProgram::moves_with_weights`]).
+    composed: HashMap<ExprId, (NetId, Site)>,
+    /// The coordinates such sites take from the point.
+    own: HashMap<CoordId, Tensor<2>>,
     leaves: HashMap<ExprId, Tensor<2>>,
     points: usize,
 }
@@ -206,10 +217,26 @@ impl Program {
         let g = &self.loss.graph;
         let mut sites: Vec<Vec<Site>> = vec![vec![]; self.loss.nets.len()];
         let mut site_of = HashMap::new();
+        let mut composed = HashMap::new();
+        let mut own = HashMap::new();
         let mut leaves = HashMap::new();
+        let column = |values: Vec<f64>| {
+            let n = values.len();
+            Tensor::<2>::from_data(TensorData::new(values, [n, 1]), device)
+        };
         for id in g.reachable(roots) {
             let node = g.node(id);
-            if let Some((net, site)) = self.site(node) {
+            if self.loss.moves_with_weights(id) {
+                let (net, site) = self.site(node).expect("an Apply node has a site");
+                for arg in &site {
+                    if let Arg::Own(c) = arg {
+                        own.entry(*c).or_insert_with(|| {
+                            column(pts.iter().map(|p| p.coords[c.index()]).collect())
+                        });
+                    }
+                }
+                composed.insert(id, (net, site));
+            } else if let Some((net, site)) = self.site(node) {
                 let known = &mut sites[net.index()];
                 let s = known.iter().position(|x| *x == site).unwrap_or_else(|| {
                     known.push(site);
@@ -223,11 +250,7 @@ impl Program {
                     .iter()
                     .map(|p| point_leaf(&self.loss.model, &leaf, p).expect("a point's leaf"))
                     .collect();
-                let n = values.len();
-                leaves.insert(
-                    id,
-                    Tensor::<2>::from_data(TensorData::new(values, [n, 1]), device),
-                );
+                leaves.insert(id, column(values));
             }
         }
         // The arguments of fields read elsewhere, at every point.
@@ -278,6 +301,8 @@ impl Program {
         Inputs {
             nets,
             site_of,
+            composed,
+            own,
             leaves,
             points: pts.len(),
         }
@@ -333,11 +358,89 @@ impl Program {
             })
             .collect();
         let mut values: HashMap<ExprId, Value> = HashMap::new();
+        // The jets at each site whose inputs are node values, once each.
+        let mut composed: HashMap<(NetId, Site), Vec<Option<Tensor<2>>>> = HashMap::new();
         for id in self.loss.graph.reachable(roots) {
-            let v = self.node_value(id, inputs, plans, t, &jets, &values);
+            let v = match inputs.composed.get(&id) {
+                Some(at) => {
+                    let jets = composed
+                        .entry(at.clone())
+                        .or_insert_with(|| self.composed_jets(at, inputs, plans, t, &values));
+                    self.read_jet(self.loss.graph.node(id), plans, jets, None)
+                }
+                None => self.node_value(id, inputs, plans, t, &jets, &values),
+            };
             values.insert(id, v);
         }
         values
+    }
+
+    /// A network's jets at a site whose arguments are nodes already
+    /// evaluated: its inputs are those values, so the gradient flows
+    /// through them into whatever they read.
+    fn composed_jets(
+        &self,
+        (net, site): &(NetId, Site),
+        inputs: &Inputs,
+        plans: &[JetPlan],
+        t: &Trainable,
+        values: &HashMap<ExprId, Value>,
+    ) -> Vec<Option<Tensor<2>>> {
+        let n = inputs.points;
+        let device = t.device().unwrap_or_else(|| self.device.clone());
+        let columns: Vec<Tensor<2>> = site
+            .iter()
+            .map(|arg| match arg {
+                Arg::Own(c) => inputs.own[c].clone(),
+                Arg::At(id) => match &values[id] {
+                    Value::Scalar(v) => Tensor::<2>::full([n, 1], *v, &device),
+                    Value::Tensor(x) if x.dims()[0] == n => x.clone(),
+                    Value::Tensor(x) => x.clone().expand([n, 1]),
+                },
+            })
+            .collect();
+        let x = Tensor::cat(columns, 1);
+        let activation = self.loss.nets[net.index()].activation;
+        t.nets[net.index()].jets(x, activation, &plans[net.index()])
+    }
+
+    /// A field node's value from its network's jets at its site (`rows`:
+    /// the site's rows, where several sites are stacked).
+    fn read_jet(
+        &self,
+        node: &Node,
+        plans: &[JetPlan],
+        jets: &[Option<Tensor<2>>],
+        rows: Option<(usize, usize)>,
+    ) -> Value {
+        let (Node::Field {
+            function,
+            part,
+            derivative,
+        }
+        | Node::Apply {
+            function,
+            part,
+            derivative,
+            ..
+        }) = node
+        else {
+            unreachable!("a field node")
+        };
+        let (net, column) = self.output(*function, *part);
+        let k = plans[net.index()]
+            .position(derivative)
+            .expect("planned from the program's jets");
+        match &jets[k] {
+            Some(j) => {
+                let j = match rows {
+                    Some((start, n)) => j.clone().narrow(0, start, n),
+                    None => j.clone(),
+                };
+                Value::Tensor(j.narrow(1, column, 1))
+            }
+            None => Value::Scalar(0.0),
+        }
     }
 
     /// Batch `b`'s residuals (one per part: two for a complex equation)
@@ -457,38 +560,17 @@ impl Program {
         let v = |x: &ExprId| values[x].clone();
         match self.loss.graph.node(id) {
             Node::Num(bits) => Value::Scalar(f64::from_bits(*bits)),
-            Node::Field {
-                function,
-                part,
-                derivative,
-            }
-            | Node::Apply {
-                function,
-                part,
-                derivative,
-                ..
-            } => {
-                let (net, column) = self.output(*function, *part);
+            node @ (Node::Field { function, part, .. } | Node::Apply { function, part, .. }) => {
+                let (net, _) = self.output(*function, *part);
                 let s = inputs.site_of[&id];
                 let (sites, _) = inputs.nets[net.index()]
                     .as_ref()
                     .expect("inputs for every network read");
-                let k = plans[net.index()]
-                    .position(derivative)
-                    .expect("planned from the program's jets");
                 let jet = jets[net.index()]
                     .as_ref()
                     .expect("inputs for every network read");
-                match &jet[k] {
-                    Some(j) => {
-                        let j = match sites.len() {
-                            1 => j.clone(),
-                            _ => j.clone().narrow(0, s * inputs.points, inputs.points),
-                        };
-                        Value::Tensor(j.narrow(1, column, 1))
-                    }
-                    None => Value::Scalar(0.0),
-                }
+                let rows = (sites.len() > 1).then_some((s * inputs.points, inputs.points));
+                self.read_jet(node, plans, jet, rows)
             }
             Node::Learned(l) => Value::Tensor(t.scalars[l.index()].val().reshape([1, 1])),
             Node::Coord(_) | Node::Column { .. } | Node::Param(_) => {
@@ -507,81 +589,5 @@ impl Program {
             Node::Pow(a, b) => v(a).pow(v(b)),
             Node::Call(f, a) => v(a).call(*f),
         }
-    }
-}
-
-/// A node's value on a batch: a number, or one value per point `[N, 1]`.
-// Values live for one evaluation; boxing the tensor would cost an
-// allocation per node.
-#[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug)]
-enum Value {
-    Scalar(f64),
-    Tensor(Tensor<2>),
-}
-impl Value {
-    fn add(self, other: Value) -> Value {
-        match (self, other) {
-            (Value::Scalar(a), Value::Scalar(b)) => Value::Scalar(a + b),
-            (Value::Tensor(a), Value::Scalar(b)) | (Value::Scalar(b), Value::Tensor(a)) => {
-                Value::Tensor(a.add_scalar(b))
-            }
-            (Value::Tensor(a), Value::Tensor(b)) => Value::Tensor(a + b),
-        }
-    }
-
-    fn mul(self, other: Value) -> Value {
-        match (self, other) {
-            (Value::Scalar(a), Value::Scalar(b)) => Value::Scalar(a * b),
-            (Value::Tensor(a), Value::Scalar(b)) | (Value::Scalar(b), Value::Tensor(a)) => {
-                Value::Tensor(a.mul_scalar(b))
-            }
-            (Value::Tensor(a), Value::Tensor(b)) => Value::Tensor(a * b),
-        }
-    }
-
-    fn pow(self, exponent: Value) -> Value {
-        match (self, exponent) {
-            (Value::Scalar(a), Value::Scalar(e)) => {
-                Value::Scalar(physc_compiler::ir::eval::pow(a, e))
-            }
-            // As the IR's `Power` says, like every other evaluator.
-            (Value::Tensor(a), Value::Scalar(e)) => Value::Tensor(match Power::of(e) {
-                Power::Whole(n) if n > 0 => a.powi_scalar(n),
-                Power::Whole(n) => a.powi_scalar(-n).recip(),
-                Power::Sqrt => a.sqrt(),
-                Power::RecipSqrt => a.sqrt().recip(),
-                Power::Real(e) => a.powf_scalar(e),
-            }),
-            (base, Value::Tensor(e)) => {
-                let base = match base {
-                    Value::Tensor(b) => b,
-                    Value::Scalar(b) => e.zeros_like().add_scalar(b),
-                };
-                Value::Tensor(base.powf(e))
-            }
-        }
-    }
-
-    fn call(self, f: Func) -> Value {
-        let t = match self {
-            Value::Scalar(s) => return Value::Scalar(f.apply(s)),
-            Value::Tensor(t) => t,
-        };
-        Value::Tensor(match f {
-            Func::Sin => t.sin(),
-            Func::Cos => t.cos(),
-            Func::Tan => t.tan(),
-            Func::Asin => t.asin(),
-            Func::Acos => t.acos(),
-            Func::Atan => t.atan(),
-            Func::Exp => t.exp(),
-            Func::Log => t.log(),
-            Func::Abs => t.abs(),
-            Func::Sinh => t.sinh(),
-            Func::Cosh => t.cosh(),
-            Func::Tanh => t.tanh(),
-            Func::Sech => t.cosh().recip(),
-        })
     }
 }
