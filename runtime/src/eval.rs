@@ -3,11 +3,11 @@
 //! Input: a model, its run directory (the checkpoint) and a CSV whose
 //! header names the coordinates the model's fields take (and its `param`
 //! scalars), or those of a learned function (`N(a, b, c)`). Output: the
-//! same rows with one column per field or learned function it can be
-//! evaluated at (a complex
-//! field `h` gives `h_re`, `h_im` and `h_abs`) and, on request, one column
-//! per equation with its residual there (`LABEL`, or `LABEL_re` and
-//! `LABEL_im` for a complex equation). Runs in float64 without autodiff.
+//! same rows with one column per field or learned function it has the
+//! columns for (a complex field `h` gives `h_re`, `h_im` and `h_abs`) and,
+//! on request, one column per equation with its residual there (`LABEL`,
+//! or `LABEL_re` and `LABEL_im` for a complex equation). Runs in float64
+//! without autodiff.
 
 use crate::backend::{Precision, cpu_device};
 use crate::checkpoint;
@@ -59,7 +59,7 @@ pub fn eval(
     let engine = Engine::jit(&program, &trained, Precision::F64).unwrap_or(Engine::Burn);
     let mut header = table.columns.clone();
     let mut columns: Vec<Vec<f64>> = vec![];
-    for &id in &functions {
+    for &id in functions.iter().filter(|&&id| loss.field(id).is_some()) {
         let f = model.function(id);
         let values = engine.predict(&program, &trained, id, &points);
         if f.complex {

@@ -8,10 +8,10 @@
 //!
 //! A model states its dynamics through the columns it fits: an equation
 //! `SET.q_t = E on SET` or `SET.dq = E on SET` (either side) says that `E`
-//! is the time derivative of the coordinate `q`; `SET.q_tt = E` says that `E` is that of the
-//! coordinate `q_t`, and `q_t` that of `q` (a second-order equation as a
-//! first-order system); `A * SET.q_tt = E` (a mass times an acceleration)
-//! says the same of `E / A`. Invariants: one rate per state variable; every
+//! is the time derivative of the coordinate `q`; `SET.q_tt = E` says that
+//! `E` is that of the coordinate `q_t`, and `q_t` that of `q` (a
+//! second-order equation as a first-order system); `A * SET.q_tt = E` (a
+//! mass times an acceleration) says the same of `E / A`. Invariants: one rate per state variable; every
 //! coordinate a rate or an energy reads is a state variable; rates read
 //! no data column and no parameter.
 
