@@ -1,4 +1,5 @@
-//! `physc simulate` from the command line: what it writes, and its errors.
+//! `physc simulate` from the command line: what it writes, and its errors;
+//! and `physc eval` of a learned function.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -130,4 +131,80 @@ fn a_model_without_dynamics_is_status_1() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn eval_values_a_learned_function_at_its_arguments() {
+    let model = trained_hnn("eval");
+    let dir = model.parent().expect("a directory");
+    let points = dir.join("states.csv");
+    std::fs::write(&points, "q,p\n0,0\n1,0.5\n").expect("written");
+    let out = dir.join("values.csv");
+    let model = model.to_str().expect("a path");
+    let result = physc(&[
+        "eval",
+        model,
+        "--points",
+        points.to_str().expect("a path"),
+        "-o",
+        out.to_str().expect("a path"),
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let text = std::fs::read_to_string(&out).expect("the values");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "q,p,H");
+    assert_eq!(lines.len(), 3);
+    // Two states give two finite, different values of the learned H.
+    let h: Vec<f64> = lines[1..]
+        .iter()
+        .map(|l| l.rsplit(',').next().expect("H").parse().expect("a number"))
+        .collect();
+    assert!(h.iter().all(|v| v.is_finite()) && h[0] != h[1], "{text}");
+    // The same H as the simulation reports at that state (the interpreter's).
+    let trajectory = dir.join("from_there.csv");
+    let result = physc(&[
+        "simulate",
+        model,
+        "--initial",
+        "q=1,p=0.5",
+        "--t",
+        "0..0.1",
+        "--dt",
+        "0.1",
+        "-o",
+        trajectory.to_str().expect("a path"),
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let first = std::fs::read_to_string(&trajectory).expect("the trajectory");
+    let simulated: f64 = first
+        .lines()
+        .nth(1)
+        .expect("t = 0")
+        .split(',')
+        .nth(3)
+        .expect("H")
+        .parse()
+        .expect("a number");
+    assert!(
+        (simulated - h[1]).abs() < 1e-12,
+        "eval {} against simulate {simulated}",
+        h[1]
+    );
+    // Without its arguments' columns nothing can be valued.
+    std::fs::write(&points, "x\n0\n").expect("written");
+    let result = physc(&[
+        "eval",
+        model,
+        "--points",
+        points.to_str().expect("a path"),
+        "-o",
+        out.to_str().expect("a path"),
+    ]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(
+        stderr(&result).contains("lacks the columns q, p (its learned functions take q, p)"),
+        "{}",
+        stderr(&result)
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }
