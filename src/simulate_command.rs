@@ -79,10 +79,13 @@ pub fn simulate(path: &Path, request: Request) -> ExitCode {
         );
         return ExitCode::from(1);
     };
-    if let Err(why) = loss.dynamics() {
-        errln!("physc: {name}: {why}");
-        return ExitCode::from(1);
-    }
+    let learned = match loss.dynamics() {
+        Ok(learned) => learned,
+        Err(why) => {
+            errln!("physc: {name}: {why}");
+            return ExitCode::from(1);
+        }
+    };
     let run = request.run.unwrap_or_else(|| path.with_extension("run"));
     let options = Options {
         initial: request.initial,
@@ -107,7 +110,7 @@ pub fn simulate(path: &Path, request: Request) -> ExitCode {
             bar.set_position(done as u64);
         }
     };
-    let result = simulate::simulate(loss, &run, &options, &mut progress);
+    let result = simulate::simulate(loss, &learned, &run, &options, &mut progress);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

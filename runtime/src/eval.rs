@@ -115,56 +115,43 @@ pub fn evaluable(
     input: &Path,
     residuals: bool,
 ) -> Result<Vec<FuncId>, String> {
-    let lacking = |f: &Function| -> Vec<&str> {
+    let has_columns = |f: &Function| {
         f.coords
             .iter()
             .map(|c| model.coord(*c).name.as_str())
             .chain(model.params.iter().map(|p| p.name.as_str()))
-            .filter(|n| table.column(n).is_none())
-            .collect()
+            .all(|n| table.column(n).is_some())
     };
     let ids = || (0..model.functions.len()).map(|k| FuncId(k as u32));
     let found: Vec<FuncId> = ids()
-        .filter(|&id| lacking(model.function(id)).is_empty())
+        .filter(|&id| has_columns(model.function(id)))
         .collect();
     let fields: Vec<FuncId> = ids()
         .filter(|&id| model.function(id).domain.is_some())
         .collect();
-    let missing_field = fields.iter().find(|&&id| !found.contains(&id));
-    if found.is_empty() || (residuals && missing_field.is_some()) {
-        let takes = |ids: &[FuncId]| -> Vec<&str> {
-            let mut names: Vec<&str> = vec![];
-            for &id in ids {
-                for n in model
-                    .function(id)
-                    .coords
-                    .iter()
-                    .map(|c| model.coord(*c).name.as_str())
-                    .chain(model.params.iter().map(|p| p.name.as_str()))
-                {
-                    if !names.contains(&n) {
-                        names.push(n);
-                    }
+    let all_fields = fields.iter().all(|id| found.contains(id));
+    if found.is_empty() || (residuals && !all_fields) {
+        // Name what the fields take, or the learned functions in a model
+        // without fields.
+        let (group, what) = match fields.is_empty() {
+            true => (ids().collect(), "its learned functions take"),
+            false => (fields, "the model's fields take"),
+        };
+        let mut needed: Vec<&str> = vec![];
+        for id in group {
+            let f = model.function(id);
+            let names = f.coords.iter().map(|c| model.coord(*c).name.as_str());
+            for n in names.chain(model.params.iter().map(|p| p.name.as_str())) {
+                if !needed.contains(&n) {
+                    needed.push(n);
                 }
             }
-            names
-        };
-        let (missing, what, needed) = match missing_field.or(fields.first()) {
-            Some(_) => {
-                let needed = takes(&fields);
-                let missing: Vec<&str> = needed
-                    .iter()
-                    .copied()
-                    .filter(|n| table.column(n).is_none())
-                    .collect();
-                (missing, "the model's fields take", needed)
-            }
-            None => {
-                let all: Vec<FuncId> = ids().collect();
-                let first = lacking(model.function(all[0]));
-                (first, "its learned functions take", takes(&all))
-            }
-        };
+        }
+        let missing: Vec<&str> = needed
+            .iter()
+            .copied()
+            .filter(|n| table.column(n).is_none())
+            .collect();
         return Err(format!(
             "{} lacks the column{} {} ({what} {})",
             input.display(),

@@ -158,9 +158,9 @@ fn draw_curves(
         .y_label_area_size(80)
         .build_cartesian_2d(xlo..xhi, ylo..yhi)
         .map_err(failed)?;
-    // Enough decimals to tell ticks a fifth of the range apart (an energy
-    // kept to its fifth digit).
-    let digits = (-((yhi - ylo) / 5.0).log10()).ceil().clamp(0.0, 12.0) as usize;
+    // Enough decimals to tell apart ticks a twentieth of the range apart
+    // (an energy or a conserved quantity kept to its fifth digit).
+    let digits = (-((yhi - ylo) / 20.0).log10()).ceil().clamp(0.0, 12.0) as usize;
     chart
         .configure_mesh()
         .x_desc(axes.0)
@@ -208,7 +208,15 @@ pub fn field(
     if values.is_empty() || values.iter().any(|v| !v.is_finite()) || coords.len() > 2 {
         return Ok(());
     }
-    atomically(path, |tmp| draw_field(tmp, name, axes, coords, values))
+    match coords {
+        [x] => {
+            let mut line: Vec<(f64, f64)> = x.iter().copied().zip(values.iter().copied()).collect();
+            line.sort_by(|a, b| a.0.total_cmp(&b.0));
+            curves(path, name, (&axes[0], name), &[(String::new(), line)])
+        }
+        [x, y] => atomically(path, |tmp| heatmap(tmp, name, axes, (x, y), values)),
+        _ => Ok(()),
+    }
 }
 
 /// Draws into a temporary file renamed over `path`, as the run's other files
@@ -217,11 +225,12 @@ fn atomically(path: &Path, draw: impl FnOnce(&Path) -> Result<(), String>) -> Re
     crate::report::replace(path, |tmp| draw(tmp).map_err(std::io::Error::other)).map_err(failed)
 }
 
-fn draw_field(
+/// A field of two coordinates as a heatmap over its grid, with a colour bar.
+fn heatmap(
     path: &Path,
     name: &str,
     axes: &[String],
-    coords: &[Vec<f64>],
+    (x, y): (&[f64], &[f64]),
     values: &[f64],
 ) -> Result<(), String> {
     fonts();
@@ -237,65 +246,35 @@ fn draw_field(
     let root = BitMapBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE).map_err(failed)?;
     let (vlo, vhi) = range(values);
-    match coords {
-        [x] => {
-            let (xlo, xhi) = range(x);
-            let mut chart = ChartBuilder::on(&root)
-                .caption(name, ("sans-serif", 24))
-                .margin(16)
-                .x_label_area_size(40)
-                .y_label_area_size(60)
-                .build_cartesian_2d(xlo..xhi, vlo..vhi)
-                .map_err(failed)?;
-            // Enough decimals to tell ticks a fifth of the range apart (a
-            // conserved quantity varies in its fifth digit).
-            let digits = (-((vhi - vlo) / 5.0).log10()).ceil().clamp(0.0, 12.0) as usize;
-            chart
-                .configure_mesh()
-                .x_desc(axes[0].as_str())
-                .y_desc(name)
-                .y_label_formatter(&|v| format!("{v:.digits$}"))
-                .draw()
-                .map_err(failed)?;
-            let mut line: Vec<(f64, f64)> = x.iter().copied().zip(values.iter().copied()).collect();
-            line.sort_by(|a, b| a.0.total_cmp(&b.0));
-            chart
-                .draw_series(LineSeries::new(line, BLUE.stroke_width(2)))
-                .map_err(failed)?;
-        }
-        [x, y] => {
-            let (xlo, xhi) = range(x);
-            let (ylo, yhi) = range(y);
-            let (areas, legend) = root.split_horizontally(SIZE.0 - 130);
-            let mut chart = ChartBuilder::on(&areas)
-                .caption(name, ("sans-serif", 24))
-                .margin(16)
-                .x_label_area_size(40)
-                .y_label_area_size(60)
-                .build_cartesian_2d(xlo..xhi, ylo..yhi)
-                .map_err(failed)?;
-            chart
-                .configure_mesh()
-                .x_desc(axes[0].as_str())
-                .y_desc(axes[1].as_str())
-                .disable_mesh()
-                .draw()
-                .map_err(failed)?;
-            // Cells of the grid: each point's neighbourhood.
-            let (dx, dy) = (spacing(x), spacing(y));
-            let colour = |v: f64| viridis((v - vlo) / (vhi - vlo));
-            chart
-                .draw_series(x.iter().zip(y).zip(values).map(|((&a, &b), &v)| {
-                    Rectangle::new(
-                        [(a - dx / 2.0, b - dy / 2.0), (a + dx / 2.0, b + dy / 2.0)],
-                        colour(v).filled(),
-                    )
-                }))
-                .map_err(failed)?;
-            colour_bar(&legend, vlo, vhi)?;
-        }
-        _ => {}
-    }
+    let (xlo, xhi) = range(x);
+    let (ylo, yhi) = range(y);
+    let (areas, legend) = root.split_horizontally(SIZE.0 - 130);
+    let mut chart = ChartBuilder::on(&areas)
+        .caption(name, ("sans-serif", 24))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(xlo..xhi, ylo..yhi)
+        .map_err(failed)?;
+    chart
+        .configure_mesh()
+        .x_desc(axes[0].as_str())
+        .y_desc(axes[1].as_str())
+        .disable_mesh()
+        .draw()
+        .map_err(failed)?;
+    // Cells of the grid: each point's neighbourhood.
+    let (dx, dy) = (spacing(x), spacing(y));
+    let colour = |v: f64| viridis((v - vlo) / (vhi - vlo));
+    chart
+        .draw_series(x.iter().zip(y).zip(values).map(|((&a, &b), &v)| {
+            Rectangle::new(
+                [(a - dx / 2.0, b - dy / 2.0), (a + dx / 2.0, b + dy / 2.0)],
+                colour(v).filled(),
+            )
+        }))
+        .map_err(failed)?;
+    colour_bar(&legend, vlo, vhi)?;
     root.present().map_err(failed)
 }
 

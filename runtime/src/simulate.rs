@@ -91,15 +91,18 @@ impl Trajectory {
     }
 }
 
-/// Integrates the learned dynamics of a trained run; `progress` hears the
-/// output steps done and their number.
+/// Integrates the learned dynamics of a trained run: `loss` is the model's
+/// program (whose checkpoint `run` holds) and `learned` what
+/// [`LossProgram::dynamics`] made of it; `progress` hears the output steps
+/// done and their number.
 pub fn simulate(
     loss: &LossProgram,
+    learned: &(LossProgram, Dynamics),
     run: &Path,
     options: &Options,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Trajectory, String> {
-    let (program, dynamics) = loss.dynamics()?;
+    let (program, dynamics) = learned;
     let model = &program.model;
     let names: Vec<String> = dynamics
         .states
@@ -126,10 +129,10 @@ pub fn simulate(
     let weights = checkpoint::load(run, &identity, trainable)?
         .trainable
         .weights();
-    let rates = Evaluator::new(&program, &weights, &dynamics.rates);
+    let rates = Evaluator::new(program, &weights, &dynamics.rates);
     let energy_roots: Vec<_> = dynamics.energies.iter().map(|(_, e)| *e).collect();
-    let energies = Evaluator::new(&program, &weights, &energy_roots);
-    let at = |state: &[f64]| point(model.coords.len(), &dynamics, state);
+    let energies = Evaluator::new(program, &weights, &energy_roots);
+    let at = |state: &[f64]| point(model.coords.len(), dynamics, state);
     let mut scratch = vec![];
     let mut evaluations = 0;
     let mut f = |state: &[f64]| -> Result<Vec<f64>, String> {

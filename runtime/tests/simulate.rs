@@ -66,7 +66,8 @@ fn trajectory(name: &str, initial: [(&str, f64); 2], method: Method) -> Trajecto
         dt: 0.05,
         method,
     };
-    let trajectory = simulate(&loss, &out, &options, &mut |_, _| {}).expect("integrates");
+    let learned = loss.dynamics().expect("dynamics");
+    let trajectory = simulate(&loss, &learned, &out, &options, &mut |_, _| {}).expect("integrates");
     eprintln!(
         "{name}: simulated in {:.1} s",
         clock.elapsed().as_secs_f64()
