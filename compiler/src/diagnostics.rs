@@ -66,6 +66,7 @@ codes! {
     UnknownType = "E0308", "unknown field type";
     Unsupported = "E0309", "complex operation the compiler cannot write in real parts";
     IntegralInEquation = "E0310", "integral outside a conservation law";
+    BadOde = "E0311", "`ode` fit that cannot be integrated";
     UnknownOption = "E0401", "unknown option";
     OptionRange = "E0402", "option value out of range";
     UnknownChoice = "E0403", "unknown activation, optimizer or sampler";

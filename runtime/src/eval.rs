@@ -18,7 +18,7 @@ use physc_compiler::check::csv::{self, Table};
 use physc_compiler::ir::Part;
 use physc_compiler::model::{FuncId, Function, Model};
 use physc_compiler::program::sample::Point;
-use physc_compiler::program::{FieldValue, LossProgram};
+use physc_compiler::program::{BatchId, FieldValue, LossProgram};
 use std::path::Path;
 
 /// Reads the CSV of points (the same rules as a model's data sets); a
@@ -78,6 +78,11 @@ pub fn eval(
     }
     if residuals {
         for (b, batch) in loss.batches.iter().enumerate() {
+            // An `ode` equation has no pointwise residual: its loss is
+            // the error after integration.
+            if loss.ode_term(BatchId(b as u32)).is_some() {
+                continue;
+            }
             let parts = engine.residuals_at(&program, &trained, b, &points);
             for r in &batch.residuals {
                 header.push(format!(

@@ -20,6 +20,7 @@ mod decls;
 mod domains;
 mod expr;
 pub(crate) mod names;
+mod ode;
 pub(crate) mod options;
 mod region;
 mod rows;
@@ -218,6 +219,8 @@ pub(crate) struct Checker<'a> {
     /// Names whose declaration was refused or did not parse: their uses
     /// are not reported again as unknown.
     refused: HashSet<String>,
+    /// `ode` equations, checked as systems once every statement is read.
+    odes: Vec<ode::OdeEquation>,
 }
 
 impl<'a> Checker<'a> {
@@ -249,6 +252,7 @@ impl<'a> Checker<'a> {
             over_budget: false,
             labels: HashMap::new(),
             refused: HashSet::new(),
+            odes: vec![],
         }
     }
 
@@ -260,6 +264,7 @@ impl<'a> Checker<'a> {
         self.evaluate_consts(program);
         self.field_domains();
         self.statements(program);
+        self.ode_systems();
         self.infer_domains();
         self.check_slices();
         self.symmetry_groups();

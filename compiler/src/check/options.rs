@@ -24,6 +24,7 @@ pub(crate) const TRAIN_SETTINGS: &[&str] = &[
     "resample_by",
     "balance",
     "causal",
+    "ode_steps",
     "log_every",
     "checkpoint_every",
     "patience",
@@ -450,6 +451,7 @@ impl Checker<'_> {
             "resample" => {
                 train.resample = self.whole(opt, 0, 100_000_000).unwrap_or(train.resample)
             }
+            "ode_steps" => train.ode_steps = self.whole(opt, 1, 10_000).unwrap_or(train.ode_steps),
             "log_every" => {
                 train.log_every = self.whole(opt, 1, 100_000_000).unwrap_or(train.log_every)
             }

@@ -25,14 +25,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn errors(&self) -> usize {
+    pub(super) fn errors(&self) -> usize {
         self.failures
     }
 
     /// The coordinates a statement ranges over: those of the fields it reads
     /// at its own point, in order of appearance, then coordinates it names
     /// that no field has (an error unless the points come from data).
-    fn space(&mut self, sides: &[(&Expr, &ast::Expr)], on_data: bool) -> Vec<CoordId> {
+    pub(super) fn space(&mut self, sides: &[(&Expr, &ast::Expr)], on_data: bool) -> Vec<CoordId> {
         let mut space = vec![];
         for (e, _) in sides {
             e.visit(&mut |x| {
@@ -81,6 +81,9 @@ impl<'a> Checker<'a> {
     fn constraint(&mut self, c: &'a ast::Constraint, span: Span) {
         // The label first: a constraint that fails below still has it.
         let label = self.label(c.label.as_ref());
+        if matches!(c.modifier, Some((ast::Modifier::Ode, _))) {
+            return self.ode_constraint(c, label, span);
+        }
         let errors = self.errors();
         let mut scope = Scope::default();
         let lhs = self.expr(&c.lhs, &mut scope);

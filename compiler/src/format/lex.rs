@@ -70,6 +70,7 @@ pub const KEYWORDS: &[&str] = &[
     "in",
     "hard",
     "soft",
+    "ode",
 ];
 
 pub fn is_keyword(word: &str) -> bool {

@@ -1,6 +1,7 @@
 //! Lowering: the checked model to residuals in the IR.
 //!
-//! Each constraint becomes the residual `lhs - rhs` (two residuals, real and
+//! Each constraint becomes the residual `lhs - rhs` (an `ode` equation its
+//! rate `rhs`, which the loss integrates; two residuals, real and
 //! imaginary parts, when it involves complex values; a part that simplifies
 //! to zero is dropped), with its label, region, relation, enforcement and
 //! loss weight. Constants fold to numbers. Complex arithmetic is expanded
@@ -93,7 +94,13 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
         if hard.iter().any(|h| h.constraint == k) {
             continue;
         }
-        match lowerer.residual(&c.lhs, &c.rhs) {
+        let lowered = match c.enforcement {
+            // The rate alone: the state it gives is compared with the data
+            // only after integration.
+            Enforcement::Ode { .. } => lowerer.rate(&c.rhs),
+            _ => lowerer.residual(&c.lhs, &c.rhs),
+        };
+        match lowered {
             Ok(parts) => {
                 let weight = model
                     .train
@@ -286,6 +293,14 @@ impl<'m> Lowerer<'m> {
             Some(im) if g.as_num(re) == Some(0.0) => vec![(Part::Im, im)],
             Some(im) => vec![(Part::Re, re), (Part::Im, im)],
         })
+    }
+
+    /// The rate of an `ode` equation, which is real.
+    pub fn rate(&mut self, rhs: &Expr) -> Result<Vec<(Part, ExprId)>, String> {
+        match self.expr(rhs)? {
+            Cx { re, im: None } => Ok(vec![(Part::Real, re)]),
+            Cx { im: Some(_), .. } => Err("an integrated rate is real".into()),
+        }
     }
 
     fn real(&mut self, re: ExprId) -> Cx {

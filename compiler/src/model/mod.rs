@@ -287,6 +287,12 @@ pub enum Enforcement {
     Soft,
     /// Exactly, by an output transform of the network.
     Hard,
+    /// `ode SET.q_t = E`: `E` is the time derivative of the state variable
+    /// `state`, observed in `SET`'s column of the same name along the
+    /// trajectories of `SET`, whose times are column `time`; the
+    /// constraint's `lhs` is that column. Fitted by integrating the state
+    /// from each trajectory's first row (a neural ODE).
+    Ode { state: CoordId, time: usize },
 }
 
 #[derive(Clone, Debug)]

@@ -70,10 +70,16 @@ pub fn model(m: &Model) -> String {
         );
     }
     for c in &m.constraints {
-        let hard = if c.enforcement == Enforcement::Hard {
-            "hard "
-        } else {
-            ""
+        let (hard, lhs) = match c.enforcement {
+            Enforcement::Hard => ("hard ", p.expr(&c.lhs)),
+            Enforcement::Soft => ("", p.expr(&c.lhs)),
+            Enforcement::Ode { time, .. } => {
+                let Where::Data(d) = c.on else {
+                    unreachable!("an `ode` equation is on data")
+                };
+                let time = &m.data[d.index()].columns[time];
+                ("ode ", format!("d({}, {time})", p.expr(&c.lhs)))
+            }
         };
         let relation = match c.relation {
             Relation::Eq => "=",
@@ -84,9 +90,8 @@ pub fn model(m: &Model) -> String {
         };
         let _ = writeln!(
             out,
-            "{}: {hard}{} {relation} {}  on {}  over ({})",
+            "{}: {hard}{lhs} {relation} {}  on {}  over ({})",
             c.label,
-            p.expr(&c.lhs),
             p.expr(&c.rhs),
             p.place(&c.on),
             p.coords(&c.space)

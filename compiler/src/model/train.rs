@@ -106,6 +106,8 @@ pub struct Train {
     pub balance: Balance,
     /// Causal weighting tolerance (0: off).
     pub causal: f64,
+    /// Runge-Kutta steps per interval between observations in `ode` fits.
+    pub ode_steps: u64,
     pub log_every: u64,
     pub checkpoint_every: u64,
     /// Stop after this many logged steps without improvement (0: never).
@@ -138,6 +140,7 @@ impl Default for Train {
             resample_by: ResampleBy::Sampler,
             balance: Balance::Fixed,
             causal: 0.0,
+            ode_steps: 1,
             log_every: 100,
             checkpoint_every: 1000,
             patience: 0,

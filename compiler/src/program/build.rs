@@ -74,6 +74,10 @@ pub fn build(model: &Model, lowered: &Lowered) -> Result<LossProgram, Vec<Diagno
     let fields = field_values(model, lowered, &mut graph);
     let batches = batches(model, lowered);
     let recovered = recovered(model, &batches, &mut graph);
+    let systems = ode::systems(model, &|k| {
+        let b = batches.iter().position(|b| b.constraint.index() == k)?;
+        Some((BatchId(b as u32), batches[b].residuals[0].expr))
+    });
     Ok(LossProgram {
         model: model.clone(),
         graph,
@@ -89,6 +93,7 @@ pub fn build(model: &Model, lowered: &Lowered) -> Result<LossProgram, Vec<Diagno
             })
             .collect(),
         batches,
+        systems,
         conserved: lowered
             .conserved
             .iter()

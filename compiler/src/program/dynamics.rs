@@ -6,7 +6,8 @@
 //! equations of one learned function, and the energies worth watching
 //! along a trajectory, all lowered into a copy of the program's graph.
 //!
-//! A model states its dynamics through the columns it fits: an equation
+//! A model states its dynamics through the columns it fits (or integrates,
+//! with `ode SET.q_t = E`): an equation
 //! `SET.q_t = E on SET` or `SET.dq = E on SET` (either side) says that `E`
 //! is the time derivative of the coordinate `q`; `SET.q_tt = E` says that
 //! `E` is that of the coordinate `q_t`, and `q_t` that of `q` (a
@@ -19,7 +20,8 @@ use super::LossProgram;
 use crate::ir::lower::Lowerer;
 use crate::ir::{ExprId, MultiIndex, Node, Part};
 use crate::model::{
-    BinOp, ConstraintId, CoordId, DataId, Expr, FuncId, Model, Relation, SolutionKind, Where,
+    BinOp, ConstraintId, CoordId, DataId, Enforcement, Expr, FuncId, Model, Relation, SolutionKind,
+    Where,
 };
 
 /// The learned dynamics `d state / dt = rates(state)`.
@@ -172,6 +174,15 @@ fn fitted_rates(program: &LossProgram) -> Vec<Rate> {
     let mut found = vec![];
     for (k, c) in model.constraints.iter().enumerate() {
         let Where::Data(set) = c.on else { continue };
+        if let Enforcement::Ode { state, .. } = c.enforcement {
+            found.push(Rate {
+                state,
+                position: None,
+                value: c.rhs.clone(),
+                constraint: ConstraintId(k as u32),
+            });
+            continue;
+        }
         if c.relation != Relation::Eq {
             continue;
         }

@@ -563,7 +563,9 @@ fn transpose(rows: Vec<Vec<f64>>, width: usize) -> Vec<Vec<f64>> {
 /// mean squared residual (of the violation, for an inequality), causally
 /// weighted by time slab where the batch says so, times its weight. The
 /// causal weights come from the residuals at `held`: they are constants of
-/// the reverse pass, so a gradient of the loss holds them there.
+/// the reverse pass, so a gradient of the loss holds them there. An `ode`
+/// batch's loss is its state's error after integration
+/// ([`super::ode::squared_errors`]), whatever `points`.
 pub fn batch_loss(
     program: &LossProgram,
     weights: &Weights,
@@ -572,6 +574,9 @@ pub fn batch_loss(
     points: &[Point],
 ) -> f64 {
     let b = program.batch(batch);
+    if let Some((s, state)) = program.ode_term(batch) {
+        return b.weight * super::ode::squared_errors(program, weights, s)[state];
+    }
     let squared = squared_violations(program, weights, batch, points);
     // The held residuals, once for all the batch's residuals.
     let at_held = b

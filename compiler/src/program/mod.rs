@@ -17,7 +17,8 @@
 //! ([`geometry`]) and the low-discrepancy sequences of the samplers
 //! ([`sobol`]). [`print`] shows the program (`physc ir --stage program`);
 //! [`interp`] is its reference interpreter in float64; [`dynamics`] reads
-//! the learned dynamics out of it for simulation.
+//! the learned dynamics out of it for simulation; [`ode`] groups `ode`
+//! equations into systems integrated through observed trajectories.
 //!
 //! Invariants: every id indexes the table it names; every `Field` or
 //! `Apply` node reachable from a batch's residuals or a field's value has
@@ -30,6 +31,7 @@ mod build;
 pub mod dynamics;
 pub mod geometry;
 pub mod interp;
+pub mod ode;
 pub mod print;
 pub mod sample;
 pub mod sobol;
@@ -69,6 +71,9 @@ pub struct LossProgram {
     pub scalars: Vec<Scalar>,
     /// By [`BatchId`]: the loss terms, in the model's order.
     pub batches: Vec<Batch>,
+    /// The `ode` equations, one system per data set: their batches' losses
+    /// integrate the system through the data's trajectories.
+    pub systems: Vec<ode::OdeSystem>,
     /// The conserved quantities, whose drift a run reports.
     pub conserved: Vec<Conserved>,
     /// Learned functions stated exactly and read at arguments, whose error

@@ -119,6 +119,25 @@ pub fn program(p: &LossProgram) -> String {
                 )
             })
             .unwrap_or_default();
+        if let Some((s, state)) = p.ode_term(BatchId(k as u32)) {
+            let system = &p.systems[s];
+            let data = &m.data[system.data.index()];
+            let time = &data.columns[system.time];
+            let runs = super::ode::trajectories(&data.values[system.time]).len();
+            out.push_str(&format!(
+                "batch {k} `{}`: the {runs} trajectories in {time} of {}, integrated by RK4 ({} step{} per interval){weight}\n",
+                b.label,
+                data.name,
+                system.steps,
+                if system.steps == 1 { "" } else { "s" },
+            ));
+            out.push_str(&format!(
+                "  d({}, {time}) = {}\n",
+                m.coord(system.states[state]).name,
+                ir.expr(system.rates[state])
+            ));
+            continue;
+        }
         out.push_str(&format!(
             "batch {k} `{}`: {points}{weight}{causal}\n",
             b.label

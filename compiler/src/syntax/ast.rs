@@ -174,9 +174,12 @@ impl Relation {
 pub enum Modifier {
     Hard,
     Soft,
+    /// A time derivative of observed states, fitted by integrating
+    /// through the observed trajectories (a neural ODE).
+    Ode,
 }
 
-/// `[label:] [hard|soft] lhs REL rhs [on region]`.
+/// `[label:] [hard|soft|ode] lhs REL rhs [on region]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Constraint {
     pub label: Option<Ident>,

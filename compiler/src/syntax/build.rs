@@ -194,10 +194,10 @@ impl Builder {
             match p.as_rule() {
                 Rule::label => label = Some(self.ident(p.into_inner().next().expect("label name"))),
                 Rule::modifier => {
-                    let m = if p.as_str() == "hard" {
-                        Modifier::Hard
-                    } else {
-                        Modifier::Soft
+                    let m = match p.as_str() {
+                        "hard" => Modifier::Hard,
+                        "ode" => Modifier::Ode,
+                        _ => Modifier::Soft,
                     };
                     modifier = Some((m, self.span(&p)));
                 }

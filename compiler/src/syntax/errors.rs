@@ -135,7 +135,9 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::coord_decl | Rule::coord_names => "a coordinate",
         Rule::field_type => "a field type (`real` or `complex`)",
         Rule::label => "a label",
-        Rule::modifier | Rule::kw_hard | Rule::kw_soft | Rule::soft => "`hard` or `soft`",
+        Rule::modifier | Rule::kw_hard | Rule::kw_soft | Rule::kw_ode | Rule::soft => {
+            "`hard`, `soft` or `ode`"
+        }
         Rule::net_args => "argument names",
         Rule::EOI => "end of statement",
         _ => return None,

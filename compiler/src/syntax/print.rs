@@ -92,10 +92,10 @@ pub fn item(item: &Item) -> String {
                 let _ = write!(out, " :label {}", label.name);
             }
             if let Some((m, _)) = c.modifier {
-                out.push_str(if m == Modifier::Hard {
-                    " :hard"
-                } else {
-                    " :soft"
+                out.push_str(match m {
+                    Modifier::Hard => " :hard",
+                    Modifier::Soft => " :soft",
+                    Modifier::Ode => " :ode",
                 });
             }
             let _ = write!(

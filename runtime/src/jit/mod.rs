@@ -123,6 +123,11 @@ impl<T: Real> Jit<T> {
                     .flat_map(|f| f.parts.iter().map(|(_, e)| *e)),
             )
             .collect();
+        if !loss.systems.is_empty() {
+            // The kernels evaluate each point independently; an `ode` loss
+            // carries a state from one Runge-Kutta stage to the next.
+            return Err("it integrates `ode` equations through trajectories".into());
+        }
         if loss
             .graph
             .reachable(&roots)

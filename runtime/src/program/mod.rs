@@ -28,6 +28,7 @@ use physc_compiler::program::{BatchId, LossProgram, PointLeaves, Residual, point
 use std::collections::HashMap;
 use value::Value;
 
+mod ode;
 mod value;
 
 /// Points evaluated in one tensor at most by [`Program::predict`].
@@ -330,14 +331,33 @@ impl Program {
         (o.net, o.column)
     }
 
-    /// Each batch's weighted loss, in batch order.
+    /// Each batch's weighted loss, in batch order (each `ode` system
+    /// integrated once).
     pub fn losses(&self, t: &Trainable) -> Vec<Tensor<1>> {
-        self.batches.iter().map(|b| self.batch_loss(b, t)).collect()
+        let mut integrated: Vec<Option<Vec<Tensor<1>>>> = vec![None; self.loss.systems.len()];
+        self.batches
+            .iter()
+            .map(|b| match self.loss.ode_term(b.id) {
+                Some((s, state)) => {
+                    let errors = integrated[s].get_or_insert_with(|| self.ode_errors(s, t));
+                    errors[state]
+                        .clone()
+                        .mul_scalar(self.loss.batch(b.id).weight)
+                }
+                None => self.batch_loss(b, t),
+            })
+            .collect()
     }
 
     /// Batch `b`'s weighted loss.
     pub fn loss(&self, b: usize, t: &Trainable) -> Tensor<1> {
-        self.batch_loss(&self.batches[b], t)
+        let batch = &self.batches[b];
+        match self.loss.ode_term(batch.id) {
+            Some((s, state)) => self.ode_errors(s, t)[state]
+                .clone()
+                .mul_scalar(self.loss.batch(batch.id).weight),
+            None => self.batch_loss(batch, t),
+        }
     }
 
     /// The value of every node under `roots`.
@@ -386,17 +406,36 @@ impl Program {
         t: &Trainable,
         values: &HashMap<ExprId, Value>,
     ) -> Vec<Option<Tensor<2>>> {
-        let n = inputs.points;
+        self.jets_at(
+            net,
+            site,
+            &|c| inputs.own[&c].clone(),
+            inputs.points,
+            plans,
+            t,
+            values,
+        )
+    }
+
+    /// A network's jets at `n` points, each input the point's own
+    /// coordinate (`own`) or a node already evaluated.
+    #[allow(clippy::too_many_arguments)]
+    fn jets_at(
+        &self,
+        net: &NetId,
+        site: &Site,
+        own: &dyn Fn(CoordId) -> Tensor<2>,
+        n: usize,
+        plans: &[JetPlan],
+        t: &Trainable,
+        values: &HashMap<ExprId, Value>,
+    ) -> Vec<Option<Tensor<2>>> {
         let device = t.device().unwrap_or_else(|| self.device.clone());
         let columns: Vec<Tensor<2>> = site
             .iter()
             .map(|arg| match arg {
-                Arg::Own(c) => inputs.own[c].clone(),
-                Arg::At(id) => match &values[id] {
-                    Value::Scalar(v) => Tensor::<2>::full([n, 1], *v, &device),
-                    Value::Tensor(x) if x.dims()[0] == n => x.clone(),
-                    Value::Tensor(x) => x.clone().expand([n, 1]),
-                },
+                Arg::Own(c) => own(*c),
+                Arg::At(id) => values[id].column(n, &device),
             })
             .collect();
         let x = Tensor::cat(columns, 1);
@@ -557,9 +596,11 @@ impl Program {
         jets: &[Option<Vec<Option<Tensor<2>>>>],
         values: &HashMap<ExprId, Value>,
     ) -> Value {
-        let v = |x: &ExprId| values[x].clone();
-        match self.loss.graph.node(id) {
-            Node::Num(bits) => Value::Scalar(f64::from_bits(*bits)),
+        let node = self.loss.graph.node(id);
+        if let Some(v) = arithmetic(node, values) {
+            return v;
+        }
+        match node {
             node @ (Node::Field { function, part, .. } | Node::Apply { function, part, .. }) => {
                 let (net, _) = self.output(*function, *part);
                 let s = inputs.site_of[&id];
@@ -576,18 +617,29 @@ impl Program {
             Node::Coord(_) | Node::Column { .. } | Node::Param(_) => {
                 Value::Tensor(inputs.leaves[&id].clone())
             }
-            Node::Add(xs) => xs
-                .iter()
-                .map(v)
-                .reduce(|a, b| a.add(b))
-                .expect("two or more terms"),
-            Node::Mul(xs) => xs
-                .iter()
-                .map(v)
-                .reduce(|a, b| a.mul(b))
-                .expect("two or more factors"),
-            Node::Pow(a, b) => v(a).pow(v(b)),
-            Node::Call(f, a) => v(a).call(*f),
+            _ => unreachable!("arithmetic is evaluated above"),
         }
     }
+}
+
+/// An arithmetic node's value from its operands' values; `None` for
+/// leaves and field nodes.
+fn arithmetic(node: &Node, values: &HashMap<ExprId, Value>) -> Option<Value> {
+    let v = |x: &ExprId| values[x].clone();
+    Some(match node {
+        Node::Num(bits) => Value::Scalar(f64::from_bits(*bits)),
+        Node::Add(xs) => xs
+            .iter()
+            .map(v)
+            .reduce(|a, b| a.add(b))
+            .expect("two or more terms"),
+        Node::Mul(xs) => xs
+            .iter()
+            .map(v)
+            .reduce(|a, b| a.mul(b))
+            .expect("two or more factors"),
+        Node::Pow(a, b) => v(a).pow(v(b)),
+        Node::Call(f, a) => v(a).call(*f),
+        _ => return None,
+    })
 }

@@ -1,7 +1,7 @@
 //! A node's value while the loss program is evaluated on burn tensors: a
 //! number (kept on the host, so constants fold) or one value per point.
 
-use burn::tensor::Tensor;
+use burn::tensor::{Device, Tensor};
 use physc_compiler::ir::{Func, Power};
 
 /// A node's value on a batch: a number, or one value per point `[N, 1]`.
@@ -14,6 +14,15 @@ pub(super) enum Value {
     Tensor(Tensor<2>),
 }
 impl Value {
+    /// The value at each of `n` points, `[n, 1]`.
+    pub(super) fn column(&self, n: usize, device: &Device) -> Tensor<2> {
+        match self {
+            Value::Scalar(v) => Tensor::<2>::full([n, 1], *v, device),
+            Value::Tensor(x) if x.dims()[0] == n => x.clone(),
+            Value::Tensor(x) => x.clone().expand([n, 1]),
+        }
+    }
+
     pub(super) fn add(self, other: Value) -> Value {
         match (self, other) {
             (Value::Scalar(a), Value::Scalar(b)) => Value::Scalar(a + b),
