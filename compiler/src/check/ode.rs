@@ -201,7 +201,12 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        let states: Vec<CoordId> = system.iter().map(|e| e.state).collect();
+        let mut states: Vec<CoordId> = vec![];
+        for e in system {
+            if !states.contains(&e.state) {
+                states.push(e.state);
+            }
+        }
         for e in system {
             let space = self.model.constraints[e.constraint].space.clone();
             if let Some(c) = space.iter().find(|c| !states.contains(c)) {

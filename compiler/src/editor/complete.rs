@@ -187,7 +187,8 @@ fn names(analysis: &Analysis, offset: usize) -> Vec<Completion> {
             detail,
         );
     }
-    for keyword in KEYWORDS {
+    // `ode` is a keyword only before an equation (a name elsewhere).
+    for keyword in KEYWORDS.iter().chain(&["ode"]) {
         add(&mut out, keyword, CompletionKind::Keyword, "keyword".into());
     }
     for form in SPECIAL_FORMS.iter().chain(["sum"].iter()) {

@@ -70,7 +70,6 @@ pub const KEYWORDS: &[&str] = &[
     "in",
     "hard",
     "soft",
-    "ode",
 ];
 
 pub fn is_keyword(word: &str) -> bool {

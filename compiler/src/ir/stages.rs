@@ -4,7 +4,7 @@ use super::lower::Lowered;
 use super::print::Printer;
 use super::*;
 use crate::model::print::{Printer as ModelPrinter, num};
-use crate::model::{Enforcement, Model};
+use crate::model::{Enforcement, Model, Where};
 
 /// Each hard constraint built into its network, `label: hard u = g + phi
 /// * u  (built in)` (the `u` on the right is the network's output), then
@@ -38,6 +38,18 @@ pub fn residuals(model: &Model, lowered: &Lowered) -> String {
         } else {
             format!("  weight {}", num(r.weight))
         };
+        if let (Enforcement::Ode { state, time }, Where::Data(d)) = (r.enforcement, &r.on) {
+            let data = &model.data[d.index()];
+            out.push_str(&format!(
+                "{}: ode d({}, {}) = {}  integrated through the trajectories of {}{weight}\n",
+                r.label,
+                model.coord(state).name,
+                data.columns[time],
+                p.expr(r.expr),
+                data.name
+            ));
+            continue;
+        }
         out.push_str(&format!(
             "{}{part}: {hard}{} {relation} 0  on {}{weight}\n",
             r.label,

@@ -223,6 +223,9 @@ fn train(t: &Train) -> String {
     if t.resample_by == ResampleBy::Residual {
         let _ = writeln!(out, "  resample_by = residual");
     }
+    if t.ode_steps != 1 {
+        let _ = writeln!(out, "  ode_steps = {}", t.ode_steps);
+    }
     let _ = writeln!(
         out,
         "  log_every = {}, checkpoint_every = {}, patience = {}",

@@ -194,12 +194,14 @@ impl Builder {
             match p.as_rule() {
                 Rule::label => label = Some(self.ident(p.into_inner().next().expect("label name"))),
                 Rule::modifier => {
-                    let m = match p.as_str() {
-                        "hard" => Modifier::Hard,
-                        "ode" => Modifier::Ode,
+                    // The keyword alone (`ode` looks ahead at the name after it).
+                    let keyword = p.into_inner().next().expect("a modifier keyword");
+                    let m = match keyword.as_rule() {
+                        Rule::kw_hard => Modifier::Hard,
+                        Rule::kw_ode => Modifier::Ode,
                         _ => Modifier::Soft,
                     };
-                    modifier = Some((m, self.span(&p)));
+                    modifier = Some((m, self.span(&keyword)));
                 }
                 Rule::relation => {
                     let r = match p.as_str() {
