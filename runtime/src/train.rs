@@ -212,7 +212,7 @@ pub fn train(
         while state.stage_step < steps {
             let (before, stage_before) = (state.step, state.stage_step);
             let (loss, terms, converged) = match (&mut stepper, stage) {
-                (Stepper::Adam(adam), Optimizer::Adam { lr, .. }) => {
+                (Stepper::Adam(adam), Optimizer::Adam { lr, decay, .. }) => {
                     if plan.balance == Balance::GradNorm
                         && (state.stage_step.is_multiple_of(balance::EVERY)
                             || state.balance.is_empty())
@@ -240,7 +240,8 @@ pub fn train(
                         });
                         continue;
                     }
-                    let scale = divergence::LR_FACTOR.powi(state.lr_lowered as i32);
+                    let scale = divergence::LR_FACTOR.powi(state.lr_lowered as i32)
+                        * decay.factor(state.stage_step);
                     t = adam.step(*lr * scale, t, e.gradients);
                     state.stage_step += 1;
                     (e.total, e.terms, false)

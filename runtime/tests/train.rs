@@ -369,3 +369,42 @@ train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 200); points = 400; log_ever
     // Measured 7.1e-4.
     assert!(*error < 1e-2, "relative L2 error {error}");
 }
+
+/// Adam without momentum and with a short memory of squared gradients
+/// (`beta1 = 0`, `beta2 = 0.5`) steps by about the learning rate whatever
+/// the gradient, so with a constant rate it hovers around the optimum of a
+/// one-parameter fit; the same rate halved every 40 steps settles on it.
+/// (The fit: `learn k` in `y' = -k y`, integrated through samples of
+/// `exp(-t/2)`; the optimum is the rate RK4 needs, 0.500020062312, see
+/// `neural_ode.rs`.)
+#[test]
+fn a_decaying_learning_rate_settles_where_a_constant_one_hovers() {
+    let out = run_dir("decay-schedule");
+    std::fs::create_dir_all(&out).expect("a directory");
+    let rows: Vec<String> = (0..5)
+        .map(|k| format!("{},{}", k as f64 * 0.5, (-0.25 * k as f64).exp()))
+        .collect();
+    let data = out.join("decay.csv");
+    std::fs::write(&data, format!("t,y\n{}\n", rows.join("\n"))).expect("written");
+    let error = |adam: &str| {
+        let text = format!(
+            "data runs = csv({data:?})\n\
+             learn k = 0.3\n\
+             rate: ode runs.y_t = -k*y\n\
+             train {{ {adam} }}\n"
+        );
+        let summary = train_into(&text, &out.join("run"), Options::default(), None);
+        let _ = std::fs::remove_dir_all(out.join("run"));
+        let k = summary.learned.iter().find(|(n, _)| n == "k").expect("k").1;
+        (k - 0.500_020_062_312).abs()
+    };
+    let adam = "adam(lr = 0.05, steps = 400, beta1 = 0, beta2 = 0.5";
+    let constant = error(&format!("{adam})"));
+    let decayed = error(&format!("{adam}, decay = 0.5, every = 40)"));
+    let _ = std::fs::remove_dir_all(&out);
+    eprintln!("|k - k*|: constant rate {constant:.1e}, decayed {decayed:.1e}");
+    assert!(
+        decayed < 2e-4 && decayed < constant / 100.0,
+        "constant {constant}, decayed {decayed}"
+    );
+}

@@ -13,7 +13,9 @@ const DEFAULT_DEPTH: u32 = 4;
 const DEFAULT_WIDTH: u32 = 32;
 
 pub(crate) const NET_OPTIONS: &[&str] = &["depth", "width", "act", "fourier", "scale"];
-pub(crate) const ADAM_OPTIONS: &[&str] = &["lr", "steps", "beta1", "beta2"];
+pub(crate) const ADAM_OPTIONS: &[&str] = &[
+    "lr", "steps", "beta1", "beta2", "decay", "every", "schedule",
+];
 pub(crate) const LBFGS_OPTIONS: &[&str] = &["lr", "steps", "history", "tolerance"];
 pub(crate) const TRAIN_GROUPS: &[&str] = &["adam", "lbfgs", "points", "weights"];
 pub(crate) const TRAIN_SETTINGS: &[&str] = &[
@@ -336,19 +338,23 @@ impl Checker<'_> {
         match spec.name.name.as_str() {
             "adam" => {
                 let (mut lr, mut steps, mut beta1, mut beta2) = (1e-3, 1000, 0.9, 0.999);
-                for opt in self.unique_options(spec, ADAM_OPTIONS) {
+                let options = self.unique_options(spec, ADAM_OPTIONS);
+                for opt in &options {
                     match opt.name.name.as_str() {
                         "lr" => lr = self.positive(opt).unwrap_or(lr),
                         "steps" => steps = self.whole(opt, 1, 100_000_000).unwrap_or(steps),
                         "beta1" => beta1 = self.fraction(opt, 0.0, 1.0).unwrap_or(beta1),
-                        _ => beta2 = self.fraction(opt, 0.0, 1.0).unwrap_or(beta2),
+                        "beta2" => beta2 = self.fraction(opt, 0.0, 1.0).unwrap_or(beta2),
+                        _ => {}
                     }
                 }
+                let decay = self.decay(&options);
                 stages.push(Optimizer::Adam {
                     lr,
                     steps,
                     beta1,
                     beta2,
+                    decay,
                 });
             }
             "lbfgs" => {
@@ -412,6 +418,47 @@ impl Checker<'_> {
                         .help(help),
                 );
             }
+        }
+    }
+
+    /// Adam's learning-rate schedule from `decay`, `every` and `schedule`.
+    fn decay(&mut self, options: &[&Opt]) -> Decay {
+        let find = |name: &str| options.iter().copied().find(|o| o.name.name == name);
+        let (rate, every, schedule) = (find("decay"), find("every"), find("schedule"));
+        let Some(rate) = rate else {
+            if let Some(opt) = every.or(schedule) {
+                self.report(
+                    Diagnostic::error(
+                        Code::OptionRange,
+                        format!("`{}` without `decay`", opt.name.name),
+                    )
+                    .label(opt.name.span, "shapes a decay that is not there")
+                    .help("give the rate too, as in `adam(lr = 1e-3, decay = 0.5, every = 1000)`"),
+                );
+            }
+            return Decay::Constant;
+        };
+        let every = every.map_or(Some(1000), |o| self.whole(o, 1, 100_000_000));
+        let kind = schedule.map_or(Some(0), |o| self.choice(o, Decay::NAMES, "schedule"));
+        let (Some(every), Some(kind)) = (every, kind) else {
+            return Decay::Constant;
+        };
+        if kind == 2 {
+            return self
+                .positive(rate)
+                .map_or(Decay::Constant, |rate| Decay::InverseTime { rate, every });
+        }
+        let rate = match self.positive(rate) {
+            Some(v) if v >= 1.0 => {
+                self.out_of_range(rate, "a rate between 0 and 1 (the learning rate falls)", v);
+                return Decay::Constant;
+            }
+            Some(v) => v,
+            None => return Decay::Constant,
+        };
+        match kind {
+            0 => Decay::Step { rate, every },
+            _ => Decay::Exponential { rate, every },
         }
     }
 

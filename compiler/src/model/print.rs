@@ -189,9 +189,22 @@ fn train(t: &Train) -> String {
                 steps,
                 beta1,
                 beta2,
+                decay,
             } => {
+                let decay = match decay {
+                    Decay::Constant => String::new(),
+                    Decay::Step { rate, every } => {
+                        format!(", decay = {} every {every} (step)", num(*rate))
+                    }
+                    Decay::Exponential { rate, every } => {
+                        format!(", decay = {} every {every} (exponential)", num(*rate))
+                    }
+                    Decay::InverseTime { rate, every } => {
+                        format!(", decay = {} every {every} (inverse_time)", num(*rate))
+                    }
+                };
                 format!(
-                    "adam(lr = {}, steps = {steps}, beta1 = {beta1}, beta2 = {beta2})",
+                    "adam(lr = {}, steps = {steps}, beta1 = {beta1}, beta2 = {beta2}{decay})",
                     num(*lr)
                 )
             }

@@ -51,6 +51,7 @@ pub enum Optimizer {
         steps: u64,
         beta1: f64,
         beta2: f64,
+        decay: Decay,
     },
     Lbfgs {
         lr: f64,
@@ -58,6 +59,43 @@ pub enum Optimizer {
         history: u64,
         tolerance: f64,
     },
+}
+
+/// How Adam's learning rate falls with the stage's step `k`: `adam(lr,
+/// decay = r, every = n, schedule = ...)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Decay {
+    Constant,
+    /// `lr * r^floor(k / n)`: step decay, as DeepXDE and PyTorch's StepLR.
+    Step {
+        rate: f64,
+        every: u64,
+    },
+    /// `lr * r^(k / n)`: the same rate, continuously.
+    Exponential {
+        rate: f64,
+        every: u64,
+    },
+    /// `lr / (1 + r k / n)`: DeepXDE's inverse time decay.
+    InverseTime {
+        rate: f64,
+        every: u64,
+    },
+}
+
+impl Decay {
+    /// The schedules by name, as `schedule = ...` spells them.
+    pub const NAMES: &[&str] = &["step", "exponential", "inverse_time"];
+
+    /// The learning rate's multiplier at step `k` of the stage.
+    pub fn factor(self, k: u64) -> f64 {
+        match self {
+            Decay::Constant => 1.0,
+            Decay::Step { rate, every } => rate.powi((k / every) as i32),
+            Decay::Exponential { rate, every } => rate.powf(k as f64 / every as f64),
+            Decay::InverseTime { rate, every } => 1.0 / (1.0 + rate * k as f64 / every as f64),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +161,7 @@ impl Default for Train {
                     steps: 5000,
                     beta1: 0.9,
                     beta2: 0.999,
+                    decay: Decay::Constant,
                 },
                 Optimizer::Lbfgs {
                     lr: 1.0,
@@ -145,5 +184,37 @@ impl Default for Train {
             checkpoint_every: 1000,
             patience: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Decay;
+
+    #[test]
+    fn schedules_fall_as_their_formulas_say() {
+        let step = Decay::Step {
+            rate: 0.5,
+            every: 10,
+        };
+        assert_eq!(
+            [0, 9, 10, 25].map(|k| step.factor(k)),
+            [1.0, 1.0, 0.5, 0.25]
+        );
+        let exponential = Decay::Exponential {
+            rate: 0.5,
+            every: 10,
+        };
+        assert!((exponential.factor(5) - 0.5f64.sqrt()).abs() < 1e-15);
+        assert_eq!(exponential.factor(20), 0.25);
+        let inverse = Decay::InverseTime {
+            rate: 0.5,
+            every: 10,
+        };
+        assert_eq!(
+            [0, 10, 40].map(|k| inverse.factor(k)),
+            [1.0, 1.0 / 1.5, 1.0 / 3.0]
+        );
+        assert_eq!(Decay::Constant.factor(1_000_000), 1.0);
     }
 }
