@@ -223,3 +223,20 @@ exact u = {exact}"
         &["inner", "outer"],
     );
 }
+
+/// The prelude's `max`, `min` and `relu`, differentiated through `abs`:
+/// `u_x = max(2x, x)` is `2x` on the right and `x` on the left.
+const KINK: &str = "
+field u(x in [-1,1])
+pde: u_x = max(2*x, x)
+bc: u = 0 on x = 0
+";
+
+#[test]
+fn piecewise_linear_functions() {
+    check_pair(
+        &format!("{KINK}exact u = relu(x)^2 + min(x, 0)^2/2"),
+        &format!("{KINK}exact u = relu(x)^2 + min(x, 0)^2"),
+        &["pde"],
+    );
+}
