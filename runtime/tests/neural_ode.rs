@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{run_dir, train_into};
+use common::{grey_box, run_dir, train_into};
 use physc_compiler::check::DiskFiles;
 use physc_runtime::backend::Backend;
 use physc_runtime::run::Options;
@@ -118,18 +118,10 @@ fn rk4_rate(k: f64, h: f64, steps: i32) -> f64 {
 #[test]
 fn a_learned_rate_constant_is_the_one_rk4_needs() {
     let out = run_dir("grey-box");
-    std::fs::create_dir_all(&out).expect("a directory");
-    let rows: Vec<String> = (0..5)
-        .map(|k| format!("{},{}", k as f64 * 0.5, (-0.25 * k as f64).exp()))
-        .collect();
-    let data = out.join("decay.csv");
-    std::fs::write(&data, format!("t,y\n{}\n", rows.join("\n"))).expect("written");
     for steps in [1, 8] {
-        let text = format!(
-            "data runs = csv({data:?})\n\
-             learn k = 0.3\n\
-             rate: ode runs.y_t = -k*y\n\
-             train {{ ode_steps = {steps}; adam(lr = 1e-2, steps = 300); lbfgs(steps = 100) }}\n"
+        let text = grey_box(
+            &out,
+            &format!("ode_steps = {steps}; adam(lr = 1e-2, steps = 300); lbfgs(steps = 100)"),
         );
         let summary = train_into(
             &text,

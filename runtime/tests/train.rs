@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{DECAY, heat, resumes_where_it_stopped, run_dir, train_into};
+use common::{DECAY, grey_box, heat, resumes_where_it_stopped, run_dir, train_into};
 use physc_compiler::check::DiskFiles;
 use physc_runtime::report::Summary;
 use physc_runtime::run::{Options, run};
@@ -380,19 +380,8 @@ train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 200); points = 400; log_ever
 #[test]
 fn a_decaying_learning_rate_settles_where_a_constant_one_hovers() {
     let out = run_dir("decay-schedule");
-    std::fs::create_dir_all(&out).expect("a directory");
-    let rows: Vec<String> = (0..5)
-        .map(|k| format!("{},{}", k as f64 * 0.5, (-0.25 * k as f64).exp()))
-        .collect();
-    let data = out.join("decay.csv");
-    std::fs::write(&data, format!("t,y\n{}\n", rows.join("\n"))).expect("written");
     let error = |adam: &str| {
-        let text = format!(
-            "data runs = csv({data:?})\n\
-             learn k = 0.3\n\
-             rate: ode runs.y_t = -k*y\n\
-             train {{ {adam} }}\n"
-        );
+        let text = grey_box(&out, adam);
         let summary = train_into(&text, &out.join("run"), Options::default(), None);
         let _ = std::fs::remove_dir_all(out.join("run"));
         let k = summary.learned.iter().find(|(n, _)| n == "k").expect("k").1;

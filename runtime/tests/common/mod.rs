@@ -159,3 +159,21 @@ pub fn resumes_where_it_stopped(model: &str, name: &str, options: Options) {
     let _ = std::fs::remove_dir_all(&whole_dir);
     let _ = std::fs::remove_dir_all(&parts_dir);
 }
+
+/// A grey-box model fitted through an integrator: `ode runs.y_t = -k*y`
+/// with `learn k = 0.3`, on samples of `exp(-t/2)` at t = 0, 0.5, ..., 2
+/// (written to `out/decay.csv`), then `train { TRAIN }`.
+pub fn grey_box(out: &Path, train: &str) -> String {
+    std::fs::create_dir_all(out).expect("a directory");
+    let rows: Vec<String> = (0..5)
+        .map(|k| format!("{},{}", k as f64 * 0.5, (-0.25 * k as f64).exp()))
+        .collect();
+    let data = out.join("decay.csv");
+    std::fs::write(&data, format!("t,y\n{}\n", rows.join("\n"))).expect("written");
+    format!(
+        "data runs = csv({data:?})\n\
+         learn k = 0.3\n\
+         rate: ode runs.y_t = -k*y\n\
+         train {{ {train} }}\n"
+    )
+}
