@@ -324,3 +324,21 @@ train { adam(steps = 1) }",
         assert!(times.iter().any(|&v| v < 0.5) && times.iter().any(|&v| v > 1.5));
     }
 }
+
+#[test]
+fn gamma_is_evaluated_on_constants() {
+    let m = model(
+        "const a = gamma(4)\nfield u(x in [0,1])\neq: u_x = gamma(0.5)*a*x\nbc: u = 0 on x = 0",
+    );
+    // Gamma(1/2) = sqrt(pi), folded to a number where it is written.
+    let printed = constraints(&m).join("\n");
+    assert!(printed.contains("1.77245385090551"), "{printed}");
+    assert_eq!(
+        codes("field u(x in [0,1])\neq: u_x = gamma(x)\nbc: u = 0 on x = 0"),
+        ["E0301"]
+    );
+    assert_eq!(
+        codes("field u(x in [0,1])\neq: u_x = gamma(-1)*x\nbc: u = 0 on x = 0"),
+        ["E0402"]
+    );
+}

@@ -240,3 +240,21 @@ fn piecewise_linear_functions() {
         &["pde"],
     );
 }
+
+/// `gamma` of constants in an equation and its solution: `u_x = 6
+/// Gamma(3/2) x` is solved by `2 Gamma(5/2) x^2`, as `Gamma(5/2) = 3/2
+/// Gamma(3/2)`.
+const GAMMA: &str = "
+field u(x in [0,1])
+pde: u_x = 6*gamma(1.5)*x
+bc: u = 0 on x = 0
+";
+
+#[test]
+fn gamma_of_constants() {
+    check_pair(
+        &format!("{GAMMA}exact u = 2*gamma(2.5)*x^2"),
+        &format!("{GAMMA}exact u = 3*gamma(2.5)*x^2"),
+        &["pde"],
+    );
+}

@@ -309,6 +309,17 @@ impl Checker<'_> {
             }
             _ => {}
         }
+        if names::CONSTANT_FUNCTIONS.contains(&callee.name.as_str()) {
+            if args.len() != 1 {
+                self.report(self.arity_error(callee, e, &[1], args.len()));
+                return placeholder();
+            }
+            let what = format!("`{}(...)`", callee.name);
+            return match self.real_constant(e, &what) {
+                Some(v) => Expr::Number(v),
+                None => placeholder(),
+            };
+        }
         if let Some(builtin) = Builtin::from_name(&callee.name) {
             if args.len() != 1 {
                 self.report(self.arity_error(callee, e, &[1], args.len()));

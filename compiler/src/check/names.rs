@@ -4,6 +4,9 @@
 /// Calls with their own rules (not ordinary functions of values).
 pub const SPECIAL_FORMS: &[&str] = &["d", "integral", "space", "coords"];
 
+/// Functions evaluated on constants only, before training: `gamma(1.5)`.
+pub const CONSTANT_FUNCTIONS: &[&str] = &["gamma"];
+
 /// Built-in values.
 pub const BUILTIN_VALUES: &[&str] = &["pi", "e", "i"];
 
@@ -24,7 +27,9 @@ pub fn is_reserved(name: &str) -> bool {
 
 /// Whether `name` is a built-in function or special form.
 pub fn is_builtin_function(name: &str) -> bool {
-    SPECIAL_FORMS.contains(&name) || crate::model::Builtin::from_name(name).is_some()
+    SPECIAL_FORMS.contains(&name)
+        || CONSTANT_FUNCTIONS.contains(&name)
+        || crate::model::Builtin::from_name(name).is_some()
 }
 
 /// The closest candidate to `name`, if one is close enough to be a typo.

@@ -8,7 +8,7 @@
 //! and the standard library's operators.
 
 use super::{Analysis, Origin, SymbolKind, Target};
-use crate::check::names::{BUILTIN_VALUES, SHAPES, SPECIAL_FORMS};
+use crate::check::names::{BUILTIN_VALUES, CONSTANT_FUNCTIONS, SHAPES, SPECIAL_FORMS};
 use crate::check::options::{
     ADAM_OPTIONS, LBFGS_OPTIONS, NET_OPTIONS, TRAIN_GROUPS, TRAIN_SETTINGS,
 };
@@ -205,6 +205,14 @@ fn names(analysis: &Analysis, offset: usize) -> Vec<Completion> {
             name,
             CompletionKind::Function,
             format!("built-in function `{name}(x)`"),
+        );
+    }
+    for name in CONSTANT_FUNCTIONS {
+        add(
+            &mut out,
+            name,
+            CompletionKind::Function,
+            format!("built-in function `{name}(x)` of a constant"),
         );
     }
     for value in BUILTIN_VALUES {

@@ -227,6 +227,7 @@ pub(super) fn builtin(name: &str) -> String {
         "space" => "`space(f)`: the coordinates of `f` other than `t`, for `sum(c in space(f), ...)`".to_string(),
         "coords" => "`coords(f)`: every coordinate of `f`, for `sum(c in coords(f), ...)`".to_string(),
         "sum" => "`sum(c in space(f), body)`: one term of `body` per coordinate `c`".to_string(),
+        "gamma" => "`gamma(x)`: the Gamma function of a constant, evaluated before training (`gamma(n + 1) = n!`)".to_string(),
         "pi" => "the constant π = 3.14159…".to_string(),
         "e" => "the constant e = 2.71828…".to_string(),
         "i" => "the imaginary unit (fields declared `: complex`)".to_string(),

@@ -11,7 +11,7 @@
 //! `weights(...)` an equation label. Resolution here never reports: names it
 //! cannot place are left out (the checker reports them).
 
-use crate::check::names::{BUILTIN_VALUES, SHAPES, SPECIAL_FORMS};
+use crate::check::names::{BUILTIN_VALUES, CONSTANT_FUNCTIONS, SHAPES, SPECIAL_FORMS};
 use crate::model::{Activation, Builtin};
 use crate::source::Span;
 use crate::syntax::ast::{self, ExprKind, ItemKind, RegionKind, TrainItem};
@@ -525,6 +525,7 @@ pub fn builtin(name: &str) -> bool {
     SPECIAL_FORMS.contains(&name)
         || BUILTIN_VALUES.contains(&name)
         || Builtin::from_name(name).is_some()
+        || CONSTANT_FUNCTIONS.contains(&name)
         || SHAPES.iter().any(|(s, _)| *s == name)
         || Activation::ALL.iter().any(|(a, _)| *a == name)
 }
