@@ -167,9 +167,14 @@ pub(crate) fn derivative_of(g: &mut Graph, f: Func, a: ExprId) -> ExprId {
         }
         Func::Exp => g.call(Func::Exp, a),
         Func::Log => g.powi(a, -1.0),
-        // The sign of a, written so that it stays an expression of a.
+        // The sign of a, written so that it stays an expression of a:
+        // `a / (|a| + 1e-30)`, which is 0 at a kink (the mean of the two
+        // sides) where `a / |a|` would be 0/0, and the sign to 1e-16
+        // wherever |a| > 1e-14 (1e-30 is a normal float32 too).
         Func::Abs => {
             let m = g.call(Func::Abs, a);
+            let tiny = g.num(1e-30);
+            let m = g.add(&[m, tiny]);
             g.div(a, m)
         }
         Func::Sinh => g.call(Func::Cosh, a),
