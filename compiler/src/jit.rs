@@ -77,6 +77,7 @@ mod math {
         Cosh = f64::cosh;
         Tanh = f64::tanh;
         Sech = |x: f64| 1.0 / x.cosh();
+        Erf = crate::ir::erf;
     }
     pub(super) fn func_symbol(f: Func) -> (&'static str, *const u8) {
         symbol(f)

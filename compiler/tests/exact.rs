@@ -258,3 +258,20 @@ fn gamma_of_constants() {
         &["pde"],
     );
 }
+
+/// `erf` in a solution: heat spreading from a step, `erf(x / (2 sqrt(k
+/// t)))`, away from t = 0.
+const STEP: &str = "
+field u(x in [0,1], t in [0.1,1])
+pde: u_t = 0.05*u_xx
+bc: u = 0 on x = 0
+";
+
+#[test]
+fn erf_solutions() {
+    check_pair(
+        &format!("{STEP}exact u = erf(x/(2*sqrt(0.05*t)))"),
+        &format!("{STEP}exact u = erf(x/sqrt(0.05*t))"),
+        &["pde"],
+    );
+}

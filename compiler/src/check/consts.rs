@@ -217,6 +217,7 @@ pub(super) fn apply_real(f: Builtin, r: f64) -> f64 {
         Builtin::Cosh => r.cosh(),
         Builtin::Tanh => r.tanh(),
         Builtin::Sech => 1.0 / r.cosh(),
+        Builtin::Erf => crate::ir::erf(r),
         Builtin::Conj | Builtin::Re => r,
         Builtin::Im => 0.0,
     }

@@ -185,6 +185,14 @@ pub(crate) fn derivative_of(g: &mut Graph, f: Func, a: ExprId) -> ExprId {
             let one = g.num(1.0);
             g.sub(one, t2)
         }
+        // 2/sqrt(pi) exp(-a^2)
+        Func::Erf => {
+            let a2 = g.powi(a, 2.0);
+            let minus = g.neg(a2);
+            let e = g.call(Func::Exp, minus);
+            let c = g.num(2.0 / std::f64::consts::PI.sqrt());
+            g.mul(&[c, e])
+        }
         Func::Sech => {
             let s = g.call(Func::Sech, a);
             let t = g.call(Func::Tanh, a);

@@ -646,6 +646,7 @@ fn real_func(b: Builtin) -> Func {
         Builtin::Cosh => Func::Cosh,
         Builtin::Tanh => Func::Tanh,
         Builtin::Sech => Func::Sech,
+        Builtin::Erf => Func::Erf,
         Builtin::Sqrt | Builtin::Conj | Builtin::Re | Builtin::Im => {
             unreachable!("handled by the caller")
         }

@@ -84,6 +84,7 @@ pub enum Func {
     Cosh,
     Tanh,
     Sech,
+    Erf,
 }
 
 impl Func {
@@ -101,6 +102,7 @@ impl Func {
         Func::Cosh,
         Func::Tanh,
         Func::Sech,
+        Func::Erf,
     ];
 
     pub fn name(self) -> &'static str {
@@ -118,6 +120,7 @@ impl Func {
             Func::Cosh => "cosh",
             Func::Tanh => "tanh",
             Func::Sech => "sech",
+            Func::Erf => "erf",
         }
     }
 
@@ -136,8 +139,32 @@ impl Func {
             Func::Cosh => x.cosh(),
             Func::Tanh => x.tanh(),
             Func::Sech => 1.0 / x.cosh(),
+            Func::Erf => erf(x),
         }
     }
+}
+
+/// The error function to about 1e-14: its Maclaurin series below 2.5,
+/// the continued fraction of `erfc` above.
+pub fn erf(x: f64) -> f64 {
+    let a = x.abs();
+    let value = if a < 2.5 {
+        let (mut term, mut sum, mut n) = (a, a, 0.0);
+        while term.abs() > 1e-17 * sum.abs() {
+            n += 1.0;
+            term *= -a * a / n;
+            sum += term / (2.0 * n + 1.0);
+        }
+        2.0 / std::f64::consts::PI.sqrt() * sum
+    } else {
+        // erfc(a) = exp(-a^2)/sqrt(pi) / (a + 1/2 / (a + 1 / (a + 3/2 / (a + ...))))
+        let mut fraction = a;
+        for k in (1..200).rev() {
+            fraction = a + k as f64 / 2.0 / fraction;
+        }
+        1.0 - (-a * a).exp() / std::f64::consts::PI.sqrt() / fraction
+    };
+    value.copysign(x)
 }
 
 /// How `a^e` is computed for a number `e`. Every evaluator of the IR (the

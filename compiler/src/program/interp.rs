@@ -256,28 +256,7 @@ mod series {
             .collect()
     }
 
-    /// The error function to about 1e-14: its Maclaurin series below 2.5,
-    /// the continued fraction of `erfc` above.
-    pub fn erf(x: f64) -> f64 {
-        let a = x.abs();
-        let value = if a < 2.5 {
-            let (mut term, mut sum, mut n) = (a, a, 0.0);
-            while term.abs() > 1e-17 * sum.abs() {
-                n += 1.0;
-                term *= -a * a / n;
-                sum += term / (2.0 * n + 1.0);
-            }
-            2.0 / std::f64::consts::PI.sqrt() * sum
-        } else {
-            // erfc(a) = exp(-a^2)/sqrt(pi) / (a + 1/2 / (a + 1 / (a + 3/2 / (a + ...))))
-            let mut fraction = a;
-            for k in (1..200).rev() {
-                fraction = a + k as f64 / 2.0 / fraction;
-            }
-            1.0 - (-a * a).exp() / std::f64::consts::PI.sqrt() / fraction
-        };
-        value.copysign(x)
-    }
+    pub use crate::ir::erf;
 }
 
 /// One network's jets at one point: `[outputs][basis]` coefficients.

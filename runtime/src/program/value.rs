@@ -85,6 +85,7 @@ impl Value {
             Func::Cosh => t.cosh(),
             Func::Tanh => t.tanh(),
             Func::Sech => t.cosh().recip(),
+            Func::Erf => t.erf(),
         })
     }
 }
