@@ -23,6 +23,7 @@ use physc_compiler::ir::{ExprId, Node};
 use physc_compiler::model::{CoordId, FuncId, NetId, Relation};
 use physc_compiler::program::geometry::Rng;
 use physc_compiler::program::interp::Weights;
+use physc_compiler::program::ode::Schedule;
 use physc_compiler::program::sample::Point;
 use physc_compiler::program::{BatchId, LossProgram, PointLeaves, Residual, point_leaf};
 use std::collections::HashMap;
@@ -113,6 +114,9 @@ pub struct Program {
     /// By [`NetId`]: the value alone, for predictions.
     values: Vec<JetPlan>,
     pub batches: Vec<Batch>,
+    /// By `ode` system: where its trajectories are integrated (fixed by
+    /// the data, so made once).
+    schedules: Vec<Schedule>,
     /// Draws every batch's points, first and on each resampling.
     sampler: Rng,
 }
@@ -165,6 +169,11 @@ impl Program {
             plans,
             values,
             batches: vec![],
+            schedules: loss
+                .systems
+                .iter()
+                .map(|s| s.schedule(&loss.model))
+                .collect(),
             sampler: loss.sampler(),
         };
         for b in 0..loss.batches.len() {

@@ -21,7 +21,7 @@ impl Program {
     /// error after integration, unweighted.
     pub(super) fn ode_errors(&self, s: usize, t: &Trainable) -> Vec<Tensor<1>> {
         let system = &self.loss.systems[s];
-        let schedule = system.schedule(&self.loss.model);
+        let schedule = &self.schedules[s];
         let data = &self.loss.model.data[system.data.index()];
         let device = t.device().unwrap_or_else(|| self.device.clone());
         let runs = schedule.trajectories.len();
