@@ -67,6 +67,7 @@ codes! {
     Unsupported = "E0309", "complex operation the compiler cannot write in real parts";
     IntegralInEquation = "E0310", "integral outside a conservation law";
     BadOde = "E0311", "`ode` fit that cannot be integrated";
+    NormalOffBoundary = "E0312", "normal derivative away from a boundary";
     UnknownOption = "E0401", "unknown option";
     OptionRange = "E0402", "option value out of range";
     UnknownChoice = "E0403", "unknown activation, optimizer or sampler";

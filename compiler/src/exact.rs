@@ -301,6 +301,7 @@ fn evaluate(kernel: &crate::jit::Kernel, model: &Model, points: &[Point]) -> Vec
         match leaf {
             Leaf::Coord(c) => p.coords[c.index()],
             Leaf::Param(a) => p.params[a.index()],
+            Leaf::Normal(c) => p.normal_component(*c),
             Leaf::Column { data, column } => p.row.map_or(f64::NAN, |row| {
                 model.data[data.index()].values[*column as usize][row]
             }),

@@ -93,6 +93,7 @@ fn a_lagrangian_gives_a_second_order_system_and_its_energy() {
         coords,
         params: vec![],
         row: None,
+        normal: vec![],
     };
     let e = exact.at(&point, &mut vec![])[0];
     let truth = v * v / 2.0 + 1.0 - f64::cos(q);

@@ -93,6 +93,7 @@ mod tests {
             coords: vec![x],
             params: vec![],
             row: None,
+            normal: vec![],
         }
     }
 

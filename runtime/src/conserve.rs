@@ -65,6 +65,7 @@ pub fn drifts(program: &Program, trained: &Trainable) -> Vec<Drift> {
                         coords,
                         params: params.clone(),
                         row: None,
+                        normal: vec![],
                     }
                 })
                 .collect();

@@ -207,6 +207,7 @@ pub fn points(model: &Model, table: &Table) -> Vec<Point> {
                 .map(|p| p.map_or(f64::NAN, |p| table.values[p][i]))
                 .collect(),
             row: None,
+            normal: vec![],
         })
         .collect()
 }

@@ -91,6 +91,7 @@ pub fn grid(model: &Model, f: FuncId, total: usize) -> Vec<Point> {
                 coords,
                 params: params.clone(),
                 row: None,
+                normal: vec![],
             });
         }
     }

@@ -240,6 +240,7 @@ fn point(coords: usize, dynamics: &Dynamics, state: &[f64]) -> Point {
         coords: values,
         params: vec![],
         row: None,
+        normal: vec![],
     }
 }
 

@@ -85,7 +85,7 @@ pub struct TrainState {
     #[serde(default)]
     pub stopped: Option<String>,
     /// With `resample_by = residual`, each resampled batch's points (their
-    /// coordinates), which depend on the network when they were chosen: a
+    /// coordinates, then on a boundary the normal's components), which depend on the network when they were chosen: a
     /// resumed run restores them rather than drawing them again.
     #[serde(default)]
     pub points: Vec<(usize, Vec<Vec<f64>>)>,
@@ -448,9 +448,10 @@ fn resample_by_residual(
         let residuals = engine.residuals_at(program, t, b, &pool);
         let scores = adaptive::scores(&residuals, &relations);
         let chosen = adaptive::choose(pool, &scores, count, &mut rng);
-        state
-            .points
-            .push((b, chosen.iter().map(|p| p.coords.clone()).collect()));
+        let saved = chosen
+            .iter()
+            .map(|p| [&p.coords[..], &p.normal[..]].concat());
+        state.points.push((b, saved.collect()));
         program.set_points(b, &chosen);
     }
     Ok(())
@@ -458,13 +459,15 @@ fn resample_by_residual(
 
 /// Puts back the points a resampling by residual chose (on resume).
 pub fn restore_points(program: &mut Program, state: &TrainState) {
-    for (b, coords) in &state.points {
-        let points: Vec<Point> = coords
+    let n = program.loss.model.coords.len();
+    for (b, saved) in &state.points {
+        let points: Vec<Point> = saved
             .iter()
-            .map(|c| Point {
-                coords: c.clone(),
+            .map(|values| Point {
+                coords: values[..n.min(values.len())].to_vec(),
                 params: vec![],
                 row: None,
+                normal: values[n.min(values.len())..].to_vec(),
             })
             .collect();
         program.set_points(*b, &points);

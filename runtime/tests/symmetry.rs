@@ -44,6 +44,7 @@ fn violation(text: &str, n: usize, map: fn(&[f64]) -> Vec<f64>, rho: (f64, f64))
             coords: (0..n).map(|_| rng.range(-1.0, 1.0)).collect(),
             params: vec![],
             row: None,
+            normal: vec![],
         })
         .collect();
     let there: Vec<Point> = here

@@ -228,6 +228,7 @@ fn causal_weights_hold_late_slabs_back() {
             coords: vec![0.5, t],
             params: vec![],
             row: None,
+            normal: vec![],
         })
         .collect();
     let means = slab_means(&points, 1, 32, &device).expect("points spread over time");

@@ -3,7 +3,8 @@
 //! `d` of a field extends its derivative multi-index (so `d(u_x, x)` is
 //! `u_xx`); `d` of any other expression becomes [`Expr::Diff`], left to the
 //! symbolic differentiator. Coordinates are named, each optionally followed
-//! by a count: `d(u, x, 2, t)` is `u_xxt`.
+//! by a count: `d(u, x, 2, t)` is `u_xxt`. `d(u, n)` is along the outward
+//! normal ([`super::normal`]).
 
 use super::expr::{Scope, placeholder};
 use super::*;
@@ -137,7 +138,11 @@ impl Checker<'_> {
         args: &[ast::Expr],
         scope: &mut Scope,
     ) -> Expr {
-        let usage = "write `d(u, x)`, `d(u, x, 2)` or `d(u, x, t)`";
+        if self.is_normal_derivative(args, scope) {
+            return self.normal_derivative(e, &args[0], scope);
+        }
+        let usage =
+            "write `d(u, x)`, `d(u, x, 2)`, `d(u, x, t)` or `d(u, n)` (along the outward normal)";
         let Some((target, coords)) = self.operand_and_coordinates(e, callee, args, scope, usage)
         else {
             return placeholder();

@@ -20,6 +20,7 @@ mod decls;
 mod domains;
 mod expr;
 pub(crate) mod names;
+mod normal;
 mod ode;
 pub(crate) mod options;
 mod region;
@@ -221,6 +222,11 @@ pub(crate) struct Checker<'a> {
     refused: HashSet<String>,
     /// `ode` equations, checked as systems once every statement is read.
     odes: Vec<ode::OdeEquation>,
+    /// Where the current statement takes `d(u, n)`.
+    normal_spans: Vec<Span>,
+    /// Constraints that read the outward normal, checked once domains are
+    /// known.
+    normal_uses: Vec<normal::NormalUse>,
 }
 
 impl<'a> Checker<'a> {
@@ -253,6 +259,8 @@ impl<'a> Checker<'a> {
             labels: HashMap::new(),
             refused: HashSet::new(),
             odes: vec![],
+            normal_spans: vec![],
+            normal_uses: vec![],
         }
     }
 
@@ -267,6 +275,7 @@ impl<'a> Checker<'a> {
         self.ode_systems();
         self.infer_domains();
         self.check_slices();
+        self.check_normals();
         self.symmetry_groups();
         self.penalties();
         self.warn_rows_outside_domains();

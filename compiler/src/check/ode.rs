@@ -66,6 +66,7 @@ impl<'a> Checker<'a> {
         let mut unreadable = None;
         rhs.visit(&mut |e| match e {
             Expr::Column { .. } => unreadable = unreadable.or(Some("a data column")),
+            Expr::Normal(_) => unreadable = unreadable.or(Some("the outward normal")),
             Expr::Param(_) => unreadable = unreadable.or(Some("a parameter")),
             _ => {}
         });

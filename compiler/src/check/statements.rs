@@ -10,6 +10,8 @@ impl<'a> Checker<'a> {
     pub(super) fn statements(&mut self, program: &'a ast::Program) {
         for item in &program.items {
             self.start_statement();
+            let constraints = self.model.constraints.len();
+            self.normal_spans.clear();
             match &item.kind {
                 ItemKind::Constraint(c) => self.constraint(c, item.span),
                 ItemKind::Symmetry { soft, lhs, rhs, on } => {
@@ -22,6 +24,7 @@ impl<'a> Checker<'a> {
                 ItemKind::Reference { field, source } => self.reference(field, source, item.span),
                 _ => {}
             }
+            self.claim_normals(&item.kind, constraints);
         }
     }
 

@@ -222,7 +222,7 @@ pub(super) fn builtin(name: &str) -> String {
         return format!("shape `{form}`");
     }
     match name {
-        "d" => "`d(f, x)`, `d(f, x, n)`, `d(f, x, y)`: the derivative of `f` along the coordinates (the `n`-th along `x`); `u_xt` is `d(u, x, t)`".to_string(),
+        "d" => "`d(f, x)`, `d(f, x, k)`, `d(f, x, y)`: the derivative of `f` along the coordinates (the `k`-th along `x`); `u_xt` is `d(u, x, t)`; `d(f, n)` is along the outward normal, on a boundary".to_string(),
         "integral" => "`integral(f, x, ...)`: the integral of `f` over the domain of the coordinates".to_string(),
         "space" => "`space(f)`: the coordinates of `f` other than `t`, for `sum(c in space(f), ...)`".to_string(),
         "coords" => "`coords(f)`: every coordinate of `f`, for `sum(c in coords(f), ...)`".to_string(),

@@ -15,6 +15,8 @@ pub enum Leaf {
     Coord(CoordId),
     Learned(LearnId),
     Param(ParamId),
+    /// A component of the outward normal at a boundary point.
+    Normal(CoordId),
     Column {
         data: DataId,
         column: u32,
@@ -155,6 +157,7 @@ pub fn leaf_of(node: &Node) -> Option<Leaf> {
         Node::Coord(c) => Leaf::Coord(*c),
         Node::Learned(l) => Leaf::Learned(*l),
         Node::Param(p) => Leaf::Param(*p),
+        Node::Normal(c) => Leaf::Normal(*c),
         Node::Column { data, column } => Leaf::Column {
             data: *data,
             column: *column,

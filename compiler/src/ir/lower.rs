@@ -339,6 +339,10 @@ impl<'m> Lowerer<'m> {
                 re: self.graph.param(*p),
                 im: None,
             },
+            Expr::Normal(c) => Cx {
+                re: self.graph.normal(*c),
+                im: None,
+            },
             Expr::Column { data, column } => Cx {
                 re: self.graph.column(*data, *column as u32),
                 im: None,

@@ -202,6 +202,8 @@ pub enum Node {
     Coord(CoordId),
     Learned(LearnId),
     Param(ParamId),
+    /// A component of the outward unit normal at a boundary point.
+    Normal(CoordId),
     Column {
         data: DataId,
         column: u32,
@@ -294,6 +296,10 @@ impl Graph {
 
     pub fn param(&mut self, p: ParamId) -> ExprId {
         self.intern(Node::Param(p))
+    }
+
+    pub fn normal(&mut self, c: CoordId) -> ExprId {
+        self.intern(Node::Normal(c))
     }
 
     pub fn column(&mut self, data: DataId, column: u32) -> ExprId {

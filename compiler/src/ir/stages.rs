@@ -91,6 +91,7 @@ pub fn clif(model: &Model, lowered: &Lowered, kernel: &crate::jit::Kernel) -> St
             Leaf::Coord(c) => model.coord(*c).name.clone(),
             Leaf::Learned(l) => model.learned[l.index()].name.clone(),
             Leaf::Param(a) => model.params[a.index()].name.clone(),
+            Leaf::Normal(c) => format!("n_{}", model.coord(*c).name),
             Leaf::Column { data, column } => {
                 let d = &model.data[data.index()];
                 format!("{}.{}", d.name, d.columns[*column as usize])

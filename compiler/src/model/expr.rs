@@ -105,6 +105,9 @@ pub enum Expr {
     Const(ConstId),
     Learned(LearnId),
     Param(ParamId),
+    /// A component of the outward unit normal at a boundary point (zero
+    /// along coordinates the boundary does not bind, such as time).
+    Normal(CoordId),
     /// A column of a data set.
     Column {
         data: DataId,
@@ -160,6 +163,44 @@ impl Expr {
             }
             _ => {}
         }
+    }
+
+    /// Rebuilds the tree bottom-up: `f` gets each node with its children
+    /// already mapped.
+    pub fn map(self, f: &mut impl FnMut(Expr) -> Expr) -> Expr {
+        let mut child = |e: Box<Expr>| Box::new(e.map(f));
+        let rebuilt = match self {
+            Expr::Apply {
+                function,
+                derivative,
+                args,
+            } => Expr::Apply {
+                function,
+                derivative,
+                args: args.into_iter().map(|a| a.map(f)).collect(),
+            },
+            Expr::Diff { expr, coord, order } => Expr::Diff {
+                expr: child(expr),
+                coord,
+                order,
+            },
+            Expr::Integral { expr, over } => Expr::Integral {
+                expr: child(expr),
+                over,
+            },
+            Expr::Call { builtin, arg } => Expr::Call {
+                builtin,
+                arg: child(arg),
+            },
+            Expr::Neg(e) => Expr::Neg(child(e)),
+            Expr::Binary { op, lhs, rhs } => Expr::Binary {
+                op,
+                lhs: child(lhs),
+                rhs: child(rhs),
+            },
+            leaf => leaf,
+        };
+        f(rebuilt)
     }
 
     /// The number of nodes in the tree.

@@ -445,6 +445,7 @@ fn check_reads(
                 )
             }
             Node::Param(p) => format!("the parameter `{}`", model.params[p.index()].name),
+            Node::Normal(_) => "the outward normal".to_string(),
             _ => continue,
         };
         return Err(format!(

@@ -177,23 +177,59 @@ pub fn sample_inside(set: &Set, n: usize, rng: &mut Rng) -> Result<Vec<Vec<f64>>
 /// measure, so the points spread evenly over the whole boundary; those off
 /// the set's boundary are rejected.
 pub fn sample_boundary(set: &Set, n: usize, rng: &mut Rng) -> Result<Vec<Vec<f64>>, TooThin> {
+    let points = sample_boundary_normals(set, None, n, rng)?;
+    Ok(points.into_iter().map(|(p, _)| p).collect())
+}
+
+/// [`sample_boundary`] with a unit normal at each point: the primitive's
+/// normal there, turned to point out of the `domain` where the point lies
+/// on the domain's boundary (into the hole, on the rim of a hole), and out
+/// of the set itself elsewhere (an interface inside the domain). At a
+/// corner, where no normal exists, it is one of the faces'.
+pub fn sample_boundary_normals(
+    set: &Set,
+    domain: Option<&Set>,
+    n: usize,
+    rng: &mut Rng,
+) -> Result<Vec<(Vec<f64>, Vec<f64>)>, TooThin> {
     let mut primitives = vec![];
     collect_primitives(set, &mut primitives);
     let measures: Vec<f64> = primitives.iter().map(|p| boundary_measure(p)).collect();
+    let eps = probe_distance(set);
     rejection(n, rng, |rng| {
         let primitive = primitives[pick(&measures, rng)?];
-        let p = on_primitive_boundary(primitive, rng);
-        on_boundary(set, &p).then_some(p)
+        let (p, normal) = on_primitive_boundary(primitive, rng);
+        if !on_boundary(set, &p) {
+            return None;
+        }
+        let step = |sign: f64| -> Vec<f64> {
+            p.iter()
+                .zip(&normal)
+                .map(|(x, n)| x + sign * eps * n)
+                .collect()
+        };
+        let (ahead, behind) = (step(1.0), step(-1.0));
+        let into = |s: &Set| member(s, &ahead) && !member(s, &behind);
+        let out_of = |s: &Set| !member(s, &ahead) && member(s, &behind);
+        let inward = match domain {
+            Some(d) if into(d) || out_of(d) => into(d),
+            _ => into(set),
+        };
+        let normal = match inward {
+            true => normal.iter().map(|n| -n).collect(),
+            false => normal,
+        };
+        Some((p, normal))
     })
 }
 
 /// Draws until `n` candidates are accepted, or gives up when fewer than
 /// one in [`LEAST_ACCEPTANCE`] is.
-fn rejection(
+fn rejection<T>(
     n: usize,
     rng: &mut Rng,
-    mut candidate: impl FnMut(&mut Rng) -> Option<Vec<f64>>,
-) -> Result<Vec<Vec<f64>>, TooThin> {
+    mut candidate: impl FnMut(&mut Rng) -> Option<T>,
+) -> Result<Vec<T>, TooThin> {
     let mut out = Vec::with_capacity(n);
     let limit = LEAST_ACCEPTANCE * (n + 100);
     for _ in 0..limit {
@@ -287,14 +323,19 @@ fn collect_primitives<'s>(set: &'s Set, out: &mut Vec<&'s Set>) {
     }
 }
 
-fn on_primitive_boundary(set: &Set, rng: &mut Rng) -> Vec<f64> {
+/// A point on a primitive's boundary and the primitive's unit normal there
+/// (outward for boxes and balls, either way for polygon edges).
+fn on_primitive_boundary(set: &Set, rng: &mut Rng) -> (Vec<f64>, Vec<f64>) {
     match set {
         Set::Box(b) => {
             let mut p: Vec<f64> = b.iter().map(|(lo, hi)| rng.range(*lo, *hi)).collect();
             let areas: Vec<f64> = (0..b.len()).map(|k| face_area(b, k)).collect();
             let k = pick(&areas, rng).unwrap_or(0);
-            p[k] = if rng.unit() < 0.5 { b[k].0 } else { b[k].1 };
-            p
+            let upper = rng.unit() >= 0.5;
+            p[k] = if upper { b[k].1 } else { b[k].0 };
+            let mut normal = vec![0.0; b.len()];
+            normal[k] = if upper { 1.0 } else { -1.0 };
+            (p, normal)
         }
         Set::Ball { center, radius } => {
             let direction: Vec<f64> = center.iter().map(|_| rng.normal()).collect();
@@ -304,18 +345,18 @@ fn on_primitive_boundary(set: &Set, rng: &mut Rng) -> Vec<f64> {
                 .sum::<f64>()
                 .sqrt()
                 .max(f64::MIN_POSITIVE);
-            center
-                .iter()
-                .zip(&direction)
-                .map(|(c, d)| c + radius * d / norm)
-                .collect()
+            let normal: Vec<f64> = direction.iter().map(|d| d / norm).collect();
+            let p = center.iter().zip(&normal).map(|(c, d)| c + radius * d);
+            (p.collect(), normal)
         }
         Set::Polygon(v) => {
             let lengths: Vec<f64> = (0..v.len()).map(|i| edge_length(v, i)).collect();
             let i = pick(&lengths, rng).unwrap_or(0);
             let (a, b) = (v[i], v[(i + 1) % v.len()]);
             let t = rng.unit();
-            vec![a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)]
+            let length = (b.0 - a.0).hypot(b.1 - a.1).max(f64::MIN_POSITIVE);
+            let normal = vec![(b.1 - a.1) / length, (a.0 - b.0) / length];
+            (vec![a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)], normal)
         }
         _ => unreachable!("only primitives are collected"),
     }
@@ -375,6 +416,74 @@ mod tests {
         let polygon = Set::Polygon(vec![(0.0, 0.0), (1.0, 0.0), (0.0, 1.0)]);
         assert!(contains(&polygon, &[0.2, 0.2]) && !contains(&polygon, &[0.6, 0.6]));
         assert!(contains(&polygon, &[0.5, 0.5]) && !interior(&polygon, &[0.5, 0.5]));
+    }
+
+    /// Normals are unit, outward of the square on its faces, into the hole
+    /// on its rim, and outward of a polygon whichever way it is written.
+    #[test]
+    fn boundary_normals_point_out_of_the_set() {
+        let mut rng = Rng::new(8);
+        for (p, n) in sample_boundary_normals(&plate(), None, 400, &mut rng).expect("fills") {
+            assert!((n[0].hypot(n[1]) - 1.0).abs() < 1e-12);
+            let r = p[0].hypot(p[1]);
+            if (r - 0.3).abs() < 1e-12 {
+                assert!((n[0] + p[0] / r).abs() < 1e-12 && (n[1] + p[1] / r).abs() < 1e-12);
+            } else if (p[0].abs() - 1.0).abs() < 1e-12 && p[1].abs() < 1.0 - 1e-6 {
+                assert_eq!(n, vec![p[0].signum(), 0.0], "at {p:?}");
+            }
+        }
+        for vertices in [
+            vec![
+                (0.0, 0.0),
+                (2.0, 0.0),
+                (2.0, 1.0),
+                (1.0, 1.0),
+                (1.0, 2.0),
+                (0.0, 2.0),
+            ],
+            vec![
+                (0.0, 2.0),
+                (1.0, 2.0),
+                (1.0, 1.0),
+                (2.0, 1.0),
+                (2.0, 0.0),
+                (0.0, 0.0),
+            ],
+        ] {
+            let polygon = Set::Polygon(vertices);
+            for (p, n) in sample_boundary_normals(&polygon, None, 300, &mut rng).expect("fills") {
+                let ahead = [p[0] + 1e-3 * n[0], p[1] + 1e-3 * n[1]];
+                let behind = [p[0] - 1e-3 * n[0], p[1] - 1e-3 * n[1]];
+                assert!(
+                    !member(&polygon, &ahead) && member(&polygon, &behind),
+                    "at {p:?}"
+                );
+            }
+        }
+    }
+
+    /// The rim of a hole, sampled as the boundary of the disk cut out,
+    /// gets the normal out of the domain (into the hole); a circle inside
+    /// the domain keeps its own outward normal.
+    #[test]
+    fn a_normal_points_out_of_the_domain_where_it_can() {
+        let hole = Set::Ball {
+            center: vec![0.0, 0.0],
+            radius: 0.3,
+        };
+        let mut rng = Rng::new(9);
+        let rim = sample_boundary_normals(&hole, Some(&plate()), 50, &mut rng).expect("fills");
+        let interface = sample_boundary_normals(
+            &hole,
+            Some(&Set::Box(vec![(-1.0, 1.0), (-1.0, 1.0)])),
+            50,
+            &mut rng,
+        )
+        .expect("fills");
+        for ((p, into_hole), (q, out_of_disk)) in rim.iter().zip(&interface) {
+            assert!(into_hole[0] * p[0] + into_hole[1] * p[1] < 0.0);
+            assert!(out_of_disk[0] * q[0] + out_of_disk[1] * q[1] > 0.0);
+        }
     }
 
     /// A boundary is covered evenly: a ring's inner circle gets its share

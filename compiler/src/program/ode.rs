@@ -173,6 +173,7 @@ pub fn squared_errors(program: &LossProgram, weights: &Weights, s: usize) -> Vec
         coords: vec![0.0; model.coords.len()],
         params: vec![0.0; model.params.len()],
         row: None,
+        normal: vec![],
     };
     let mut scratch = vec![];
     let mut rates = |y: &[f64]| {

@@ -12,15 +12,28 @@
 //! exactly the points asked for, or an error says it is too thin to fill.
 
 use crate::model::*;
-use crate::program::geometry::{Rng, TooThin, boundary_measure, bounding_volume, sample_inside};
+use crate::program::geometry::{
+    Rng, TooThin, boundary_measure, bounding_volume, sample_boundary_normals, sample_inside,
+};
 use crate::program::sobol;
 
-/// One sample point: a value per coordinate and parameter, and a data row.
+/// One sample point: a value per coordinate and parameter, a data row,
+/// and on a boundary the outward unit normal.
 #[derive(Clone, Debug)]
 pub struct Point {
     pub coords: Vec<f64>,
     pub params: Vec<f64>,
     pub row: Option<usize>,
+    /// One component per coordinate (zero along those the boundary does
+    /// not bind); empty off boundaries.
+    pub normal: Vec<f64>,
+}
+
+impl Point {
+    /// The normal's component along a coordinate; NaN off boundaries.
+    pub fn normal_component(&self, c: CoordId) -> f64 {
+        self.normal.get(c.index()).copied().unwrap_or(f64::NAN)
+    }
 }
 
 /// `n` sample points of a place, over the constraint's coordinates (a data
@@ -39,7 +52,11 @@ pub fn points(
         Where::Domain => function_points(model, &functions, n, rng, &[]).map_err(too_thin)?,
         Where::Slice { coord, value } => {
             let mut ps = function_points(model, &functions, n, rng, &[]).map_err(too_thin)?;
-            ps.iter_mut().for_each(|p| p.coords[coord.index()] = *value);
+            let normal = slice_normal(model, &functions, *coord, *value);
+            for p in &mut ps {
+                p.coords[coord.index()] = *value;
+                p.normal.clone_from(&normal);
+            }
             ps
         }
         // A box over interval coordinates is drawn by the sampler, as the
@@ -55,6 +72,23 @@ pub fn points(
                 .map(|(c, (lo, hi))| (*c, *lo, *hi))
                 .collect();
             function_points(model, &functions, n, rng, &sides).map_err(too_thin)?
+        }
+        Where::Set {
+            coords,
+            set: Set::Boundary(inner),
+            ..
+        } => {
+            let mut ps = function_points(model, &functions, n, rng, &[]).map_err(too_thin)?;
+            let domain = domain_set(model, &functions, coords);
+            let on = sample_boundary_normals(inner, domain.as_ref(), n, rng).map_err(too_thin)?;
+            for (p, (q, normal)) in ps.iter_mut().zip(on) {
+                p.normal = vec![0.0; model.coords.len()];
+                for (k, cid) in coords.iter().enumerate() {
+                    p.coords[cid.index()] = q[k];
+                    p.normal[cid.index()] = normal[k];
+                }
+            }
+            ps
         }
         Where::Set { coords, set, .. } => {
             let mut ps = function_points(model, &functions, n, rng, &[]).map_err(too_thin)?;
@@ -75,6 +109,51 @@ pub fn points(
             out
         }
     })
+}
+
+/// The functions' domain over some coordinates, as a set: the set they
+/// are bound to, or the box of their intervals.
+fn domain_set(model: &Model, functions: &[FuncId], coords: &[CoordId]) -> Option<Set> {
+    let domain = functions
+        .iter()
+        .find_map(|f| model.function(*f).domain.as_ref())?;
+    let bound = domain.factors.iter().find_map(|factor| match factor {
+        Factor::Set { coords: c, set, .. } if c == coords => Some(set.clone()),
+        _ => None,
+    });
+    bound.or_else(|| {
+        let sides = coords.iter().map(|c| {
+            domain.factors.iter().find_map(|factor| match factor {
+                Factor::Interval { coord, lo, hi } if coord == c => Some((*lo, *hi)),
+                _ => None,
+            })
+        });
+        sides.collect::<Option<Vec<_>>>().map(Set::Box)
+    })
+}
+
+/// The outward normal on a slice at an end of its coordinate's range
+/// (empty on a slice inside it, which has no outside).
+fn slice_normal(model: &Model, functions: &[FuncId], coord: CoordId, value: f64) -> Vec<f64> {
+    let Some((lo, hi)) = range(model, functions, coord) else {
+        return vec![];
+    };
+    let Some(side) = end_side(value, lo, hi) else {
+        return vec![];
+    };
+    let mut normal = vec![0.0; model.coords.len()];
+    normal[coord.index()] = side;
+    normal
+}
+
+/// Which end of `[lo, hi]` a value is: -1 the lower, 1 the upper.
+pub fn end_side(value: f64, lo: f64, hi: f64) -> Option<f64> {
+    let tolerance = 1e-12 * (hi - lo).abs().max(1.0);
+    match value {
+        v if (v - lo).abs() <= tolerance => Some(-1.0),
+        v if (v - hi).abs() <= tolerance => Some(1.0),
+        _ => None,
+    }
 }
 
 fn constraint_functions(c: &Constraint) -> Vec<FuncId> {
@@ -187,6 +266,7 @@ pub fn data_points(model: &Model, d: DataId, rng: &mut Rng) -> Vec<Point> {
                 coords,
                 params: param_values(model, rng),
                 row: Some(row),
+                normal: vec![],
             }
         })
         .collect()
@@ -246,6 +326,7 @@ pub fn function_points(
             coords: vec![f64::NAN; model.coords.len()],
             params: param_values(model, rng),
             row: None,
+            normal: vec![],
         })
         .collect();
     let intervals = factors
