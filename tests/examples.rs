@@ -11,44 +11,60 @@ use physc_compiler::{model, syntax};
 #[test]
 fn examples() {
     insta::glob!("../examples", "*.phy", |path| {
-        let case = common::check(path);
-        assert!(
-            case.frontend.checked.diagnostics.is_empty(),
-            "{} should check clean:\n{}",
-            case.name,
-            case.rendered()
-        );
-        let m = &case.frontend.checked.model;
-        let lowered = case
-            .frontend
-            .lowered
-            .as_ref()
-            .expect("a clean model is lowered");
-        // What training makes of it, or why it cannot train it yet.
-        let program = match &case.frontend.loss {
-            Some(loss) => physc_compiler::program::print::program(loss),
-            None => physc_compiler::diagnostics::render(
-                &case.frontend.untrainable,
-                &case.name,
-                &case.text,
-                physc_compiler::diagnostics::RenderOptions {
-                    color: false,
-                    width: Some(80),
-                },
-            ),
-        };
-        let snapshot = format!(
-            "----- SOURCE\n{}\n----- AST\n{}\n----- CHECKED\n{}\n----- RESIDUALS\n{}\n----- DERIVATIVES\n{}\n----- IR\n{}\n----- LOSS PROGRAM\n{}",
-            case.text.trim_end(),
-            syntax::print::program(&case.frontend.program).trim_end(),
-            model::print::model(m).trim_end(),
-            stages::residuals(m, lowered).trim_end(),
-            stages::derivatives(m, lowered).trim_end(),
-            stages::nodes(m, lowered).trim_end(),
-            program.trim_end(),
-        );
-        insta::assert_snapshot!(snapshot);
+        insta::assert_snapshot!(stages(path));
     });
+}
+
+/// DeepXDE's example suite written in `.phy` (`examples/deepxde/`): each
+/// checks clean, and its stages are snapshot-tested like the examples'.
+#[test]
+fn deepxde_examples() {
+    let mut count = 0;
+    insta::glob!("../examples/deepxde", "*.phy", |path| {
+        count += 1;
+        insta::assert_snapshot!(stages(path));
+    });
+    assert!(count >= 40, "only {count} DeepXDE examples");
+}
+
+/// The stages of an example that must check clean.
+fn stages(path: &std::path::Path) -> String {
+    let case = common::check(path);
+    assert!(
+        case.frontend.checked.diagnostics.is_empty(),
+        "{} should check clean:\n{}",
+        case.name,
+        case.rendered()
+    );
+    let m = &case.frontend.checked.model;
+    let lowered = case
+        .frontend
+        .lowered
+        .as_ref()
+        .expect("a clean model is lowered");
+    // What training makes of it, or why it cannot train it yet.
+    let program = match &case.frontend.loss {
+        Some(loss) => physc_compiler::program::print::program(loss),
+        None => physc_compiler::diagnostics::render(
+            &case.frontend.untrainable,
+            &case.name,
+            &case.text,
+            physc_compiler::diagnostics::RenderOptions {
+                color: false,
+                width: Some(80),
+            },
+        ),
+    };
+    format!(
+        "----- SOURCE\n{}\n----- AST\n{}\n----- CHECKED\n{}\n----- RESIDUALS\n{}\n----- DERIVATIVES\n{}\n----- IR\n{}\n----- LOSS PROGRAM\n{}",
+        case.text.trim_end(),
+        syntax::print::program(&case.frontend.program).trim_end(),
+        model::print::model(m).trim_end(),
+        stages::residuals(m, lowered).trim_end(),
+        stages::derivatives(m, lowered).trim_end(),
+        stages::nodes(m, lowered).trim_end(),
+        program.trim_end(),
+    )
 }
 
 #[test]

@@ -15,11 +15,18 @@ use std::process::Command;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// Every `.phy` file the project has: examples, the design programs, the
-/// diagnostics' cases and the standard library.
+/// Every `.phy` file the project has: examples (DeepXDE's suite among
+/// them), the design programs, the diagnostics' cases and the standard
+/// library.
 fn corpus() -> Vec<PathBuf> {
     let mut files = vec![];
-    for dir in ["examples", "tests/design", "tests/ui", "stdlib"] {
+    for dir in [
+        "examples",
+        "examples/deepxde",
+        "tests/design",
+        "tests/ui",
+        "stdlib",
+    ] {
         let dir = Path::new(ROOT).join(dir);
         for entry in std::fs::read_dir(&dir).expect("a corpus directory") {
             let path = entry.expect("a directory entry").path();

@@ -1,7 +1,7 @@
 //! The outward normal derivative `d(u, n)`.
 //!
 //! Input: `d(e, n)` where `n` names no coordinate or local, in a constraint.
-//! Output: `Σ_c n_c d(e, c)` over the coordinates of the fields in `e`,
+//! Output: `Σ_c n_c d(e, c)` over the coordinates `e` depends on,
 //! with [`Expr::Normal`] leaves that every sample point of a boundary
 //! carries (its outward unit normal, computed by the sampler). Once the
 //! constraint's place is known, the components along coordinates its
@@ -40,14 +40,19 @@ impl Checker<'_> {
         let span = self.call_site.as_ref().map_or(e.span, |(s, _)| *s);
         self.normal_spans.push(span);
         let target = self.expr(operand, scope);
+        // The coordinates the operand depends on: its fields' and those
+        // written in it (`d(sin(x)*y, n)`).
         let mut coords: Vec<CoordId> = vec![];
         for f in target.functions() {
-            for c in &self.model.function(f).coords {
-                if !coords.contains(c) {
-                    coords.push(*c);
-                }
-            }
+            coords.extend(&self.model.function(f).coords);
         }
+        target.visit(&mut |e| {
+            if let Expr::Coord(c) = e {
+                coords.push(*c);
+            }
+        });
+        let mut seen = HashSet::new();
+        coords.retain(|c| seen.insert(*c));
         if coords.is_empty() {
             // A constant has no normal derivative to speak of: zero.
             return Expr::Number(0.0);
