@@ -275,3 +275,29 @@ fn erf_solutions() {
         &["pde"],
     );
 }
+
+/// Integrals between limits, by Gauss-Legendre quadrature at every point:
+/// a Volterra integro-differential equation with a variable upper limit,
+/// and a Fredholm-like one over fixed limits; the kernel's sign turned is
+/// flagged.
+#[test]
+fn integrals_between_limits() {
+    let volterra = "field y(t in [0,5])
+ide: y_t + y = integral(KERNEL*y(s), s, 0, t)
+ic: y = 1 on t = 0
+exact y = exp(-t)*cosh(t)";
+    check_pair(
+        &volterra.replace("KERNEL", "exp(s - t)"),
+        &volterra.replace("KERNEL", "exp(t - s)"),
+        &["ide"],
+    );
+    // int_0^1 s^2 exp(s) ds = e - 2.
+    let fixed = "field y(x in [0,1])
+pde: y + integral(x*s^2*y(s), s, LO, 1) = exp(x) + x*(e - 2)
+exact y = exp(x)";
+    check_pair(
+        &fixed.replace("LO", "0"),
+        &fixed.replace("LO", "0.5"),
+        &["pde"],
+    );
+}

@@ -296,6 +296,7 @@ fn kernels_handle_every_node_kind() {
             Leaf::Learned(_) => 1.3,
             Leaf::Param(_) => 0.25,
             Leaf::Column { .. } => 2.0 + i,
+            Leaf::Normal(_) => 0.6,
             Leaf::Apply(_) => unreachable!("no field at other arguments here"),
         }
     };

@@ -12,6 +12,10 @@ use crate::syntax::ast::ExprKind;
 
 /// A derivative's order along one coordinate, and where it is written.
 type Order = (CoordId, u32, Span);
+
+/// Gauss-Legendre nodes of an integral between limits: exact for
+/// polynomials of degree 39, as DeepXDE's integro-differential examples.
+pub(crate) const QUADRATURE_NODES: usize = 20;
 impl Checker<'_> {
     /// The coordinates named by the arguments of `d` or `integral`, each
     /// optionally followed by a whole-number count: `x, 2, t` is x, x, t.
@@ -179,6 +183,8 @@ impl Checker<'_> {
     }
 
     /// `integral(u, x, y)`: over coordinates of the fields in the integrand.
+    /// `integral(f, s, a, b)`: over a variable between limits
+    /// ([`Checker::definite_integral`]).
     pub(super) fn integral(
         &mut self,
         e: &ast::Expr,
@@ -186,7 +192,11 @@ impl Checker<'_> {
         args: &[ast::Expr],
         scope: &mut Scope,
     ) -> Expr {
-        let usage = "write `integral(u, x)` or `integral(u, x, y)`";
+        if self.has_limits(args, scope) {
+            return self.definite_integral(e, callee, args, scope);
+        }
+        let usage = "write `integral(u, x)` or `integral(u, x, y)`, or with limits \
+                     `integral(f(s), s, 0, x)`";
         if let Some(bound) = args.iter().skip(1).find(|a| {
             // A number or a constant is a bound; other names are
             // coordinates, or reported as not being one below.
@@ -200,7 +210,7 @@ impl Checker<'_> {
                     "`integral` takes an integrand and coordinates only",
                 )
                 .label(bound.span, "not a coordinate")
-                .help("an integral runs over the whole domain of each coordinate, as in `integral(u, x)`; bounds cannot be given"),
+                .help("`integral(u, x)` runs over the whole domain of `x`; between limits, name a new variable of integration: `integral(u(s, t), s, 0, x)`"),
             );
             return placeholder();
         }
@@ -230,6 +240,100 @@ impl Checker<'_> {
         Expr::Integral {
             expr: Box::new(integrand),
             over,
+        }
+    }
+
+    /// Whether `integral(...)` has limits: four arguments, the second a
+    /// name that is not a coordinate (a variable of integration; a
+    /// coordinate would leave its fields written bare at the point, not at
+    /// the variable).
+    fn has_limits(&self, args: &[ast::Expr], scope: &Scope) -> bool {
+        match args {
+            [
+                _,
+                ast::Expr {
+                    kind: ExprKind::Name(id),
+                    ..
+                },
+                _,
+                _,
+            ] => match scope.get(&id.name) {
+                Some(bound) => !matches!(bound, Expr::Coord(_)),
+                None => self.coord_id(&id.name).is_none(),
+            },
+            _ => false,
+        }
+    }
+
+    /// `integral(f, s, a, b)`: the integral of `f` over `s` from `a` to `b`,
+    /// by Gauss-Legendre quadrature at [`QUADRATURE_NODES`] nodes. The
+    /// integrand is checked once per node with `s` bound to the node
+    /// `a + (b - a)(1 + ξ)/2`, so a field read at `s` (`y(s)`) becomes the
+    /// field at that point, and the limits may be coordinates: a Volterra
+    /// integral `integral(K(x, s)*y(s), s, 0, x)` is a sum of fields at
+    /// other arguments, which every back end evaluates.
+    fn definite_integral(
+        &mut self,
+        e: &ast::Expr,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        scope: &mut Scope,
+    ) -> Expr {
+        let [integrand, variable, lo, hi] = args else {
+            let diagnostic = self
+                .arity_error(callee, e, &[4], args.len())
+                .help("write `integral(f(s), s, a, b)`");
+            self.report(diagnostic);
+            return placeholder();
+        };
+        let ExprKind::Name(variable) = &variable.kind else {
+            unreachable!("has_limits checks the variable is a name")
+        };
+        let lo = self.expr(lo, scope);
+        let hi = self.expr(hi, scope);
+        let width = Expr::Binary {
+            op: BinOp::Sub,
+            lhs: Box::new(hi),
+            rhs: Box::new(lo.clone()),
+        };
+        let (nodes, weights) = crate::ir::quadrature::gauss_legendre(QUADRATURE_NODES);
+        let errors = self.errors();
+        let mut sum: Option<Expr> = None;
+        for (xi, w) in nodes.into_iter().zip(weights) {
+            let at = Expr::Binary {
+                op: BinOp::Add,
+                lhs: Box::new(lo.clone()),
+                rhs: Box::new(Expr::Binary {
+                    op: BinOp::Mul,
+                    lhs: Box::new(Expr::Number((1.0 + xi) / 2.0)),
+                    rhs: Box::new(width.clone()),
+                }),
+            };
+            scope.bindings.push((variable.name.clone(), at));
+            let value = self.expr(integrand, scope);
+            scope.bindings.pop();
+            if self.errors() > errors {
+                // Reported at the first node; the others would repeat it.
+                return placeholder();
+            }
+            let term = Expr::Binary {
+                op: BinOp::Mul,
+                lhs: Box::new(Expr::Number(w / 2.0)),
+                rhs: Box::new(value),
+            };
+            sum = Some(match sum {
+                None => term,
+                Some(acc) => Expr::Binary {
+                    op: BinOp::Add,
+                    lhs: Box::new(acc),
+                    rhs: Box::new(term),
+                },
+            });
+        }
+        Expr::Binary {
+            op: BinOp::Mul,
+            lhs: Box::new(width),
+            rhs: Box::new(sum.unwrap_or_else(placeholder)),
         }
     }
 

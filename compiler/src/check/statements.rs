@@ -123,7 +123,7 @@ impl<'a> Checker<'a> {
             self.report(
                 Diagnostic::error(Code::IntegralInEquation, "an integral in an equation")
                     .label(integral, "integrals are supported only in `conserve`")
-                    .help("equations are trained pointwise; write a conserved integral as `conserve integral(u, x)`, or give the antiderivative its own field (`U_x = u`) and use `U`"),
+                    .help("equations are trained pointwise; integrate between limits with a variable of integration (`integral(u(s, t), s, 0, 1)`, by quadrature at each point), write a conserved integral as `conserve integral(u, x)`, or give the antiderivative its own field (`U_x = u`)"),
             );
             return;
         }
