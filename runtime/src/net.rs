@@ -87,13 +87,15 @@ impl SineLayer {
     /// `features` random Fourier features of `inputs` at this scale.
     fn fourier(
         inputs: usize,
-        features: usize,
-        scale: f64,
+        per_scale: usize,
+        scales: &[f64],
         rng: &mut Rng,
         device: &Device,
     ) -> SineLayer {
+        // Column j has frequencies of scale `scales[j / per_scale]`.
+        let features = per_scale * scales.len();
         let b: Vec<f64> = (0..inputs * features)
-            .map(|_| scale * rng.normal())
+            .map(|k| scales[(k % features) / per_scale] * rng.normal())
             .collect();
         let two_pi = 2.0 * std::f64::consts::PI;
         let weight: Vec<f64> = (0..inputs)
@@ -244,9 +246,10 @@ impl Mlp {
     ) -> Mlp {
         let periodic = SineLayer::periodic(&embedding.periods, device);
         let embedded = periodic.as_ref().map_or(inputs, SineLayer::width);
-        let features = embedding.fourier;
-        let fourier = (features > 0)
-            .then(|| SineLayer::fourier(embedded, features, embedding.scale, rng, device));
+        let features = embedding.fourier * embedding.scales.len();
+        let fourier = (features > 0).then(|| {
+            SineLayer::fourier(embedded, embedding.fourier, &embedding.scales, rng, device)
+        });
         let mut sizes = vec![if features > 0 { 2 * features } else { embedded }];
         sizes.extend(std::iter::repeat_n(width, depth));
         sizes.push(outputs);

@@ -218,8 +218,8 @@ fn weight_gradients_match_finite_differences() {
     }
 }
 
-/// A Fourier-feature embedding is a fixed sine layer first: its jets match
-/// finite differences too, to third order.
+/// A Fourier-feature embedding (two scales) is a fixed sine layer first:
+/// its jets match finite differences too, to third order.
 #[test]
 fn jets_through_fourier_features_match_finite_differences() {
     let device = device();
@@ -231,20 +231,22 @@ fn jets_through_fourier_features_match_finite_differences() {
         8,
         &Embedding {
             fourier: 3,
-            scale: 0.2,
+            scales: vec![0.2, 0.6],
             ..Embedding::default()
         },
         &mut Rng::new(9),
         &device,
     );
-    assert!(net.fourier.is_some());
+    // Three sines and three cosines at each of two scales.
+    let fourier = net.fourier.as_ref().expect("a Fourier embedding");
+    assert_eq!(fourier.weight.dims(), [2, 12]);
     let points = [[0.3, -0.2], [-0.7, 0.5]];
     checked_jets(
         &net,
         Activation::Tanh,
         &wanted,
         &points,
-        Differences::Central,
+        Differences::Richardson,
         "fourier",
         &device,
     );
@@ -261,7 +263,7 @@ fn jets_through_a_periodic_embedding_match_and_repeat() {
         let embedding = Embedding {
             periods: vec![Some(2.0), None],
             fourier,
-            scale: 0.2,
+            scales: vec![0.2],
         };
         let net = Mlp::new(2, 1, 2, 8, &embedding, &mut Rng::new(11), &device);
         assert!(net.periodic.is_some());

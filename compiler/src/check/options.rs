@@ -146,7 +146,7 @@ impl Checker<'_> {
             width: DEFAULT_WIDTH,
             activation: Activation::Tanh,
             fourier: 0,
-            fourier_scale: 1.0,
+            fourier_scales: vec![1.0],
             declared: true,
         };
         let Some(spec) = spec else { return net };
@@ -172,7 +172,11 @@ impl Checker<'_> {
                 "fourier" => {
                     net.fourier = self.whole(opt, 0, 4096).map_or(net.fourier, |v| v as u32)
                 }
-                "scale" => net.fourier_scale = self.positive(opt).unwrap_or(net.fourier_scale),
+                "scale" => {
+                    if let Some(scales) = self.scales(opt) {
+                        net.fourier_scales = scales;
+                    }
+                }
                 _ => {
                     let names: Vec<&str> = Activation::ALL.iter().map(|(n, _)| *n).collect();
                     if let Some(choice) = self.choice(opt, &names, "activation") {
@@ -247,6 +251,26 @@ impl Checker<'_> {
             return None;
         }
         Some(v)
+    }
+
+    /// One positive number, or a list of them (`[1, 10]`, at most 16).
+    fn scales(&mut self, opt: &Opt) -> Option<Vec<f64>> {
+        let ast::ExprKind::Tuple(items) = &opt.value.kind else {
+            return self.positive(opt).map(|v| vec![v]);
+        };
+        if items.len() > 16 {
+            self.out_of_range(opt, "at most 16 scales", items.len() as f64);
+            return None;
+        }
+        let mut scales = vec![];
+        for item in items {
+            let item = Opt {
+                name: opt.name.clone(),
+                value: item.clone(),
+            };
+            scales.push(self.positive(&item)?);
+        }
+        Some(scales)
     }
 
     /// A number in `[lo, hi)`.

@@ -143,7 +143,14 @@ fn function(analysis: &Analysis, name: &str) -> Option<String> {
             .collect();
         let fourier = match net.fourier {
             0 => String::new(),
-            n => format!(", {n} Fourier features of scale {}", num(net.fourier_scale)),
+            n => format!(
+                ", {n} Fourier features of scale {}",
+                net.fourier_scales
+                    .iter()
+                    .map(|s| num(*s))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ),
         };
         lines.push(format!(
             "network: mlp(depth = {}, width = {}, act = {}){fourier}; inputs {}; outputs {}{}",

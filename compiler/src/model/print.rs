@@ -54,7 +54,8 @@ pub fn model(m: &Model) -> String {
             .map(|f| m.function(*f).name.as_str())
             .collect();
         let fourier = if n.fourier > 0 {
-            format!(", fourier = {} (scale {})", n.fourier, n.fourier_scale)
+            let scales: Vec<String> = n.fourier_scales.iter().map(|s| s.to_string()).collect();
+            format!(", fourier = {} (scale {})", n.fourier, scales.join(", "))
         } else {
             String::new()
         };

@@ -37,9 +37,11 @@ pub struct Net {
     pub depth: u32,
     pub width: u32,
     pub activation: Activation,
-    /// Number of random Fourier features of the input (0: none).
+    /// Number of random Fourier features of the input per scale (0: none).
     pub fourier: u32,
-    pub fourier_scale: f64,
+    /// The standard deviations of the Fourier frequencies: one block of
+    /// `fourier` features for each (`scale = [1, 10]`).
+    pub fourier_scales: Vec<f64>,
     /// Whether the user wrote a `net` statement (else defaults).
     pub declared: bool,
 }

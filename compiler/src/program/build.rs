@@ -51,7 +51,7 @@ pub fn build(model: &Model, lowered: &Lowered) -> Result<LossProgram, Vec<Diagno
                     .map(|c| period(model, lowered, net, *c))
                     .collect(),
                 fourier: net.fourier as usize,
-                scale: net.fourier_scale,
+                scales: net.fourier_scales.clone(),
             },
             jets: jets(net, &read),
         })

@@ -110,10 +110,12 @@ pub struct Embedding {
     /// Each input's period where a symmetry makes the network periodic in
     /// it (`cos` and `sin` of `2 pi x / L` replace `x`).
     pub periods: Vec<Option<f64>>,
-    /// Random Fourier features of the (embedded) inputs, 0 for none.
+    /// Random Fourier features of the (embedded) inputs per scale, 0 for
+    /// none.
     pub fourier: usize,
-    /// The standard deviation of the Fourier frequencies.
-    pub scale: f64,
+    /// The standard deviations of the Fourier frequencies, one block of
+    /// `fourier` features each.
+    pub scales: Vec<f64>,
 }
 
 /// A function's real output: network `net`, column `column`.

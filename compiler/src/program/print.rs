@@ -41,11 +41,18 @@ pub fn program(p: &LossProgram) -> String {
             out.push_str(&format!("  periodic: {}\n", periodic.join(", ")));
         }
         if net.embedding.fourier > 0 {
-            out.push_str(&format!(
-                "  fourier: {} features, scale {}\n",
-                net.embedding.fourier,
-                num(net.embedding.scale)
-            ));
+            let scales: Vec<String> = net.embedding.scales.iter().map(|s| num(*s)).collect();
+            out.push_str(&match scales.as_slice() {
+                [one] => format!(
+                    "  fourier: {} features, scale {one}\n",
+                    net.embedding.fourier
+                ),
+                _ => format!(
+                    "  fourier: {} features at each of the scales {}\n",
+                    net.embedding.fourier,
+                    scales.join(", ")
+                ),
+            });
         }
         let jets: Vec<String> = net
             .jets

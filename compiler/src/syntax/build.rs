@@ -265,7 +265,23 @@ impl Builder {
     fn option(&self, pair: Pair_) -> Result<Opt, Diagnostic> {
         let mut inner = pair.into_inner();
         let name = self.ident(inner.next().expect("option name"));
-        let value = self.expr(inner.next().expect("option value"))?;
+        let value = inner.next().expect("option value");
+        let value = match value.as_rule() {
+            // A list is a tuple of values, as `(1, 10)` is.
+            Rule::list => {
+                let span = self.span(&value);
+                let (items, depth) = self.args(value.into_inner())?;
+                bounded(
+                    Expr {
+                        kind: ExprKind::Tuple(items),
+                        span,
+                    },
+                    depth + 1,
+                )?
+                .0
+            }
+            _ => self.expr(value)?,
+        };
         Ok(Opt { name, value })
     }
 

@@ -126,6 +126,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::on_clause | Rule::kw_on => "`on`",
         Rule::region | Rule::box_region | Rule::slice | Rule::shape | Rule::boundary => "a region",
         Rule::interval => "an interval `[a, b]`",
+        Rule::list => "a list `[a, b, ...]`",
         Rule::region_op => "a set operator (`|`, `&` or `-`)",
         Rule::option => "an option `name = value`",
         Rule::spec => "a name such as `adam(...)`",
