@@ -341,14 +341,16 @@ fn check(files: &[PathBuf], format: Format) -> ExitCode {
                 continue;
             }
         };
-        let found = &loaded.frontend.checked.diagnostics;
-        failed |= loaded.frontend.has_errors();
+        // What training would refuse is a problem of the model too.
+        let mut found = loaded.frontend.checked.diagnostics.clone();
+        found.extend(loaded.frontend.untrainable.iter().cloned());
+        failed |= found.iter().any(|d| d.severity == Severity::Error);
         match format {
-            Format::Json => json.extend(diagnostics::to_json(found, &loaded.name, &loaded.text)),
+            Format::Json => json.extend(diagnostics::to_json(&found, &loaded.name, &loaded.text)),
             Format::Human => {
                 err!(
                     "{}",
-                    diagnostics::render(found, &loaded.name, &loaded.text, render_options())
+                    diagnostics::render(&found, &loaded.name, &loaded.text, render_options())
                 );
                 let errors = found
                     .iter()

@@ -248,7 +248,45 @@ fn check_constraint(
             .filter(|s| s.is_finite())
             .fold(0.0, f64::max)
     };
+    let at = |point: &Point| -> String {
+        let coords = c.space.iter().map(|cid| {
+            format!(
+                "{} = {}",
+                model.coord(*cid).name,
+                short(point.coords[cid.index()])
+            )
+        });
+        coords.collect::<Vec<_>>().join(", ")
+    };
     for (k, Substituted { part, .. }) in residuals.iter().enumerate() {
+        let part = match part {
+            Part::Real => "",
+            Part::Re => " (real part)",
+            Part::Im => " (imaginary part)",
+        };
+        // A solution outside its own domain (`sqrt` or `log` of a negative
+        // number, a division by zero) has no residual to compare; a few
+        // singular points are left alone, most of the region is not.
+        let undefined: Vec<&Point> = values
+            .iter()
+            .zip(&region)
+            .filter(|(v, _)| !v[k].is_finite())
+            .map(|(_, p)| p)
+            .collect();
+        if undefined.len() * 10 > region.len() {
+            return Some(
+                Diagnostic::warning(
+                    Code::ExactMismatch,
+                    format!("the exact solution gives `{}`{part} no value", c.label),
+                )
+                .label(c.span, format!("not a finite number at {}", at(undefined[0])))
+                .help(format!(
+                    "the `exact` solution or its derivatives are not finite at {} of the {} points checked here: look for `sqrt` or `log` of negative numbers and divisions by zero",
+                    undefined.len(),
+                    region.len()
+                )),
+            );
+        }
         let scale =
             scale_of(&values, term_ranges[k]).max(scale_of(&interior_values, term_ranges[k]));
         let limit = TOLERANCE * scale;
@@ -265,27 +303,11 @@ fn check_constraint(
         let Some((v, point)) = worst.filter(|(v, _)| violation(v[k])) else {
             continue;
         };
-        let at: Vec<String> = c
-            .space
-            .iter()
-            .map(|cid| {
-                format!(
-                    "{} = {}",
-                    model.coord(*cid).name,
-                    short(point.coords[cid.index()])
-                )
-            })
-            .collect();
-        let part = match part {
-            Part::Real => "",
-            Part::Re => " (real part)",
-            Part::Im => " (imaginary part)",
-        };
         return Some(
             Diagnostic::warning(Code::ExactMismatch, format!("the exact solution does not satisfy `{}`{part}", c.label))
-                .label(c.span, format!("residual {} at {}", short(v[k]), at.join(", ")))
+                .label(c.span, format!("residual {} at {}", short(v[k]), at(point)))
                 .help(format!(
-                    "check this equation and the `exact` solution: its terms are of size {} here, and it is checked to {TOLERANCE:e} of that",
+                    "check this equation and the `exact` solution: its terms reach {} in size over its points and the domain, and it is checked to {TOLERANCE:e} of that",
                     short(scale)
                 )),
         );

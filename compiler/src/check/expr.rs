@@ -214,6 +214,32 @@ impl Checker<'_> {
         None
     }
 
+    /// For `u_x(a, b)`, a derivative of a function called at arguments:
+    /// how to write it (`d(u(a, b), x)`).
+    fn derivative_call(&self, name: &str) -> Option<String> {
+        name.match_indices('_').find_map(|(k, _)| {
+            let (base, suffix) = (&name[..k], &name[k + 1..]);
+            let Some(Decl::Function(f)) = self.names.get(base) else {
+                return None;
+            };
+            let coords = &self.model.function(*f).coords;
+            let names: Vec<&str> = coords
+                .iter()
+                .map(|c| self.model.coord(*c).name.as_str())
+                .collect();
+            let along: Option<Vec<String>> = suffix
+                .chars()
+                .map(|l| names.iter().any(|n| n.chars().eq([l])).then(|| l.to_string()))
+                .collect();
+            let along = along.filter(|a| !a.is_empty())?;
+            Some(format!(
+                "`{name}` is a derivative of `{base}`; at other arguments write the derivative of the call: `d({base}({}), {})`",
+                names.join(", "),
+                along.join(", ")
+            ))
+        })
+    }
+
     pub(super) fn no_such_coordinate(&self, f: FuncId, coord: &str, span: Span) -> Diagnostic {
         let function = self.model.function(f);
         let names: Vec<&str> = function
@@ -354,11 +380,14 @@ impl Checker<'_> {
                     .map(|(n, _)| n.as_str())
                     .chain(Builtin::ALL.iter().map(|(n, _)| *n))
                     .chain(names::SPECIAL_FORMS.iter().copied());
-                let help = names::did_you_mean(
-                    &callee.name,
-                    callables,
-                    "define it with `def`, or `use` the module that has it",
-                );
+                let help = match self.derivative_call(&callee.name) {
+                    Some(help) => help,
+                    None => names::did_you_mean(
+                        &callee.name,
+                        callables,
+                        "define it with `def`, or `use` the module that has it",
+                    ),
+                };
                 self.report(
                     Diagnostic::error(
                         Code::UnknownName,

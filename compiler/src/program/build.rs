@@ -373,19 +373,34 @@ fn untrainable(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
     for (k, c) in model.constraints.iter().enumerate() {
         let k = ConstraintId(k as u32);
         if c.enforcement == Enforcement::Hard && !lowered.hard.iter().any(|h| h.constraint == k) {
+            // Another hard value of the same field, built in already.
+            let first = lowered.hard.iter().find(|h| {
+                c.lhs.functions().contains(&h.function)
+                    && model.constraints[h.constraint.index()].relation == Relation::Eq
+            });
+            let help = match first {
+                Some(h) if c.relation == Relation::Eq => format!(
+                    "`{}` gives `{}` its value already, and a field takes one hard value: \
+                     write the two as one constraint on the union of their places, with one \
+                     expression true on both (`hard u = g on x = 0 | x = 1`), or drop `hard` \
+                     here to penalise this one in the loss",
+                    model.constraints[h.constraint.index()].label,
+                    model.function(h.function).name
+                ),
+                _ => "hard constraints are built in when they give a real field's value from \
+                      the coordinates on a slice, the boundary of a ball or the boundary of a \
+                      box around the domain, one per field, or bound a real field's value by \
+                      expressions of the coordinates (one lower and one upper bound per \
+                      field, not with a value built in); drop `hard` to penalise it in the loss"
+                    .to_string(),
+            };
             out.push(
                 Diagnostic::error(
                     Code::HardNotBuiltIn,
                     format!("training cannot build `{}` into its network yet", c.label),
                 )
                 .label(c.span, "a hard constraint without an output transform")
-                .help(
-                    "hard constraints are built in when they give a real field's value from the \
-                     coordinates on a slice, the boundary of a ball or the boundary of a box \
-                     around the domain, one per field, or bound a real field's value by \
-                     expressions of the coordinates (one lower and one upper bound per field, \
-                     not with a value built in); drop `hard` to penalise it in the loss",
-                ),
+                .help(help),
             );
         }
     }
