@@ -79,7 +79,6 @@ codes! {
     DataColumn = "E0503", "data column missing";
     HardNotBuiltIn = "E0601", "hard constraint training cannot build in yet";
     SymmetryNotBuiltIn = "E0602", "symmetry training cannot build in yet";
-    ParamNotTrained = "E0604", "parameter family, which training does not support yet";
     Unconstrained = "W0001", "field constrained by no equation";
     Unused = "W0002", "declared but never used";
     ExactMismatch = "W0003", "exact solution does not satisfy an equation";

@@ -7,7 +7,7 @@
 //! ([`crate::program::Program::predict`]) and these or the exact solution
 //! ([`crate::program::Program::exact`]).
 
-use physc_compiler::model::{Factor, FuncId, Model, SolutionKind};
+use physc_compiler::model::{CoordId, Factor, FuncId, Model, SolutionKind};
 use physc_compiler::program::geometry::{self, Rng};
 use physc_compiler::program::sample::{Point, data_points};
 
@@ -47,9 +47,14 @@ pub fn relative_l2(predicted: &[Vec<f64>], reference: &[Vec<f64>]) -> f64 {
     (error / norm).sqrt()
 }
 
+/// Values a parameter takes on a grid: its ends and its middle, the members
+/// of the family shown.
+pub const PARAM_VALUES: usize = 3;
+
 /// A regular grid over the field's domain with about `total` points: each
 /// coordinate split evenly between its bounds (a set's bounding box), then
-/// the points outside a set dropped. Parameters sit at their midpoints.
+/// the points outside a set dropped. A parameter takes [`PARAM_VALUES`]
+/// values, its ends and middle, and the other coordinates share the rest.
 pub fn grid(model: &Model, f: FuncId, total: usize) -> Vec<Point> {
     let Some(domain) = &model.function(f).domain else {
         return vec![];
@@ -65,17 +70,24 @@ pub fn grid(model: &Model, f: FuncId, total: usize) -> Vec<Point> {
             }
         }
     }
-    let per_axis = ((total as f64).powf(1.0 / axes.len().max(1) as f64).round() as usize).max(2);
-    let params: Vec<f64> = model.params.iter().map(|p| 0.5 * (p.lo + p.hi)).collect();
-    let count = per_axis.pow(axes.len() as u32);
+    let is_param = |c: usize| model.params.iter().any(|p| p.coord.index() == c);
+    let params = axes.iter().filter(|(c, _, _)| is_param(*c)).count();
+    let written = (axes.len() - params).max(1) as f64;
+    let share = total as f64 / PARAM_VALUES.pow(params as u32) as f64;
+    let per_axis = (share.powf(1.0 / written).round() as usize).max(2);
+    let steps: Vec<usize> = axes
+        .iter()
+        .map(|(c, _, _)| if is_param(*c) { PARAM_VALUES } else { per_axis })
+        .collect();
+    let count: usize = steps.iter().product();
     let mut points = Vec::with_capacity(count);
     for mut index in 0..count {
         let mut coords = vec![f64::NAN; model.coords.len()];
         // The last axis varies fastest.
-        for &(c, lo, hi) in axes.iter().rev() {
-            let k = index % per_axis;
-            index /= per_axis;
-            coords[c] = lo + (hi - lo) * k as f64 / (per_axis - 1) as f64;
+        for (&(c, lo, hi), &n) in axes.iter().zip(&steps).rev() {
+            let k = index % n;
+            index /= n;
+            coords[c] = lo + (hi - lo) * k as f64 / (n - 1) as f64;
         }
         let inside = domain.factors.iter().all(|factor| match factor {
             Factor::Interval { .. } => true,
@@ -89,11 +101,54 @@ pub fn grid(model: &Model, f: FuncId, total: usize) -> Vec<Point> {
         if inside {
             points.push(Point {
                 coords,
-                params: params.clone(),
+                params: vec![],
                 row: None,
                 normal: vec![],
             });
         }
     }
     points
+}
+
+/// Whether a coordinate is a parameter of the model's families.
+pub fn is_param(model: &Model, c: CoordId) -> bool {
+    model.params.iter().any(|p| p.coord == c)
+}
+
+/// The grid's points grouped by family member: each group's parameter
+/// values written `k=0.5` and its point indices, in grid order. A field
+/// with no parameter is one group with no name.
+pub fn family_members(
+    model: &Model,
+    f: FuncId,
+    points: &[Point],
+) -> Vec<(Vec<String>, Vec<usize>)> {
+    let params: Vec<CoordId> = model
+        .function(f)
+        .coords
+        .iter()
+        .copied()
+        .filter(|c| is_param(model, *c))
+        .collect();
+    let mut groups: Vec<(Vec<f64>, Vec<usize>)> = vec![];
+    for (i, p) in points.iter().enumerate() {
+        let key: Vec<f64> = params.iter().map(|c| p.coords[c.index()]).collect();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, rows)) => rows.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(key, rows)| {
+            let names = params.iter().zip(key).map(|(c, v)| {
+                format!(
+                    "{}={}",
+                    model.coord(*c).name,
+                    physc_compiler::model::print::num(v)
+                )
+            });
+            (names.collect(), rows)
+        })
+        .collect()
 }

@@ -10,7 +10,7 @@
 use crate::backend::{Backend, Precision, device};
 use crate::checkpoint::{self, Identity};
 use crate::engine::Engine;
-use crate::fields::{grid, reference_values, relative_l2};
+use crate::fields::{family_members, grid, is_param, reference_values, relative_l2};
 use crate::plot;
 use crate::program::{Program, Trainable};
 use crate::report::{
@@ -241,16 +241,6 @@ fn report(
             &predicted,
             exact.as_deref(),
         )?;
-        let axes: Vec<String> = f
-            .coords
-            .iter()
-            .map(|c| model.coord(*c).name.clone())
-            .collect();
-        let coords: Vec<Vec<f64>> = f
-            .coords
-            .iter()
-            .map(|c| points.iter().map(|p| p.coords[c.index()]).collect())
-            .collect();
         let shown: Vec<f64> = match predicted.as_slice() {
             [re, im] => re.iter().zip(im).map(|(a, b)| a.hypot(*b)).collect(),
             _ => predicted[0].clone(),
@@ -260,14 +250,26 @@ fn report(
         } else {
             f.name.clone()
         };
-        if let Err(e) = plot::field(
-            &out.join(format!("{}.png", f.name)),
-            &title,
-            &axes,
-            &coords,
-            &shown,
-        ) {
-            plots_failed.push(format!("{}.png: {e}", f.name));
+        // One plot per member of a family shown on the grid.
+        for (member, rows) in family_members(model, id, &points) {
+            let written = f.coords.iter().filter(|c| !is_param(model, **c));
+            let (axes, coords): (Vec<String>, Vec<Vec<f64>>) = written
+                .map(|c| {
+                    let values = rows.iter().map(|&i| points[i].coords[c.index()]).collect();
+                    (model.coord(*c).name.clone(), values)
+                })
+                .unzip();
+            let values: Vec<f64> = rows.iter().map(|&i| shown[i]).collect();
+            let (file, title) = match member.is_empty() {
+                true => (format!("{}.png", f.name), title.clone()),
+                false => (
+                    format!("{}_{}.png", f.name, member.join("_")),
+                    format!("{title} at {}", member.join(", ")),
+                ),
+            };
+            if let Err(e) = plot::field(&out.join(&file), &title, &axes, &coords, &values) {
+                plots_failed.push(format!("{file}: {e}"));
+            }
         }
     }
     let drifts = crate::conserve::drifts(program, &network);

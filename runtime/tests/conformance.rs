@@ -13,7 +13,7 @@ use physc_compiler::model::Where;
 use physc_compiler::program::geometry::Rng;
 use physc_compiler::program::interp::{self, Weights};
 use physc_compiler::program::sample::Point;
-use physc_compiler::program::{BatchId, LossProgram, point_leaf};
+use physc_compiler::program::{BatchId, FieldValue, LossProgram, point_leaf};
 
 mod common;
 use common::{close, networks, points, programs};
@@ -199,17 +199,17 @@ fn burn_gradients_match_differences_of_the_interpreter() {
 #[test]
 fn predictions_follow_the_field_values() {
     let (all, _) = programs();
+    let on_set = |l: &LossProgram, f: &FieldValue| {
+        f.hard
+            .is_some_and(|h| matches!(l.model.constraints[h.index()].on, Where::Set { .. }))
+    };
     let (name, loss) = all
         .iter()
-        .find(|(_, l)| l.fields.iter().any(|f| f.hard.is_some()))
-        .expect("an example with a hard constraint");
+        .find(|(_, l)| l.fields.iter().any(|f| on_set(l, f)))
+        .expect("an example with a hard constraint on a set");
     let (program, t) = networks(loss);
     let weights = t.weights();
-    let field = loss
-        .fields
-        .iter()
-        .find(|f| f.hard.is_some())
-        .expect("found");
+    let field = loss.fields.iter().find(|f| on_set(loss, f)).expect("found");
     let hole = &loss.model.constraints[field.hard.expect("hard").index()];
     let Where::Set { .. } = hole.on else {
         panic!("{name}: the hard constraint is on a set")

@@ -354,7 +354,9 @@ impl Checker<'_> {
                     Expr::Field { function, .. } => {
                         let all = self.model.function(function).coords.clone();
                         let spatial = callee.name == "space";
+                        let param = |c: &CoordId| self.model.params.iter().any(|p| p.coord == *c);
                         all.into_iter()
+                            .filter(|c| !param(c))
                             .filter(|c| !(spatial && self.model.coord(*c).name == "t"))
                             .collect::<Vec<_>>()
                     }

@@ -191,10 +191,12 @@ impl<'a> Checker<'a> {
                 }
                 ItemKind::Param { name, .. } => {
                     let id = ParamId(self.model.params.len() as u32);
+                    let coord = self.intern_coord(&name.name);
                     self.model.params.push(Param {
                         name: name.name.clone(),
                         lo: 0.0,
                         hi: 1.0,
+                        coord,
                         span: name.span,
                     });
                     self.define(name, Decl::Param(id));

@@ -11,6 +11,23 @@ impl Checker<'_> {
     /// Builds the declared part of each field's domain; the rest is inferred
     /// from the equations later.
     pub(super) fn field_domains(&mut self) {
+        // Every field is a family over the parameters: they follow its own
+        // coordinates, each over its range.
+        let params: Vec<Factor> = self
+            .model
+            .params
+            .iter()
+            .map(|p| Factor::Interval {
+                coord: p.coord,
+                lo: p.lo,
+                hi: p.hi,
+            })
+            .collect();
+        for f in &mut self.model.functions {
+            if f.kind == FunctionKind::Field {
+                f.coords.extend(self.model.params.iter().map(|p| p.coord));
+            }
+        }
         for (f, decls) in std::mem::take(&mut self.pending_domains) {
             let mut factors = vec![];
             let mut open = false;
@@ -30,6 +47,7 @@ impl Checker<'_> {
                     factors.push(factor);
                 }
             }
+            factors.extend(params.iter().cloned());
             if open {
                 self.partial_domains.insert(f, factors);
             } else {

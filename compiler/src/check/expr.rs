@@ -89,7 +89,7 @@ impl Checker<'_> {
             return match decl {
                 Decl::Const(c) => Expr::Const(*c),
                 Decl::Learn(l) => Expr::Learned(*l),
-                Decl::Param(p) => Expr::Param(*p),
+                Decl::Param(p) => Expr::Coord(self.model.params[p.index()].coord),
                 Decl::Function(f) => self.field(*f),
                 other => {
                     let (what, help) = match other {
@@ -411,11 +411,22 @@ impl Checker<'_> {
         scope: &mut Scope,
     ) -> Expr {
         let coords = self.model.function(f).coords.clone();
-        if args.len() != coords.len() {
-            self.report(self.arity_error(callee, e, &[coords.len()], args.len()));
+        // A family member keeps its parameters: `u(x + 10, t)` of a field
+        // over (x, t, nu) is at the same nu.
+        let params: Vec<CoordId> = coords
+            .iter()
+            .copied()
+            .filter(|c| self.model.params.iter().any(|p| p.coord == *c))
+            .collect();
+        let written = coords.len() - params.len();
+        if args.len() != written && args.len() != coords.len() {
+            self.report(self.arity_error(callee, e, &[written], args.len()));
             return placeholder();
         }
-        let args: Vec<Expr> = args.iter().map(|a| self.expr(a, scope)).collect();
+        let mut args: Vec<Expr> = args.iter().map(|a| self.expr(a, scope)).collect();
+        if args.len() == written {
+            args.extend(params.into_iter().map(Expr::Coord));
+        }
         if args.iter().zip(&coords).all(|(a, c)| *a == Expr::Coord(*c)) {
             return self.field(f);
         }

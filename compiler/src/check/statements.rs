@@ -130,9 +130,16 @@ impl<'a> Checker<'a> {
         let on_data = matches!(&c.on, Some(ast::Region { kind: ast::RegionKind::Name(n), .. })
             if matches!(self.names.get(&n.name), Some(Decl::Data(_))));
         let space = self.space(&[(&lhs, &c.lhs), (&rhs, &c.rhs)], on_data);
+        // Regions bind the coordinates the model writes; parameters range
+        // over their intervals everywhere.
+        let written: Vec<CoordId> = space
+            .iter()
+            .copied()
+            .filter(|c| !self.model.params.iter().any(|p| p.coord == *c))
+            .collect();
         let on = match &c.on {
             None => Where::Domain,
-            Some(region) => match self.place(region, &space, &functions) {
+            Some(region) => match self.place(region, &written, &functions) {
                 Some(place) => place,
                 None => {
                     // The region was reported; a domain it would have given

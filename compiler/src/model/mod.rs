@@ -69,12 +69,16 @@ pub struct Learned {
     pub span: Span,
 }
 
-/// A parameter of a family of problems: an extra network input.
+/// A parameter of a family of problems: a coordinate every field has
+/// after its own (so an extra input of every field's network), drawn across
+/// `[lo, hi]` like any coordinate, which nothing differentiates along
+/// unless the model says so.
 #[derive(Clone, Debug)]
 pub struct Param {
     pub name: String,
     pub lo: f64,
     pub hi: f64,
+    pub coord: CoordId,
     pub span: Span,
 }
 

@@ -425,18 +425,5 @@ fn untrainable(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
             ),
         );
     }
-    for p in &model.params {
-        out.push(
-            Diagnostic::error(
-                Code::ParamNotTrained,
-                format!(
-                    "training does not support parameter families (`param {}`) yet",
-                    p.name
-                ),
-            )
-            .label(p.span, "a network input over a range")
-            .help("train one member of the family: make it a `const`"),
-        );
-    }
     out
 }
