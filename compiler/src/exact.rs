@@ -322,7 +322,6 @@ fn evaluate(kernel: &crate::jit::Kernel, model: &Model, points: &[Point]) -> Vec
         let p = &points[i];
         match leaf {
             Leaf::Coord(c) => p.coords[c.index()],
-            Leaf::Param(a) => p.params[a.index()],
             Leaf::Normal(c) => p.normal_component(*c),
             Leaf::Column { data, column } => p.row.map_or(f64::NAN, |row| {
                 model.data[data.index()].values[*column as usize][row]

@@ -91,7 +91,6 @@ fn a_lagrangian_gives_a_second_order_system_and_its_energy() {
     coords[d.states[1].index()] = v;
     let point = Point {
         coords,
-        params: vec![],
         row: None,
         normal: vec![],
     };

@@ -8,7 +8,7 @@ use physc_compiler::ir::eval::{Env, Interpreter, Leaf};
 use physc_compiler::ir::{ExprId, Func, Graph, Part};
 use physc_compiler::jit::Kernel;
 use physc_compiler::model::CoordId;
-use physc_compiler::model::{DataId, FuncId, LearnId, ParamId};
+use physc_compiler::model::{DataId, FuncId, LearnId};
 use proptest::prelude::*;
 
 /// A random expression, kept inside the domains of its functions.
@@ -257,7 +257,7 @@ fn kernels_handle_every_node_kind() {
     let u = g.field(FuncId(0), Part::Real, vec![1, 0].into());
     let h = g.field(FuncId(1), Part::Im, vec![0, 2].into());
     let k = g.learned(LearnId(0));
-    let a = g.param(ParamId(0));
+    let a = g.normal(CoordId(1));
     let column = g.column(DataId(0), 2);
     let mut roots: Vec<ExprId> = vec![x, u, h, k, a, column];
     let base = g.add(&[x, u]);
@@ -296,7 +296,6 @@ fn kernels_handle_every_node_kind() {
             } => -0.3 + 0.02 * i,
             Leaf::Field { .. } => 0.7 - 0.01 * i,
             Leaf::Learned(_) => 1.3,
-            Leaf::Param(_) => 0.25,
             Leaf::Column { .. } => 2.0 + i,
             Leaf::Normal(_) => 0.6,
             Leaf::Apply(_) => unreachable!("no field at other arguments here"),

@@ -91,7 +91,6 @@ mod tests {
     fn point(x: f64) -> Point {
         Point {
             coords: vec![x],
-            params: vec![],
             row: None,
             normal: vec![],
         }

@@ -52,7 +52,6 @@ pub fn drifts(program: &Program, trained: &Trainable) -> Vec<Drift> {
                         .map_or(0.0, |(a, b)| 0.5 * (a + b))
                 })
                 .collect();
-            let params: Vec<f64> = model.params.iter().map(|p| 0.5 * (p.lo + p.hi)).collect();
             let times: Vec<f64> = (0..TIMES)
                 .map(|k| lo + (hi - lo) * k as f64 / (TIMES - 1) as f64)
                 .collect();
@@ -63,7 +62,6 @@ pub fn drifts(program: &Program, trained: &Trainable) -> Vec<Drift> {
                     coords[q.time.index()] = t;
                     Point {
                         coords,
-                        params: params.clone(),
                         row: None,
                         normal: vec![],
                     }

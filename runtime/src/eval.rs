@@ -124,7 +124,6 @@ pub fn evaluable(
         f.coords
             .iter()
             .map(|c| model.coord(*c).name.as_str())
-            .chain(model.params.iter().map(|p| p.name.as_str()))
             .all(|n| table.column(n).is_some())
     };
     let ids = || (0..model.functions.len()).map(|k| FuncId(k as u32));
@@ -146,7 +145,7 @@ pub fn evaluable(
         for id in group {
             let f = model.function(id);
             let names = f.coords.iter().map(|c| model.coord(*c).name.as_str());
-            for n in names.chain(model.params.iter().map(|p| p.name.as_str())) {
+            for n in names {
                 if !needed.contains(&n) {
                     needed.push(n);
                 }
@@ -190,21 +189,16 @@ fn with_learned_values(loss: &LossProgram) -> LossProgram {
     loss
 }
 
-/// The rows as points: each coordinate and parameter from the column of its
-/// name (NaN where the table has none).
+/// The rows as points: each coordinate (a parameter's included) from the
+/// column of its name (NaN where the table has none).
 pub fn points(model: &Model, table: &Table) -> Vec<Point> {
     let column = |name: &str| table.column(name);
     let coords: Vec<Option<usize>> = model.coords.iter().map(|c| column(&c.name)).collect();
-    let params: Vec<Option<usize>> = model.params.iter().map(|p| column(&p.name)).collect();
     (0..table.rows())
         .map(|i| Point {
             coords: coords
                 .iter()
                 .map(|c| c.map_or(f64::NAN, |c| table.values[c][i]))
-                .collect(),
-            params: params
-                .iter()
-                .map(|p| p.map_or(f64::NAN, |p| table.values[p][i]))
                 .collect(),
             row: None,
             normal: vec![],

@@ -8,7 +8,7 @@
 //! ([`crate::program::Program::exact`]).
 
 use physc_compiler::model::{CoordId, Factor, FuncId, Model, SolutionKind};
-use physc_compiler::program::geometry::{self, Rng};
+use physc_compiler::program::geometry;
 use physc_compiler::program::sample::{Point, data_points};
 
 /// The rows of the field's `reference` data as points, and its values there.
@@ -31,7 +31,7 @@ pub fn reference_values(model: &Model, f: FuncId) -> Option<(Vec<Point>, Vec<Vec
         .iter()
         .map(|n| data.column(n).map(|c| data.values[c].clone()))
         .collect::<Option<Vec<_>>>()?;
-    let points = data_points(model, d, &mut Rng::new(0));
+    let points = data_points(model, d);
     Some((points, values))
 }
 
@@ -101,13 +101,21 @@ pub fn grid(model: &Model, f: FuncId, total: usize) -> Vec<Point> {
         if inside {
             points.push(Point {
                 coords,
-                params: vec![],
                 row: None,
                 normal: vec![],
             });
         }
     }
     points
+}
+
+/// A value to three significant digits, as a person writes it: `0.00159`.
+fn three_digits(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let scale = 10f64.powi(2 - v.abs().log10().floor() as i32);
+    physc_compiler::model::print::num((v * scale).round() / scale)
 }
 
 /// Whether a coordinate is a parameter of the model's families.
@@ -141,13 +149,10 @@ pub fn family_members(
     groups
         .into_iter()
         .map(|(key, rows)| {
-            let names = params.iter().zip(key).map(|(c, v)| {
-                format!(
-                    "{}={}",
-                    model.coord(*c).name,
-                    physc_compiler::model::print::num(v)
-                )
-            });
+            let names = params
+                .iter()
+                .zip(key)
+                .map(|(c, v)| format!("{}={}", model.coord(*c).name, three_digits(v)));
             (names.collect(), rows)
         })
         .collect()

@@ -238,7 +238,6 @@ fn point(coords: usize, dynamics: &Dynamics, state: &[f64]) -> Point {
     }
     Point {
         coords: values,
-        params: vec![],
         row: None,
         normal: vec![],
     }

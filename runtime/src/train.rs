@@ -465,7 +465,6 @@ pub fn restore_points(program: &mut Program, state: &TrainState) {
             .iter()
             .map(|values| Point {
                 coords: values[..n.min(values.len())].to_vec(),
-                params: vec![],
                 row: None,
                 normal: values[n.min(values.len())..].to_vec(),
             })

@@ -42,7 +42,6 @@ fn violation(text: &str, n: usize, map: fn(&[f64]) -> Vec<f64>, rho: (f64, f64))
     let here: Vec<Point> = (0..64)
         .map(|_| Point {
             coords: (0..n).map(|_| rng.range(-1.0, 1.0)).collect(),
-            params: vec![],
             row: None,
             normal: vec![],
         })

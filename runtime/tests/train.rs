@@ -226,7 +226,6 @@ fn causal_weights_hold_late_slabs_back() {
         .iter()
         .map(|&t| Point {
             coords: vec![0.5, t],
-            params: vec![],
             row: None,
             normal: vec![],
         })

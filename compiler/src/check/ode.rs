@@ -67,7 +67,6 @@ impl<'a> Checker<'a> {
         rhs.visit(&mut |e| match e {
             Expr::Column { .. } => unreadable = unreadable.or(Some("a data column")),
             Expr::Normal(_) => unreadable = unreadable.or(Some("the outward normal")),
-            Expr::Param(_) => unreadable = unreadable.or(Some("a parameter")),
             _ => {}
         });
         if let Some(what) = unreadable {

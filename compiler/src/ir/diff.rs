@@ -49,7 +49,7 @@ impl Differentiator {
 
     fn compute(&mut self, g: &mut Graph, e: ExprId, var: Var) -> ExprId {
         match g.node(e).clone() {
-            Node::Num(_) | Node::Param(_) | Node::Normal(_) | Node::Column { .. } => g.num(0.0),
+            Node::Num(_) | Node::Normal(_) | Node::Column { .. } => g.num(0.0),
             Node::Coord(c) => g.num(if var == Var::Coord(c) { 1.0 } else { 0.0 }),
             Node::Learned(l) => g.num(if var == Var::Learned(l) { 1.0 } else { 0.0 }),
             Node::Field {

@@ -14,7 +14,6 @@ use super::*;
 pub enum Leaf {
     Coord(CoordId),
     Learned(LearnId),
-    Param(ParamId),
     /// A component of the outward normal at a boundary point.
     Normal(CoordId),
     Column {
@@ -156,7 +155,6 @@ pub fn leaf_of(node: &Node) -> Option<Leaf> {
     Some(match node {
         Node::Coord(c) => Leaf::Coord(*c),
         Node::Learned(l) => Leaf::Learned(*l),
-        Node::Param(p) => Leaf::Param(*p),
         Node::Normal(c) => Leaf::Normal(*c),
         Node::Column { data, column } => Leaf::Column {
             data: *data,

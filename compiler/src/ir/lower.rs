@@ -335,10 +335,6 @@ impl<'m> Lowerer<'m> {
                 re: self.graph.learned(*l),
                 im: None,
             },
-            Expr::Param(p) => Cx {
-                re: self.graph.param(*p),
-                im: None,
-            },
             Expr::Normal(c) => Cx {
                 re: self.graph.normal(*c),
                 im: None,

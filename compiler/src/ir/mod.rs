@@ -29,7 +29,7 @@ pub mod quadrature;
 pub mod stages;
 pub mod subst;
 
-use crate::model::{CoordId, DataId, FuncId, LearnId, ParamId};
+use crate::model::{CoordId, DataId, FuncId, LearnId};
 use std::collections::{BTreeMap, HashMap};
 
 /// An index into a [`Graph`]'s arena.
@@ -201,7 +201,6 @@ pub enum Node {
     Num(u64),
     Coord(CoordId),
     Learned(LearnId),
-    Param(ParamId),
     /// A component of the outward unit normal at a boundary point.
     Normal(CoordId),
     Column {
@@ -292,10 +291,6 @@ impl Graph {
 
     pub fn learned(&mut self, l: LearnId) -> ExprId {
         self.intern(Node::Learned(l))
-    }
-
-    pub fn param(&mut self, p: ParamId) -> ExprId {
-        self.intern(Node::Param(p))
     }
 
     pub fn normal(&mut self, c: CoordId) -> ExprId {

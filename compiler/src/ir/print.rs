@@ -47,7 +47,6 @@ impl Printer<'_> {
             }
             Node::Coord(c) => (9, self.m.coord(*c).name.clone()),
             Node::Learned(l) => (9, self.m.learned[l.index()].name.clone()),
-            Node::Param(p) => (9, self.m.params[p.index()].name.clone()),
             Node::Normal(c) => (9, format!("n_{}", self.m.coord(*c).name)),
             Node::Column { data, column } => {
                 let d = &self.m.data[data.index()];

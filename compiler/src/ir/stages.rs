@@ -90,7 +90,6 @@ pub fn clif(model: &Model, lowered: &Lowered, kernel: &crate::jit::Kernel) -> St
         let name = match leaf {
             Leaf::Coord(c) => model.coord(*c).name.clone(),
             Leaf::Learned(l) => model.learned[l.index()].name.clone(),
-            Leaf::Param(a) => model.params[a.index()].name.clone(),
             Leaf::Normal(c) => format!("n_{}", model.coord(*c).name),
             Leaf::Column { data, column } => {
                 let d = &model.data[data.index()];

@@ -43,11 +43,7 @@ impl<'a> Substitution<'a> {
         }
         let out = match g.node(e).clone() {
             Node::Coord(c) => self.replace.get(&c).copied().unwrap_or(e),
-            Node::Num(_)
-            | Node::Learned(_)
-            | Node::Param(_)
-            | Node::Normal(_)
-            | Node::Column { .. } => e,
+            Node::Num(_) | Node::Learned(_) | Node::Normal(_) | Node::Column { .. } => e,
             Node::Field {
                 function,
                 part,

@@ -134,7 +134,6 @@ impl Jet {
             }
             Node::Call(f, _) => return Err(format!("the function `{}`", f.name())),
             Node::Learned(_) => return Err("a learned scalar".to_string()),
-            Node::Param(_) => return Err("a parameter".to_string()),
             Node::Column { .. } => return Err("a data column".to_string()),
             Node::Normal(_) => return Err("the outward normal".to_string()),
             Node::Field { .. } | Node::Apply { .. } => return Err("another field".to_string()),

@@ -1,6 +1,6 @@
 //! Checked expressions: every name resolved to an id, `def`s inlined.
 
-use super::{ConstId, CoordId, DataId, FuncId, LearnId, ParamId};
+use super::{ConstId, CoordId, DataId, FuncId, LearnId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Builtin {
@@ -104,7 +104,6 @@ pub enum Expr {
     Coord(CoordId),
     Const(ConstId),
     Learned(LearnId),
-    Param(ParamId),
     /// A component of the outward unit normal at a boundary point (zero
     /// along coordinates the boundary does not bind, such as time).
     Normal(CoordId),

@@ -396,7 +396,6 @@ impl Printer<'_> {
             Expr::Coord(c) => (9, self.m.coord(*c).name.clone()),
             Expr::Const(c) => (9, self.m.consts[c.index()].name.clone()),
             Expr::Learned(l) => (9, self.m.learned[l.index()].name.clone()),
-            Expr::Param(a) => (9, self.m.params[a.index()].name.clone()),
             Expr::Normal(c) => (9, format!("n_{}", self.m.coord(*c).name)),
             Expr::Column { data, column } => {
                 let d = &self.m.data[data.index()];

@@ -444,7 +444,6 @@ fn check_reads(
                     d.name, d.columns[*column as usize]
                 )
             }
-            Node::Param(p) => format!("the parameter `{}`", model.params[p.index()].name),
             Node::Normal(_) => "the outward normal".to_string(),
             _ => continue,
         };

@@ -218,7 +218,6 @@ pub struct Causal {
 pub fn point_leaf(model: &Model, leaf: &Leaf, point: &Point) -> Option<f64> {
     Some(match leaf {
         Leaf::Coord(c) => point.coords[c.index()],
-        Leaf::Param(p) => point.params[p.index()],
         Leaf::Normal(c) => point.normal_component(*c),
         Leaf::Column { data, column } => {
             let values = &model.data[data.index()].values[*column as usize];

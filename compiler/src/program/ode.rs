@@ -171,7 +171,6 @@ pub fn squared_errors(program: &LossProgram, weights: &Weights, s: usize) -> Vec
     let evaluator = Evaluator::new(program, weights, &system.rates);
     let mut point = Point {
         coords: vec![0.0; model.coords.len()],
-        params: vec![0.0; model.params.len()],
         row: None,
         normal: vec![],
     };

@@ -8,8 +8,9 @@
 //! narrows their draw, another set replaces the coordinates it binds with
 //! points inside it (or on it, for a boundary), a union splits the points
 //! between its parts in proportion to their measures, and a data set gives
-//! its rows. Parameters are drawn across their ranges. Every region gets
-//! exactly the points asked for, or an error says it is too thin to fill.
+//! its rows. A parameter is drawn across its range as any coordinate. Every
+//! region gets exactly the points asked for, or an error says it is too thin
+//! to fill.
 
 use crate::model::*;
 use crate::program::geometry::{
@@ -17,12 +18,11 @@ use crate::program::geometry::{
 };
 use crate::program::sobol;
 
-/// One sample point: a value per coordinate and parameter, a data row,
-/// and on a boundary the outward unit normal.
+/// One sample point: a value per coordinate (a parameter's included), a
+/// data row, and on a boundary the outward unit normal.
 #[derive(Clone, Debug)]
 pub struct Point {
     pub coords: Vec<f64>,
-    pub params: Vec<f64>,
     pub row: Option<usize>,
     /// One component per coordinate (zero along those the boundary does
     /// not bind); empty off boundaries.
@@ -48,7 +48,7 @@ pub fn points(
     let functions = constraint_functions(c);
     let too_thin = |e: TooThin| format!("cannot sample the points of `{}`: {e}", c.label);
     Ok(match place {
-        Where::Data(d) => data_points(model, *d, rng),
+        Where::Data(d) => data_points(model, *d),
         Where::Domain => function_points(model, &functions, n, rng, &[]).map_err(too_thin)?,
         Where::Slice { coord, value } => {
             let mut ps = function_points(model, &functions, n, rng, &[]).map_err(too_thin)?;
@@ -252,7 +252,7 @@ fn split(n: usize, measures: &[Option<(usize, f64)>]) -> Vec<usize> {
 
 /// One point per row of a data set, its coordinates from the columns named
 /// after them (NaN where there is none).
-pub fn data_points(model: &Model, d: DataId, rng: &mut Rng) -> Vec<Point> {
+pub fn data_points(model: &Model, d: DataId) -> Vec<Point> {
     let data = &model.data[d.index()];
     (0..data.rows())
         .map(|row| {
@@ -264,7 +264,6 @@ pub fn data_points(model: &Model, d: DataId, rng: &mut Rng) -> Vec<Point> {
             }
             Point {
                 coords,
-                params: param_values(model, rng),
                 row: Some(row),
                 normal: vec![],
             }
@@ -299,10 +298,6 @@ pub fn unit_points(sampler: Sampler, n: usize, d: usize, rng: &mut Rng) -> Vec<V
     }
 }
 
-fn param_values(model: &Model, rng: &mut Rng) -> Vec<f64> {
-    model.params.iter().map(|p| rng.range(p.lo, p.hi)).collect()
-}
-
 /// `n` points of the product of the domains of some functions: interval
 /// coordinates by the sampler (`sides` narrows some of them to a box), set
 /// factors by rejection.
@@ -324,7 +319,6 @@ pub fn function_points(
     let mut points: Vec<Point> = (0..n)
         .map(|_| Point {
             coords: vec![f64::NAN; model.coords.len()],
-            params: param_values(model, rng),
             row: None,
             normal: vec![],
         })

@@ -623,7 +623,7 @@ impl Program {
                 self.read_jet(node, plans, jet, rows)
             }
             Node::Learned(l) => Value::Tensor(t.scalars[l.index()].val().reshape([1, 1])),
-            Node::Coord(_) | Node::Column { .. } | Node::Param(_) | Node::Normal(_) => {
+            Node::Coord(_) | Node::Column { .. } | Node::Normal(_) => {
                 Value::Tensor(inputs.leaves[&id].clone())
             }
             _ => unreachable!("arithmetic is evaluated above"),

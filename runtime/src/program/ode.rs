@@ -130,7 +130,7 @@ impl Program {
                         });
                         self.read_jet(node, &self.plans, jet, None)
                     }
-                    Node::Column { .. } | Node::Param(_) | Node::Normal(_) => {
+                    Node::Column { .. } | Node::Normal(_) => {
                         unreachable!("an integrated rate reads no data column or parameter")
                     }
                     _ => unreachable!("arithmetic is evaluated above"),
