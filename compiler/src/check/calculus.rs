@@ -298,7 +298,7 @@ impl Checker<'_> {
         };
         let (nodes, weights) = crate::ir::quadrature::gauss_legendre(QUADRATURE_NODES);
         let errors = self.errors();
-        let mut sum: Option<Expr> = None;
+        let mut terms = vec![];
         for (xi, w) in nodes.into_iter().zip(weights) {
             let at = Expr::Binary {
                 op: BinOp::Add,
@@ -316,24 +316,16 @@ impl Checker<'_> {
                 // Reported at the first node; the others would repeat it.
                 return placeholder();
             }
-            let term = Expr::Binary {
+            terms.push(Expr::Binary {
                 op: BinOp::Mul,
                 lhs: Box::new(Expr::Number(w / 2.0)),
                 rhs: Box::new(value),
-            };
-            sum = Some(match sum {
-                None => term,
-                Some(acc) => Expr::Binary {
-                    op: BinOp::Add,
-                    lhs: Box::new(acc),
-                    rhs: Box::new(term),
-                },
             });
         }
         Expr::Binary {
             op: BinOp::Mul,
             lhs: Box::new(width),
-            rhs: Box::new(sum.unwrap_or_else(placeholder)),
+            rhs: Box::new(Expr::sum(terms)),
         }
     }
 
@@ -387,20 +379,12 @@ impl Checker<'_> {
                 return placeholder();
             }
         };
-        let mut total: Option<Expr> = None;
+        let mut terms = vec![];
         for c in coords {
             scope.bindings.push((var.name.clone(), Expr::Coord(c)));
-            let term = self.expr(body, scope);
+            terms.push(self.expr(body, scope));
             scope.bindings.pop();
-            total = Some(match total {
-                None => term,
-                Some(acc) => Expr::Binary {
-                    op: BinOp::Add,
-                    lhs: Box::new(acc),
-                    rhs: Box::new(term),
-                },
-            });
         }
-        total.unwrap_or(Expr::Number(0.0))
+        Expr::sum(terms)
     }
 }

@@ -12,7 +12,7 @@
 //! Invariant: a checked constraint reads `n_c` only where every part of its
 //! place is a boundary set or a slice at an end of its coordinate's range.
 
-use super::expr::{Scope, placeholder};
+use super::expr::Scope;
 use super::*;
 use crate::program::sample::end_side;
 
@@ -30,7 +30,8 @@ impl Checker<'_> {
             if id.name == "n" && scope.get("n").is_none() && self.coord_id("n").is_none())
     }
 
-    /// `d(e, n)`: the sum over `e`'s coordinates of `n_c` times `d(e, c)`.
+    /// `d(e, n)`: the sum over `e`'s coordinates of `n_c` times `d(e, c)`
+    /// (0 for a constant).
     pub(super) fn normal_derivative(
         &mut self,
         e: &ast::Expr,
@@ -53,48 +54,41 @@ impl Checker<'_> {
         });
         let mut seen = HashSet::new();
         coords.retain(|c| seen.insert(*c));
-        if coords.is_empty() {
-            // A constant has no normal derivative to speak of: zero.
-            return Expr::Number(0.0);
-        }
-        let terms = coords.into_iter().map(|c| {
-            let derivative = match &target {
-                Expr::Field {
-                    function,
-                    derivative,
-                } => {
-                    let own = &self.model.function(*function).coords;
-                    match own.iter().position(|x| *x == c) {
-                        Some(p) => {
-                            let mut derivative = derivative.clone();
-                            derivative[p] += 1;
-                            Expr::Field {
-                                function: *function,
-                                derivative,
+        let terms: Vec<Expr> = coords
+            .into_iter()
+            .map(|c| {
+                let derivative = match &target {
+                    Expr::Field {
+                        function,
+                        derivative,
+                    } => {
+                        let own = &self.model.function(*function).coords;
+                        match own.iter().position(|x| *x == c) {
+                            Some(p) => {
+                                let mut derivative = derivative.clone();
+                                derivative[p] += 1;
+                                Expr::Field {
+                                    function: *function,
+                                    derivative,
+                                }
                             }
+                            None => Expr::Number(0.0),
                         }
-                        None => Expr::Number(0.0),
                     }
+                    other => Expr::Diff {
+                        expr: Box::new(other.clone()),
+                        coord: c,
+                        order: 1,
+                    },
+                };
+                Expr::Binary {
+                    op: BinOp::Mul,
+                    lhs: Box::new(Expr::Normal(c)),
+                    rhs: Box::new(derivative),
                 }
-                other => Expr::Diff {
-                    expr: Box::new(other.clone()),
-                    coord: c,
-                    order: 1,
-                },
-            };
-            Expr::Binary {
-                op: BinOp::Mul,
-                lhs: Box::new(Expr::Normal(c)),
-                rhs: Box::new(derivative),
-            }
-        });
-        terms
-            .reduce(|sum, term| Expr::Binary {
-                op: BinOp::Add,
-                lhs: Box::new(sum),
-                rhs: Box::new(term),
             })
-            .unwrap_or_else(placeholder)
+            .collect();
+        Expr::sum(terms)
     }
 
     /// After a statement: a new (non-`ode`) constraint that took `d(u, n)`

@@ -164,6 +164,18 @@ impl Expr {
         }
     }
 
+    /// The sum of the terms, left to right (0 for none).
+    pub fn sum(terms: impl IntoIterator<Item = Expr>) -> Expr {
+        terms
+            .into_iter()
+            .reduce(|sum, term| Expr::Binary {
+                op: BinOp::Add,
+                lhs: Box::new(sum),
+                rhs: Box::new(term),
+            })
+            .unwrap_or(Expr::Number(0.0))
+    }
+
     /// Rebuilds the tree bottom-up: `f` gets each node with its children
     /// already mapped.
     pub fn map(self, f: &mut impl FnMut(Expr) -> Expr) -> Expr {

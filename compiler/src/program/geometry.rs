@@ -181,6 +181,9 @@ pub fn sample_boundary(set: &Set, n: usize, rng: &mut Rng) -> Result<Vec<Vec<f64
     Ok(points.into_iter().map(|(p, _)| p).collect())
 }
 
+/// A boundary point and the unit normal there.
+pub type WithNormal = (Vec<f64>, Vec<f64>);
+
 /// [`sample_boundary`] with a unit normal at each point: the primitive's
 /// normal there, turned to point out of the `domain` where the point lies
 /// on the domain's boundary (into the hole, on the rim of a hole), and out
@@ -191,7 +194,7 @@ pub fn sample_boundary_normals(
     domain: Option<&Set>,
     n: usize,
     rng: &mut Rng,
-) -> Result<Vec<(Vec<f64>, Vec<f64>)>, TooThin> {
+) -> Result<Vec<WithNormal>, TooThin> {
     let mut primitives = vec![];
     collect_primitives(set, &mut primitives);
     let measures: Vec<f64> = primitives.iter().map(|p| boundary_measure(p)).collect();
