@@ -82,6 +82,24 @@ impl Checker<'_> {
                     };
                     match coord {
                         Some(c) => out.push((c, 1, arg.span)),
+                        // A value that is not a constant, after a coordinate:
+                        // meant as an order, which must be known now.
+                        None if !out.is_empty()
+                            && matches!(self.names.get(&id.name), Some(Decl::Learn(_))) =>
+                        {
+                            self.report(
+                                Diagnostic::error(
+                                    Code::DerivativeOrder,
+                                    format!(
+                                        "a derivative order must be a constant, and `{}` is learned",
+                                        id.name
+                                    ),
+                                )
+                                .label(arg.span, "not known before training")
+                                .help("write a whole number, or a `const` with one, as in `d(u, x, 2)`"),
+                            );
+                            ok = false;
+                        }
                         None => {
                             let coords = self.model.coords.iter().map(|c| c.name.as_str());
                             let help = names::did_you_mean(
