@@ -22,6 +22,16 @@ fn check_of_a_clean_example_succeeds() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("examples/burgers.phy: ok"));
 }
 
+/// What training would refuse is reported by `check` too: a model that
+/// checks clean trains.
+#[test]
+fn check_reports_what_training_refuses() {
+    let out = physc(&["check", "tests/ui/untrainable_hard.phy"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("E0601"), "{stderr}");
+}
+
 #[test]
 fn check_fails_with_status_1_and_reports_every_file() {
     let out = physc(&[

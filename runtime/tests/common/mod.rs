@@ -177,3 +177,25 @@ pub fn grey_box(out: &Path, train: &str) -> String {
          train {{ {train} }}\n"
     )
 }
+
+/// Trains `model` on `backend` into a scratch directory and returns the
+/// relative L2 error of its first field, printed for the test's log;
+/// `check` sees the run directory before it is removed.
+pub fn trained_error(
+    model: &str,
+    name: &str,
+    backend: physc_runtime::backend::Backend,
+    check: impl FnOnce(&Path),
+) -> f64 {
+    let out = run_dir(&format!("{name}-{backend:?}"));
+    let options = Options {
+        backend,
+        ..Options::default()
+    };
+    let summary = train_into(model, &out, options, None);
+    check(&out);
+    let _ = std::fs::remove_dir_all(&out);
+    let error = summary.rel_l2[0].1;
+    eprintln!("{name}, {backend:?}: relative L2 error {error:.2e}");
+    error
+}
