@@ -177,7 +177,7 @@ pub fn sample_inside(set: &Set, n: usize, rng: &mut Rng) -> Result<Vec<Vec<f64>>
 /// measure, so the points spread evenly over the whole boundary; those off
 /// the set's boundary are rejected.
 pub fn sample_boundary(set: &Set, n: usize, rng: &mut Rng) -> Result<Vec<Vec<f64>>, TooThin> {
-    let points = sample_boundary_normals(set, None, n, rng)?;
+    let points = boundary_draws(set, n, rng, |_, normal| normal)?;
     Ok(points.into_iter().map(|(p, _)| p).collect())
 }
 
@@ -195,16 +195,8 @@ pub fn sample_boundary_normals(
     n: usize,
     rng: &mut Rng,
 ) -> Result<Vec<WithNormal>, TooThin> {
-    let mut primitives = vec![];
-    collect_primitives(set, &mut primitives);
-    let measures: Vec<f64> = primitives.iter().map(|p| boundary_measure(p)).collect();
     let eps = probe_distance(set);
-    rejection(n, rng, |rng| {
-        let primitive = primitives[pick(&measures, rng)?];
-        let (p, normal) = on_primitive_boundary(primitive, rng);
-        if !on_boundary(set, &p) {
-            return None;
-        }
+    boundary_draws(set, n, rng, |p, normal| {
         let step = |sign: f64| -> Vec<f64> {
             p.iter()
                 .zip(&normal)
@@ -218,10 +210,31 @@ pub fn sample_boundary_normals(
             Some(d) if into(d) || out_of(d) => into(d),
             _ => into(set),
         };
-        let normal = match inward {
+        match inward {
             true => normal.iter().map(|n| -n).collect(),
             false => normal,
-        };
+        }
+    })
+}
+
+/// Points on the boundary of a set with the normal of the primitive each
+/// lies on, as `orient` turns it (given the point).
+fn boundary_draws(
+    set: &Set,
+    n: usize,
+    rng: &mut Rng,
+    mut orient: impl FnMut(&[f64], Vec<f64>) -> Vec<f64>,
+) -> Result<Vec<WithNormal>, TooThin> {
+    let mut primitives = vec![];
+    collect_primitives(set, &mut primitives);
+    let measures: Vec<f64> = primitives.iter().map(|p| boundary_measure(p)).collect();
+    rejection(n, rng, |rng| {
+        let primitive = primitives[pick(&measures, rng)?];
+        let (p, normal) = on_primitive_boundary(primitive, rng);
+        if !on_boundary(set, &p) {
+            return None;
+        }
+        let normal = orient(&p, normal);
         Some((p, normal))
     })
 }

@@ -47,12 +47,20 @@ pub fn points(
 ) -> Result<Vec<Point>, String> {
     let functions = constraint_functions(c);
     let too_thin = |e: TooThin| format!("cannot sample the points of `{}`: {e}", c.label);
+    // Boundary points carry their normal only for a constraint that reads it.
+    let mut normals = false;
+    for side in [&c.lhs, &c.rhs] {
+        side.visit(&mut |e| normals |= matches!(e, Expr::Normal(_)));
+    }
     Ok(match place {
         Where::Data(d) => data_points(model, *d),
         Where::Domain => function_points(model, &functions, n, rng, &[]).map_err(too_thin)?,
         Where::Slice { coord, value } => {
             let mut ps = function_points(model, &functions, n, rng, &[]).map_err(too_thin)?;
-            let normal = slice_normal(model, &functions, *coord, *value);
+            let normal = match normals {
+                true => slice_normal(model, &functions, *coord, *value),
+                false => vec![],
+            };
             for p in &mut ps {
                 p.coords[coord.index()] = *value;
                 p.normal.clone_from(&normal);
@@ -77,7 +85,7 @@ pub fn points(
             coords,
             set: Set::Boundary(inner),
             ..
-        } => {
+        } if normals => {
             let mut ps = function_points(model, &functions, n, rng, &[]).map_err(too_thin)?;
             let domain = domain_set(model, &functions, coords);
             let on = sample_boundary_normals(inner, domain.as_ref(), n, rng).map_err(too_thin)?;
