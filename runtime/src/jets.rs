@@ -113,6 +113,19 @@ fn set_partitions(n: usize) -> Vec<Vec<Vec<usize>>> {
     out
 }
 
+/// `C(α, β) = Π_k C(α_k, β_k)` for `β ≤ α`.
+pub fn binomial(alpha: &[u8], beta: &[u8]) -> f64 {
+    alpha
+        .iter()
+        .zip(beta)
+        .map(|(&a, &b)| {
+            (0..b)
+                .map(|j| f64::from(a - j) / f64::from(j + 1))
+                .product::<f64>()
+        })
+        .product()
+}
+
 /// A polynomial `Σ c_k x^k`, lowest degree first.
 pub type Poly = Vec<f64>;
 

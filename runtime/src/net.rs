@@ -5,8 +5,13 @@
 //! [`Mlp::jets`] propagates, layer by layer, every derivative of the
 //! activations that a [`JetPlan`] asks for: a linear layer maps each entry
 //! (`dz = W da`; the bias only reaches the value), an activation follows
-//! Faà di Bruno ([`crate::jets`]). The result is an ordinary first-order
+//! Faà di Bruno ([`crate::jets`]), and a modified MLP's gate `V + Z (U -
+//! V)` follows Leibniz's rule. The result is an ordinary first-order
 //! tensor graph, so one reverse pass gives every weight's gradient.
+//!
+//! Factorised weights (`W = V diag(g)`) are multiplied out where a layer
+//! is applied; [`Mlp::weights`] gives the product, so the other back ends
+//! see plain dense layers.
 //!
 //! Entries known to be zero (second derivatives of the inputs) are `None`
 //! and cost nothing; the input's first derivatives stay `[1, width]` rows
@@ -16,7 +21,7 @@ use crate::jets::{self, MultiIndex, Term};
 use burn::module::{Module, Param};
 use burn::nn::Linear;
 use burn::tensor::{Device, Tensor, TensorData};
-use physc_compiler::model::Activation;
+use physc_compiler::model::{Activation, Architecture};
 pub use physc_compiler::program::Embedding;
 use physc_compiler::program::geometry::Rng;
 use physc_compiler::program::interp::{Affine, NetWeights, Sines};
@@ -26,9 +31,40 @@ use physc_compiler::program::interp::{Affine, NetWeights, Sines};
 #[derive(Module, Debug)]
 pub struct Mlp {
     pub layers: Vec<Linear>,
+    /// A modified MLP's encoders `U` and `V` (empty for a plain MLP).
+    pub gates: Vec<Linear>,
+    /// Factorised weights' column scales `g`, one per dense layer (the
+    /// layers, then the gates); empty where weights are plain.
+    pub scales: Vec<Param<Tensor<1>>>,
     pub periodic: Option<SineLayer>,
     pub fourier: Option<SineLayer>,
 }
+
+/// A network's trained part between its embedding and its outputs.
+#[derive(Clone, Copy, Debug)]
+pub struct Hidden {
+    pub depth: usize,
+    pub width: usize,
+    pub architecture: Architecture,
+    pub factorized: bool,
+}
+
+impl Hidden {
+    /// A plain MLP.
+    pub fn mlp(depth: usize, width: usize) -> Hidden {
+        Hidden {
+            depth,
+            width,
+            architecture: Architecture::Mlp,
+            factorized: false,
+        }
+    }
+}
+
+/// Random weight factorisation's initial scales: `g = exp(MEAN + STD ·
+/// normal)`, as jaxpi's defaults.
+const FACTOR_MEAN: f64 = 1.0;
+const FACTOR_STD: f64 = 0.1;
 
 /// A fixed input layer `[x P, sin(x W + φ)]`: the first `linear` columns
 /// pass inputs through, the others are sines (a cosine is a sine with
@@ -211,39 +247,64 @@ impl Mlp {
                 .chain(&self.fourier)
                 .map(SineLayer::weights)
                 .collect(),
-            layers: self
-                .layers
-                .iter()
-                .map(|layer| {
-                    let weight = layer.weight.val();
-                    let [inputs, outputs] = weight.dims();
-                    Affine {
-                        inputs,
-                        outputs,
-                        weight: values(weight),
-                        bias: layer
-                            .bias
-                            .as_ref()
-                            .map_or(vec![0.0; outputs], |b| values(b.val())),
-                    }
-                })
+            layers: (0..self.layers.len()).map(|i| self.affine(i)).collect(),
+            gates: (self.layers.len()..self.dense_count())
+                .map(|i| self.affine(i))
                 .collect(),
+        }
+    }
+
+    /// Dense layers in all: the layers, then the gates.
+    pub fn dense_count(&self) -> usize {
+        self.layers.len() + self.gates.len()
+    }
+
+    /// Dense layer `i` of the layers followed by the gates.
+    pub fn dense(&self, i: usize) -> &Linear {
+        self.layers
+            .get(i)
+            .unwrap_or_else(|| &self.gates[i - self.layers.len()])
+    }
+
+    /// Dense layer `i`'s applied weight `[inputs, outputs]`: its own, or
+    /// `V diag(g)` where factorised.
+    pub fn weight(&self, i: usize) -> Tensor<2> {
+        let v = self.dense(i).weight.val();
+        match self.scales.get(i) {
+            Some(g) => v * g.val().unsqueeze::<2>(),
+            None => v,
+        }
+    }
+
+    fn affine(&self, i: usize) -> Affine {
+        let weight = self.weight(i);
+        let [inputs, outputs] = weight.dims();
+        Affine {
+            inputs,
+            outputs,
+            weight: values(weight),
+            bias: self
+                .dense(i)
+                .bias
+                .as_ref()
+                .map_or(vec![0.0; outputs], |b| values(b.val())),
         }
     }
 
     /// `depth` hidden layers of `width` units between `inputs` and `outputs`,
     /// with Glorot-normal weights drawn from `rng` (so a seed fixes them,
     /// whatever else uses the device) and zero biases, after the
-    /// `embedding` of the inputs.
+    /// `embedding` of the inputs. A plain MLP's draws come first, so adding
+    /// gates or factorising leaves its layers' initial weights as they were.
     pub fn new(
         inputs: usize,
         outputs: usize,
-        depth: usize,
-        width: usize,
+        hidden: Hidden,
         embedding: &Embedding,
         rng: &mut Rng,
         device: &Device,
     ) -> Mlp {
+        let Hidden { depth, width, .. } = hidden;
         let periodic = SineLayer::periodic(&embedding.periods, device);
         let embedded = periodic.as_ref().map_or(inputs, SineLayer::width);
         let features = embedding.fourier * embedding.scales.len();
@@ -253,23 +314,45 @@ impl Mlp {
         let mut sizes = vec![if features > 0 { 2 * features } else { embedded }];
         sizes.extend(std::iter::repeat_n(width, depth));
         sizes.push(outputs);
-        let layers = sizes
-            .windows(2)
-            .map(|w| {
-                let (fan_in, fan_out) = (w[0], w[1]);
-                let std = (2.0 / (fan_in + fan_out) as f64).sqrt();
-                let weights: Vec<f64> = (0..fan_in * fan_out).map(|_| std * rng.normal()).collect();
-                Linear {
-                    weight: Param::from_tensor(Tensor::from_data(
-                        TensorData::new(weights, [fan_in, fan_out]),
-                        device,
-                    )),
-                    bias: Some(Param::from_tensor(Tensor::zeros([fan_out], device))),
+        let mut dense: Vec<(usize, usize, Vec<f64>)> =
+            sizes.windows(2).map(|w| glorot(w[0], w[1], rng)).collect();
+        let gates = match hidden.architecture {
+            Architecture::Mlp => 0,
+            Architecture::Modified => 2,
+        };
+        for _ in 0..gates {
+            dense.push(glorot(sizes[0], width, rng));
+        }
+        let mut scales = vec![];
+        if hidden.factorized {
+            for (_, fan_out, w) in &mut dense {
+                let g: Vec<f64> = (0..*fan_out)
+                    .map(|_| (FACTOR_MEAN + FACTOR_STD * rng.normal()).exp())
+                    .collect();
+                for (k, wk) in w.iter_mut().enumerate() {
+                    *wk /= g[k % *fan_out];
                 }
+                scales.push(Param::from_tensor(Tensor::from_data(
+                    TensorData::new(g, [*fan_out]),
+                    device,
+                )));
+            }
+        }
+        let mut layers: Vec<Linear> = dense
+            .into_iter()
+            .map(|(fan_in, fan_out, weights)| Linear {
+                weight: Param::from_tensor(Tensor::from_data(
+                    TensorData::new(weights, [fan_in, fan_out]),
+                    device,
+                )),
+                bias: Some(Param::from_tensor(Tensor::zeros([fan_out], device))),
             })
             .collect();
+        let gates = layers.split_off(layers.len() - gates);
         Mlp {
             layers,
+            gates,
+            scales,
             periodic,
             fourier,
         }
@@ -310,12 +393,87 @@ impl Mlp {
         if let Some(fourier) = &self.fourier {
             a = fourier.jet(&a, plan);
         }
-        let (hidden, last) = self.layers.split_at(self.layers.len() - 1);
-        for layer in hidden {
-            a = activate(activation, linear_jet(layer, &a), plan);
+        let last = self.layers.len() - 1;
+        let gates: Vec<Jet> = (last + 1..self.dense_count())
+            .map(|i| activate(activation, self.linear_jet(i, &a), plan))
+            .collect();
+        for l in 0..last {
+            a = activate(activation, self.linear_jet(l, &a), plan);
+            if let [u, v] = &gates[..] {
+                a = gate(&a, u, v, plan);
+            }
         }
-        linear_jet(&last[0], &a)
+        self.linear_jet(last, &a)
     }
+
+    /// `z = a W + b` for every entry of a jet through dense layer `i`; the
+    /// bias only reaches the value.
+    fn linear_jet(&self, i: usize, a: &[Option<Tensor<2>>]) -> Jet {
+        let weight = self.weight(i);
+        let bias = self.dense(i).bias.as_ref().map(|b| b.val());
+        a.iter()
+            .enumerate()
+            .map(|(k, entry)| {
+                let z = entry.clone()?.matmul(weight.clone());
+                Some(match (k, &bias) {
+                    (0, Some(b)) => z + b.clone().unsqueeze::<2>(),
+                    _ => z,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A jet: one `[N, width]` tensor per entry of a [`JetPlan`], `None` where
+/// identically zero.
+type Jet = Vec<Option<Tensor<2>>>;
+
+/// Glorot-normal weights `[fan_in, fan_out]`, row major.
+fn glorot(fan_in: usize, fan_out: usize, rng: &mut Rng) -> (usize, usize, Vec<f64>) {
+    let std = (2.0 / (fan_in + fan_out) as f64).sqrt();
+    let weights = (0..fan_in * fan_out).map(|_| std * rng.normal()).collect();
+    (fan_in, fan_out, weights)
+}
+
+/// The modified MLP's gate `V + Z (U - V)`, by Leibniz's rule entry by
+/// entry: `∂^α (Z D) = Σ_{β ≤ α} C(α, β) ∂^β Z ∂^(α-β) D`.
+fn gate(
+    z: &[Option<Tensor<2>>],
+    u: &[Option<Tensor<2>>],
+    v: &[Option<Tensor<2>>],
+    plan: &JetPlan,
+) -> Jet {
+    let gap: Jet = u
+        .iter()
+        .zip(v)
+        .map(|(u, v)| match (u, v) {
+            (Some(u), Some(v)) => Some(u.clone() - v.clone()),
+            (Some(u), None) => Some(u.clone()),
+            (None, Some(v)) => Some(v.clone().neg()),
+            (None, None) => None,
+        })
+        .collect();
+    plan.products
+        .iter()
+        .zip(v)
+        .map(|(pairs, v)| {
+            let mut sum = v.clone();
+            for &(coefficient, b, r) in pairs {
+                let (Some(zb), Some(dr)) = (&z[b], &gap[r]) else {
+                    continue;
+                };
+                let mut product = zb.clone() * dr.clone();
+                if coefficient != 1.0 {
+                    product = product.mul_scalar(coefficient);
+                }
+                sum = Some(match sum {
+                    None => product,
+                    Some(s) => s + product,
+                });
+            }
+            sum
+        })
+        .collect()
 }
 
 /// The jet of `σ(z)` from the jet of `z`.
@@ -344,22 +502,6 @@ fn compose(
             } else {
                 combine(terms, derivatives, &z)
             }
-        })
-        .collect()
-}
-
-/// `z = W a + b` for every entry of a jet; the bias only reaches the value.
-fn linear_jet(layer: &Linear, a: &[Option<Tensor<2>>]) -> Vec<Option<Tensor<2>>> {
-    let weight = layer.weight.val();
-    a.iter()
-        .enumerate()
-        .map(|(i, entry)| {
-            let entry = entry.clone()?;
-            Some(if i == 0 {
-                layer.forward(entry)
-            } else {
-                entry.matmul(weight.clone())
-            })
         })
         .collect()
 }
@@ -410,6 +552,9 @@ pub struct JetPlan {
     /// The multi-indices carried, the zero index first.
     pub indices: Vec<MultiIndex>,
     pub(crate) terms: Vec<Vec<PlannedTerm>>,
+    /// Leibniz's rule for each multi-index α: `(C(α, β), β, α - β)` for
+    /// every β ≤ α, as positions.
+    pub(crate) products: Vec<Vec<(f64, usize, usize)>>,
     pub(crate) max_order: u32,
 }
 
@@ -441,10 +586,25 @@ impl JetPlan {
                     .collect()
             })
             .collect();
+        let products = indices
+            .iter()
+            .map(|alpha| {
+                indices
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, beta)| beta.iter().zip(alpha).all(|(b, a)| b <= a))
+                    .map(|(b, beta)| {
+                        let rest: MultiIndex = alpha.iter().zip(beta).map(|(a, b)| a - b).collect();
+                        (jets::binomial(alpha, beta), b, position(&rest))
+                    })
+                    .collect()
+            })
+            .collect();
         let max_order = indices.iter().map(|a| jets::order(a)).max().unwrap_or(0);
         JetPlan {
             indices,
             terms,
+            products,
             max_order,
         }
     }

@@ -3,9 +3,9 @@
 //! activation.
 
 use burn::tensor::{Device, FloatDType, Tensor, TensorData};
-use physc_compiler::model::Activation;
+use physc_compiler::model::{Activation, Architecture};
 use physc_compiler::program::geometry::Rng;
-use physc_runtime::net::{Embedding, JetPlan, Mlp};
+use physc_runtime::net::{Embedding, Hidden, JetPlan, Mlp};
 
 fn device() -> Device {
     let mut device = Device::flex();
@@ -14,7 +14,7 @@ fn device() -> Device {
     device
 }
 
-fn values(t: Tensor<2>) -> Vec<f64> {
+fn values<const D: usize>(t: Tensor<D>) -> Vec<f64> {
     t.into_data()
         .convert::<f64>()
         .try_to_vec::<f64>()
@@ -120,7 +120,14 @@ fn jets_match_finite_differences() {
         Activation::Swish,
         Activation::Gelu,
     ] {
-        let net = Mlp::new(2, 1, 3, 8, &Embedding::default(), &mut Rng::new(3), &device);
+        let net = Mlp::new(
+            2,
+            1,
+            Hidden::mlp(3, 8),
+            &Embedding::default(),
+            &mut Rng::new(3),
+            &device,
+        );
         let what = format!("{activation:?}");
         checked_jets(
             &net,
@@ -137,7 +144,14 @@ fn jets_match_finite_differences() {
 #[test]
 fn the_value_is_the_plain_forward_pass() {
     let device = device();
-    let net = Mlp::new(2, 3, 2, 5, &Embedding::default(), &mut Rng::new(5), &device);
+    let net = Mlp::new(
+        2,
+        3,
+        Hidden::mlp(2, 5),
+        &Embedding::default(),
+        &mut Rng::new(5),
+        &device,
+    );
     let x = Tensor::<2>::from_data(TensorData::new(vec![0.1, 0.2, -0.3, 0.4], [2, 2]), &device);
     let plan = JetPlan::new(&[vec![1, 0]], 2);
     let jet = values(
@@ -186,7 +200,14 @@ fn weight_gradients_match_finite_differences() {
         Activation::Swish,
         Activation::Gelu,
     ] {
-        let net = Mlp::new(2, 1, 2, 4, &Embedding::default(), &mut Rng::new(7), &device);
+        let net = Mlp::new(
+            2,
+            1,
+            Hidden::mlp(2, 4),
+            &Embedding::default(),
+            &mut Rng::new(7),
+            &device,
+        );
         let grads = jet_loss(&net, activation, &plan, &x).backward();
         for layer in 0..net.layers.len() {
             let weight = net.layers[layer].weight.val();
@@ -227,8 +248,7 @@ fn jets_through_fourier_features_match_finite_differences() {
     let net = Mlp::new(
         2,
         1,
-        2,
-        8,
+        Hidden::mlp(2, 8),
         &Embedding {
             fourier: 3,
             scales: vec![0.2, 0.6],
@@ -265,7 +285,14 @@ fn jets_through_a_periodic_embedding_match_and_repeat() {
             fourier,
             scales: vec![0.2],
         };
-        let net = Mlp::new(2, 1, 2, 8, &embedding, &mut Rng::new(11), &device);
+        let net = Mlp::new(
+            2,
+            1,
+            Hidden::mlp(2, 8),
+            &embedding,
+            &mut Rng::new(11),
+            &device,
+        );
         assert!(net.periodic.is_some());
         let points = [[0.3, -0.2], [-0.7, 0.5], [1.3, 0.5]];
         let what = format!("fourier {fourier},");
@@ -287,5 +314,92 @@ fn jets_through_a_periodic_embedding_match_and_repeat() {
                 got[1]
             );
         }
+    }
+}
+
+/// A modified MLP with factorised weights: its gated jets match finite
+/// differences to third order, and the gradients of a jet loss with
+/// respect to the gates' weights and the weight scales match differences
+/// of the loss.
+#[test]
+fn jets_through_a_gated_factorised_network_match_finite_differences() {
+    let device = device().autodiff();
+    let wanted: Vec<Vec<u8>> = vec![vec![1, 0], vec![0, 1], vec![2, 0], vec![1, 1], vec![0, 3]];
+    let hidden = Hidden {
+        architecture: Architecture::Modified,
+        factorized: true,
+        ..Hidden::mlp(3, 6)
+    };
+    let net = Mlp::new(
+        2,
+        1,
+        hidden,
+        &Embedding::default(),
+        &mut Rng::new(13),
+        &device,
+    );
+    assert_eq!((net.gates.len(), net.scales.len()), (2, 6));
+    let points = [[0.3, -0.2], [-0.7, 0.5], [0.05, 0.9]];
+    checked_jets(
+        &net,
+        Activation::Tanh,
+        &wanted,
+        &points,
+        Differences::Richardson,
+        "modified",
+        &device,
+    );
+    let plan = JetPlan::new(&wanted, 2);
+    let x = Tensor::<2>::from_data(TensorData::new(vec![0.3, -0.2, -0.7, 0.5], [2, 2]), &device);
+    let grads = jet_loss(&net, Activation::Tanh, &plan, &x).backward();
+    let loss_at = |moved: &Mlp| {
+        values(
+            jet_loss(moved, Activation::Tanh, &plan, &x)
+                .reshape([1, 1])
+                .detach(),
+        )[0]
+    };
+    for gate in 0..2 {
+        let weight = net.gates[gate].weight.val();
+        let gradient = values(weight.grad(&grads).expect("a gradient"));
+        let dims = weight.dims();
+        for k in [0, dims[0] * dims[1] - 1] {
+            let at = |h: f64| {
+                let mut w = values(weight.clone().detach());
+                w[k] += h;
+                let mut moved = net.clone();
+                moved.gates[gate].weight = burn::module::Param::from_tensor(
+                    Tensor::<2>::from_data(TensorData::new(w, dims), &device),
+                );
+                loss_at(&moved)
+            };
+            let want = (at(1e-6) - at(-1e-6)) / 2e-6;
+            assert!(
+                (gradient[k] - want).abs() < 1e-6 * (1.0 + want.abs()),
+                "gate {gate} weight {k}: reverse {} vs differences {want}",
+                gradient[k]
+            );
+        }
+    }
+    for layer in [0, 3, 5] {
+        let scale = net.scales[layer].val();
+        let gradient = values(scale.grad(&grads).expect("a gradient"));
+        let at = |h: f64| {
+            let mut g = values(scale.clone().detach());
+            g[0] += h;
+            let mut moved = net.clone();
+            let n = g.len();
+            moved.scales[layer] = burn::module::Param::from_tensor(Tensor::<1>::from_data(
+                TensorData::new(g, [n]),
+                &device,
+            ));
+            loss_at(&moved)
+        };
+        let want = (at(1e-6) - at(-1e-6)) / 2e-6;
+        assert!(
+            (gradient[0] - want).abs() < 1e-6 * (1.0 + want.abs()),
+            "scale of layer {layer}: reverse {} vs differences {want}",
+            gradient[0]
+        );
     }
 }

@@ -56,7 +56,7 @@ fn compiled<T: Real>(program: &Program, t: &Trainable) -> (Jit<T>, Vec<T>) {
     (jit, params)
 }
 
-/// burn's gradient of the total loss, in the JIT back end's layout.
+/// burn's gradient of the total loss, per parameter.
 fn burn_gradient(program: &Program, t: &Trainable) -> Vec<f64> {
     let grads = program
         .losses(t)
@@ -64,24 +64,39 @@ fn burn_gradient(program: &Program, t: &Trainable) -> Vec<f64> {
         .reduce(|a, b| a + b)
         .expect("a batch")
         .backward();
-    let flat = |g: Option<Tensor<1>>, n: usize| -> Vec<f64> {
-        g.map_or(vec![0.0; n], |g| {
-            g.into_data().convert::<f64>().try_to_vec().expect("floats")
-        })
-    };
+    per_parameter(t, |p| p.val().grad(&grads), |p| p.val().grad(&grads))
+}
+
+/// Every parameter's gradient as `matrix` and `vector` read it (zeros
+/// where absent), flat: per network its dense layers' weights, biases and
+/// scales, then the learned scalars.
+fn per_parameter(
+    t: &Trainable,
+    matrix: impl Fn(&Param<Tensor<2>>) -> Option<Tensor<2>>,
+    vector: impl Fn(&Param<Tensor<1>>) -> Option<Tensor<1>>,
+) -> Vec<f64> {
     let mut out = vec![];
+    let mut push = |g: Option<Tensor<1>>, n: usize| {
+        out.extend(g.map_or(vec![0.0; n], |g| {
+            g.into_data().convert::<f64>().try_to_vec().expect("floats")
+        }));
+    };
     for net in &t.nets {
-        for layer in &net.layers {
-            let w = layer.weight.val();
-            let n = w.dims()[0] * w.dims()[1];
-            out.extend(flat(w.grad(&grads).map(|g| g.flatten(0, 1)), n));
-            let b: Param<Tensor<1>> = layer.bias.clone().expect("a bias");
-            let n = b.val().dims()[0];
-            out.extend(flat(b.val().grad(&grads), n));
+        for i in 0..net.dense_count() {
+            let layer = net.dense(i);
+            let dims = layer.weight.val().dims();
+            push(
+                matrix(&layer.weight).map(|g| g.flatten(0, 1)),
+                dims[0] * dims[1],
+            );
+            push(vector(layer.bias.as_ref().expect("a bias")), dims[1]);
+            if let Some(g) = net.scales.get(i) {
+                push(vector(g), dims[1]);
+            }
         }
     }
     for s in &t.scalars {
-        out.extend(flat(s.val().grad(&grads), 1));
+        push(vector(s), 1);
     }
     out
 }
@@ -113,7 +128,9 @@ fn jit_gradient_equals_burn() {
     for (name, loss) in jit_programs() {
         let (program, t) = networks(&loss);
         let (jit, params) = compiled::<f64>(&program, &t);
-        let got = jit.evaluate(&params, &[]).gradient;
+        let flat: Vec<f64> = jit.evaluate(&params, &[]).gradient;
+        let grads = jit.layout.gradients(&flat, &t);
+        let got = per_parameter(&t, |p| grads.get(p.id), |p| grads.get(p.id));
         let want = burn_gradient(&program, &t);
         assert_eq!(got.len(), want.len(), "{name}: parameter count");
         let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));

@@ -12,7 +12,9 @@ use crate::syntax::ast::{ItemKind, Opt, Spec, TrainItem};
 const DEFAULT_DEPTH: u32 = 4;
 const DEFAULT_WIDTH: u32 = 32;
 
-pub(crate) const NET_OPTIONS: &[&str] = &["depth", "width", "act", "fourier", "scale"];
+pub(crate) const NET_OPTIONS: &[&str] = &["depth", "width", "act", "fourier", "scale", "weights"];
+/// The values of a network's `weights` option: plain, or factorized.
+pub(crate) const WEIGHT_FORMS: &[&str] = &["plain", "factorized"];
 pub(crate) const ADAM_OPTIONS: &[&str] = &[
     "lr", "steps", "beta1", "beta2", "decay", "every", "schedule",
 ];
@@ -142,15 +144,20 @@ impl Checker<'_> {
         let mut net = Net {
             outputs,
             inputs,
+            architecture: Architecture::Mlp,
             depth: DEFAULT_DEPTH,
             width: DEFAULT_WIDTH,
             activation: Activation::Tanh,
+            factorized: false,
             fourier: 0,
             fourier_scales: vec![1.0],
             declared: true,
         };
         let Some(spec) = spec else { return net };
-        if spec.name.name != "mlp" {
+        let Some(&(_, architecture)) = Architecture::ALL
+            .iter()
+            .find(|(name, _)| *name == spec.name.name)
+        else {
             self.report(
                 Diagnostic::error(
                     Code::UnknownChoice,
@@ -159,12 +166,13 @@ impl Checker<'_> {
                 .label(spec.name.span, "not a network architecture")
                 .help(names::did_you_mean(
                     &spec.name.name,
-                    ["mlp"],
-                    "the architecture is `mlp(depth = 4, width = 32, act = tanh)`",
+                    Architecture::ALL.iter().map(|(name, _)| *name),
+                    "the architectures are `mlp(depth = 4, width = 32, act = tanh)` and `modified_mlp(...)` with the same options",
                 )),
             );
             return net;
-        }
+        };
+        net.architecture = architecture;
         for opt in self.unique_options(spec, NET_OPTIONS) {
             match opt.name.name.as_str() {
                 "depth" => net.depth = self.whole(opt, 1, 64).map_or(net.depth, |v| v as u32),
@@ -175,6 +183,11 @@ impl Checker<'_> {
                 "scale" => {
                     if let Some(scales) = self.scales(opt) {
                         net.fourier_scales = scales;
+                    }
+                }
+                "weights" => {
+                    if let Some(form) = self.choice(opt, WEIGHT_FORMS, "weight form") {
+                        net.factorized = form == 1;
                     }
                 }
                 _ => {

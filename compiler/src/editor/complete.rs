@@ -82,7 +82,9 @@ pub(super) fn at(analysis: &Analysis, offset: usize) -> Vec<Completion> {
             .collect()
     };
     match open.last().copied().flatten() {
-        Some("mlp") if option_name => return options(NET_OPTIONS, "network option"),
+        Some("mlp" | "modified_mlp") if option_name => {
+            return options(NET_OPTIONS, "network option");
+        }
         Some("adam") if option_name => return options(ADAM_OPTIONS, "Adam option"),
         Some("lbfgs") if option_name => return options(LBFGS_OPTIONS, "L-BFGS option"),
         Some("points" | "weights") if option_name => {
@@ -226,7 +228,7 @@ fn names(analysis: &Analysis, offset: usize) -> Vec<Completion> {
     for (shape, form) in SHAPES {
         add(&mut out, shape, CompletionKind::Shape, form.to_string());
     }
-    for extra in ["boundary", "mlp", "csv"] {
+    for extra in ["boundary", "mlp", "modified_mlp", "csv"] {
         add(
             &mut out,
             extra,

@@ -153,10 +153,16 @@ fn function(analysis: &Analysis, name: &str) -> Option<String> {
             ),
         };
         lines.push(format!(
-            "network: mlp(depth = {}, width = {}, act = {}){fourier}; inputs {}; outputs {}{}",
+            "network: {}(depth = {}, width = {}, act = {}{}){fourier}; inputs {}; outputs {}{}",
+            net.architecture.name(),
             net.depth,
             net.width,
             net.activation.name(),
+            if net.factorized {
+                ", weights = factorized"
+            } else {
+                ""
+            },
             inputs.join(", "),
             outputs.join(", "),
             if net.declared {
@@ -242,6 +248,7 @@ pub(super) fn builtin(name: &str) -> String {
         "csv" => "`csv(\"file.csv\")`: a CSV file with a header row naming its columns, relative to the model".to_string(),
         "boundary" => "`boundary(R)`: the boundary of the region `R`".to_string(),
         "mlp" => format!("a fully connected network; options {}", list(NET_OPTIONS)),
+        "modified_mlp" => format!("the modified MLP (Wang, Teng and Perdikaris 2021): two encoders of the input gate every hidden layer; options {}", list(NET_OPTIONS)),
         "adam" => format!("the Adam optimizer; options {}", list(ADAM_OPTIONS)),
         "lbfgs" => format!("L-BFGS with a strong Wolfe line search; options {}", list(LBFGS_OPTIONS)),
         "points" => "collocation points per equation label: `points(pde = 10000, bc = 200)`".to_string(),

@@ -60,11 +60,17 @@ pub fn model(m: &Model) -> String {
             String::new()
         };
         let origin = if n.declared { "" } else { " (default)" };
+        let factorized = if n.factorized {
+            ", weights = factorized"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "net ({}) -> ({}): mlp(depth = {}, width = {}, act = {}{fourier}){origin}",
+            "net ({}) -> ({}): {}(depth = {}, width = {}, act = {}{fourier}{factorized}){origin}",
             p.coords(&n.inputs),
             outputs.join(", "),
+            n.architecture.name(),
             n.depth,
             n.width,
             n.activation.name()

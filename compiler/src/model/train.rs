@@ -29,14 +29,45 @@ impl Activation {
     }
 }
 
-/// One neural network: an MLP from its inputs to its outputs.
+/// How a network's hidden layers are joined.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Architecture {
+    /// Dense layers with the activation between them.
+    #[default]
+    Mlp,
+    /// The modified MLP of Wang, Teng and Perdikaris (2021): two encoders
+    /// `U = σ(x W_u + b_u)`, `V = σ(x W_v + b_v)` of the (embedded) input
+    /// gate every hidden layer, `H ← Z ⊙ U + (1 − Z) ⊙ V` with `Z = σ(H W
+    /// + b)`.
+    Modified,
+}
+
+impl Architecture {
+    pub const ALL: &[(&str, Architecture)] = &[
+        ("mlp", Architecture::Mlp),
+        ("modified_mlp", Architecture::Modified),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Architecture::ALL
+            .iter()
+            .find(|(_, a)| *a == self)
+            .map_or("?", |(n, _)| n)
+    }
+}
+
+/// One neural network from its inputs to its outputs.
 #[derive(Clone, Debug)]
 pub struct Net {
     pub outputs: Vec<FuncId>,
     pub inputs: Vec<CoordId>,
+    pub architecture: Architecture,
     pub depth: u32,
     pub width: u32,
     pub activation: Activation,
+    /// Random weight factorisation (Wang et al. 2023): every dense
+    /// layer's weight is trained as `W = V diag(g)`, a scale per output.
+    pub factorized: bool,
     /// Number of random Fourier features of the input per scale (0: none).
     pub fourier: u32,
     /// The standard deviations of the Fourier frequencies: one block of

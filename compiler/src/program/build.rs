@@ -41,9 +41,11 @@ pub fn build(model: &Model, lowered: &Lowered) -> Result<LossProgram, Vec<Diagno
                 .join(", "),
             inputs: net.inputs.clone(),
             outputs: net.outputs.iter().map(|f| parts(model, *f).len()).sum(),
+            architecture: net.architecture,
             depth: net.depth as usize,
             width: net.width as usize,
             activation: net.activation,
+            factorized: net.factorized,
             embedding: Embedding {
                 periods: net
                     .inputs

@@ -27,12 +27,17 @@ pub struct Weights {
 }
 
 /// A network's layers: fixed embeddings first, then the affine layers,
-/// each followed by the activation except the last.
+/// each followed by the activation except the last. Weights are the ones
+/// applied (a factorised weight multiplied out).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetWeights {
     /// The periodic embedding, then Fourier features, where present.
     pub embeddings: Vec<Sines>,
     pub layers: Vec<Affine>,
+    /// A modified MLP's encoders `U` and `V` of the embedded input (empty
+    /// for a plain MLP): each hidden layer's activation `Z` becomes
+    /// `V + Z (U - V)`.
+    pub gates: Vec<Affine>,
 }
 
 /// `z = a W + b`, with `W` row-major `[inputs, outputs]`.
@@ -289,9 +294,8 @@ fn net_jets(plan: &NetPlan, w: &NetWeights, basis: &Basis, x: &[f64]) -> Vec<Vec
             })
             .collect();
     }
-    let (hidden, last) = w.layers.split_at(w.layers.len() - 1);
-    for layer in hidden {
-        a = affine(layer, &a, basis)
+    let activate = |layer: &Affine, a: &[Vec<f64>]| -> Vec<Vec<f64>> {
+        affine(layer, a, basis)
             .into_iter()
             .map(|z| {
                 basis.compose(
@@ -299,7 +303,23 @@ fn net_jets(plan: &NetPlan, w: &NetWeights, basis: &Basis, x: &[f64]) -> Vec<Vec
                     &z,
                 )
             })
-            .collect();
+            .collect()
+    };
+    let gates: Vec<Vec<Vec<f64>>> = w.gates.iter().map(|g| activate(g, &a)).collect();
+    let (hidden, last) = w.layers.split_at(w.layers.len() - 1);
+    for layer in hidden {
+        a = activate(layer, &a);
+        if let [u, v] = &gates[..] {
+            for ((h, u), v) in a.iter_mut().zip(u).zip(v) {
+                let gap: Vec<f64> = u.iter().zip(v).map(|(u, v)| u - v).collect();
+                *h = basis
+                    .mul(h, &gap)
+                    .iter()
+                    .zip(v)
+                    .map(|(p, v)| p + v)
+                    .collect();
+            }
+        }
     }
     affine(&last[0], &a, basis)
 }

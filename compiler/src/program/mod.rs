@@ -40,7 +40,9 @@ pub use build::build;
 
 use crate::ir::eval::{Env, Leaf};
 use crate::ir::{ExprId, Graph, MultiIndex, Node, Part};
-use crate::model::{Activation, ConstraintId, CoordId, FuncId, Model, NetId, Relation, Where};
+use crate::model::{
+    Activation, Architecture, ConstraintId, CoordId, FuncId, Model, NetId, Relation, Where,
+};
 use geometry::Rng;
 use sample::{Point, points};
 
@@ -94,9 +96,12 @@ pub struct NetPlan {
     pub inputs: Vec<CoordId>,
     /// Real outputs: one per real function, two per complex one.
     pub outputs: usize,
+    pub architecture: Architecture,
     pub depth: usize,
     pub width: usize,
     pub activation: Activation,
+    /// Weights trained as `W = V diag(g)` (random weight factorisation).
+    pub factorized: bool,
     pub embedding: Embedding,
     /// The derivatives of the outputs, by multi-index over `inputs`, that
     /// the loss reads; lowest order first. The value is always provided.

@@ -20,7 +20,7 @@ pub fn program(p: &LossProgram) -> String {
             .map(|c| m.coord(*c).name.as_str())
             .collect();
         out.push_str(&format!(
-            "net {n} ({}): {} -> {} output{}, {} hidden layers of {} {}\n",
+            "net {n} ({}): {} -> {} output{}, {} hidden layers of {} {}{}{}\n",
             net.name,
             inputs.join(", "),
             net.outputs,
@@ -28,6 +28,15 @@ pub fn program(p: &LossProgram) -> String {
             net.depth,
             net.width,
             net.activation.name(),
+            match net.architecture {
+                Architecture::Mlp => "",
+                Architecture::Modified => ", gated by two encoders (modified MLP)",
+            },
+            if net.factorized {
+                ", factorized weights"
+            } else {
+                ""
+            },
         ));
         let periodic: Vec<String> = net
             .inputs

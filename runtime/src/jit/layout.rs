@@ -2,9 +2,12 @@
 //! and the conversions to and from the burn module that the optimisers,
 //! checkpoints and reports use.
 //!
-//! Order: for each network, for each dense layer, its weight
-//! (`[inputs × outputs]`, row major, as burn's `Linear` stores it) then its
-//! bias; then the learned scalars. Embeddings are fixed and not in it.
+//! Order: for each network, for each dense layer (the layers, then a
+//! modified MLP's two gates), its weight (`[inputs × outputs]`, row major,
+//! as burn's `Linear` stores it) then its bias; then the learned scalars.
+//! Embeddings are fixed and not in it. A factorised weight `V diag(g)` is
+//! held multiplied out: the kernels see a plain dense layer, and
+//! [`Layout::gradients`] takes its gradient on to `V` and `g`.
 
 use super::Real;
 use super::network::{Dense, Embedding, Network};
@@ -12,7 +15,7 @@ use crate::program::Trainable;
 use burn::optim::GradientsParams;
 use burn::tensor::{Tensor, TensorData};
 use physc_compiler::program::LossProgram;
-use physc_compiler::program::interp::Weights;
+use physc_compiler::program::interp::{Affine, Weights};
 
 /// The flat layout of a program's parameters.
 #[derive(Clone, Debug)]
@@ -30,25 +33,25 @@ pub fn networks<T: Real>(loss: &LossProgram, weights: &Weights) -> (Vec<Network<
         .nets
         .iter()
         .zip(&weights.nets)
-        .map(|(plan, w)| Network {
-            inputs: plan.inputs.len(),
-            outputs: plan.outputs,
-            embeddings: w.embeddings.iter().map(Embedding::new).collect(),
-            layers: w
-                .layers
-                .iter()
-                .map(|a| {
-                    let dense = Dense {
-                        inputs: a.inputs,
-                        outputs: a.outputs,
-                        weight: offset,
-                        bias: offset + a.inputs * a.outputs,
-                    };
-                    offset += a.inputs * a.outputs + a.outputs;
-                    dense
-                })
-                .collect(),
-            activation: plan.activation,
+        .map(|(plan, w)| {
+            let mut place = |a: &Affine| {
+                let dense = Dense {
+                    inputs: a.inputs,
+                    outputs: a.outputs,
+                    weight: offset,
+                    bias: offset + a.inputs * a.outputs,
+                };
+                offset += a.inputs * a.outputs + a.outputs;
+                dense
+            };
+            Network {
+                inputs: plan.inputs.len(),
+                outputs: plan.outputs,
+                embeddings: w.embeddings.iter().map(Embedding::new).collect(),
+                layers: w.layers.iter().map(&mut place).collect(),
+                gates: w.gates.iter().map(&mut place).collect(),
+                activation: plan.activation,
+            }
         })
         .collect();
     let layout = Layout {
@@ -63,7 +66,7 @@ impl Layout {
     pub fn flatten<T: Real>(&self, weights: &Weights) -> Vec<T> {
         let mut flat = Vec::with_capacity(self.len);
         for net in &weights.nets {
-            for layer in &net.layers {
+            for layer in net.layers.iter().chain(&net.gates) {
                 flat.extend(layer.weight.iter().map(|&v| T::of(v)));
                 flat.extend(layer.bias.iter().map(|&v| T::of(v)));
             }
@@ -83,11 +86,30 @@ impl Layout {
             slice
         };
         for net in &t.nets {
-            for layer in &net.layers {
+            for i in 0..net.dense_count() {
+                let layer = net.dense(i);
                 let weight = layer.weight.val();
                 let dims = weight.dims();
                 let values = take(dims[0] * dims[1]);
-                out.register(layer.weight.id, like(&weight, values, dims));
+                match net.scales.get(i) {
+                    None => out.register(layer.weight.id, like(&weight, values, dims)),
+                    Some(g) => {
+                        // W = V diag(g): V̄ = W̄ diag(g), ḡ_j = Σ_i W̄_ij V_ij.
+                        let (v, scale) = (to_f64(weight.clone()), to_f64(g.val()));
+                        let columns = dims[1];
+                        let mut g_bar = vec![0.0; columns];
+                        let v_bar: Vec<f64> = values
+                            .iter()
+                            .enumerate()
+                            .map(|(k, w_bar)| {
+                                g_bar[k % columns] += w_bar * v[k];
+                                w_bar * scale[k % columns]
+                            })
+                            .collect();
+                        out.register(layer.weight.id, like(&weight, v_bar, dims));
+                        out.register(g.id, like(&g.val(), g_bar, [columns]));
+                    }
+                }
                 if let Some(bias) = &layer.bias {
                     let b = bias.val();
                     let dims = b.dims();
@@ -103,6 +125,13 @@ impl Layout {
         }
         out
     }
+}
+
+fn to_f64<const D: usize>(t: Tensor<D>) -> Vec<f64> {
+    t.into_data()
+        .convert::<f64>()
+        .try_to_vec::<f64>()
+        .expect("float data")
 }
 
 /// A gradient tensor for `param`: its device and float type, without

@@ -47,6 +47,8 @@ pub trait Real:
     + 'static
     + std::ops::Add<Output = Self>
     + std::ops::Mul<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::SubAssign
     + std::ops::AddAssign
 {
     fn of(v: f64) -> Self;
@@ -168,9 +170,11 @@ impl<T: Real> Jit<T> {
         let mut flops = 0.0;
         for batch in &self.batches {
             for (net, plan) in &batch.nets {
-                let products: usize = self.nets[*net]
+                let network = &self.nets[*net];
+                let products: usize = network
                     .layers
                     .iter()
+                    .chain(&network.gates)
                     .map(|l| l.inputs * l.outputs)
                     .sum();
                 flops += 6.0 * (plan.indices.len() * products * batch.at.n) as f64;

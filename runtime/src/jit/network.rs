@@ -16,6 +16,10 @@
 //! derivatives in a [`Pass`]; the reverse pass reads them and accumulates
 //! the gradient of every weight and bias into a flat vector laid out as
 //! [`super::layout::Layout`] says.
+//!
+//! A modified MLP also keeps its gates' jets `U`, `V` and each hidden
+//! layer's activation jet `Z`; its layer outputs `V + Z (U - V)` are whole
+//! jets of their own (Leibniz's rule, [`leibniz`]).
 
 use super::Real;
 use super::activation::derivatives;
@@ -58,13 +62,15 @@ impl<T: Real> Embedding<T> {
     }
 }
 
-/// One network: embeddings, then dense layers with the activation between.
+/// One network: embeddings, then dense layers with the activation between,
+/// gated by `gates` (a modified MLP's `U` and `V`) where there are any.
 #[derive(Clone, Debug)]
 pub struct Network<T> {
     pub inputs: usize,
     pub outputs: usize,
     pub embeddings: Vec<Embedding<T>>,
     pub layers: Vec<Dense>,
+    pub gates: Vec<Dense>,
     pub activation: Activation,
 }
 
@@ -80,6 +86,16 @@ pub struct Pass<T> {
     derivs: Vec<Vec<T>>,
     /// The output jet, `[K·c × outputs]`.
     pub out: Vec<T>,
+    /// A modified MLP's: each gate's pre-activation, derivatives and jet,
+    /// `U - V`, and each hidden layer's activation jet `Z` (whole jets).
+    gated: bool,
+    gate_pre: Vec<Vec<T>>,
+    gate_derivs: Vec<Vec<T>>,
+    gate_jets: Vec<Vec<T>>,
+    gap: Vec<T>,
+    acts: Vec<Vec<T>>,
+    /// Reverse-pass scratch of the adjoints of `V` and `U - V`.
+    gate_adj: (Vec<T>, Vec<T>),
     /// Reverse-pass scratch.
     adjoint: Vec<T>,
     adjoint_next: Vec<T>,
@@ -95,9 +111,43 @@ impl<T: Real> Pass<T> {
     fn input(&self, l: usize, values: usize) -> (&[T], &[T]) {
         match l {
             0 => self.inputs[0].split_at(values),
+            _ if self.gated => self.inputs[l].split_at(values),
             _ => (&self.derivs[l - 1][..values], &self.inputs[l]),
         }
     }
+}
+
+/// The whole activation jet `σ(z)` of dense layer `layer` applied to the
+/// jet `(value, rest)`: its pre-activation `z`, `σ`'s derivatives `d` (one
+/// order more than the reverse pass needs) and the jet, each in a buffer
+/// overwritten whole.
+#[allow(clippy::too_many_arguments)]
+fn activate<T: Real>(
+    activation: Activation,
+    layer: &Dense,
+    params: &[T],
+    plan: &JetPlan,
+    (value, rest): (&[T], &[T]),
+    c: usize,
+    (z, d, jet): (&mut Vec<T>, &mut Vec<T>, &mut Vec<T>),
+    scratch: &mut (Vec<f64>, Vec<f64>),
+) {
+    let k = plan.indices.len();
+    let w = &params[layer.weight..layer.weight + layer.inputs * layer.outputs];
+    let b = &params[layer.bias..layer.bias + layer.outputs];
+    let cw = c * layer.outputs;
+    z.resize(k * cw, T::default());
+    affine(value, rest, layer.inputs, layer.outputs, w, b, c, z);
+    derivatives(
+        activation,
+        &z[..cw],
+        plan.max_order as usize + 2,
+        d,
+        scratch,
+    );
+    jet.resize(k * cw, T::default());
+    jet[..cw].copy_from_slice(&d[..cw]);
+    compose(plan, d, z, cw, &mut jet[cw..]);
 }
 
 impl<T: Real> Network<T> {
@@ -150,6 +200,10 @@ impl<T: Real> Network<T> {
             compose(plan, &d, &z, cw, &mut a[cw..]);
         }
         pass.inputs[0] = a;
+        pass.gated = !self.gates.is_empty();
+        if pass.gated {
+            self.forward_gates(plan, params, c, pass);
+        }
         // Buffers are reused from chunk to chunk: each is overwritten whole.
         for (l, layer) in self.layers.iter().enumerate() {
             let w = &params[layer.weight..layer.weight + layer.inputs * layer.outputs];
@@ -170,6 +224,22 @@ impl<T: Real> Network<T> {
             let cw = c * layer.outputs;
             let mut d = std::mem::take(&mut pass.derivs[l]);
             derivatives(self.activation, &z[..cw], orders, &mut d, &mut pass.scratch);
+            if pass.gated {
+                // H = V + Z (U - V), a whole jet.
+                let mut act = std::mem::take(&mut pass.acts[l]);
+                act.resize(k * cw, T::default());
+                act[..cw].copy_from_slice(&d[..cw]);
+                compose(plan, &d, &z, cw, &mut act[cw..]);
+                let mut next = std::mem::take(&mut pass.inputs[l + 1]);
+                next.clear();
+                next.extend_from_slice(&pass.gate_jets[1]);
+                leibniz(plan, &act, &pass.gap, cw, &mut next);
+                pass.inputs[l + 1] = next;
+                pass.acts[l] = act;
+                pass.derivs[l] = d;
+                pass.pre[l] = z;
+                continue;
+            }
             // The next layer's value rows are σ(z₀), block 0 of `d`: only
             // the derivative rows are composed into a buffer of their own.
             let mut next = std::mem::take(&mut pass.inputs[l + 1]);
@@ -179,6 +249,35 @@ impl<T: Real> Network<T> {
             pass.derivs[l] = d;
             pass.pre[l] = z;
         }
+    }
+
+    /// A modified MLP's gate jets `U`, `V` of the embedded input, and `U -
+    /// V`.
+    fn forward_gates(&self, plan: &JetPlan, params: &[T], c: usize, pass: &mut Pass<T>) {
+        let gates = self.gates.len();
+        pass.gate_pre.resize_with(gates, Vec::new);
+        pass.gate_derivs.resize_with(gates, Vec::new);
+        pass.gate_jets.resize_with(gates, Vec::new);
+        pass.acts.resize_with(self.layers.len() - 1, Vec::new);
+        for (g, gate) in self.gates.iter().enumerate() {
+            activate(
+                self.activation,
+                gate,
+                params,
+                plan,
+                pass.inputs[0].split_at(c * gate.inputs),
+                c,
+                (
+                    &mut pass.gate_pre[g],
+                    &mut pass.gate_derivs[g],
+                    &mut pass.gate_jets[g],
+                ),
+                &mut pass.scratch,
+            );
+        }
+        let (u, v) = (&pass.gate_jets[0], &pass.gate_jets[1]);
+        pass.gap.clear();
+        pass.gap.extend(u.iter().zip(v).map(|(&u, &v)| u - v));
     }
 
     /// Accumulates into `grad` the gradient of `Σ out_adjoint · out` with
@@ -198,11 +297,39 @@ impl<T: Real> Network<T> {
         let mut next = std::mem::take(&mut pass.adjoint_next);
         adjoint.clear();
         adjoint.extend_from_slice(out_adjoint);
+        // A modified MLP's adjoints of `V` and of `U - V`, summed over layers.
+        let mut v_adj = std::mem::take(&mut pass.gate_adj.0);
+        let mut gap_adj = std::mem::take(&mut pass.gate_adj.1);
+        if pass.gated {
+            let n = pass.gap.len();
+            v_adj.clear();
+            v_adj.resize(n, T::default());
+            gap_adj.clear();
+            gap_adj.resize(n, T::default());
+        }
         for l in (0..=last).rev() {
             let layer = &self.layers[l];
             if l < last {
-                // `adjoint` is the activation output's: take it through σ.
                 let cw = c * layer.outputs;
+                if pass.gated {
+                    // `adjoint` is H̄ for H = V + Z (U - V): on to V, Z and U - V.
+                    for (v, h) in v_adj.iter_mut().zip(&adjoint) {
+                        *v += *h;
+                    }
+                    next.clear();
+                    next.resize(k * cw, T::default());
+                    leibniz_backward(
+                        plan,
+                        &pass.acts[l],
+                        &pass.gap,
+                        &adjoint,
+                        cw,
+                        &mut next,
+                        &mut gap_adj,
+                    );
+                    std::mem::swap(&mut adjoint, &mut next);
+                }
+                // `adjoint` is the activation output's: take it through σ.
                 next.clear();
                 next.resize(k * cw, T::default());
                 compose_backward(
@@ -217,31 +344,7 @@ impl<T: Real> Network<T> {
                 std::mem::swap(&mut adjoint, &mut next);
             }
             let (rows, n_in, n_out) = (k * c, layer.inputs, layer.outputs);
-            let (value, rest) = pass.input(l, c * n_in);
-            let dw = &mut grad[layer.weight..layer.weight + n_in * n_out];
-            // dW += aᵀ z̄, value rows and derivative rows.
-            matmul(
-                n_in,
-                n_out,
-                c,
-                dw,
-                true,
-                value,
-                true,
-                &adjoint[..c * n_out],
-                false,
-            );
-            if rows > c {
-                let tail = &adjoint[c * n_out..rows * n_out];
-                matmul(n_in, n_out, rows - c, dw, true, rest, true, tail, false);
-            }
-            // db += the value rows of z̄, summed.
-            let bias = &mut grad[layer.bias..layer.bias + n_out];
-            for p in 0..c {
-                for (g, v) in bias.iter_mut().zip(&adjoint[p * n_out..(p + 1) * n_out]) {
-                    *g += *v;
-                }
-            }
+            dense_backward(layer, pass.input(l, c * n_in), &adjoint, c, rows, grad);
             if l > 0 {
                 // ā = z̄ Wᵀ
                 let w = &params[layer.weight..layer.weight + n_in * n_out];
@@ -252,9 +355,112 @@ impl<T: Real> Network<T> {
                 std::mem::swap(&mut adjoint, &mut next);
             }
         }
+        if pass.gated {
+            // Ū = (U - V)̄, V̄ -= (U - V)̄; then through each gate's σ and
+            // dense layer (the embedded input is fixed).
+            for (v, g) in v_adj.iter_mut().zip(&gap_adj) {
+                *v -= *g;
+            }
+            for (g, gate) in self.gates.iter().enumerate() {
+                let cw = c * gate.outputs;
+                next.clear();
+                next.resize(k * cw, T::default());
+                compose_backward(
+                    plan,
+                    &pass.gate_derivs[g],
+                    &pass.gate_pre[g],
+                    if g == 0 { &gap_adj } else { &v_adj },
+                    cw,
+                    &mut next,
+                    &mut pass.adjoint_derivs,
+                );
+                let input = pass.inputs[0].split_at(c * gate.inputs);
+                dense_backward(gate, input, &next, c, k * c, grad);
+            }
+        }
+        pass.gate_adj = (v_adj, gap_adj);
         pass.adjoint = adjoint;
         pass.adjoint_next = next;
     }
+}
+
+/// Accumulates a dense layer's gradient from its output jet's adjoint
+/// `z̄` (`rows` rows) and its input jet `(value, rest)`: `dW += aᵀ z̄`
+/// over value and derivative rows, `db +=` the value rows of `z̄`.
+fn dense_backward<T: Real>(
+    layer: &Dense,
+    (value, rest): (&[T], &[T]),
+    adjoint: &[T],
+    c: usize,
+    rows: usize,
+    grad: &mut [T],
+) {
+    let (n_in, n_out) = (layer.inputs, layer.outputs);
+    let dw = &mut grad[layer.weight..layer.weight + n_in * n_out];
+    matmul(
+        n_in,
+        n_out,
+        c,
+        dw,
+        true,
+        value,
+        true,
+        &adjoint[..c * n_out],
+        false,
+    );
+    if rows > c {
+        let tail = &adjoint[c * n_out..rows * n_out];
+        matmul(n_in, n_out, rows - c, dw, true, rest, true, tail, false);
+    }
+    let bias = &mut grad[layer.bias..layer.bias + n_out];
+    for p in 0..c {
+        for (g, v) in bias.iter_mut().zip(&adjoint[p * n_out..(p + 1) * n_out]) {
+            *g += *v;
+        }
+    }
+}
+
+wide! {
+/// `out_α += Σ_{β ≤ α} C(α, β) x_β y_(α-β)` (Leibniz's rule for the
+/// product of two whole jets), `cw` values per entry.
+fn leibniz<T: Real>(plan: &JetPlan, x: &[T], y: &[T], cw: usize, out: &mut [T]) {
+    for (i, pairs) in plan.products.iter().enumerate() {
+        let out = &mut out[i * cw..][..cw];
+        for &(coefficient, b, r) in pairs {
+            let coefficient = T::of(coefficient);
+            let (xb, yr) = (&x[b * cw..][..cw], &y[r * cw..][..cw]);
+            for e in 0..cw {
+                out[e] += coefficient * xb[e] * yr[e];
+            }
+        }
+    }
+}
+}
+
+wide! {
+/// The reverse of [`leibniz`]: from `out`'s adjoint, `x_adj` and `y_adj`
+/// accumulated.
+fn leibniz_backward<T: Real>(
+    plan: &JetPlan,
+    x: &[T],
+    y: &[T],
+    out_adj: &[T],
+    cw: usize,
+    x_adj: &mut [T],
+    y_adj: &mut [T],
+) {
+    for (i, pairs) in plan.products.iter().enumerate() {
+        let adj = &out_adj[i * cw..][..cw];
+        for &(coefficient, b, r) in pairs {
+            let coefficient = T::of(coefficient);
+            for e in 0..cw {
+                let p = coefficient * adj[e];
+                x_adj[b * cw + e] += p * y[r * cw + e];
+                y_adj[r * cw + e] += p * x[b * cw + e];
+            }
+        }
+    }
+}
 }
 
 /// `z = a W` for every row of a jet, plus `bias` on its `c` value rows;

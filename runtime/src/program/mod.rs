@@ -15,7 +15,7 @@
 //! scalars ([`Trainable`]).
 
 use crate::causal;
-use crate::net::{JetPlan, Mlp};
+use crate::net::{Hidden, JetPlan, Mlp};
 use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use physc_compiler::ir::eval::{Interpreter, Leaf, leaf_of};
@@ -145,8 +145,12 @@ impl Program {
                 Mlp::new(
                     net.inputs.len(),
                     net.outputs,
-                    net.depth,
-                    net.width,
+                    Hidden {
+                        depth: net.depth,
+                        width: net.width,
+                        architecture: net.architecture,
+                        factorized: net.factorized,
+                    },
                     &net.embedding,
                     &mut init,
                     device,
