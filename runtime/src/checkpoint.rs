@@ -7,7 +7,7 @@
 //! <length, 8 bytes LE> <who wrote it, JSON: physc version, model fingerprint>
 //! <length, 8 bytes LE> <the training state, JSON>
 //! <length, 8 bytes LE> <the networks and learned scalars, burnpack>
-//! <length, 8 bytes LE> <the optimiser's state, burnpack; empty before the first step>
+//! <length, 8 bytes LE> <the optimiser's state; empty before the first step>
 //! <FNV-1a 64 of every byte after the first line, 8 bytes LE>
 //! ```
 //!
@@ -18,11 +18,15 @@
 //! used, with a note saying what was found. A checkpoint of another model
 //! or written by another physc is refused with a message saying which.
 //!
+//! The optimiser's state is burn's record (burnpack) for Adam and L-BFGS,
+//! and for BFGS the bytes `FLAT` then its numbers (f64 LE).
+//!
 //! Parameters keep their ids through a save and load, so the optimiser's
 //! per-parameter state (Adam's moments) finds its parameters again.
 
 use crate::program::Trainable;
 use crate::report::{replace, sync_directory};
+use crate::stepper::OptimizerState;
 use crate::train::TrainState;
 use burn::module::Module;
 use burn::optim::OptimizerRecord;
@@ -34,6 +38,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8] = b"PHYSC-CHECKPOINT 2\n";
+/// The start of a flat optimiser state (BFGS).
+const FLAT: &[u8] = b"FLAT";
 /// The first line of every physc checkpoint, whatever its format.
 const FAMILY: &[u8] = b"PHYSC-CHECKPOINT ";
 
@@ -70,7 +76,7 @@ pub fn save(
     run: &Path,
     identity: &Identity,
     t: &Trainable,
-    optimizer: Option<OptimizerRecord>,
+    optimizer: Option<OptimizerState>,
     state: &TrainState,
 ) -> Result<(), String> {
     let header = serde_json::to_vec(identity).map_err(|e| e.to_string())?;
@@ -81,7 +87,12 @@ pub fn save(
         .into_bytes()
         .map_err(|e| e.to_string())?;
     let optimizer = match optimizer {
-        Some(o) => o.into_bytes().map_err(|e| e.to_string())?.to_vec(),
+        Some(OptimizerState::Burn(o)) => o.into_bytes().map_err(|e| e.to_string())?.to_vec(),
+        Some(OptimizerState::Flat(values)) => FLAT
+            .iter()
+            .copied()
+            .chain(values.iter().flat_map(|v| v.to_le_bytes()))
+            .collect(),
         None => vec![],
     };
     let mut body = vec![];
@@ -119,7 +130,7 @@ pub fn save(
 /// previous checkpoint was used, if it was.
 pub struct Loaded {
     pub trainable: Trainable,
-    pub optimizer: Option<OptimizerRecord>,
+    pub optimizer: Option<OptimizerState>,
     pub state: TrainState,
     pub note: Option<String>,
 }
@@ -260,12 +271,18 @@ fn apply(
             file.display()
         )
     })?;
-    let optimizer = match parts[3].is_empty() {
-        true => None,
-        false => Some(
+    let optimizer = match parts[3].strip_prefix(FLAT) {
+        _ if parts[3].is_empty() => None,
+        Some(numbers) => Some(OptimizerState::Flat(
+            numbers
+                .chunks_exact(8)
+                .map(|b| f64::from_le_bytes(b.try_into().expect("8 bytes")))
+                .collect(),
+        )),
+        None => Some(OptimizerState::Burn(
             OptimizerRecord::from_bytes(Bytes::from_bytes_vec(parts[3].clone()))
                 .map_err(|e| format!("{}: {e}", file.display()))?,
-        ),
+        )),
     };
     Ok(Loaded {
         trainable,

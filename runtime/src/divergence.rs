@@ -13,7 +13,7 @@
 //! undone the same way.
 
 use crate::program::Trainable;
-use burn::optim::OptimizerRecord;
+use crate::stepper::OptimizerState;
 
 /// How far above the stage's best logged loss a loss counts as diverged.
 pub const JUMP: f64 = 1e4;
@@ -25,7 +25,7 @@ pub const MAX_FAILURES: u32 = 5;
 /// The state training returns to.
 pub struct Good {
     pub t: Trainable,
-    pub optimizer: OptimizerRecord,
+    pub optimizer: OptimizerState,
     pub step: u64,
 }
 

@@ -16,9 +16,9 @@ use crate::program::{Program, Trainable};
 use crate::report::{
     Summary, summary_json, write_atomically, write_conserved, write_field, write_history,
 };
+use crate::stepper::OptimizerState;
 use crate::train::{Observer, Progress, TrainState, restore_points, train};
 use burn::module::Module;
-use burn::optim::OptimizerRecord;
 use physc_compiler::model::{FuncId, ResampleBy};
 use physc_compiler::program::LossProgram;
 use std::path::Path;
@@ -167,7 +167,7 @@ impl<P: FnMut(&Progress)> Observer for RunObserver<'_, P> {
     fn checkpoint(
         &mut self,
         t: &Trainable,
-        optimizer: OptimizerRecord,
+        optimizer: OptimizerState,
         state: &TrainState,
     ) -> Result<(), String> {
         let mut state = state.clone();

@@ -25,8 +25,9 @@ use crate::adaptive;
 use crate::balance;
 use crate::divergence::{self, Good};
 use crate::engine::Engine;
+use crate::flat;
 use crate::program::{Program, Trainable};
-use burn::optim::{AdamConfig, LBFGS, LBFGSConfig, LineSearchFn, ModuleOptimizer, OptimizerRecord};
+use crate::stepper::{OptimizerState, Stepper};
 use physc_compiler::model::{Balance, Optimizer, ResampleBy, Train};
 use physc_compiler::program::BatchId;
 use physc_compiler::program::sample::Point;
@@ -107,7 +108,7 @@ pub trait Observer {
     fn checkpoint(
         &mut self,
         t: &Trainable,
-        optimizer: OptimizerRecord,
+        optimizer: OptimizerState,
         state: &TrainState,
     ) -> Result<(), String>;
     /// True when the user asked to stop: training ends after the current
@@ -117,59 +118,7 @@ pub trait Observer {
 
 /// Steps in the whole plan.
 pub fn total_steps(plan: &Train) -> u64 {
-    plan.stages
-        .iter()
-        .map(|s| match s {
-            Optimizer::Adam { steps, .. } | Optimizer::Lbfgs { steps, .. } => *steps,
-        })
-        .sum()
-}
-
-/// A stage's optimiser.
-enum Stepper {
-    Adam(ModuleOptimizer),
-    /// L-BFGS and its iterations per call.
-    Lbfgs(Box<LBFGS>, u64),
-}
-
-impl Stepper {
-    fn new(stage: &Optimizer, iterations: u64, record: Option<OptimizerRecord>) -> Stepper {
-        match *stage {
-            Optimizer::Adam { beta1, beta2, .. } => {
-                let adam = AdamConfig::new()
-                    .with_beta_1(beta1 as f32)
-                    .with_beta_2(beta2 as f32)
-                    .with_epsilon(1e-8)
-                    .init();
-                Stepper::Adam(match record {
-                    Some(r) => adam.load_record(r),
-                    None => adam,
-                })
-            }
-            Optimizer::Lbfgs {
-                history, tolerance, ..
-            } => {
-                let lbfgs = LBFGSConfig::new()
-                    .with_max_iter(iterations as usize)
-                    .with_history_size(history as usize)
-                    .with_tolerance_change(tolerance)
-                    .with_line_search_fn(LineSearchFn::StrongWolfe)
-                    .init();
-                let lbfgs = match record {
-                    Some(r) => lbfgs.load_record(r),
-                    None => lbfgs,
-                };
-                Stepper::Lbfgs(Box::new(lbfgs), iterations)
-            }
-        }
-    }
-
-    fn record(&self) -> OptimizerRecord {
-        match self {
-            Stepper::Adam(o) => o.to_record(),
-            Stepper::Lbfgs(o, _) => o.to_record(),
-        }
-    }
+    plan.stages.iter().map(Optimizer::steps).sum()
 }
 
 /// Runs the stages from `state` on; returns the trained parameters and the
@@ -180,7 +129,7 @@ pub fn train(
     mut t: Trainable,
     plan: &Train,
     mut state: TrainState,
-    mut optimizer: Option<OptimizerRecord>,
+    mut optimizer: Option<OptimizerState>,
     observer: &mut dyn Observer,
 ) -> Result<(Trainable, TrainState), String> {
     let total = total_steps(plan);
@@ -189,14 +138,11 @@ pub fn train(
     }
     while state.stage < plan.stages.len() {
         let stage = &plan.stages[state.stage];
-        let (name, steps) = match *stage {
-            Optimizer::Adam { steps, .. } => ("adam", steps),
-            Optimizer::Lbfgs { steps, .. } => ("lbfgs", steps),
-        };
+        let (name, steps) = (stage.name(), stage.steps());
         let call = LBFGS_CALL
             .min(steps.saturating_sub(state.stage_step))
             .max(1);
-        let mut stepper = Stepper::new(stage, call, optimizer.take());
+        let mut stepper = Stepper::new(stage, &t, call, optimizer.take())?;
         if state.stage_step == 0 {
             state.best = f64::INFINITY;
             state.stale = 0;
@@ -205,7 +151,7 @@ pub fn train(
         // once its own loss has been seen to be good.
         let mut good = Some(Good {
             t: t.clone(),
-            optimizer: stepper.record(),
+            optimizer: stepper.state(),
             step: state.step,
         });
         let mut pending: Option<Good> = None;
@@ -233,9 +179,9 @@ pub fn train(
                             return Ok((g.t, state));
                         }
                         t = g.t.clone();
-                        stepper = Stepper::new(stage, call, Some(g.optimizer));
+                        stepper = Stepper::new(stage, &t, call, Some(g.optimizer))?;
                         good = Some(Good {
-                            optimizer: stepper.record(),
+                            optimizer: stepper.state(),
                             ..g
                         });
                         continue;
@@ -250,7 +196,12 @@ pub fn train(
                     let remaining = steps - state.stage_step;
                     if remaining < *iterations {
                         // The stage's last call is shorter: same state, fewer iterations.
-                        stepper = Stepper::new(stage, remaining, Some(lbfgs.to_record()));
+                        stepper = Stepper::new(
+                            stage,
+                            &t,
+                            remaining,
+                            Some(OptimizerState::Burn(lbfgs.to_record())),
+                        )?;
                         continue;
                     }
                     if plan.balance == Balance::GradNorm && state.balance.is_empty() {
@@ -283,13 +234,48 @@ pub fn train(
                         }
                         t = g.t.clone();
                         // The curvature pairs led it astray: a fresh history.
-                        stepper = Stepper::new(stage, call, None);
+                        stepper = Stepper::new(stage, &t, call, None)?;
                         continue;
                     }
                     t = next;
                     // One evaluation: the gradient vanished, or the direction
                     // stopped descending, at the first iteration.
                     (loss, terms, evaluations <= 1)
+                }
+                (Stepper::Bfgs(bfgs, iterations), Optimizer::Bfgs { .. }) => {
+                    let iterations = (*iterations).min(steps - state.stage_step);
+                    if plan.balance == Balance::GradNorm && state.balance.is_empty() {
+                        let norms = engine.gradient_norms(program, &t);
+                        balance::update(&norms, &mut state.balance);
+                    }
+                    let mut terms = vec![];
+                    let outcome = {
+                        let (program, engine, factors) = (&*program, &*engine, &state.balance);
+                        let mut objective = |x: &[f64]| {
+                            let m = flat::assign(t.clone(), x);
+                            let e = engine.evaluate(program, &m, factors);
+                            terms = e.terms;
+                            (e.total, flat::gradient(&e.gradients, &m))
+                        };
+                        bfgs.run(flat::parameters(&t), iterations, &mut objective)
+                    };
+                    state.stage_step += iterations;
+                    let verdict = divergence::diverged(outcome.f, state.best);
+                    promote(&mut good, &mut pending, verdict.is_none(), &mut state);
+                    if let Some(why) = verdict {
+                        state.step = before + (state.stage_step - stage_before);
+                        let g = good.as_ref().expect("a good state from the stage's start");
+                        if !undo(
+                            &mut state, g, why, outcome.f, terms, false, total, name, observer,
+                        ) {
+                            return Ok((g.t.clone(), state));
+                        }
+                        t = g.t.clone();
+                        stepper = Stepper::new(stage, &t, call, None)?;
+                        continue;
+                    }
+                    t = flat::assign(t, &outcome.x);
+                    (outcome.f, terms, outcome.converged)
                 }
                 _ => unreachable!("the stepper follows the stage"),
             };
@@ -310,7 +296,7 @@ pub fn train(
             if logged {
                 pending = Some(Good {
                     t: t.clone(),
-                    optimizer: stepper.record(),
+                    optimizer: stepper.state(),
                     step: state.step,
                 });
             }
@@ -343,7 +329,7 @@ pub fn train(
             let checkpoint_due = plan.checkpoint_every > 0
                 && state.step / plan.checkpoint_every > before / plan.checkpoint_every;
             if checkpoint_due || interrupted {
-                observer.checkpoint(&t, stepper.record(), &state)?;
+                observer.checkpoint(&t, stepper.state(), &state)?;
             }
             if interrupted {
                 return Ok((t, state));
@@ -410,7 +396,10 @@ fn undo(
         let scale = divergence::LR_FACTOR.powi(state.lr_lowered as i32);
         format!("learning rate now {scale:.0e} of the stage's")
     } else {
-        "L-BFGS history started afresh".to_string()
+        format!(
+            "{} history started afresh",
+            if stage == "bfgs" { "BFGS" } else { "L-BFGS" }
+        )
     };
     state.history.events.push((
         row,

@@ -19,7 +19,10 @@ pub(crate) const ADAM_OPTIONS: &[&str] = &[
     "lr", "steps", "beta1", "beta2", "decay", "every", "schedule",
 ];
 pub(crate) const LBFGS_OPTIONS: &[&str] = &["lr", "steps", "history", "tolerance"];
-pub(crate) const TRAIN_GROUPS: &[&str] = &["adam", "lbfgs", "points", "weights"];
+pub(crate) const BFGS_OPTIONS: &[&str] = &["steps", "scaling"];
+/// The values of `bfgs`'s `scaling`: Al-Baali's self-scaling, or none.
+pub(crate) const BFGS_SCALINGS: &[&str] = &["self", "none"];
+pub(crate) const TRAIN_GROUPS: &[&str] = &["adam", "lbfgs", "bfgs", "points", "weights"];
 pub(crate) const TRAIN_SETTINGS: &[&str] = &[
     "seed",
     "sampler",
@@ -412,6 +415,20 @@ impl Checker<'_> {
                     tolerance,
                 });
             }
+            "bfgs" => {
+                let (mut steps, mut self_scaled) = (1000, true);
+                for opt in self.unique_options(spec, BFGS_OPTIONS) {
+                    match opt.name.name.as_str() {
+                        "steps" => steps = self.whole(opt, 1, 100_000_000).unwrap_or(steps),
+                        _ => {
+                            if let Some(k) = self.choice(opt, BFGS_SCALINGS, "scaling") {
+                                self_scaled = k == 0;
+                            }
+                        }
+                    }
+                }
+                stages.push(Optimizer::Bfgs { steps, self_scaled });
+            }
             "points" | "weights" => {
                 // Every label given, also those of constraints that failed
                 // to check (reported already), and the automatic `eqN`.
@@ -447,7 +464,7 @@ impl Checker<'_> {
                 let help = names::did_you_mean(
                     other,
                     TRAIN_GROUPS.iter().copied(),
-                    "the optimizers are `adam(...)` and `lbfgs(...)`",
+                    "the optimizers are `adam(...)`, `lbfgs(...)` and `bfgs(...)`",
                 );
                 self.report(
                     Diagnostic::error(Code::UnknownChoice, format!("unknown optimizer `{other}`"))

@@ -10,7 +10,7 @@
 use super::{Analysis, Origin, SymbolKind, Target};
 use crate::check::names::{BUILTIN_VALUES, CONSTANT_FUNCTIONS, SHAPES, SPECIAL_FORMS};
 use crate::check::options::{
-    ADAM_OPTIONS, LBFGS_OPTIONS, NET_OPTIONS, TRAIN_GROUPS, TRAIN_SETTINGS,
+    ADAM_OPTIONS, BFGS_OPTIONS, LBFGS_OPTIONS, NET_OPTIONS, TRAIN_GROUPS, TRAIN_SETTINGS,
 };
 use crate::format::lex::{self, KEYWORDS, Kind};
 use crate::model::{Activation, Builtin};
@@ -87,6 +87,7 @@ pub(super) fn at(analysis: &Analysis, offset: usize) -> Vec<Completion> {
         }
         Some("adam") if option_name => return options(ADAM_OPTIONS, "Adam option"),
         Some("lbfgs") if option_name => return options(LBFGS_OPTIONS, "L-BFGS option"),
+        Some("bfgs") if option_name => return options(BFGS_OPTIONS, "BFGS option"),
         Some("points" | "weights") if option_name => {
             return analysis
                 .index

@@ -9,7 +9,9 @@
 use super::index::Occurrence;
 use super::{Analysis, Origin, SymbolKind, Target};
 use crate::check::names::SHAPES;
-use crate::check::options::{ADAM_OPTIONS, LBFGS_OPTIONS, NET_OPTIONS, TRAIN_SETTINGS};
+use crate::check::options::{
+    ADAM_OPTIONS, BFGS_OPTIONS, LBFGS_OPTIONS, NET_OPTIONS, TRAIN_SETTINGS,
+};
 use crate::model::print::{Printer, num};
 use crate::model::{FuncId, Model};
 
@@ -251,9 +253,10 @@ pub(super) fn builtin(name: &str) -> String {
         "modified_mlp" => format!("the modified MLP (Wang, Teng and Perdikaris 2021): two encoders of the input gate every hidden layer; options {}", list(NET_OPTIONS)),
         "adam" => format!("the Adam optimizer; options {}", list(ADAM_OPTIONS)),
         "lbfgs" => format!("L-BFGS with a strong Wolfe line search; options {}", list(LBFGS_OPTIONS)),
+        "bfgs" => format!("dense BFGS with a strong Wolfe line search, self-scaled (Al-Baali) unless `scaling = none`; for networks of at most 8192 parameters; options {}", list(BFGS_OPTIONS)),
         "points" => "collocation points per equation label: `points(pde = 10000, bc = 200)`".to_string(),
         "weights" => "loss weights per equation label: `weights(bc = 10)`".to_string(),
-        "train" => format!("training stages and settings: `adam(...)`, `lbfgs(...)`, `points(...)`, `weights(...)`, {}", list(TRAIN_SETTINGS)),
+        "train" => format!("training stages and settings: `adam(...)`, `lbfgs(...)`, `bfgs(...)`, `points(...)`, `weights(...)`, {}", list(TRAIN_SETTINGS)),
         _ if crate::model::Activation::ALL.iter().any(|(a, _)| *a == name) => {
             let builtin = crate::model::Builtin::from_name(name).is_some();
             format!("activation `{name}`{}", if builtin { ", also a built-in function" } else { "" })

@@ -227,6 +227,10 @@ fn train(t: &Train) -> String {
                     num(*tolerance)
                 )
             }
+            Optimizer::Bfgs { steps, self_scaled } => format!(
+                "bfgs(steps = {steps}, scaling = {})",
+                if *self_scaled { "self" } else { "none" }
+            ),
         })
         .collect();
     let mut out = format!("train: {}\n", stages.join("; "));

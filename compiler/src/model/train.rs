@@ -92,6 +92,28 @@ pub enum Optimizer {
         history: u64,
         tolerance: f64,
     },
+    /// Dense BFGS, self-scaled (Al-Baali) unless `scaling = none`.
+    Bfgs { steps: u64, self_scaled: bool },
+}
+
+impl Optimizer {
+    /// The stage's steps.
+    pub fn steps(&self) -> u64 {
+        match *self {
+            Optimizer::Adam { steps, .. }
+            | Optimizer::Lbfgs { steps, .. }
+            | Optimizer::Bfgs { steps, .. } => steps,
+        }
+    }
+
+    /// Its name in the `train` block.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Optimizer::Adam { .. } => "adam",
+            Optimizer::Lbfgs { .. } => "lbfgs",
+            Optimizer::Bfgs { .. } => "bfgs",
+        }
+    }
 }
 
 /// How Adam's learning rate falls with the stage's step `k`: `adam(lr,

@@ -1,0 +1,92 @@
+//! The `bfgs(...)` stage end to end: self-scaled BFGS after Adam reaches
+//! an order of magnitude lower error than L-BFGS on the same budget, both
+//! back ends train through it, an interrupted run resumes bit for bit
+//! (its inverse Hessian is in the checkpoint), and a model too large for
+//! a dense matrix is refused with the reason.
+
+mod common;
+
+use common::{DECAY, heat, resumes_where_it_stopped, run_dir, train_into};
+use physc_compiler::check::DiskFiles;
+use physc_runtime::backend::Backend;
+use physc_runtime::run::{Options, run};
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+fn heat_after(stage: &str) -> String {
+    heat(&format!(
+        "net u = mlp(depth = 2, width = 16, act = tanh)
+train {{ adam(lr = 1e-2, steps = 200); {stage}; points = 500 }}"
+    ))
+}
+
+fn error(model: &str, name: &str, backend: Backend) -> f64 {
+    let out = run_dir(name);
+    let options = Options {
+        backend,
+        ..Options::default()
+    };
+    let summary = train_into(model, &out, options, None);
+    let _ = std::fs::remove_dir_all(&out);
+    let error = summary.rel_l2[0].1;
+    eprintln!("{name}: relative L2 error {error:.2e}");
+    error
+}
+
+/// Measured: 1.6e-4 with self-scaled BFGS, 5.8e-4 without the scaling,
+/// 1.7e-3 with L-BFGS, after the same 200 Adam steps and 300 iterations.
+#[test]
+fn self_scaled_bfgs_reaches_heat_ten_times_closer_than_lbfgs() {
+    let bfgs = error(&heat_after("bfgs(steps = 300)"), "bfgs-heat", Backend::Jit);
+    assert!(bfgs < 4e-4, "self-scaled BFGS: {bfgs:e}");
+    let lbfgs = error(
+        &heat_after("lbfgs(steps = 300)"),
+        "bfgs-heat-lbfgs",
+        Backend::Jit,
+    );
+    assert!(
+        bfgs * 4.0 < lbfgs,
+        "self-scaled BFGS {bfgs:e}, L-BFGS {lbfgs:e}"
+    );
+}
+
+#[test]
+fn bfgs_trains_on_the_burn_back_end() {
+    let bfgs = error(
+        &heat_after("bfgs(steps = 300)"),
+        "bfgs-heat-cpu",
+        Backend::Cpu,
+    );
+    assert!(bfgs < 4e-4, "self-scaled BFGS on burn: {bfgs:e}");
+}
+
+#[test]
+fn an_interrupted_bfgs_stage_resumes_where_it_stopped() {
+    let model = DECAY.replace("lbfgs(steps = 40)", "bfgs(steps = 40)");
+    assert_ne!(model, DECAY);
+    resumes_where_it_stopped(&model, "bfgs", Options::default());
+}
+
+#[test]
+fn a_network_too_large_for_a_dense_matrix_is_refused() {
+    let model =
+        heat("net u = mlp(depth = 2, width = 128)\ntrain { bfgs(steps = 10); points = 50 }");
+    let frontend = physc_compiler::check_source(&model, Path::new("."), &DiskFiles);
+    let loss = frontend.loss.as_ref().expect("trainable");
+    let out = run_dir("bfgs-large");
+    let result = run(
+        loss,
+        &out,
+        Options::default(),
+        |_| {},
+        &AtomicBool::new(false),
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    let Err(why) = result else {
+        panic!("a model of 17025 parameters trained through bfgs")
+    };
+    assert!(
+        why.contains("17025 parameters") && why.contains("lbfgs"),
+        "{why}"
+    );
+}
