@@ -12,7 +12,9 @@
 //! where the directions of α = (2, 1) are `[x, x, t]`. Partitions that give
 //! the same product are merged with a coefficient, so ∂_xx σ = σ'' z_x² +
 //! σ' z_xx. Every block `B` is a smaller multi-index, so a jet set must be
-//! closed under taking sub-multi-indices ([`closure`]).
+//! closed under taking sub-multi-indices ([`closure`]). A product of two
+//! jets follows Leibniz's rule, `∂^α (f g) = Σ_{β ≤ α} C(α, β) ∂^β f
+//! ∂^(α-β) g`. A [`JetPlan`] holds both, by position in its set.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -128,6 +130,84 @@ pub fn binomial(alpha: &[u8], beta: &[u8]) -> f64 {
 
 /// A polynomial `Σ c_k x^k`, lowest degree first.
 pub type Poly = Vec<f64>;
+
+/// One Faà di Bruno term with its blocks as positions in the plan.
+#[derive(Clone, Debug)]
+pub(crate) struct PlannedTerm {
+    pub(crate) coefficient: f64,
+    pub(crate) derivative: u32,
+    pub(crate) blocks: Vec<usize>,
+}
+
+/// Which derivatives to propagate: the requested multi-indices closed
+/// under sub-multi-indices, with each one's Faà di Bruno terms.
+#[derive(Clone, Debug)]
+pub struct JetPlan {
+    /// The multi-indices carried, the zero index first.
+    pub indices: Vec<MultiIndex>,
+    pub(crate) terms: Vec<Vec<PlannedTerm>>,
+    /// Leibniz's rule for each multi-index α: `(C(α, β), β, α - β)` for
+    /// every β ≤ α, as positions.
+    pub(crate) products: Vec<Vec<(f64, usize, usize)>>,
+    pub(crate) max_order: u32,
+}
+
+impl JetPlan {
+    pub fn new(wanted: &[MultiIndex], inputs: usize) -> JetPlan {
+        let indices = closure(wanted, inputs);
+        let position = |b: &MultiIndex| {
+            indices
+                .iter()
+                .position(|x| x == b)
+                .expect("closed under sub-indices")
+        };
+        let terms = indices
+            .iter()
+            .map(|alpha| {
+                faa_di_bruno(alpha)
+                    .into_iter()
+                    .map(
+                        |Term {
+                             coefficient,
+                             derivative,
+                             blocks,
+                         }| PlannedTerm {
+                            coefficient,
+                            derivative,
+                            blocks: blocks.iter().map(position).collect(),
+                        },
+                    )
+                    .collect()
+            })
+            .collect();
+        let products = indices
+            .iter()
+            .map(|alpha| {
+                indices
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, beta)| beta.iter().zip(alpha).all(|(b, a)| b <= a))
+                    .map(|(b, beta)| {
+                        let rest: MultiIndex = alpha.iter().zip(beta).map(|(a, b)| a - b).collect();
+                        (binomial(alpha, beta), b, position(&rest))
+                    })
+                    .collect()
+            })
+            .collect();
+        let max_order = indices.iter().map(|a| order(a)).max().unwrap_or(0);
+        JetPlan {
+            indices,
+            terms,
+            products,
+            max_order,
+        }
+    }
+
+    /// Where a multi-index sits in [`JetPlan::indices`].
+    pub fn position(&self, alpha: &[u8]) -> Option<usize> {
+        self.indices.iter().position(|x| x == alpha)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -17,7 +17,8 @@
 //! and cost nothing; the input's first derivatives stay `[1, width]` rows
 //! through the first layer and broadcast.
 
-use crate::jets::{self, MultiIndex, Term};
+pub use crate::jets::JetPlan;
+use crate::jets::{self, PlannedTerm};
 use burn::module::{Module, Param};
 use burn::nn::Linear;
 use burn::tensor::{Device, Tensor, TensorData};
@@ -535,82 +536,4 @@ fn combine(
         });
     }
     sum
-}
-
-/// One Faà di Bruno term with its blocks as positions in the plan.
-#[derive(Clone, Debug)]
-pub(crate) struct PlannedTerm {
-    pub(crate) coefficient: f64,
-    pub(crate) derivative: u32,
-    pub(crate) blocks: Vec<usize>,
-}
-
-/// Which derivatives to propagate: the requested multi-indices closed
-/// under sub-multi-indices, with each one's Faà di Bruno terms.
-#[derive(Clone, Debug)]
-pub struct JetPlan {
-    /// The multi-indices carried, the zero index first.
-    pub indices: Vec<MultiIndex>,
-    pub(crate) terms: Vec<Vec<PlannedTerm>>,
-    /// Leibniz's rule for each multi-index α: `(C(α, β), β, α - β)` for
-    /// every β ≤ α, as positions.
-    pub(crate) products: Vec<Vec<(f64, usize, usize)>>,
-    pub(crate) max_order: u32,
-}
-
-impl JetPlan {
-    pub fn new(wanted: &[MultiIndex], inputs: usize) -> JetPlan {
-        let indices = jets::closure(wanted, inputs);
-        let position = |b: &MultiIndex| {
-            indices
-                .iter()
-                .position(|x| x == b)
-                .expect("closed under sub-indices")
-        };
-        let terms = indices
-            .iter()
-            .map(|alpha| {
-                jets::faa_di_bruno(alpha)
-                    .into_iter()
-                    .map(
-                        |Term {
-                             coefficient,
-                             derivative,
-                             blocks,
-                         }| PlannedTerm {
-                            coefficient,
-                            derivative,
-                            blocks: blocks.iter().map(position).collect(),
-                        },
-                    )
-                    .collect()
-            })
-            .collect();
-        let products = indices
-            .iter()
-            .map(|alpha| {
-                indices
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, beta)| beta.iter().zip(alpha).all(|(b, a)| b <= a))
-                    .map(|(b, beta)| {
-                        let rest: MultiIndex = alpha.iter().zip(beta).map(|(a, b)| a - b).collect();
-                        (jets::binomial(alpha, beta), b, position(&rest))
-                    })
-                    .collect()
-            })
-            .collect();
-        let max_order = indices.iter().map(|a| jets::order(a)).max().unwrap_or(0);
-        JetPlan {
-            indices,
-            terms,
-            products,
-            max_order,
-        }
-    }
-
-    /// Where a multi-index sits in [`JetPlan::indices`].
-    pub fn position(&self, alpha: &[u8]) -> Option<usize> {
-        self.indices.iter().position(|x| x == alpha)
-    }
 }

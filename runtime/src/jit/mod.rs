@@ -22,6 +22,7 @@
 
 mod activation;
 mod batch;
+mod jet_algebra;
 pub mod layout;
 mod network;
 mod wide;
