@@ -142,11 +142,16 @@ fn burn_gradients_match_differences_of_the_interpreter() {
         for (n, net) in t.nets.iter().enumerate() {
             for l in [0, net.layers.len() - 1] {
                 let weight = net.layers[l].weight.val();
+                let columns = weight.dims()[1];
                 let g = values(weight.grad(&grads).expect("a weight gradient"));
+                // The interpreter's weight is the applied one, `V diag(s)`
+                // where factorised, whose gradient is V's over `s`.
+                let scale = net.scales.get(l).map(|s| values(s.val().unsqueeze::<2>()));
                 for k in [0, g.len() / 2, g.len() - 1] {
+                    let per = scale.as_ref().map_or(1.0, |s| s[k % columns]);
                     checks.push((
                         format!("net {n} layer {l} weight {k}"),
-                        g[k],
+                        g[k] / per,
                         Box::new(move |w: &mut Weights, h| w.nets[n].layers[l].weight[k] += h),
                     ));
                 }
