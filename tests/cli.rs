@@ -108,7 +108,7 @@ fn ir_prints_the_loss_program() {
     assert!(program.status.success(), "{program:?}");
     let text = String::from_utf8_lossy(&program.stdout);
     assert!(
-        text.contains("net 0 (u): x, t -> 1 output, 8 hidden layers of 20 tanh"),
+        text.contains("net 0 (u): x, t -> 1 output, 4 hidden layers of 20 tanh"),
         "{text}"
     );
     assert!(
