@@ -17,6 +17,11 @@
 //! `scaling = none` keeps `τ = 1`: plain BFGS. An update with `yᵀs` not
 //! positive (the line search failed) is skipped; a direction that does
 //! not descend restarts from `H = I`.
+//!
+//! `H` is the cost that grows fastest (`n²`), so an iteration reads it
+//! twice, not three times: one pass for `H g⁺` (which gives `H y = H g⁺ +
+//! H g = H g⁺ - p`), one that updates each row and takes the next
+//! direction's entry from it; both split the rows across the cores.
 
 /// The most parameters the stage accepts: `H` then takes 512 MiB.
 pub const MAX_PARAMETERS: usize = 8192;
@@ -40,6 +45,8 @@ pub struct Bfgs {
     /// The previous iteration's value, for the first trial step.
     f_previous: Option<f64>,
     self_scaled: bool,
+    /// `-H g` at the current point, made by the last update.
+    direction: Option<Vec<f64>>,
 }
 
 /// What one call of [`Bfgs::run`] did.
@@ -64,6 +71,7 @@ impl Bfgs {
             h,
             f_previous: None,
             self_scaled,
+            direction: None,
         }
     }
 
@@ -86,6 +94,7 @@ impl Bfgs {
             h: values[1..].to_vec(),
             f_previous: Some(values[0]).filter(|f| f.is_finite()),
             self_scaled,
+            direction: None,
         })
     }
 
@@ -104,7 +113,10 @@ impl Bfgs {
                     converged: true,
                 };
             }
-            let mut p = self.direction(&g);
+            let mut p = match self.direction.take() {
+                Some(p) => p,
+                None => rows(&mut self.h, n, |_, row| -dot(row, &g)),
+            };
             let mut gtd = dot(&g, &p);
             if gtd.is_nan() || gtd >= 0.0 {
                 *self = Bfgs::new(n, self.self_scaled);
@@ -128,7 +140,7 @@ impl Bfgs {
             }
             let s: Vec<f64> = p.iter().map(|v| search.alpha * v).collect();
             let y: Vec<f64> = search.g.iter().zip(&g).map(|(a, b)| a - b).collect();
-            self.update(&s, &y, &g, search.alpha);
+            self.update(&s, &y, &g, &p, search.alpha, &search.g);
             for (xi, si) in x.iter_mut().zip(&s) {
                 *xi += si;
             }
@@ -143,42 +155,63 @@ impl Bfgs {
         }
     }
 
-    /// `-H g`.
-    fn direction(&self, g: &[f64]) -> Vec<f64> {
-        self.h
-            .chunks_exact(self.n)
-            .map(|row| -dot(row, g))
-            .collect()
-    }
-
-    /// The self-scaled BFGS update of `H` from the step `s`, the gradient
-    /// change `y`, the old gradient `g` and the step length `alpha`.
-    fn update(&mut self, s: &[f64], y: &[f64], g: &[f64], alpha: f64) {
+    /// The self-scaled BFGS update of `H` from the step `s` (taken along
+    /// `p = -H g` with length `alpha`), the gradient change `y`, the old
+    /// gradient `g` and the new one `g_new`; leaves the next direction
+    /// `-H g_new` in [`Bfgs::direction`].
+    fn update(&mut self, s: &[f64], y: &[f64], g: &[f64], p: &[f64], alpha: f64, g_new: &[f64]) {
+        let n = self.n;
+        let hg_new = rows(&mut self.h, n, |_, row| dot(row, g_new));
         let ys = dot(y, s);
         if ys.is_nan() || ys <= f64::EPSILON * dot(s, s).sqrt() * dot(y, y).sqrt() {
+            self.direction = Some(hg_new.iter().map(|v| -v).collect());
             return;
         }
         let rho = 1.0 / ys;
-        let n = self.n;
+        // H / τ, applied in the update's pass.
+        let mut scale = 1.0;
         if self.self_scaled {
             let b = -alpha * rho * dot(s, g);
             let tau = (1.0 / b).min(1.0);
             if tau > 0.0 && tau.is_finite() && tau < 1.0 {
-                for v in &mut self.h {
-                    *v /= tau;
-                }
+                scale = 1.0 / tau;
             }
         }
-        // H is symmetric: H y is its rows times y.
-        let hy: Vec<f64> = self.h.chunks_exact(n).map(|row| dot(row, y)).collect();
+        // H y = H g_new - H g = H g_new + p, scaled.
+        let hy: Vec<f64> = hg_new.iter().zip(p).map(|(a, b)| scale * (a + b)).collect();
         let ss = rho * (1.0 + rho * dot(y, &hy));
-        for (i, row) in self.h.chunks_exact_mut(n).enumerate() {
+        let next = rows(&mut self.h, n, |i, row| {
             let (si, hyi) = (s[i], hy[i]);
             for j in 0..n {
-                row[j] += ss * si * s[j] - rho * (hyi * s[j] + si * hy[j]);
+                row[j] = scale * row[j] + ss * si * s[j] - rho * (hyi * s[j] + si * hy[j]);
             }
-        }
+            -dot(row, g_new)
+        });
+        self.direction = Some(next);
     }
+}
+
+/// `f(i, row)` for every row of the `n x n` matrix `h`, the rows split
+/// across the cores; the results in row order. Each row's result is the
+/// same however the rows are split.
+fn rows(h: &mut [f64], n: usize, f: impl Fn(usize, &mut [f64]) -> f64 + Sync) -> Vec<f64> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .min(n / 128)
+        .max(1);
+    let per = n.div_ceil(threads);
+    let mut out = vec![0.0; n];
+    std::thread::scope(|scope| {
+        for (k, (block, results)) in h.chunks_mut(per * n).zip(out.chunks_mut(per)).enumerate() {
+            let f = &f;
+            scope.spawn(move || {
+                for (r, (row, result)) in block.chunks_exact_mut(n).zip(results).enumerate() {
+                    *result = f(k * per + r, row);
+                }
+            });
+        }
+    });
+    out
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
