@@ -103,6 +103,8 @@ impl Bfgs {
         let n = self.n;
         let (mut f, mut g) = objective(&x);
         let mut evaluations = 1;
+        // The objective may have changed since the last call (new points).
+        self.direction = None;
         for _ in 0..iterations {
             let gnorm = dot(&g, &g).sqrt();
             if gnorm == 0.0 || !f.is_finite() {

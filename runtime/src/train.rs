@@ -11,9 +11,11 @@
 //! L-BFGS stops when a call makes no progress.
 //!
 //! With `resample = K`, every constraint not on data gets new points every
-//! K Adam steps (fresh draws, or with `resample_by = residual` draws that
-//! follow the residual); L-BFGS keeps the last points, since its curvature
-//! pairs only mean something for one loss.
+//! K Adam or BFGS steps (fresh draws, or with `resample_by = residual`
+//! draws that follow the residual); BFGS keeps its inverse Hessian across
+//! them, as Urbán et al. (2024) do, since the losses on two draws share
+//! their curvature. L-BFGS keeps the last points: its line search and
+//! short history assume one loss.
 //!
 //! A step whose loss is not finite or jumps by orders of magnitude is
 //! undone ([`divergence`]).
@@ -316,7 +318,7 @@ pub fn train(
             }
             // New points every `resample` steps, after the step that used the old.
             if plan.resample > 0
-                && name == "adam"
+                && name != "lbfgs"
                 && state.step / plan.resample > before / plan.resample
             {
                 match plan.resample_by {

@@ -367,7 +367,7 @@ impl Checker<'_> {
                         "points are chosen by residual only when they are resampled, and `resample` is not set",
                     )
                     .label(span, "never takes effect")
-                    .help("add `resample = K` to draw new points every K Adam steps"),
+                    .help("add `resample = K` to draw new points every K Adam or BFGS steps"),
                 );
             }
         }
