@@ -14,7 +14,7 @@ use burn::module::Param;
 use burn::optim::GradientsParams;
 use burn::tensor::{Tensor, TensorData};
 
-/// Every trainable parameter of `t`, in order, as `(values, dims)` readers.
+/// Calls `matrix` or `vector` on every trainable parameter of `t`, in order.
 fn visit(
     t: &Trainable,
     mut matrix: impl FnMut(&Param<Tensor<2>>),

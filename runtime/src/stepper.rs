@@ -73,16 +73,7 @@ impl Stepper {
             }
             Optimizer::Bfgs { self_scaled, .. } => {
                 let n = flat::parameters(t).len();
-                if n > bfgs::MAX_PARAMETERS {
-                    return Err(format!(
-                        "`bfgs` keeps an n x n matrix, and this model has {n} parameters \
-                         ({:.1} GiB): it takes at most {} ({} MiB); use `lbfgs(...)` or a \
-                         smaller network",
-                        (n * n * 8) as f64 / (1u64 << 30) as f64,
-                        bfgs::MAX_PARAMETERS,
-                        (bfgs::MAX_PARAMETERS * bfgs::MAX_PARAMETERS * 8) >> 20,
-                    ));
-                }
+                fits_bfgs(n)?;
                 let saved = numbers.and_then(|v| Bfgs::from_vec(&v, n, self_scaled));
                 let bfgs = saved.unwrap_or_else(|| Bfgs::new(n, self_scaled));
                 Stepper::Bfgs(Box::new(bfgs), iterations)
@@ -90,6 +81,7 @@ impl Stepper {
         })
     }
 
+    /// What a checkpoint keeps.
     pub fn state(&self) -> OptimizerState {
         match self {
             Stepper::Adam(o) => OptimizerState::Burn(o.to_record()),
@@ -97,4 +89,20 @@ impl Stepper {
             Stepper::Bfgs(o, _) => OptimizerState::Flat(o.to_vec()),
         }
     }
+}
+
+/// Whether `bfgs`'s dense matrix fits a model of `n` parameters; the
+/// reason when it does not. Checked before training starts, so a long
+/// Adam stage is not spent first.
+pub fn fits_bfgs(n: usize) -> Result<(), String> {
+    if n <= bfgs::MAX_PARAMETERS {
+        return Ok(());
+    }
+    Err(format!(
+        "`bfgs` keeps an n x n matrix, and this model has {n} parameters ({:.1} GiB): it \
+         takes at most {} ({} MiB); use `lbfgs(...)` or a smaller network",
+        (n * n * 8) as f64 / (1u64 << 30) as f64,
+        bfgs::MAX_PARAMETERS,
+        (bfgs::MAX_PARAMETERS * bfgs::MAX_PARAMETERS * 8) >> 20,
+    ))
 }

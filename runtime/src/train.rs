@@ -1,14 +1,15 @@
 //! Training: the optimiser stages of the `train` block, in order.
 //!
-//! Adam and L-BFGS (strong-Wolfe line search) come from burn-optim. Each
-//! evaluation runs the loss program once and takes one reverse pass, by
-//! the [`Engine`] the run chose. A step
-//! is one Adam update or one L-BFGS iteration; L-BFGS runs in calls of up to
-//! 20 iterations (as PyTorch's `max_iter`), so its steps are logged per
-//! call. Losses are logged every `log_every` steps (and at a stage's last
-//! step) to the [`History`] and the [`Observer`]; with `patience`, a stage
-//! stops after that many logged steps without a new best total, and
-//! L-BFGS stops when a call makes no progress.
+//! Adam and L-BFGS (strong-Wolfe line search) come from burn-optim,
+//! self-scaled BFGS from [`crate::bfgs`] ([`Stepper`]). Each evaluation
+//! runs the loss program once and takes one reverse pass, by the
+//! [`Engine`] the run chose. A step is one Adam update or one (L-)BFGS
+//! iteration; the quasi-Newton stages run in calls of up to 20 iterations
+//! (as PyTorch's `max_iter`), so their steps are logged per call. Losses
+//! are logged every `log_every` steps (and at a stage's last step) to the
+//! [`History`] and the [`Observer`]; with `patience`, a stage stops after
+//! that many logged steps without a new best total, and a quasi-Newton
+//! stage stops when a call makes no progress.
 //!
 //! With `resample = K`, every constraint not on data gets new points every
 //! K Adam or BFGS steps (fresh draws, or with `resample_by = residual`
@@ -135,6 +136,13 @@ pub fn train(
     observer: &mut dyn Observer,
 ) -> Result<(Trainable, TrainState), String> {
     let total = total_steps(plan);
+    if plan
+        .stages
+        .iter()
+        .any(|s| matches!(s, Optimizer::Bfgs { .. }))
+    {
+        crate::stepper::fits_bfgs(flat::parameters(&t).len())?;
+    }
     if state.history.labels.is_empty() {
         state.history.labels = program.batches.iter().map(|b| b.label.clone()).collect();
     }

@@ -2,7 +2,7 @@
 //! an order of magnitude lower error than L-BFGS on the same budget, both
 //! back ends train through it, an interrupted run resumes bit for bit
 //! (its inverse Hessian is in the checkpoint), and a model too large for
-//! a dense matrix is refused with the reason.
+//! a dense matrix is refused with the reason before training starts.
 
 mod common;
 
@@ -69,8 +69,10 @@ fn an_interrupted_bfgs_stage_resumes_where_it_stopped() {
 
 #[test]
 fn a_network_too_large_for_a_dense_matrix_is_refused() {
-    let model =
-        heat("net u = mlp(depth = 2, width = 128)\ntrain { bfgs(steps = 10); points = 50 }");
+    let model = heat(
+        "net u = mlp(depth = 2, width = 128)
+train { adam(steps = 300); bfgs(steps = 10); points = 50; checkpoint_every = 100 }",
+    );
     let frontend = physc_compiler::check_source(&model, Path::new("."), &DiskFiles);
     let loss = frontend.loss.as_ref().expect("trainable");
     let out = run_dir("bfgs-large");
@@ -81,7 +83,10 @@ fn a_network_too_large_for_a_dense_matrix_is_refused() {
         |_| {},
         &AtomicBool::new(false),
     );
+    // Refused before the Adam stage ran.
+    let checkpointed = out.join("checkpoint.bin").exists();
     let _ = std::fs::remove_dir_all(&out);
+    assert!(!checkpointed, "Adam ran before the refusal");
     let Err(why) = result else {
         panic!("a model of 17025 parameters trained through bfgs")
     };
