@@ -1,16 +1,14 @@
 //! `net` and `train` statements: option schemas, ranges and defaults.
 //!
 //! Every field gets a network: its own by default, or one shared with the
-//! fields named in the same `net` statement. Options are checked against a
-//! schema: unknown names, values out of range and unknown choices are
-//! reported with what is allowed.
+//! fields named in the same `net` statement ([`nets`]). Options are checked
+//! against a schema: unknown names, values out of range and unknown choices
+//! are reported with what is allowed.
 
 use super::*;
 use crate::syntax::ast::{ItemKind, Opt, Spec, TrainItem};
 
-/// Default network when a field has no `net` statement.
-const DEFAULT_DEPTH: u32 = 4;
-const DEFAULT_WIDTH: u32 = 32;
+mod nets;
 
 pub(crate) const NET_OPTIONS: &[&str] = &["depth", "width", "act", "fourier", "scale", "weights"];
 /// The values of a network's `weights` option: plain, or factorized.
@@ -38,172 +36,6 @@ pub(crate) const TRAIN_SETTINGS: &[&str] = &[
 ];
 
 impl Checker<'_> {
-    pub(super) fn nets(&mut self, program: &ast::Program) {
-        let mut owner: HashMap<FuncId, Span> = HashMap::new();
-        for item in &program.items {
-            let ItemKind::Net { names, args, spec } = &item.kind else {
-                continue;
-            };
-            let mut outputs = vec![];
-            for name in names {
-                match self.names.get(&name.name) {
-                    Some(Decl::Function(f)) => {
-                        let f = *f;
-                        if args.is_some() && self.model.function(f).kind == FunctionKind::Field {
-                            self.report(
-                                Diagnostic::error(
-                                    Code::NetTarget,
-                                    format!(
-                                        "`{}` is a field; its network's inputs are its coordinates",
-                                        name.name
-                                    ),
-                                )
-                                .label(name.span, "a field")
-                                .help(format!(
-                                    "write `net {} = mlp(...)` without arguments",
-                                    name.name
-                                )),
-                            );
-                            continue;
-                        }
-                        if let Some(first) = owner.get(&f) {
-                            self.report(
-                                Diagnostic::error(
-                                    Code::Duplicate,
-                                    format!("`{}` has two networks", name.name),
-                                )
-                                .label(name.span, "second network")
-                                .label(*first, "first network")
-                                .help("give each field one `net` statement"),
-                            );
-                            continue;
-                        }
-                        owner.insert(f, name.span);
-                        outputs.push(f);
-                    }
-                    Some(other) => {
-                        let what = other.describe();
-                        self.report(
-                            Diagnostic::error(Code::NetTarget, format!("`{}` is {what}; a network computes a field", name.name))
-                                .label(name.span, what)
-                                .help("name a field, or declare a learned function with arguments: `net H(q, p)`"),
-                        );
-                    }
-                    None => {
-                        let fields = self.model.functions.iter().map(|f| f.name.as_str());
-                        let help = names::did_you_mean(
-                            &name.name,
-                            fields,
-                            &format!(
-                                "declare `field {}(...)`, or give the network arguments: `net {}(a, b)`",
-                                name.name, name.name
-                            ),
-                        );
-                        self.report(
-                            Diagnostic::error(
-                                Code::UnknownName,
-                                format!("network for unknown field `{}`", name.name),
-                            )
-                            .label(name.span, "not a field")
-                            .help(help),
-                        );
-                    }
-                }
-            }
-            let Some(&first) = outputs.first() else {
-                continue;
-            };
-            let inputs = self.model.function(first).coords.clone();
-            if let Some(odd) = outputs
-                .iter()
-                .find(|f| self.model.function(**f).coords != inputs)
-            {
-                let (a, b) = (
-                    self.model.function(first).name.clone(),
-                    self.model.function(*odd).name.clone(),
-                );
-                self.report(
-                    Diagnostic::error(Code::NetTarget, format!("one network for `{a}` and `{b}`, which have different coordinates"))
-                        .label(item.span, "shared network")
-                        .help("a shared network has one set of inputs: give these fields separate `net` statements"),
-                );
-                continue;
-            }
-            let net = self.net(spec.as_ref(), outputs, inputs);
-            self.model.nets.push(net);
-        }
-        for k in 0..self.model.functions.len() {
-            let f = FuncId(k as u32);
-            if !owner.contains_key(&f) {
-                let inputs = self.model.function(f).coords.clone();
-                let mut net = self.net(None, vec![f], inputs);
-                net.declared = false;
-                self.model.nets.push(net);
-            }
-        }
-    }
-
-    fn net(&mut self, spec: Option<&Spec>, outputs: Vec<FuncId>, inputs: Vec<CoordId>) -> Net {
-        let mut net = Net {
-            outputs,
-            inputs,
-            architecture: Architecture::Mlp,
-            depth: DEFAULT_DEPTH,
-            width: DEFAULT_WIDTH,
-            activation: Activation::Tanh,
-            factorized: false,
-            fourier: 0,
-            fourier_scales: vec![1.0],
-            declared: true,
-        };
-        let Some(spec) = spec else { return net };
-        let Some(&(_, architecture)) = Architecture::ALL
-            .iter()
-            .find(|(name, _)| *name == spec.name.name)
-        else {
-            self.report(
-                Diagnostic::error(
-                    Code::UnknownChoice,
-                    format!("unknown network `{}`", spec.name.name),
-                )
-                .label(spec.name.span, "not a network architecture")
-                .help(names::did_you_mean(
-                    &spec.name.name,
-                    Architecture::ALL.iter().map(|(name, _)| *name),
-                    "the architectures are `mlp(depth = 4, width = 32, act = tanh)` and `modified_mlp(...)` with the same options",
-                )),
-            );
-            return net;
-        };
-        net.architecture = architecture;
-        for opt in self.unique_options(spec, NET_OPTIONS) {
-            match opt.name.name.as_str() {
-                "depth" => net.depth = self.whole(opt, 1, 64).map_or(net.depth, |v| v as u32),
-                "width" => net.width = self.whole(opt, 1, 4096).map_or(net.width, |v| v as u32),
-                "fourier" => {
-                    net.fourier = self.whole(opt, 0, 4096).map_or(net.fourier, |v| v as u32)
-                }
-                "scale" => {
-                    if let Some(scales) = self.scales(opt) {
-                        net.fourier_scales = scales;
-                    }
-                }
-                "weights" => {
-                    if let Some(form) = self.choice(opt, WEIGHT_FORMS, "weight form") {
-                        net.factorized = form == 1;
-                    }
-                }
-                _ => {
-                    let names: Vec<&str> = Activation::ALL.iter().map(|(n, _)| *n).collect();
-                    if let Some(choice) = self.choice(opt, &names, "activation") {
-                        net.activation = Activation::ALL[choice].1;
-                    }
-                }
-            }
-        }
-        net
-    }
-
     /// The options of a spec that are known, reporting unknown and repeated ones.
     fn unique_options<'s>(&mut self, spec: &'s Spec, known: &[&str]) -> Vec<&'s Opt> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
