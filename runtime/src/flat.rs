@@ -9,6 +9,7 @@
 //! type and gradient tracking, so the other optimisers and the checkpoint
 //! find them again.
 
+use crate::net::values;
 use crate::program::Trainable;
 use burn::module::Param;
 use burn::optim::GradientsParams;
@@ -37,20 +38,13 @@ fn visit(
     }
 }
 
-fn to_f64<const D: usize>(t: Tensor<D>) -> Vec<f64> {
-    t.into_data()
-        .convert::<f64>()
-        .try_to_vec::<f64>()
-        .expect("float data")
-}
-
 /// The parameters of `t`, flat.
 pub fn parameters(t: &Trainable) -> Vec<f64> {
     let out = std::cell::RefCell::new(vec![]);
     visit(
         t,
-        |p| out.borrow_mut().extend(to_f64(p.val())),
-        |p| out.borrow_mut().extend(to_f64(p.val())),
+        |p| out.borrow_mut().extend(values(p.val())),
+        |p| out.borrow_mut().extend(values(p.val())),
     );
     out.into_inner()
 }
@@ -63,12 +57,12 @@ pub fn gradient(grads: &GradientsParams, t: &Trainable) -> Vec<f64> {
         |p| {
             let n = p.val().shape().num_elements();
             out.borrow_mut()
-                .extend(grads.get::<2>(p.id).map_or(vec![0.0; n], to_f64));
+                .extend(grads.get::<2>(p.id).map_or(vec![0.0; n], values));
         },
         |p| {
             let n = p.val().shape().num_elements();
             out.borrow_mut()
-                .extend(grads.get::<1>(p.id).map_or(vec![0.0; n], to_f64));
+                .extend(grads.get::<1>(p.id).map_or(vec![0.0; n], values));
         },
     );
     out.into_inner()

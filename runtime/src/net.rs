@@ -216,7 +216,7 @@ fn affine_jet(
 }
 
 /// A tensor's values in float64, row-major.
-fn values<const D: usize>(t: Tensor<D>) -> Vec<f64> {
+pub(crate) fn values<const D: usize>(t: Tensor<D>) -> Vec<f64> {
     t.into_data()
         .convert::<f64>()
         .try_to_vec::<f64>()

@@ -11,6 +11,7 @@
 
 use super::Real;
 use super::network::{Dense, Embedding, Network};
+use crate::net;
 use crate::program::Trainable;
 use burn::optim::GradientsParams;
 use burn::tensor::{Tensor, TensorData};
@@ -95,7 +96,7 @@ impl Layout {
                     None => out.register(layer.weight.id, like(&weight, values, dims)),
                     Some(g) => {
                         // W = V diag(g): V̄ = W̄ diag(g), ḡ_j = Σ_i W̄_ij V_ij.
-                        let (v, scale) = (to_f64(weight.clone()), to_f64(g.val()));
+                        let (v, scale) = (net::values(weight.clone()), net::values(g.val()));
                         let columns = dims[1];
                         let mut g_bar = vec![0.0; columns];
                         let v_bar: Vec<f64> = values
@@ -125,13 +126,6 @@ impl Layout {
         }
         out
     }
-}
-
-fn to_f64<const D: usize>(t: Tensor<D>) -> Vec<f64> {
-    t.into_data()
-        .convert::<f64>()
-        .try_to_vec::<f64>()
-        .expect("float data")
 }
 
 /// A gradient tensor for `param`: its device and float type, without
