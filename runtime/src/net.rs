@@ -5,8 +5,9 @@
 //! [`Mlp::jets`] propagates, layer by layer, every derivative of the
 //! activations that a [`JetPlan`] asks for: a linear layer maps each entry
 //! (`dz = W da`; the bias only reaches the value), an activation follows
-//! Faà di Bruno ([`crate::jets`]), and a modified MLP's gate `V + Z (U -
-//! V)` follows Leibniz's rule. The result is an ordinary first-order
+//! Faà di Bruno ([`crate::jets`]), a modified MLP's gate `V + Z (U - V)`
+//! follows Leibniz's rule, and a PirateNet block's mix `x + α (H - x)` is
+//! linear. The result is an ordinary first-order
 //! tensor graph, so one reverse pass gives every weight's gradient.
 //!
 //! Factorised weights (`W = V diag(g)`) are multiplied out where a layer
@@ -25,7 +26,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use physc_compiler::model::{Activation, Architecture};
 pub use physc_compiler::program::Embedding;
 use physc_compiler::program::geometry::Rng;
-use physc_compiler::program::interp::{Affine, NetWeights, Sines};
+use physc_compiler::program::interp::{Affine, NetWeights, Sines, joint};
 
 /// A multilayer perceptron, with optional fixed embeddings of its inputs:
 /// periodic coordinates first, then Fourier features.
@@ -37,6 +38,9 @@ pub struct Mlp {
     /// Factorised weights' column scales `g`, one per dense layer (the
     /// layers, then the gates); empty where weights are plain.
     pub scales: Vec<Param<Tensor<1>>>,
+    /// A PirateNet's block mixing factors `alpha`, `[1]` each (empty
+    /// otherwise).
+    pub residual: Vec<Param<Tensor<1>>>,
     pub periodic: Option<SineLayer>,
     pub fourier: Option<SineLayer>,
 }
@@ -252,6 +256,7 @@ impl Mlp {
             gates: (self.layers.len()..self.dense_count())
                 .map(|i| self.affine(i))
                 .collect(),
+            residual: self.residual.iter().map(|a| values(a.val())[0]).collect(),
         }
     }
 
@@ -312,14 +317,23 @@ impl Mlp {
         let fourier = (features > 0).then(|| {
             SineLayer::fourier(embedded, embedding.fourier, &embedding.scales, rng, device)
         });
-        let mut sizes = vec![if features > 0 { 2 * features } else { embedded }];
-        sizes.extend(std::iter::repeat_n(width, depth));
+        let input = if features > 0 { 2 * features } else { embedded };
+        let mut sizes = vec![input];
+        match hidden.architecture {
+            // Each block returns to the embedding's size for its residual.
+            Architecture::Pirate => {
+                for _ in 0..depth {
+                    sizes.extend([width, width, input]);
+                }
+            }
+            _ => sizes.extend(std::iter::repeat_n(width, depth)),
+        }
         sizes.push(outputs);
         let mut dense: Vec<(usize, usize, Vec<f64>)> =
             sizes.windows(2).map(|w| glorot(w[0], w[1], rng)).collect();
         let gates = match hidden.architecture {
             Architecture::Mlp => 0,
-            Architecture::Modified => 2,
+            Architecture::Modified | Architecture::Pirate => 2,
         };
         for _ in 0..gates {
             dense.push(glorot(sizes[0], width, rng));
@@ -350,10 +364,18 @@ impl Mlp {
             })
             .collect();
         let gates = layers.split_off(layers.len() - gates);
+        let blocks = match hidden.architecture {
+            Architecture::Pirate => depth,
+            _ => 0,
+        };
+        let residual = (0..blocks)
+            .map(|_| Param::from_tensor(Tensor::zeros([1], device)))
+            .collect();
         Mlp {
             layers,
             gates,
             scales,
+            residual,
             periodic,
             fourier,
         }
@@ -398,9 +420,17 @@ impl Mlp {
         let gates: Vec<Jet> = (last + 1..self.dense_count())
             .map(|i| activate(activation, self.linear_jet(i, &a), plan))
             .collect();
+        let mut block_input = a.clone();
         for l in 0..last {
+            if l % 3 == 0 && !self.residual.is_empty() {
+                block_input = a.clone();
+            }
             a = activate(activation, self.linear_jet(l, &a), plan);
-            if let [u, v] = &gates[..] {
+            let (gated, residual) = joint(!gates.is_empty(), !self.residual.is_empty(), l);
+            if let Some(block) = residual {
+                a = mix(&a, &block_input, self.residual[block].val());
+            }
+            if let ([u, v], true) = (&gates[..], gated) {
                 a = gate(&a, u, v, plan);
             }
         }
@@ -434,6 +464,21 @@ fn glorot(fan_in: usize, fan_out: usize, rng: &mut Rng) -> (usize, usize, Vec<f6
     let std = (2.0 / (fan_in + fan_out) as f64).sqrt();
     let weights = (0..fan_in * fan_out).map(|_| std * rng.normal()).collect();
     (fan_in, fan_out, weights)
+}
+
+/// A PirateNet block's output `x + alpha (h - x)`, entry by entry (the
+/// mix is linear).
+fn mix(h: &[Option<Tensor<2>>], x: &[Option<Tensor<2>>], alpha: Tensor<1>) -> Jet {
+    let alpha = alpha.unsqueeze::<2>();
+    h.iter()
+        .zip(x)
+        .map(|(h, x)| match (h, x) {
+            (Some(h), Some(x)) => Some(x.clone() + (h.clone() - x.clone()) * alpha.clone()),
+            (Some(h), None) => Some(h.clone() * alpha.clone()),
+            (None, Some(x)) => Some(x.clone() - x.clone() * alpha.clone()),
+            (None, None) => None,
+        })
+        .collect()
 }
 
 /// The modified MLP's gate `V + Z (U - V)`, by Leibniz's rule entry by

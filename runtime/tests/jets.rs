@@ -403,3 +403,66 @@ fn jets_through_a_gated_factorised_network_match_finite_differences() {
         );
     }
 }
+
+/// A PirateNet on Fourier features, its block factors moved off their
+/// initial zero (where a block's layers would not reach the output): its
+/// jets match finite differences to third order, and the gradient of a jet
+/// loss with respect to each factor matches differences of the loss.
+#[test]
+fn jets_through_a_pirate_net_match_finite_differences() {
+    let device = device().autodiff();
+    let wanted: Vec<Vec<u8>> = vec![vec![1, 0], vec![0, 1], vec![2, 0], vec![1, 1], vec![0, 3]];
+    let hidden = Hidden {
+        architecture: Architecture::Pirate,
+        ..Hidden::mlp(2, 6)
+    };
+    let embedding = Embedding {
+        fourier: 2,
+        scales: vec![0.5],
+        ..Embedding::default()
+    };
+    let mut net = Mlp::new(2, 1, hidden, &embedding, &mut Rng::new(17), &device);
+    // Two blocks of three layers, back to the embedding's 4 values, then
+    // the output layer.
+    assert_eq!((net.layers.len(), net.gates.len()), (7, 2));
+    assert_eq!(net.layers[2].weight.val().dims(), [6, 4]);
+    let alpha = |v: f64| {
+        burn::module::Param::from_tensor(Tensor::<1>::from_data(
+            TensorData::new(vec![v], [1]),
+            &device,
+        ))
+    };
+    net.residual = vec![alpha(0.6), alpha(-0.3)];
+    let points = [[0.3, -0.2], [-0.7, 0.5], [0.05, 0.9]];
+    checked_jets(
+        &net,
+        Activation::Tanh,
+        &wanted,
+        &points,
+        Differences::Richardson,
+        "pirate",
+        &device,
+    );
+    let plan = JetPlan::new(&wanted, 2);
+    let x = Tensor::<2>::from_data(TensorData::new(vec![0.3, -0.2, -0.7, 0.5], [2, 2]), &device);
+    let grads = jet_loss(&net, Activation::Tanh, &plan, &x).backward();
+    for block in 0..2 {
+        let gradient = values(net.residual[block].val().grad(&grads).expect("a gradient"));
+        let at = |h: f64| {
+            let mut moved = net.clone();
+            let a = values(net.residual[block].val().detach())[0];
+            moved.residual[block] = alpha(a + h);
+            values(
+                jet_loss(&moved, Activation::Tanh, &plan, &x)
+                    .reshape([1, 1])
+                    .detach(),
+            )[0]
+        };
+        let want = (at(1e-6) - at(-1e-6)) / 2e-6;
+        assert!(
+            (gradient[0] - want).abs() < 1e-6 * (1.0 + want.abs()),
+            "block {block} factor: reverse {} vs differences {want}",
+            gradient[0]
+        );
+    }
+}

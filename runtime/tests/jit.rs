@@ -69,7 +69,7 @@ fn burn_gradient(program: &Program, t: &Trainable) -> Vec<f64> {
 
 /// Every parameter's gradient as `matrix` and `vector` read it (zeros
 /// where absent), flat: per network its dense layers' weights, biases and
-/// scales, then the learned scalars.
+/// scales and its block factors, then the learned scalars.
 fn per_parameter(
     t: &Trainable,
     matrix: impl Fn(&Param<Tensor<2>>) -> Option<Tensor<2>>,
@@ -93,6 +93,9 @@ fn per_parameter(
             if let Some(g) = net.scales.get(i) {
                 push(vector(g), dims[1]);
             }
+        }
+        for alpha in &net.residual {
+            push(vector(alpha), 1);
         }
     }
     for s in &t.scalars {

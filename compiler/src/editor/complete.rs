@@ -82,7 +82,7 @@ pub(super) fn at(analysis: &Analysis, offset: usize) -> Vec<Completion> {
             .collect()
     };
     match open.last().copied().flatten() {
-        Some("mlp" | "modified_mlp") if option_name => {
+        Some("mlp" | "modified_mlp" | "pirate_net") if option_name => {
             return options(NET_OPTIONS, "network option");
         }
         Some("adam") if option_name => return options(ADAM_OPTIONS, "Adam option"),
@@ -229,7 +229,7 @@ fn names(analysis: &Analysis, offset: usize) -> Vec<Completion> {
     for (shape, form) in SHAPES {
         add(&mut out, shape, CompletionKind::Shape, form.to_string());
     }
-    for extra in ["boundary", "mlp", "modified_mlp", "csv"] {
+    for extra in ["boundary", "mlp", "modified_mlp", "pirate_net", "csv"] {
         add(
             &mut out,
             extra,

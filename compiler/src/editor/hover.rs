@@ -251,6 +251,7 @@ pub(super) fn builtin(name: &str) -> String {
         "boundary" => "`boundary(R)`: the boundary of the region `R`".to_string(),
         "mlp" => format!("a fully connected network; options {}", list(NET_OPTIONS)),
         "modified_mlp" => format!("the modified MLP (Wang, Teng and Perdikaris 2021): two encoders of the input gate every hidden layer; options {}", list(NET_OPTIONS)),
+        "pirate_net" => format!("PirateNets (Wang, Sankaran and Perdikaris 2024): `depth` residual blocks of two gated layers, each mixed into the block's input by a trained `alpha` that starts at 0; use with `fourier`; options {}", list(NET_OPTIONS)),
         "adam" => format!("the Adam optimizer; options {}", list(ADAM_OPTIONS)),
         "lbfgs" => format!("L-BFGS with a strong Wolfe line search; options {}", list(LBFGS_OPTIONS)),
         "bfgs" => format!("dense BFGS with a strong Wolfe line search, self-scaled (Al-Baali) unless `scaling = none`; for networks of at most 8192 parameters; options {}", list(BFGS_OPTIONS)),

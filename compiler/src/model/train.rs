@@ -40,12 +40,20 @@ pub enum Architecture {
     /// gate every hidden layer, `H ← Z ⊙ U + (1 − Z) ⊙ V` with `Z = σ(H W
     /// + b)`.
     Modified,
+    /// PirateNets (Wang, Sankaran, Perdikaris 2024): the modified MLP's
+    /// encoders, and `depth` adaptive residual blocks. Block `x ↦ α H +
+    /// (1 − α) x` with `H = σ(G₂ W₃ + b₃)`, `G_k` the gated `σ(· W_k +
+    /// b_k)` as in the modified MLP, `H` of the embedded input's size and
+    /// `α` a trained scalar per block starting at 0: the network starts
+    /// as a linear function of the embedding and grows its depth.
+    Pirate,
 }
 
 impl Architecture {
     pub const ALL: &[(&str, Architecture)] = &[
         ("mlp", Architecture::Mlp),
         ("modified_mlp", Architecture::Modified),
+        ("pirate_net", Architecture::Pirate),
     ];
 
     pub fn name(self) -> &'static str {

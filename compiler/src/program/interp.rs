@@ -38,6 +38,30 @@ pub struct NetWeights {
     /// for a plain MLP): each hidden layer's activation `Z` becomes
     /// `V + Z (U - V)`.
     pub gates: Vec<Affine>,
+    /// A PirateNet's block mixing factors `alpha`, one per block of three
+    /// layers (empty otherwise): the first two layers of a block are gated,
+    /// the third's activation `H` becomes `alpha H + (1 - alpha) x` with
+    /// `x` the block's input.
+    pub residual: Vec<f64>,
+}
+
+impl NetWeights {
+    /// Whether hidden layer `l`'s activation is gated by `U` and `V`, and
+    /// the block whose residual mix it ends, if any.
+    pub fn joint(&self, l: usize) -> (bool, Option<usize>) {
+        joint(!self.gates.is_empty(), !self.residual.is_empty(), l)
+    }
+}
+
+/// How hidden layer `l`'s activation is joined to the next layer, for a
+/// network with gates (`gated`) and, if `residual`, PirateNet blocks of
+/// three layers: gated (all but each block's third layer), and the block
+/// whose residual mix it ends (each block's third layer).
+pub fn joint(gated: bool, residual: bool, l: usize) -> (bool, Option<usize>) {
+    match residual {
+        true if l % 3 == 2 => (false, Some(l / 3)),
+        _ => (gated, None),
+    }
 }
 
 /// `z = a W + b`, with `W` row-major `[inputs, outputs]`.
@@ -307,9 +331,22 @@ fn net_jets(plan: &NetPlan, w: &NetWeights, basis: &Basis, x: &[f64]) -> Vec<Vec
     };
     let gates: Vec<Vec<Vec<f64>>> = w.gates.iter().map(|g| activate(g, &a)).collect();
     let (hidden, last) = w.layers.split_at(w.layers.len() - 1);
-    for layer in hidden {
+    let mut block_input = a.clone();
+    for (l, layer) in hidden.iter().enumerate() {
+        if l % 3 == 0 {
+            block_input = a.clone();
+        }
         a = activate(layer, &a);
-        if let [u, v] = &gates[..] {
+        let (gated, residual) = w.joint(l);
+        if let Some(block) = residual {
+            let alpha = w.residual[block];
+            for (h, x) in a.iter_mut().zip(&block_input) {
+                for (hk, xk) in h.iter_mut().zip(x) {
+                    *hk = alpha * *hk + (1.0 - alpha) * xk;
+                }
+            }
+        }
+        if let ([u, v], true) = (&gates[..], gated) {
             for ((h, u), v) in a.iter_mut().zip(u).zip(v) {
                 let gap: Vec<f64> = u.iter().zip(v).map(|(u, v)| u - v).collect();
                 *h = basis

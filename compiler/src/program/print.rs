@@ -19,8 +19,13 @@ pub fn program(p: &LossProgram) -> String {
             .iter()
             .map(|c| m.coord(*c).name.as_str())
             .collect();
+        let (hidden, kind) = match net.architecture {
+            Architecture::Mlp => ("hidden layers", ""),
+            Architecture::Modified => ("hidden layers", ", gated by two encoders (modified MLP)"),
+            Architecture::Pirate => ("residual blocks", ", gated by two encoders (PirateNet)"),
+        };
         out.push_str(&format!(
-            "net {n} ({}): {} -> {} output{}, {} hidden layers of {} {}{}{}\n",
+            "net {n} ({}): {} -> {} output{}, {} {hidden} of {} {}{kind}{}\n",
             net.name,
             inputs.join(", "),
             net.outputs,
@@ -28,10 +33,6 @@ pub fn program(p: &LossProgram) -> String {
             net.depth,
             net.width,
             net.activation.name(),
-            match net.architecture {
-                Architecture::Mlp => "",
-                Architecture::Modified => ", gated by two encoders (modified MLP)",
-            },
             if net.factorized {
                 ", factorized weights"
             } else {

@@ -3,8 +3,9 @@
 //! checkpoints and reports use.
 //!
 //! Order: for each network, for each dense layer (the layers, then a
-//! modified MLP's two gates), its weight (`[inputs × outputs]`, row major,
-//! as burn's `Linear` stores it) then its bias; then the learned scalars.
+//! modified MLP's or PirateNet's two gates), its weight (`[inputs ×
+//! outputs]`, row major, as burn's `Linear` stores it) then its bias, then
+//! a PirateNet's block factors `α`; then the learned scalars.
 //! Embeddings are fixed and not in it. A factorised weight `V diag(g)` is
 //! held multiplied out: the kernels see a plain dense layer, and
 //! [`Layout::gradients`] takes its gradient on to `V` and `g`.
@@ -51,6 +52,14 @@ pub fn networks<T: Real>(loss: &LossProgram, weights: &Weights) -> (Vec<Network<
                 embeddings: w.embeddings.iter().map(Embedding::new).collect(),
                 layers: w.layers.iter().map(&mut place).collect(),
                 gates: w.gates.iter().map(&mut place).collect(),
+                residual: w
+                    .residual
+                    .iter()
+                    .map(|_| {
+                        offset += 1;
+                        offset - 1
+                    })
+                    .collect(),
                 activation: plan.activation,
             }
         })
@@ -71,6 +80,7 @@ impl Layout {
                 flat.extend(layer.weight.iter().map(|&v| T::of(v)));
                 flat.extend(layer.bias.iter().map(|&v| T::of(v)));
             }
+            flat.extend(net.residual.iter().map(|&v| T::of(v)));
         }
         flat.extend(weights.scalars.iter().map(|&v| T::of(v)));
         debug_assert_eq!(flat.len(), self.len);
@@ -117,6 +127,11 @@ impl Layout {
                     let values = take(dims[0]);
                     out.register(bias.id, like(&b, values, dims));
                 }
+            }
+            for alpha in &net.residual {
+                let a: Tensor<1> = alpha.val();
+                let values = take(1);
+                out.register(alpha.id, like(&a, values, [1]));
             }
         }
         for scalar in &t.scalars {

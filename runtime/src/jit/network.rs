@@ -19,14 +19,16 @@
 //!
 //! A modified MLP also keeps its gates' jets `U`, `V` and each hidden
 //! layer's activation jet `Z`; its layer outputs `V + Z (U - V)` are whole
-//! jets of their own (Leibniz's rule, [`leibniz`]).
+//! jets of their own (Leibniz's rule, [`leibniz`]). A PirateNet is gated
+//! the same way except in each block's third layer, whose activation `H`
+//! is mixed into the block's input `x` as `x + α (H - x)`.
 
 use super::Real;
 use super::activation::derivatives;
 use super::jet_algebra::{compose, compose_backward, leibniz, leibniz_backward};
 use crate::net::JetPlan;
 use physc_compiler::model::Activation;
-use physc_compiler::program::interp::Sines;
+use physc_compiler::program::interp::{Sines, joint};
 
 /// A trained dense layer: where its weight (`[inputs × outputs]`, row
 /// major) and bias start in the flat parameters.
@@ -71,6 +73,9 @@ pub struct Network<T> {
     pub embeddings: Vec<Embedding<T>>,
     pub layers: Vec<Dense>,
     pub gates: Vec<Dense>,
+    /// A PirateNet's block mixing factors: where each `α` sits in the flat
+    /// parameters (empty otherwise).
+    pub residual: Vec<usize>,
     pub activation: Activation,
 }
 
@@ -96,6 +101,9 @@ pub struct Pass<T> {
     acts: Vec<Vec<T>>,
     /// Reverse-pass scratch of the adjoints of `V` and `U - V`.
     gate_adj: (Vec<T>, Vec<T>),
+    /// Reverse-pass scratch: a PirateNet block input's adjoint through the
+    /// residual, `(1 - α) x̄`, until the pass reaches that input.
+    skip: Vec<T>,
     /// Reverse-pass scratch.
     adjoint: Vec<T>,
     adjoint_next: Vec<T>,
@@ -151,6 +159,12 @@ fn activate<T: Real>(
 }
 
 impl<T: Real> Network<T> {
+    /// How hidden layer `l` is joined to the next: gated, and the PirateNet
+    /// block it ends.
+    fn joint(&self, l: usize) -> (bool, Option<usize>) {
+        joint(!self.gates.is_empty(), !self.residual.is_empty(), l)
+    }
+
     /// The jets of `plan` at the `c` points `x` (`[c × inputs]`).
     pub fn forward(&self, plan: &JetPlan, params: &[T], x: &[T], c: usize, pass: &mut Pass<T>) {
         let k = plan.indices.len();
@@ -232,8 +246,18 @@ impl<T: Real> Network<T> {
                 compose(plan, &d, &z, cw, &mut act[cw..]);
                 let mut next = std::mem::take(&mut pass.inputs[l + 1]);
                 next.clear();
-                next.extend_from_slice(&pass.gate_jets[1]);
-                leibniz(plan, &act, &pass.gap, cw, &mut next);
+                match self.joint(l) {
+                    (_, Some(block)) => {
+                        // x + α (H - x), x the block's input.
+                        let alpha = params[self.residual[block]];
+                        let x = &pass.inputs[3 * block];
+                        next.extend(act.iter().zip(x).map(|(&h, &x)| x + alpha * (h - x)));
+                    }
+                    _ => {
+                        next.extend_from_slice(&pass.gate_jets[1]);
+                        leibniz(plan, &act, &pass.gap, cw, &mut next);
+                    }
+                }
                 pass.inputs[l + 1] = next;
                 pass.acts[l] = act;
                 pass.derivs[l] = d;
@@ -311,23 +335,45 @@ impl<T: Real> Network<T> {
             let layer = &self.layers[l];
             if l < last {
                 let cw = c * layer.outputs;
-                if pass.gated {
-                    // `adjoint` is H̄ for H = V + Z (U - V): on to V, Z and U - V.
-                    for (v, h) in v_adj.iter_mut().zip(&adjoint) {
-                        *v += *h;
+                match (pass.gated, self.joint(l)) {
+                    (true, (_, Some(block))) => {
+                        // `adjoint` is ō for o = x + α (H - x): on to α, x
+                        // (held until the pass reaches it) and H.
+                        let at = self.residual[block];
+                        let alpha = params[at];
+                        let x = &pass.inputs[3 * block];
+                        let mut alpha_bar = T::default();
+                        for ((&o, &h), &x) in adjoint.iter().zip(&pass.acts[l]).zip(x) {
+                            alpha_bar += o * (h - x);
+                        }
+                        grad[at] += alpha_bar;
+                        let keep = T::of(1.0) - alpha;
+                        pass.skip.clear();
+                        pass.skip.extend(adjoint.iter().map(|&o| keep * o));
+                        for o in adjoint.iter_mut() {
+                            *o = alpha * *o;
+                        }
                     }
-                    next.clear();
-                    next.resize(k * cw, T::default());
-                    leibniz_backward(
-                        plan,
-                        &pass.acts[l],
-                        &pass.gap,
-                        &adjoint,
-                        cw,
-                        &mut next,
-                        &mut gap_adj,
-                    );
-                    std::mem::swap(&mut adjoint, &mut next);
+                    (true, _) => {
+                        // `adjoint` is H̄ for H = V + Z (U - V): on to V, Z
+                        // and U - V.
+                        for (v, h) in v_adj.iter_mut().zip(&adjoint) {
+                            *v += *h;
+                        }
+                        next.clear();
+                        next.resize(k * cw, T::default());
+                        leibniz_backward(
+                            plan,
+                            &pass.acts[l],
+                            &pass.gap,
+                            &adjoint,
+                            cw,
+                            &mut next,
+                            &mut gap_adj,
+                        );
+                        std::mem::swap(&mut adjoint, &mut next);
+                    }
+                    (false, _) => {}
                 }
                 // `adjoint` is the activation output's: take it through σ.
                 next.clear();
@@ -353,6 +399,12 @@ impl<T: Real> Network<T> {
                     rows, n_in, n_out, &mut next, false, &adjoint, false, w, true,
                 );
                 std::mem::swap(&mut adjoint, &mut next);
+                if l % 3 == 0 && l < last && !self.residual.is_empty() {
+                    // The block's input: add its adjoint through the residual.
+                    for (a, s) in adjoint.iter_mut().zip(&pass.skip) {
+                        *a += *s;
+                    }
+                }
             }
         }
         if pass.gated {

@@ -56,8 +56,9 @@ pub fn programs() -> (Vec<(String, LossProgram)>, Vec<String>) {
     (trainable, refused)
 }
 
-/// Networks with the program's initial weights and random biases (the
-/// initial ones are zero, which would hide a bias in the wrong place).
+/// Networks with the program's initial weights and random biases and
+/// PirateNet block factors (the initial ones are zero, which would hide a
+/// bias in the wrong place, and a block's layers altogether).
 pub fn networks(loss: &LossProgram) -> (Program, Trainable) {
     let device = cpu_device(0, Precision::F64).expect("a CPU device");
     let (program, mut t) = Program::new(loss, &device).expect("samples");
@@ -71,6 +72,11 @@ pub fn networks(loss: &LossProgram) -> (Program, Trainable) {
                 TensorData::new(values, [n]),
                 &device,
             )));
+        }
+        for alpha in &mut net.residual {
+            let value = vec![0.5 + 0.2 * rng.normal()];
+            *alpha =
+                Param::from_tensor(Tensor::<1>::from_data(TensorData::new(value, [1]), &device));
         }
     }
     (program, t)

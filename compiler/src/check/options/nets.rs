@@ -140,7 +140,7 @@ impl Checker<'_> {
                 .help(names::did_you_mean(
                     &spec.name.name,
                     Architecture::ALL.iter().map(|(name, _)| *name),
-                    "the architectures are `mlp(depth = 4, width = 32, act = tanh)` and `modified_mlp(...)` with the same options",
+                    "the architectures are `mlp(depth = 4, width = 32, act = tanh)`, and `modified_mlp(...)` and `pirate_net(...)` with the same options",
                 )),
             );
             return net;
