@@ -1,7 +1,7 @@
 #!/bin/sh
 # Compares configurations of one model over several seeds and prints one
-# Markdown table: configuration, relative L2 error per seed, the median,
-# and the median wall time.
+# Markdown table: configuration, relative L2 error per seed (the largest
+# over the model's fields), the median, and the median wall time.
 #   sh bench/methods.sh MODEL 'mlp(depth = 4, width = 64)' \
 #       'modified_mlp(depth = 4, width = 64) | train { adam(steps = 1000); bfgs(steps = 2000) }'
 # A configuration is a network, which replaces the model's one `net NAME =
@@ -31,7 +31,7 @@ model, configuration, seed, train = sys.argv[1:]
 net, _, own = configuration.partition("|")
 train = own.strip() or train
 text = open(model).read()
-text = re.sub(r"(?m)^(net \w+ = ).*$", lambda m: m.group(1) + net.strip(), text, count=1)
+text = re.sub(r"(?m)^(net \w+(, *\w+)* = ).*$", lambda m: m.group(1) + net.strip(), text, count=1)
 if train:
     # The model's train block, on one line or several.
     text = re.sub(r"(?ms)^train \{.*?\}[ \t]*$", lambda m: train, text, count=1)

@@ -9,6 +9,11 @@
 //! (held constant in the reverse pass). A slab's residual counts only once
 //! the slabs before it are resolved, so the network cannot fit late times
 //! before early ones. Slabs without points are left out.
+//!
+//! A quasi-Newton call holds the weights of its first evaluation for all
+//! its iterations: with weights that follow the residuals, the loss would
+//! not be the function whose gradient the reverse pass gives, and the
+//! line search would stop at the first step that moves the weights.
 
 use burn::tensor::{Device, Tensor, TensorData};
 use physc_compiler::program::sample::Point;
@@ -69,13 +74,22 @@ pub fn slab_means(
     ))
 }
 
-/// The causally weighted loss of the squared residual `squared` (N x 1),
-/// with the slab averages `means` (N x M) of [`slab_means`].
-pub fn weighted_loss(squared: Tensor<2>, means: &Tensor<2>, eps: f64) -> Tensor<1> {
-    // 1 x M: the mean squared residual of each slab.
-    let slabs = squared.transpose().matmul(means.clone());
+/// Each slab's mean squared residual (1 x M), from the squared residual
+/// `squared` (N x 1) and the slab averages `means` (N x M) of
+/// [`slab_means`].
+pub fn slab_losses(squared: Tensor<2>, means: &Tensor<2>) -> Tensor<2> {
+    squared.transpose().matmul(means.clone())
+}
+
+/// The slabs' weights `w_k = exp(-eps sum_{j<k} L_j)` (1 x M), constant
+/// for the reverse pass.
+pub fn weights(slabs: &Tensor<2>, eps: f64) -> Tensor<2> {
     let before = slabs.clone().detach();
     let earlier = before.clone().cumsum(1) - before;
-    let weights = earlier.mul_scalar(-eps).exp();
+    earlier.mul_scalar(-eps).exp()
+}
+
+/// The causally weighted loss `(1/M) sum_k w_k L_k`.
+pub fn weighted_loss(slabs: Tensor<2>, weights: Tensor<2>) -> Tensor<1> {
     (slabs * weights).mean()
 }

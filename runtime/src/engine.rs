@@ -146,6 +146,19 @@ impl Engine {
         jit.unwrap_or_else(|| program.predict(&t.valid(), f, points))
     }
 
+    /// Holds the causal weights of the next evaluation for the ones after
+    /// it (`true`: a quasi-Newton call's objective stays one function), or
+    /// lets them follow the residuals (`false`).
+    pub fn hold_causal(&mut self, program: &mut Program, hold: bool) {
+        match self {
+            Engine::Burn => program.hold_causal(hold),
+            Engine::Jit(compiled) => match &mut **compiled {
+                Compiled::F32(jit) => jit.hold_causal(hold),
+                Compiled::F64(jit) => jit.hold_causal(hold),
+            },
+        }
+    }
+
     /// The norm of each batch's gradient on its own (for `balance =
     /// gradnorm`).
     pub fn gradient_norms(&self, program: &Program, t: &Trainable) -> Vec<f64> {

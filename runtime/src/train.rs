@@ -219,18 +219,23 @@ pub fn train(
                         balance::update(&norms, &mut state.balance);
                     }
                     let (mut terms, mut evaluations) = (vec![], 0);
-                    let (program, engine) = (&*program, &*engine);
-                    let factors = &state.balance;
-                    let closure = |m: Trainable| {
-                        let e = engine.evaluate(program, &m, factors);
-                        terms = e.terms;
-                        evaluations += 1;
-                        (e.total, e.gradients)
+                    engine.hold_causal(program, true);
+                    let (next, loss) = {
+                        let (program, engine) = (&*program, &*engine);
+                        let factors = &state.balance;
+                        let closure = |m: Trainable| {
+                            let e = engine.evaluate(program, &m, factors);
+                            terms = e.terms;
+                            evaluations += 1;
+                            (e.total, e.gradients)
+                        };
+                        // The terms are those of the last evaluation, which
+                        // the line search may not have kept: the total is
+                        // exact, the split between terms can lag one
+                        // evaluation.
+                        lbfgs.step(*lr, t, closure)
                     };
-                    // The terms are those of the last evaluation, which the
-                    // line search may not have kept: the total is exact, the
-                    // split between terms can lag one evaluation.
-                    let (next, loss) = lbfgs.step(*lr, t, closure);
+                    engine.hold_causal(program, false);
                     state.stage_step += *iterations;
                     let verdict = divergence::diverged(loss, state.best);
                     promote(&mut good, &mut pending, verdict.is_none(), &mut state);
@@ -259,6 +264,7 @@ pub fn train(
                         balance::update(&norms, &mut state.balance);
                     }
                     let mut terms = vec![];
+                    engine.hold_causal(program, true);
                     let outcome = {
                         let (program, engine, factors) = (&*program, &*engine, &state.balance);
                         let mut objective = |x: &[f64]| {
@@ -269,6 +275,7 @@ pub fn train(
                         };
                         bfgs.run(flat::parameters(&t), iterations, &mut objective)
                     };
+                    engine.hold_causal(program, false);
                     state.stage_step += iterations;
                     let verdict = divergence::diverged(outcome.f, state.best);
                     promote(&mut good, &mut pending, verdict.is_none(), &mut state);

@@ -111,6 +111,10 @@ pub struct Jit<T> {
     fields: Vec<Option<Batch<T>>>,
     threads: usize,
     pool: std::sync::Mutex<Vec<Scratch<T>>>,
+    /// Causal per-point scales held while a quasi-Newton call runs (see
+    /// `crate::causal`): by batch, those of the first reverse pass after
+    /// [`Jit::hold_causal`]. `None`: they follow the residuals.
+    held: std::sync::Mutex<Option<Vec<Option<Vec<Vec<f64>>>>>>,
 }
 
 impl<T: Real> Jit<T> {
@@ -160,6 +164,7 @@ impl<T: Real> Jit<T> {
             fields,
             threads,
             pool: Default::default(),
+            held: Default::default(),
         })
     }
 
@@ -253,14 +258,28 @@ impl<T: Real> Jit<T> {
             .collect()
     }
 
+    /// Holds the causal weights of the next reverse pass for the ones
+    /// after it (`true`), or lets them follow the residuals (`false`).
+    pub fn hold_causal(&mut self, hold: bool) {
+        if let Ok(held) = self.held.get_mut() {
+            *held = hold.then(|| vec![None; self.batches.len()]);
+        }
+    }
+
     /// Batch `b`'s loss and the gradient of `factor` times it.
     fn batch_gradient(&self, b: usize, params: &[T], factor: f64) -> (f64, Vec<f64>) {
         let batch = &self.batches[b];
         let scales = match batch.at.slabs {
-            // Causal weights need every residual first.
+            // Causal weights need every residual first, unless held.
             Some(_) => {
-                self.batch_loss(b, &self.residuals(batch, params, &batch.at))
-                    .1
+                let live = || {
+                    self.batch_loss(b, &self.residuals(batch, params, &batch.at))
+                        .1
+                };
+                match self.held.lock().as_deref_mut() {
+                    Ok(Some(held)) => held[b].get_or_insert_with(live).clone(),
+                    _ => live(),
+                }
             }
             None => vec![vec![batch.weight / batch.at.n.max(1) as f64]; batch.relations.len()],
         };

@@ -119,6 +119,11 @@ pub struct Program {
     schedules: Vec<Schedule>,
     /// Draws every batch's points, first and on each resampling.
     sampler: Rng,
+    /// Causal weights held while a quasi-Newton call runs (see
+    /// [`crate::causal`]): by batch and residual, those of the first
+    /// evaluation after [`Program::hold_causal`]. `None`: weights follow
+    /// the residuals.
+    held: std::sync::Mutex<Option<HashMap<(usize, usize), Tensor<2>>>>,
 }
 
 impl Program {
@@ -179,6 +184,7 @@ impl Program {
                 .map(|s| s.schedule(&loss.model))
                 .collect(),
             sampler: loss.sampler(),
+            held: Default::default(),
         };
         for b in 0..loss.batches.len() {
             let id = BatchId(b as u32);
@@ -568,26 +574,48 @@ impl Program {
             .collect()
     }
 
+    /// Holds the causal weights of the next evaluation for the ones after
+    /// it (`true`), or lets them follow the residuals again (`false`).
+    pub fn hold_causal(&mut self, hold: bool) {
+        if let Ok(held) = self.held.get_mut() {
+            *held = hold.then(HashMap::new);
+        }
+    }
+
+    /// The causal weights of residual `key` (batch, residual): `live`, or
+    /// the held ones while they are held.
+    fn causal_weights(&self, key: (usize, usize), live: impl FnOnce() -> Tensor<2>) -> Tensor<2> {
+        match self.held.lock().as_deref_mut() {
+            Ok(Some(held)) => held.entry(key).or_insert_with(live).clone(),
+            _ => live(),
+        }
+    }
+
     fn batch_loss(&self, batch: &Batch, t: &Trainable) -> Tensor<1> {
         let spec = self.loss.batch(batch.id);
         let roots: Vec<ExprId> = spec.residuals.iter().map(|r| r.expr).collect();
         let values = self.node_values(&roots, &batch.inputs, &self.plans, t);
         let mut total: Option<Tensor<1>> = None;
-        for Residual { expr, relation, .. } in &spec.residuals {
-            let r = match &values[expr] {
+        for (r, Residual { expr, relation, .. }) in spec.residuals.iter().enumerate() {
+            let r_value = match &values[expr] {
                 Value::Tensor(r) => r.clone(),
                 Value::Scalar(s) => {
                     Tensor::<2>::from_data(TensorData::new(vec![*s], [1, 1]), &self.device)
                 }
             };
             let violation = match relation {
-                Relation::Eq => r,
-                Relation::Ge | Relation::Gt => activation::relu(-r),
-                Relation::Le | Relation::Lt => activation::relu(r),
+                Relation::Eq => r_value,
+                Relation::Ge | Relation::Gt => activation::relu(-r_value),
+                Relation::Le | Relation::Lt => activation::relu(r_value),
             };
             let squared = violation.powi_scalar(2);
             let loss = match (&batch.causal, spec.causal) {
-                (Some(slabs), Some(c)) => causal::weighted_loss(squared, slabs, c.eps),
+                (Some(means), Some(c)) => {
+                    let slabs = causal::slab_losses(squared, means);
+                    let weights = self
+                        .causal_weights((batch.id.index(), r), || causal::weights(&slabs, c.eps));
+                    causal::weighted_loss(slabs, weights)
+                }
                 _ => squared.mean(),
             };
             total = Some(match total {
