@@ -215,7 +215,7 @@ train { adam(lr = 2e-3, steps = 1500); lbfgs(steps = 1000); points(pde = 3000, i
 fn causal_weights_hold_late_slabs_back() {
     use burn::tensor::{Tensor, TensorData};
     use physc_compiler::program::sample::Point;
-    use physc_runtime::causal::{slab_means, weighted_loss};
+    use physc_runtime::causal::{slab_losses, slab_means, weighted_loss, weights};
     let device = physc_runtime::backend::cpu_device(0, physc_runtime::backend::Precision::F64)
         .expect("a CPU device");
     // Two points per slab at times k/32 + 0.01 (the first and last at the ends).
@@ -234,8 +234,9 @@ fn causal_weights_hold_late_slabs_back() {
     let squared: Vec<f64> = (0..64).map(|n| 0.01 * (1 + n % 5) as f64).collect();
     let r =
         Tensor::<2>::from_data(TensorData::new(squared.clone(), [64, 1]), &device).require_grad();
-    let eps = 3.0;
-    let loss = weighted_loss(r.clone(), &means, eps);
+    let eps: f64 = 3.0;
+    let slabs = slab_losses(r.clone(), &means);
+    let loss = weighted_loss(slabs.clone(), weights(&slabs, eps));
     let (mut want, mut earlier, mut slope) = (0.0, 0.0, vec![0.0; 64]);
     for k in 0..32 {
         let slab = (squared[2 * k] + squared[2 * k + 1]) / 2.0;
