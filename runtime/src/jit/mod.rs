@@ -82,6 +82,10 @@ impl Real for f64 {
     }
 }
 
+/// Per residual of a batch, each point's scale in the loss (one value when
+/// all are equal).
+type Scales = Vec<Vec<f64>>;
+
 /// A batch's loss and gradient, from one evaluation.
 pub struct Evaluation {
     /// Each batch's weighted loss, in batch order.
@@ -114,7 +118,7 @@ pub struct Jit<T> {
     /// Causal per-point scales held while a quasi-Newton call runs (see
     /// `crate::causal`): by batch, those of the first reverse pass after
     /// [`Jit::hold_causal`]. `None`: they follow the residuals.
-    held: std::sync::Mutex<Option<Vec<Option<Vec<Vec<f64>>>>>>,
+    held: std::sync::Mutex<Option<Vec<Option<Scales>>>>,
 }
 
 impl<T: Real> Jit<T> {
