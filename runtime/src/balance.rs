@@ -11,6 +11,13 @@
 //! as it is): after balancing, every term pulls on the weights equally
 //! hard. L-BFGS keeps the last factors, as it needs one fixed objective.
 //! A term whose gradient vanishes keeps its factor.
+//!
+//! `balance = ntk` is the same update on another measure: each term's
+//! neural tangent kernel trace per point (Wang, Yu and Perdikaris, "When
+//! and why PINNs fail to train", 2022), `w_i mean_p |grad r_i(x_p)|²`
+//! from the Jacobian rows of up to 256 of its points
+//! ([`crate::jit::Jit::ntk_traces`]), so that every term converges at
+//! the same rate in the kernel regime.
 
 use crate::program::{Program, Trainable};
 use burn::module::{Module, ModuleVisitor, Param};

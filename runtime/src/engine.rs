@@ -146,6 +146,27 @@ impl Engine {
         jit.unwrap_or_else(|| program.predict(&t.valid(), f, points))
     }
 
+    /// Each batch's NTK trace per point (for `balance = ntk`; see
+    /// [`Jit::ntk_traces`]). The burn engine has no Jacobian rows of its
+    /// own: it compiles the JIT program in float64 for the measurement,
+    /// and says why where the JIT cannot take the model.
+    pub fn ntk_traces(&self, program: &Program, t: &Trainable) -> Result<Vec<f64>, String> {
+        match self {
+            Engine::Burn => {
+                let weights = t.weights();
+                let mut jit = Jit::<f64>::new(&program.loss, &weights)
+                    .map_err(|why| format!("`balance = ntk` measures through the JIT back end, which cannot take this model: {why}"))?;
+                for (b, batch) in program.batches.iter().enumerate() {
+                    jit.set_points(&program.loss, b, &batch.points);
+                }
+                Ok(jit.ntk_traces(&jit.layout.flatten(&weights)))
+            }
+            Engine::Jit(compiled) => Ok(with_jit!(&**compiled, t, |jit, params| {
+                jit.ntk_traces(&params)
+            })),
+        }
+    }
+
     /// Holds the causal weights of the next evaluation for the ones after
     /// it (`true`: a quasi-Newton call's objective stays one function), or
     /// lets them follow the residuals (`false`).

@@ -119,6 +119,24 @@ pub trait Observer {
     fn interrupted(&self) -> bool;
 }
 
+/// Measures the loss terms as `balance` asks and moves the factors (none
+/// for fixed weights).
+fn rebalance(
+    balance: Balance,
+    engine: &Engine,
+    program: &Program,
+    t: &Trainable,
+    state: &mut TrainState,
+) -> Result<(), String> {
+    let measures = match balance {
+        Balance::Fixed => return Ok(()),
+        Balance::GradNorm => engine.gradient_norms(program, t),
+        Balance::Ntk => engine.ntk_traces(program, t)?,
+    };
+    balance::update(&measures, &mut state.balance);
+    Ok(())
+}
+
 /// Steps in the whole plan.
 pub fn total_steps(plan: &Train) -> u64 {
     plan.stages.iter().map(Optimizer::steps).sum()
@@ -169,12 +187,8 @@ pub fn train(
             let (before, stage_before) = (state.step, state.stage_step);
             let (loss, terms, converged) = match (&mut stepper, stage) {
                 (Stepper::Adam(adam), Optimizer::Adam { lr, decay, .. }) => {
-                    if plan.balance == Balance::GradNorm
-                        && (state.stage_step.is_multiple_of(balance::EVERY)
-                            || state.balance.is_empty())
-                    {
-                        let norms = engine.gradient_norms(program, &t);
-                        balance::update(&norms, &mut state.balance);
+                    if state.stage_step.is_multiple_of(balance::EVERY) || state.balance.is_empty() {
+                        rebalance(plan.balance, engine, program, &t, &mut state)?;
                     }
                     let e = engine.evaluate(program, &t, &state.balance);
                     let verdict = divergence::diverged(e.total, state.best);
@@ -214,9 +228,8 @@ pub fn train(
                         )?;
                         continue;
                     }
-                    if plan.balance == Balance::GradNorm && state.balance.is_empty() {
-                        let norms = engine.gradient_norms(program, &t);
-                        balance::update(&norms, &mut state.balance);
+                    if state.balance.is_empty() {
+                        rebalance(plan.balance, engine, program, &t, &mut state)?;
                     }
                     let (mut terms, mut evaluations) = (vec![], 0);
                     engine.hold_causal(program, true);
@@ -259,9 +272,8 @@ pub fn train(
                 }
                 (Stepper::Bfgs(bfgs, iterations), Optimizer::Bfgs { .. }) => {
                     let iterations = (*iterations).min(steps - state.stage_step);
-                    if plan.balance == Balance::GradNorm && state.balance.is_empty() {
-                        let norms = engine.gradient_norms(program, &t);
-                        balance::update(&norms, &mut state.balance);
+                    if state.balance.is_empty() {
+                        rebalance(plan.balance, engine, program, &t, &mut state)?;
                     }
                     let mut terms = vec![];
                     engine.hold_causal(program, true);

@@ -247,3 +247,84 @@ fn jit_predictions_equal_the_interpreter() {
         }
     }
 }
+
+/// The NTK trace of each batch (`balance = ntk`) is its weight times the
+/// mean over points of `|∂r/∂θ|²`: against central differences of the
+/// interpreter's residuals in every parameter, on a PirateNet (whose
+/// block factors are parameters too) and a learned scalar.
+#[test]
+fn ntk_traces_equal_differences_of_the_interpreter() {
+    let text = common::heat(
+        "net u = pirate_net(depth = 1, width = 4, act = tanh, fourier = 2)
+train { points = 12; weights(ic = 3) }",
+    )
+    .replace("k*u_xx", "k*u_xx + c*u")
+    .replace("const k = 0.1", "const k = 0.1\nlearn c = 0.2");
+    let frontend = physc_compiler::check_source(
+        &text,
+        std::path::Path::new("."),
+        &physc_compiler::check::DiskFiles,
+    );
+    let loss = frontend.loss.expect("a loss program");
+    let (program, t) = networks(&loss);
+    let (jit, params) = compiled::<f64>(&program, &t);
+    let got = jit.ntk_traces(&params);
+    let weights = t.weights();
+    let pts = points(&program);
+    // Every parameter of the interpreter's weights, in turn.
+    let mut handles: Vec<Box<dyn Fn(&mut interp::Weights) -> &mut f64>> = vec![];
+    for (n, net) in weights.nets.iter().enumerate() {
+        for (l, layer) in net.layers.iter().chain(&net.gates).enumerate() {
+            let dense = net.layers.len();
+            for k in 0..layer.weight.len() + layer.bias.len() {
+                handles.push(Box::new(move |w: &mut interp::Weights| {
+                    let net = &mut w.nets[n];
+                    let layer = match l < dense {
+                        true => &mut net.layers[l],
+                        false => &mut net.gates[l - dense],
+                    };
+                    let split = layer.weight.len();
+                    match k < split {
+                        true => &mut layer.weight[k],
+                        false => &mut layer.bias[k - split],
+                    }
+                }));
+            }
+        }
+        for k in 0..net.residual.len() {
+            handles.push(Box::new(move |w: &mut interp::Weights| {
+                &mut w.nets[n].residual[k]
+            }));
+        }
+    }
+    handles.push(Box::new(|w: &mut interp::Weights| &mut w.scalars[0]));
+    for (b, batch) in loss.batches.iter().enumerate() {
+        let id = physc_compiler::program::BatchId(b as u32);
+        let residuals = |w: &interp::Weights| -> Vec<f64> {
+            interp::residuals(&loss, w, id, &pts[b])
+                .into_iter()
+                .flatten()
+                .collect()
+        };
+        let mut squares = vec![0.0; residuals(&weights).len()];
+        for handle in &handles {
+            let h = 1e-6;
+            let (mut plus, mut minus) = (weights.clone(), weights.clone());
+            *handle(&mut plus) += h;
+            *handle(&mut minus) -= h;
+            for ((s, p), m) in squares
+                .iter_mut()
+                .zip(residuals(&plus))
+                .zip(residuals(&minus))
+            {
+                *s += ((p - m) / (2.0 * h)).powi(2);
+            }
+        }
+        let want = batch.weight * squares.iter().sum::<f64>() / pts[b].len() as f64;
+        assert!(
+            close(got[b], want, 1e-6),
+            "batch {b}: jit {:e}, differences {want:e}",
+            got[b]
+        );
+    }
+}

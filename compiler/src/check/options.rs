@@ -436,10 +436,9 @@ impl Checker<'_> {
                 }
             }
             "balance" => {
-                let choices = [("fixed", Balance::Fixed), ("gradnorm", Balance::GradNorm)];
-                let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+                let names: Vec<&str> = Balance::ALL.iter().map(|(n, _)| *n).collect();
                 if let Some(k) = self.choice(opt, &names, "loss balancing") {
-                    train.balance = choices[k].1;
+                    train.balance = Balance::ALL[k].1;
                 }
             }
             other => {

@@ -182,6 +182,18 @@ pub enum ResampleBy {
 pub enum Balance {
     Fixed,
     GradNorm,
+    /// Neural tangent kernel weights (Wang, Yu and Perdikaris 2022): each
+    /// term scaled by the sum of the terms' NTK traces over its own.
+    Ntk,
+}
+
+impl Balance {
+    /// The choices by name, as `balance = ...` spells them.
+    pub const ALL: &[(&str, Balance)] = &[
+        ("fixed", Balance::Fixed),
+        ("gradnorm", Balance::GradNorm),
+        ("ntk", Balance::Ntk),
+    ];
 }
 
 /// L-BFGS stops when the loss, a step or the directional derivative falls

@@ -38,6 +38,10 @@ use physc_compiler::program::{BatchId, LossProgram};
 /// Points per chunk: a chunk's jets through every layer stay in cache.
 const CHUNK: usize = 64;
 
+/// Points per batch whose Jacobian rows give its NTK trace: jaxpi
+/// measures on its batches of a few hundred.
+pub const NTK_POINTS: usize = 256;
+
 /// The float types the back end computes in.
 pub trait Real:
     Copy
@@ -270,6 +274,45 @@ impl<T: Real> Jit<T> {
         }
     }
 
+    /// Each batch's neural tangent kernel trace per point, times its
+    /// weight (`balance = ntk`): `w_b mean_p Σ_i |∇ r_i(x_p)|²` over the
+    /// batch's residuals `r_i`, each point's Jacobian row taken by a
+    /// reverse pass of its own, over at most [`NTK_POINTS`] of the points
+    /// spread evenly through the batch.
+    pub fn ntk_traces(&self, params: &[T]) -> Vec<f64> {
+        self.batches
+            .iter()
+            .map(|batch| {
+                let n = batch.at.n;
+                let m = n.min(NTK_POINTS);
+                let picks: Vec<usize> = (0..m).map(|k| k * n / m).collect();
+                let parts = self.each_range(&self.ranges(m), |lo, hi, scratch| {
+                    let mut sum = 0.0;
+                    for &p in &picks[lo..hi] {
+                        for relation in 0..batch.relations.len() {
+                            scratch.grad.clear();
+                            scratch.grad.resize(self.layout.len, T::default());
+                            let mode = Mode::Tangent { relation };
+                            self.run_range(
+                                batch,
+                                &batch.at,
+                                params,
+                                p,
+                                p + 1,
+                                &mode,
+                                &mut [],
+                                scratch,
+                            );
+                            sum += scratch.grad.iter().map(|g| g.f64().powi(2)).sum::<f64>();
+                        }
+                    }
+                    sum
+                });
+                batch.weight * parts.iter().sum::<f64>() / m.max(1) as f64
+            })
+            .collect()
+    }
+
     /// Batch `b`'s loss and the gradient of `factor` times it.
     fn batch_gradient(&self, b: usize, params: &[T], factor: f64) -> (f64, Vec<f64>) {
         let batch = &self.batches[b];
@@ -490,14 +533,13 @@ impl<T: Real> Jit<T> {
                         r.extend_from_slice(&outputs[i][..c]);
                     }
                 }
-                Mode::Reverse { scales, factor } => {
+                Mode::Reverse { .. } | Mode::Tangent { .. } => {
                     for (i, relation) in batch.relations.iter().enumerate() {
-                        let scale = &scales[i];
                         for p in 0..c {
-                            let s = scale[if scale.len() == 1 { 0 } else { start + p }];
                             let (v, slope) = violation(*relation, outputs[i][p]);
-                            loss += s * v * v;
-                            seeds[i * CHUNK + p] = 2.0 * factor * s * v * slope;
+                            let (term, seed) = mode.seed(i, start + p, v, slope);
+                            loss += term;
+                            seeds[i * CHUNK + p] = seed;
                         }
                     }
                     for (k, (net, plan)) in batch.nets.iter().enumerate() {
@@ -563,6 +605,25 @@ enum Mode {
     /// `scales[i]` (one value for all points, or one per point) and the
     /// gradient by `factor`.
     Reverse { scales: Vec<Vec<f64>>, factor: f64 },
+    /// The gradient of residual `relation`'s violation alone (for one
+    /// point at a time: a row of the Jacobian).
+    Tangent { relation: usize },
+}
+
+impl Mode {
+    /// Point `point`'s loss term from residual `i` with violation `v` and
+    /// slope `slope`, and the residual's adjoint seed.
+    fn seed(&self, i: usize, point: usize, v: f64, slope: f64) -> (f64, f64) {
+        match self {
+            Mode::Forward => (0.0, 0.0),
+            Mode::Reverse { scales, factor } => {
+                let scale = &scales[i];
+                let s = scale[if scale.len() == 1 { 0 } else { point }];
+                (s * v * v, 2.0 * factor * s * v * slope)
+            }
+            Mode::Tangent { relation } => (0.0, if i == *relation { slope } else { 0.0 }),
+        }
+    }
 }
 
 /// The violation of `r relation 0` and its slope in r: r itself for an
