@@ -2,8 +2,9 @@
 //! work on vectors ([`crate::bfgs`]).
 //!
 //! Order: for each network, for each dense layer (the layers, then a
-//! modified MLP's gates), its weight (row major), its bias and, where
-//! weights are factorised, its scales; then the learned scalars. These are
+//! modified MLP's or PirateNet's gates), its weight (row major), its bias
+//! and, where weights are factorised, its scales, then a PirateNet's block
+//! factors; then the learned scalars. These are
 //! the values the optimiser moves (a factorised layer's `V` and `g`, not
 //! their product). [`assign`] keeps every parameter's id, device, float
 //! type and gradient tracking, so the other optimisers and the checkpoint
@@ -31,6 +32,9 @@ fn visit(
             if let Some(g) = net.scales.get(i) {
                 vector(g);
             }
+        }
+        for alpha in &net.residual {
+            vector(alpha);
         }
     }
     for s in &t.scalars {
@@ -88,6 +92,10 @@ pub fn assign(mut t: Trainable, x: &[f64]) -> Trainable {
             }
         }
         net.scales = refilled;
+        net.residual = std::mem::take(&mut net.residual)
+            .into_iter()
+            .map(|alpha| refill(alpha, x, &mut at))
+            .collect();
     }
     t.scalars = std::mem::take(&mut t.scalars)
         .into_iter()

@@ -157,3 +157,19 @@ train {{ adam(lr = 1e-2, steps = 200); {stage}; points = 500; causal = 10 }}"
         assert!(error < bound, "{stage} on {backend:?}: {error:e}");
     }
 }
+
+/// BFGS's flat vector holds every trained value of every example's
+/// networks (block factors and weight scales included), and writing it
+/// back gives the same values.
+#[test]
+fn the_flat_parameters_are_every_parameter() {
+    use burn::module::Module;
+    use physc_runtime::flat;
+    for (name, loss) in common::programs().0 {
+        let (_, t) = common::networks(&loss);
+        let x = flat::parameters(&t);
+        assert_eq!(x.len(), t.num_params(), "{name}");
+        let moved: Vec<f64> = x.iter().map(|v| v + 0.5).collect();
+        assert_eq!(flat::parameters(&flat::assign(t, &moved)), moved, "{name}");
+    }
+}
