@@ -1,5 +1,5 @@
 //! A model's trainable values as one float64 vector, for optimisers that
-//! work on vectors ([`crate::bfgs`]).
+//! work on vectors ([`crate::bfgs`], [`crate::soap`]).
 //!
 //! Order: for each network, for each dense layer (the layers, then a
 //! modified MLP's or PirateNet's gates), its weight (row major), its bias
@@ -40,6 +40,37 @@ fn visit(
     for s in &t.scalars {
         vector(s);
     }
+}
+
+/// A parameter's shape: a weight matrix `[inputs, outputs]`, or a vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Matrix(usize, usize),
+    Vector(usize),
+}
+
+impl Shape {
+    /// Its values.
+    pub fn len(self) -> usize {
+        match self {
+            Shape::Matrix(a, b) => a * b,
+            Shape::Vector(n) => n,
+        }
+    }
+}
+
+/// The shape of each parameter of `t`, in [`parameters`]' order.
+pub fn shapes(t: &Trainable) -> Vec<Shape> {
+    let out = std::cell::RefCell::new(vec![]);
+    visit(
+        t,
+        |p| {
+            let [a, b] = p.val().dims();
+            out.borrow_mut().push(Shape::Matrix(a, b));
+        },
+        |p| out.borrow_mut().push(Shape::Vector(p.val().dims()[0])),
+    );
+    out.into_inner()
 }
 
 /// The parameters of `t`, flat.

@@ -36,5 +36,6 @@ pub mod program;
 pub mod report;
 pub mod run;
 pub mod simulate;
+pub mod soap;
 pub mod stepper;
 pub mod train;

@@ -1,6 +1,6 @@
 //! A stage's optimiser and its state: Adam and L-BFGS from burn-optim,
-//! which keep their state per parameter, and [`Bfgs`] over a flat vector
-//! of the parameters ([`crate::flat`]).
+//! which keep their state per parameter, and [`Bfgs`] and [`Soap`] over a
+//! flat vector of the parameters ([`crate::flat`]).
 //!
 //! [`OptimizerState`] is what a checkpoint and the divergence guard keep:
 //! burn's record, or BFGS's numbers.
@@ -8,6 +8,7 @@
 use crate::bfgs::{self, Bfgs};
 use crate::flat;
 use crate::program::Trainable;
+use crate::soap::Soap;
 use burn::optim::{AdamConfig, LBFGS, LBFGSConfig, LineSearchFn, ModuleOptimizer, OptimizerRecord};
 use physc_compiler::model::Optimizer;
 
@@ -16,7 +17,7 @@ use physc_compiler::model::Optimizer;
 pub enum OptimizerState {
     /// Adam's or L-BFGS's record.
     Burn(OptimizerRecord),
-    /// BFGS's ([`Bfgs::to_vec`]).
+    /// BFGS's ([`Bfgs::to_vec`]) or SOAP's ([`Soap::to_vec`]).
     Flat(Vec<f64>),
 }
 
@@ -27,6 +28,7 @@ pub enum Stepper {
     Lbfgs(Box<LBFGS>, u64),
     /// BFGS and its iterations per call.
     Bfgs(Box<Bfgs>, u64),
+    Soap(Box<Soap>),
 }
 
 impl Stepper {
@@ -45,6 +47,17 @@ impl Stepper {
             None => (None, None),
         };
         Ok(match *stage {
+            Optimizer::Adam {
+                beta1,
+                beta2,
+                soap: Some(every),
+                ..
+            } => {
+                let shapes = flat::shapes(t);
+                let saved = numbers.and_then(|v| Soap::from_vec(&v, &shapes, beta1, beta2, every));
+                let soap = saved.unwrap_or_else(|| Soap::new(&shapes, beta1, beta2, every));
+                Stepper::Soap(Box::new(soap))
+            }
             Optimizer::Adam { beta1, beta2, .. } => {
                 let adam = AdamConfig::new()
                     .with_beta_1(beta1 as f32)
@@ -87,6 +100,7 @@ impl Stepper {
             Stepper::Adam(o) => OptimizerState::Burn(o.to_record()),
             Stepper::Lbfgs(o, _) => OptimizerState::Burn(o.to_record()),
             Stepper::Bfgs(o, _) => OptimizerState::Flat(o.to_vec()),
+            Stepper::Soap(o) => OptimizerState::Flat(o.to_vec()),
         }
     }
 }

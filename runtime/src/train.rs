@@ -186,7 +186,7 @@ pub fn train(
         while state.stage_step < steps {
             let (before, stage_before) = (state.step, state.stage_step);
             let (loss, terms, converged) = match (&mut stepper, stage) {
-                (Stepper::Adam(adam), Optimizer::Adam { lr, decay, .. }) => {
+                (Stepper::Adam(_) | Stepper::Soap(_), Optimizer::Adam { lr, decay, .. }) => {
                     if state.stage_step.is_multiple_of(balance::EVERY) || state.balance.is_empty() {
                         rebalance(plan.balance, engine, program, &t, &mut state)?;
                     }
@@ -212,7 +212,15 @@ pub fn train(
                     }
                     let scale = divergence::LR_FACTOR.powi(state.lr_lowered as i32)
                         * decay.factor(state.stage_step);
-                    t = adam.step(*lr * scale, t, e.gradients);
+                    t = match &mut stepper {
+                        Stepper::Adam(adam) => adam.step(*lr * scale, t, e.gradients),
+                        Stepper::Soap(soap) => {
+                            let mut x = flat::parameters(&t);
+                            soap.step(*lr * scale, &mut x, &flat::gradient(&e.gradients, &t));
+                            flat::assign(t, &x)
+                        }
+                        _ => unreachable!("a first-order stage"),
+                    };
                     state.stage_step += 1;
                     (e.total, e.terms, false)
                 }

@@ -16,11 +16,25 @@ pub(crate) const WEIGHT_FORMS: &[&str] = &["plain", "factorized"];
 pub(crate) const ADAM_OPTIONS: &[&str] = &[
     "lr", "steps", "beta1", "beta2", "decay", "every", "schedule",
 ];
+/// SOAP's: Adam's, and how often the eigenbasis is refreshed.
+pub(crate) const SOAP_OPTIONS: &[&str] = &[
+    "lr",
+    "steps",
+    "beta1",
+    "beta2",
+    "decay",
+    "every",
+    "schedule",
+    "precondition",
+];
+/// SOAP's default steps between refreshes of its eigenbasis (its
+/// authors' precondition frequency).
+const SOAP_PRECONDITION: u64 = 10;
 pub(crate) const LBFGS_OPTIONS: &[&str] = &["lr", "steps", "history", "tolerance"];
 pub(crate) const BFGS_OPTIONS: &[&str] = &["steps", "scaling"];
 /// The values of `bfgs`'s `scaling`: Al-Baali's self-scaling, or none.
 pub(crate) const BFGS_SCALINGS: &[&str] = &["self", "none"];
-pub(crate) const TRAIN_GROUPS: &[&str] = &["adam", "lbfgs", "bfgs", "points", "weights"];
+pub(crate) const TRAIN_GROUPS: &[&str] = &["adam", "soap", "lbfgs", "bfgs", "points", "weights"];
 pub(crate) const TRAIN_SETTINGS: &[&str] = &[
     "seed",
     "sampler",
@@ -208,15 +222,22 @@ impl Checker<'_> {
 
     fn train_group(&mut self, spec: &Spec, train: &mut Train, stages: &mut Vec<Optimizer>) {
         match spec.name.name.as_str() {
-            "adam" => {
+            name @ ("adam" | "soap") => {
                 let (mut lr, mut steps, mut beta1, mut beta2) = (1e-3, 1000, 0.9, 0.999);
-                let options = self.unique_options(spec, ADAM_OPTIONS);
+                let mut soap = (name == "soap").then_some(SOAP_PRECONDITION);
+                let known = if soap.is_some() {
+                    SOAP_OPTIONS
+                } else {
+                    ADAM_OPTIONS
+                };
+                let options = self.unique_options(spec, known);
                 for opt in &options {
                     match opt.name.name.as_str() {
                         "lr" => lr = self.positive(opt).unwrap_or(lr),
                         "steps" => steps = self.whole(opt, 1, 100_000_000).unwrap_or(steps),
                         "beta1" => beta1 = self.fraction(opt, 0.0, 1.0).unwrap_or(beta1),
                         "beta2" => beta2 = self.fraction(opt, 0.0, 1.0).unwrap_or(beta2),
+                        "precondition" => soap = self.whole(opt, 1, 1_000_000).or(soap),
                         _ => {}
                     }
                 }
@@ -227,6 +248,7 @@ impl Checker<'_> {
                     beta1,
                     beta2,
                     decay,
+                    soap,
                 });
             }
             "lbfgs" => {
@@ -296,7 +318,7 @@ impl Checker<'_> {
                 let help = names::did_you_mean(
                     other,
                     TRAIN_GROUPS.iter().copied(),
-                    "the optimizers are `adam(...)`, `lbfgs(...)` and `bfgs(...)`",
+                    "the optimizers are `adam(...)`, `soap(...)`, `lbfgs(...)` and `bfgs(...)`",
                 );
                 self.report(
                     Diagnostic::error(Code::UnknownChoice, format!("unknown optimizer `{other}`"))

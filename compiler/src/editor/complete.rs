@@ -10,7 +10,8 @@
 use super::{Analysis, Origin, SymbolKind, Target};
 use crate::check::names::{BUILTIN_VALUES, CONSTANT_FUNCTIONS, SHAPES, SPECIAL_FORMS};
 use crate::check::options::{
-    ADAM_OPTIONS, BFGS_OPTIONS, LBFGS_OPTIONS, NET_OPTIONS, TRAIN_GROUPS, TRAIN_SETTINGS,
+    ADAM_OPTIONS, BFGS_OPTIONS, LBFGS_OPTIONS, NET_OPTIONS, SOAP_OPTIONS, TRAIN_GROUPS,
+    TRAIN_SETTINGS,
 };
 use crate::format::lex::{self, KEYWORDS, Kind};
 use crate::model::{Activation, Builtin};
@@ -86,6 +87,7 @@ pub(super) fn at(analysis: &Analysis, offset: usize) -> Vec<Completion> {
             return options(NET_OPTIONS, "network option");
         }
         Some("adam") if option_name => return options(ADAM_OPTIONS, "Adam option"),
+        Some("soap") if option_name => return options(SOAP_OPTIONS, "SOAP option"),
         Some("lbfgs") if option_name => return options(LBFGS_OPTIONS, "L-BFGS option"),
         Some("bfgs") if option_name => return options(BFGS_OPTIONS, "BFGS option"),
         Some("points" | "weights") if option_name => {

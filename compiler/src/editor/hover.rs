@@ -10,7 +10,7 @@ use super::index::Occurrence;
 use super::{Analysis, Origin, SymbolKind, Target};
 use crate::check::names::SHAPES;
 use crate::check::options::{
-    ADAM_OPTIONS, BFGS_OPTIONS, LBFGS_OPTIONS, NET_OPTIONS, TRAIN_SETTINGS,
+    ADAM_OPTIONS, BFGS_OPTIONS, LBFGS_OPTIONS, NET_OPTIONS, SOAP_OPTIONS, TRAIN_SETTINGS,
 };
 use crate::model::print::{Printer, num};
 use crate::model::{FuncId, Model};
@@ -253,6 +253,7 @@ pub(super) fn builtin(name: &str) -> String {
         "modified_mlp" => format!("the modified MLP (Wang, Teng and Perdikaris 2021): two encoders of the input gate every hidden layer; options {}", list(NET_OPTIONS)),
         "pirate_net" => format!("PirateNets (Wang, Sankaran and Perdikaris 2024): `depth` residual blocks of two gated layers, each mixed into the block's input by a trained `alpha` that starts at 0; use with `fourier`; options {}", list(NET_OPTIONS)),
         "adam" => format!("the Adam optimizer; options {}", list(ADAM_OPTIONS)),
+        "soap" => format!("SOAP (Vyas et al. 2024): Adam in the eigenbasis of each weight matrix's Shampoo preconditioner, refreshed every `precondition` steps (default 10); options {}", list(SOAP_OPTIONS)),
         "lbfgs" => format!("L-BFGS with a strong Wolfe line search; options {}", list(LBFGS_OPTIONS)),
         "bfgs" => format!("dense BFGS with a strong Wolfe line search, self-scaled (Al-Baali) unless `scaling = none`; for networks of at most 8192 parameters; options {}", list(BFGS_OPTIONS)),
         "points" => "collocation points per equation label: `points(pde = 10000, bc = 200)`".to_string(),

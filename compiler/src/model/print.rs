@@ -197,6 +197,7 @@ fn train(t: &Train) -> String {
                 beta1,
                 beta2,
                 decay,
+                soap,
             } => {
                 let decay = match decay {
                     Decay::Constant => String::new(),
@@ -210,8 +211,12 @@ fn train(t: &Train) -> String {
                         format!(", decay = {} every {every} (inverse_time)", num(*rate))
                     }
                 };
+                let (name, precondition) = match soap {
+                    None => ("adam", String::new()),
+                    Some(n) => ("soap", format!(", precondition = {n}")),
+                };
                 format!(
-                    "adam(lr = {}, steps = {steps}, beta1 = {beta1}, beta2 = {beta2}{decay})",
+                    "{name}(lr = {}, steps = {steps}, beta1 = {beta1}, beta2 = {beta2}{decay}{precondition})",
                     num(*lr)
                 )
             }

@@ -87,12 +87,16 @@ pub struct Net {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Optimizer {
+    /// Adam, or with `soap` SOAP (Vyas et al. 2024): Adam in the eigenbasis
+    /// of each weight matrix's Shampoo preconditioner, the basis refreshed
+    /// every `soap` steps (`soap(..., precondition = n)`).
     Adam {
         lr: f64,
         steps: u64,
         beta1: f64,
         beta2: f64,
         decay: Decay,
+        soap: Option<u64>,
     },
     Lbfgs {
         lr: f64,
@@ -117,7 +121,8 @@ impl Optimizer {
     /// Its name in the `train` block.
     pub fn name(&self) -> &'static str {
         match self {
-            Optimizer::Adam { .. } => "adam",
+            Optimizer::Adam { soap: None, .. } => "adam",
+            Optimizer::Adam { soap: Some(_), .. } => "soap",
             Optimizer::Lbfgs { .. } => "lbfgs",
             Optimizer::Bfgs { .. } => "bfgs",
         }
@@ -237,6 +242,7 @@ impl Default for Train {
                     beta1: 0.9,
                     beta2: 0.999,
                     decay: Decay::Constant,
+                    soap: None,
                 },
                 Optimizer::Lbfgs {
                     lr: 1.0,
