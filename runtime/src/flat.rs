@@ -50,8 +50,8 @@ pub enum Shape {
 }
 
 impl Shape {
-    /// Its values.
-    pub fn len(self) -> usize {
+    /// How many values it holds.
+    pub fn count(self) -> usize {
         match self {
             Shape::Matrix(a, b) => a * b,
             Shape::Vector(n) => n,

@@ -59,8 +59,8 @@ impl Soap {
                 let square = |n: usize| vec![0.0; if rotated(n) { n * n } else { 0 }];
                 Slot {
                     shape,
-                    m: vec![0.0; shape.len()],
-                    v: vec![0.0; shape.len()],
+                    m: vec![0.0; shape.count()],
+                    v: vec![0.0; shape.count()],
                     left: square(a),
                     right: square(b),
                     q_left: square(a),
@@ -87,7 +87,7 @@ impl Soap {
         let first = self.step == 1;
         let mut at = 0;
         for slot in &mut self.slots {
-            let n = slot.shape.len();
+            let n = slot.shape.count();
             let (x, g) = (&mut x[at..at + n], &g[at..at + n]);
             at += n;
             for (m, g) in slot.m.iter_mut().zip(g) {

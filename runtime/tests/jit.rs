@@ -272,7 +272,8 @@ train { points = 12; weights(ic = 3) }",
     let weights = t.weights();
     let pts = points(&program);
     // Every parameter of the interpreter's weights, in turn.
-    let mut handles: Vec<Box<dyn Fn(&mut interp::Weights) -> &mut f64>> = vec![];
+    type Handle = Box<dyn Fn(&mut interp::Weights) -> &mut f64>;
+    let mut handles: Vec<Handle> = vec![];
     for (n, net) in weights.nets.iter().enumerate() {
         for (l, layer) in net.layers.iter().chain(&net.gates).enumerate() {
             let dense = net.layers.len();
