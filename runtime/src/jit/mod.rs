@@ -24,23 +24,23 @@ mod activation;
 mod batch;
 mod jet_algebra;
 pub mod layout;
+mod mode;
 mod network;
+mod ntk;
 mod wide;
 
 use batch::{Batch, Points, Slot, compile, values};
 use layout::Layout;
+use mode::Mode;
+pub use mode::violation;
 use network::{Network, Pass};
-use physc_compiler::model::{FuncId, Relation};
+use physc_compiler::model::FuncId;
 use physc_compiler::program::interp::Weights;
 use physc_compiler::program::sample::Point;
 use physc_compiler::program::{BatchId, LossProgram};
 
 /// Points per chunk: a chunk's jets through every layer stay in cache.
 const CHUNK: usize = 64;
-
-/// Points per batch whose Jacobian rows give its NTK trace: jaxpi
-/// measures on its batches of a few hundred.
-pub const NTK_POINTS: usize = 256;
 
 /// The float types the back end computes in.
 pub trait Real:
@@ -272,45 +272,6 @@ impl<T: Real> Jit<T> {
         if let Ok(held) = self.held.get_mut() {
             *held = hold.then(|| vec![None; self.batches.len()]);
         }
-    }
-
-    /// Each batch's neural tangent kernel trace per point, times its
-    /// weight (`balance = ntk`): `w_b mean_p Σ_i |∇ r_i(x_p)|²` over the
-    /// batch's residuals `r_i`, each point's Jacobian row taken by a
-    /// reverse pass of its own, over at most [`NTK_POINTS`] of the points
-    /// spread evenly through the batch.
-    pub fn ntk_traces(&self, params: &[T]) -> Vec<f64> {
-        self.batches
-            .iter()
-            .map(|batch| {
-                let n = batch.at.n;
-                let m = n.min(NTK_POINTS);
-                let picks: Vec<usize> = (0..m).map(|k| k * n / m).collect();
-                let parts = self.each_range(&self.ranges(m), |lo, hi, scratch| {
-                    let mut sum = 0.0;
-                    for &p in &picks[lo..hi] {
-                        for relation in 0..batch.relations.len() {
-                            scratch.grad.clear();
-                            scratch.grad.resize(self.layout.len, T::default());
-                            let mode = Mode::Tangent { relation };
-                            self.run_range(
-                                batch,
-                                &batch.at,
-                                params,
-                                p,
-                                p + 1,
-                                &mode,
-                                &mut [],
-                                scratch,
-                            );
-                            sum += scratch.grad.iter().map(|g| g.f64().powi(2)).sum::<f64>();
-                        }
-                    }
-                    sum
-                });
-                batch.weight * parts.iter().sum::<f64>() / m.max(1) as f64
-            })
-            .collect()
     }
 
     /// Batch `b`'s loss and the gradient of `factor` times it.
@@ -595,55 +556,4 @@ fn threads() -> usize {
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|&n| n > 0)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(16)))
-}
-
-/// What a pass over points computes.
-enum Mode {
-    /// The residuals only.
-    Forward,
-    /// The loss and gradient, each residual's loss at a point scaled by
-    /// `scales[i]` (one value for all points, or one per point) and the
-    /// gradient by `factor`.
-    Reverse { scales: Vec<Vec<f64>>, factor: f64 },
-    /// The gradient of residual `relation`'s violation alone (for one
-    /// point at a time: a row of the Jacobian).
-    Tangent { relation: usize },
-}
-
-impl Mode {
-    /// Point `point`'s loss term from residual `i` with violation `v` and
-    /// slope `slope`, and the residual's adjoint seed.
-    fn seed(&self, i: usize, point: usize, v: f64, slope: f64) -> (f64, f64) {
-        match self {
-            Mode::Forward => (0.0, 0.0),
-            Mode::Reverse { scales, factor } => {
-                let scale = &scales[i];
-                let s = scale[if scale.len() == 1 { 0 } else { point }];
-                (s * v * v, 2.0 * factor * s * v * slope)
-            }
-            Mode::Tangent { relation } => (0.0, if i == *relation { slope } else { 0.0 }),
-        }
-    }
-}
-
-/// The violation of `r relation 0` and its slope in r: r itself for an
-/// equation, the part on the wrong side for an inequality.
-pub fn violation(relation: Relation, r: f64) -> (f64, f64) {
-    match relation {
-        Relation::Eq => (r, 1.0),
-        Relation::Ge | Relation::Gt => {
-            if r < 0.0 {
-                (-r, -1.0)
-            } else {
-                (0.0, 0.0)
-            }
-        }
-        Relation::Le | Relation::Lt => {
-            if r > 0.0 {
-                (r, 1.0)
-            } else {
-                (0.0, 0.0)
-            }
-        }
-    }
 }
