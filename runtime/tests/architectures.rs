@@ -5,25 +5,15 @@
 
 mod common;
 
-use common::{heat, run_dir, train_into};
+use common::{heat, trained_error};
 use physc_runtime::backend::Backend;
-use physc_runtime::run::Options;
 
 fn error(net: &str, name: &str) -> f64 {
     let model = heat(&format!(
         "net u = {net}
 train {{ adam(lr = 2e-3, steps = 500); bfgs(steps = 500) }}"
     ));
-    let out = run_dir(name);
-    let options = Options {
-        backend: Backend::Jit,
-        ..Options::default()
-    };
-    let summary = train_into(&model, &out, options, None);
-    let _ = std::fs::remove_dir_all(&out);
-    let error = summary.rel_l2[0].1;
-    eprintln!("{name}: relative L2 error {error:.2e}");
-    error
+    trained_error(&model, name, Backend::Jit, |_| {})
 }
 
 /// A PirateNet starts as a linear function of its Fourier features (its

@@ -21,16 +21,7 @@ train {{ adam(lr = 1e-2, steps = 200); {stage}; points = 500 }}"
 }
 
 fn error(model: &str, name: &str, backend: Backend) -> f64 {
-    let out = run_dir(name);
-    let options = Options {
-        backend,
-        ..Options::default()
-    };
-    let summary = train_into(model, &out, options, None);
-    let _ = std::fs::remove_dir_all(&out);
-    let error = summary.rel_l2[0].1;
-    eprintln!("{name}: relative L2 error {error:.2e}");
-    error
+    common::trained_error(model, name, backend, |_| {})
 }
 
 /// Measured: 1.6e-4 with self-scaled BFGS, 5.8e-4 without the scaling,

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{DECAY, heat, resumes_where_it_stopped, run_dir, train_into};
+use common::{DECAY, heat, resumes_where_it_stopped, trained_error};
 use physc_runtime::backend::Backend;
 use physc_runtime::run::Options;
 
@@ -13,16 +13,7 @@ fn error(stage: &str, name: &str) -> f64 {
         "net u = mlp(depth = 3, width = 20, act = tanh)
 train {{ {stage}; points = 500 }}"
     ));
-    let out = run_dir(name);
-    let options = Options {
-        backend: Backend::Jit,
-        ..Options::default()
-    };
-    let summary = train_into(&model, &out, options, None);
-    let _ = std::fs::remove_dir_all(&out);
-    let error = summary.rel_l2[0].1;
-    eprintln!("{name}: relative L2 error {error:.2e}");
-    error
+    trained_error(&model, name, Backend::Jit, |_| {})
 }
 
 #[test]
