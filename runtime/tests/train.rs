@@ -260,36 +260,41 @@ fn causal_weights_hold_late_slabs_back() {
     }
 }
 
+/// Heat with its initial and boundary terms weighted 1e-3, balanced by
+/// `balance`.
+fn underweighted(balance: &str) -> String {
+    heat(&format!(
+        "net u = mlp(depth = 3, width = 20, act = tanh)
+train {{ adam(lr = 1e-2, steps = 300); lbfgs(steps = 300); points = 500; log_every = 100
+        balance = {balance}; weights(ic = 1e-3, bc = 1e-3) }}"
+    ))
+}
+
+/// A run's balancing factor of the term `label`.
+fn factor(summary: &Summary, label: &str) -> f64 {
+    summary
+        .balance
+        .iter()
+        .find(|(l, _)| l == label)
+        .map(|(_, f)| *f)
+        .expect("a factor")
+}
+
 /// Heat with its initial and boundary terms weighted 1e-3: with fixed
 /// weights the network all but ignores them; gradient-norm balancing
 /// restores them (measured over seeds 0-3: fixed 4.8e-2 to 8.9e-2,
 /// gradnorm 1.1e-3 to 1.0e-2).
 #[test]
 fn gradnorm_balancing_rescues_underweighted_terms() {
-    let model = |balance: &str| {
-        heat(&format!(
-            "net u = mlp(depth = 3, width = 20, act = tanh)
-train {{ adam(lr = 1e-2, steps = 300); lbfgs(steps = 300); points = 500; log_every = 100
-        balance = {balance}; weights(ic = 1e-3, bc = 1e-3) }}"
-        ))
-    };
-    let fixed = train(&model("fixed"), "fixed-weights");
-    let balanced = train(&model("gradnorm"), "gradnorm");
+    let fixed = train(&underweighted("fixed"), "fixed-weights");
+    let balanced = train(&underweighted("gradnorm"), "gradnorm");
     let (fixed_error, balanced_error) = (fixed.rel_l2[0].1, balanced.rel_l2[0].1);
     assert!(fixed_error > 3e-2, "fixed weights: {fixed_error}");
     assert!(balanced_error < 1e-2, "gradnorm: {balanced_error}");
     assert!(fixed.balance.is_empty());
     // The factors undo the weights: about 1/1e-3 for ic and bc.
-    let factor = |label: &str| {
-        balanced
-            .balance
-            .iter()
-            .find(|(l, _)| l == label)
-            .map(|(_, f)| *f)
-            .expect("a factor")
-    };
     assert!(
-        factor("ic") > 100.0 && factor("bc") > 100.0,
+        factor(&balanced, "ic") > 100.0 && factor(&balanced, "bc") > 100.0,
         "{:?}",
         balanced.balance
     );
@@ -300,25 +305,12 @@ train {{ adam(lr = 1e-2, steps = 300); lbfgs(steps = 300); points = 500; log_eve
 /// factors 560 (ic) and 470 (bc) against 1 (pde).
 #[test]
 fn ntk_balancing_rescues_underweighted_terms() {
-    let model = heat(
-        "net u = mlp(depth = 3, width = 20, act = tanh)
-train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 300); points = 500; log_every = 100
-        balance = ntk; weights(ic = 1e-3, bc = 1e-3) }",
-    );
-    let balanced = train(&model, "ntk");
+    let balanced = train(&underweighted("ntk"), "ntk");
     let error = balanced.rel_l2[0].1;
     eprintln!("ntk: {error:e}, factors {:?}", balanced.balance);
     assert!(error < 1e-2, "ntk: {error}");
-    let factor = |label: &str| {
-        balanced
-            .balance
-            .iter()
-            .find(|(l, _)| l == label)
-            .map(|(_, f)| *f)
-            .expect("a factor")
-    };
     assert!(
-        factor("ic") > 10.0 * factor("pde"),
+        factor(&balanced, "ic") > 10.0 * factor(&balanced, "pde"),
         "{:?}",
         balanced.balance
     );
