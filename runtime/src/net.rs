@@ -420,7 +420,8 @@ impl Mlp {
         let gates: Vec<Jet> = (last + 1..self.dense_count())
             .map(|i| activate(activation, self.linear_jet(i, &a), plan))
             .collect();
-        let mut block_input = a.clone();
+        // A PirateNet block's input, kept for its residual mix.
+        let mut block_input = vec![];
         for l in 0..last {
             if l % 3 == 0 && !self.residual.is_empty() {
                 block_input = a.clone();

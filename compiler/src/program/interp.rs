@@ -331,9 +331,10 @@ fn net_jets(plan: &NetPlan, w: &NetWeights, basis: &Basis, x: &[f64]) -> Vec<Vec
     };
     let gates: Vec<Vec<Vec<f64>>> = w.gates.iter().map(|g| activate(g, &a)).collect();
     let (hidden, last) = w.layers.split_at(w.layers.len() - 1);
-    let mut block_input = a.clone();
+    // A PirateNet block's input, kept for its residual mix.
+    let mut block_input = vec![];
     for (l, layer) in hidden.iter().enumerate() {
-        if l % 3 == 0 {
+        if l % 3 == 0 && !w.residual.is_empty() {
             block_input = a.clone();
         }
         a = activate(layer, &a);
