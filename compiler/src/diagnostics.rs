@@ -72,13 +72,14 @@ codes! {
     OptionRange = "E0402", "option value out of range";
     UnknownChoice = "E0403", "unknown activation, optimizer or sampler";
     NetTarget = "E0404", "network for nothing";
-    NoTime = "E0405", "causal weighting without a time coordinate";
+    NoTime = "E0405", "causal weighting or time marching without a time coordinate";
     NeverResampled = "E0406", "resampling by residual that never resamples";
     DataFile = "E0501", "data file missing or unreadable";
     DataRow = "E0502", "malformed data row";
     DataColumn = "E0503", "data column missing";
     HardNotBuiltIn = "E0601", "hard constraint training cannot build in yet";
     SymmetryNotBuiltIn = "E0602", "symmetry training cannot build in yet";
+    NotMarched = "E0603", "constraint time marching cannot carry from window to window";
     Unconstrained = "W0001", "field constrained by no equation";
     Unused = "W0002", "declared but never used";
     ExactMismatch = "W0003", "exact solution does not satisfy an equation";

@@ -7,12 +7,13 @@
 //! columns for (a complex field `h` gives `h_re`, `h_im` and `h_abs`) and,
 //! on request, one column per equation with its residual there (`LABEL`,
 //! or `LABEL_re` and `LABEL_im` for a complex equation). Runs in float64
-//! without autodiff.
+//! without autodiff. A marched run (`windows = n`) evaluates each point
+//! with the networks of the window its time falls in.
 
 use crate::backend::{Precision, cpu_device};
 use crate::checkpoint;
 use crate::engine::Engine;
-use crate::program::Program;
+use crate::program::{Program, Trainable};
 use crate::report::write_atomically;
 use physc_compiler::check::csv::{self, Table};
 use physc_compiler::ir::Part;
@@ -53,15 +54,21 @@ pub fn eval(
     let identity = checkpoint::Identity::new(loss.fingerprint());
     // Learned functions are evaluated as fields of their own arguments.
     let loss = &with_learned_values(loss);
-    let (program, trainable) = Program::new(loss, &device)?;
-    let trained = checkpoint::load(run, &identity, trainable)?.trainable;
-    // The compiled kernels where the model compiles, burn's tensors otherwise.
-    let engine = Engine::jit(&program, &trained, Precision::F64).unwrap_or(Engine::Burn);
+    let trained = match model.train.windows > 1 {
+        true => Trained::Windows(crate::march::load_all(loss, run, &device)?),
+        false => {
+            let (program, trainable) = Program::new(loss, &device)?;
+            let trained = checkpoint::load(run, &identity, trainable)?.trainable;
+            // The compiled kernels where the model compiles, burn's tensors otherwise.
+            let engine = Engine::jit(&program, &trained, Precision::F64).unwrap_or(Engine::Burn);
+            Trained::One(Box::new(program), trained, engine)
+        }
+    };
     let mut header = table.columns.clone();
     let mut columns: Vec<Vec<f64>> = vec![];
     for &id in functions.iter().filter(|&&id| loss.field(id).is_some()) {
         let f = model.function(id);
-        let values = engine.predict(&program, &trained, id, &points);
+        let values = trained.predict(id, &points);
         if f.complex {
             let abs = values[0]
                 .iter()
@@ -83,7 +90,7 @@ pub fn eval(
             if loss.ode_term(BatchId(b as u32)).is_some() {
                 continue;
             }
-            let parts = engine.residuals_at(&program, &trained, b, &points);
+            let parts = trained.residuals(b, &points);
             for r in &batch.residuals {
                 header.push(format!(
                     "{}{}",
@@ -108,6 +115,28 @@ pub fn eval(
     write_atomically(output, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
     Ok(table.rows())
+}
+
+/// A trained model: one program, or the windows of a marched run.
+enum Trained {
+    One(Box<Program>, Trainable, Engine),
+    Windows(Vec<crate::march::Window>),
+}
+
+impl Trained {
+    fn predict(&self, f: FuncId, points: &[Point]) -> Vec<Vec<f64>> {
+        match self {
+            Trained::One(program, t, engine) => engine.predict(program, t, f, points),
+            Trained::Windows(windows) => crate::march::predict(windows, f, points),
+        }
+    }
+
+    fn residuals(&self, b: usize, points: &[Point]) -> Vec<Vec<f64>> {
+        match self {
+            Trained::One(program, t, engine) => engine.residuals_at(program, t, b, points),
+            Trained::Windows(windows) => crate::march::residuals(windows, b, points),
+        }
+    }
 }
 
 /// The functions whose coordinates (and the model's parameters) the table

@@ -29,6 +29,7 @@ pub mod flat;
 pub mod integrate;
 pub mod jets;
 pub mod jit;
+pub mod march;
 pub mod memory;
 pub mod net;
 pub mod plot;

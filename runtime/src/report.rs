@@ -37,6 +37,9 @@ pub struct Summary {
     pub stopped: Option<String>,
     /// Each conserved quantity's drift over the time range, by label.
     pub conserved: Vec<(String, f64)>,
+    /// Under time marching, each window's range of `t` and its own run's
+    /// summary; empty otherwise.
+    pub windows: Vec<((f64, f64), Summary)>,
 }
 
 pub fn write_field(
@@ -107,7 +110,7 @@ pub fn summary_json(s: &Summary) -> String {
                 .collect(),
         )
     };
-    let json = serde_json::json!({
+    let mut json = serde_json::json!({
         "steps": s.steps,
         "wall_seconds": s.wall_seconds,
         "total_loss": s.total_loss,
@@ -123,6 +126,21 @@ pub fn summary_json(s: &Summary) -> String {
         "stopped": s.stopped,
         "conserved_drift": object(&s.conserved),
     });
+    if !s.windows.is_empty() {
+        json["windows"] = s
+            .windows
+            .iter()
+            .map(|((from, to), w)| {
+                serde_json::json!({
+                    "t": [from, to],
+                    "steps": w.steps,
+                    "wall_seconds": w.wall_seconds,
+                    "total_loss": w.total_loss,
+                    "rel_l2": object(&w.rel_l2),
+                })
+            })
+            .collect();
+    }
     serde_json::to_string_pretty(&json).expect("serialises") + "\n"
 }
 

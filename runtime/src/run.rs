@@ -19,8 +19,9 @@ use crate::report::{
 use crate::stepper::OptimizerState;
 use crate::train::{Observer, Progress, TrainState, restore_points, train};
 use burn::module::Module;
-use physc_compiler::model::{FuncId, ResampleBy};
+use physc_compiler::model::{Factor, FuncId, Model, ResampleBy};
 use physc_compiler::program::LossProgram;
+use physc_compiler::program::sample::Point;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -49,11 +50,28 @@ impl Default for Options {
 
 /// Trains `model` (or goes on training it) and writes the run directory.
 /// `interrupt` set by another thread (Ctrl-C) stops training after the
-/// current step, with a checkpoint and every output written.
+/// current step, with a checkpoint and every output written. A model with
+/// `windows = n` trains its windows of time in turn ([`crate::march`]).
 pub fn run(
     loss: &LossProgram,
     out: &Path,
     options: Options,
+    progress: impl FnMut(&Progress),
+    interrupt: &AtomicBool,
+) -> Result<Summary, String> {
+    match loss.model.train.windows > 1 {
+        true => crate::march::run(loss, out, options, progress, interrupt),
+        false => run_from(loss, out, options, None, progress, interrupt),
+    }
+}
+
+/// [`run`] for one program, its networks starting from `start` where
+/// given (and not resumed) rather than from their initial draw.
+pub(crate) fn run_from(
+    loss: &LossProgram,
+    out: &Path,
+    options: Options,
+    start: Option<Trainable>,
     progress: impl FnMut(&Progress),
     interrupt: &AtomicBool,
 ) -> Result<Summary, String> {
@@ -91,7 +109,7 @@ pub fn run(
             precision: options.precision.name().to_string(),
             ..TrainState::default()
         };
-        (trainable, None, state)
+        (start.unwrap_or(trainable), None, state)
     };
     let mut engine = match options.backend {
         Backend::Jit => {
@@ -219,59 +237,14 @@ fn report(
         rel_l2.push((name, relative_l2(&[learned], &[exact])));
     }
     let mut plots_failed = vec![];
-    for (k, f) in model.functions.iter().enumerate() {
-        let id = FuncId(k as u32);
-        if f.domain.is_none() {
-            continue;
-        }
-        let points = grid(model, id, GRID_POINTS);
-        let predicted = engine.predict(program, trained, id, &points);
-        let exact = program.exact(&network, id, &points);
-        if let Some(exact) = &exact {
-            rel_l2.push((f.name.clone(), relative_l2(&predicted, exact)));
-        } else if let Some((at, reference)) = reference_values(model, id) {
-            let predicted = engine.predict(program, trained, id, &at);
-            rel_l2.push((f.name.clone(), relative_l2(&predicted, &reference)));
-        }
-        write_field(
-            model,
-            id,
-            &out.join(format!("{}.csv", f.name)),
-            &points,
-            &predicted,
-            exact.as_deref(),
-        )?;
-        let shown: Vec<f64> = match predicted.as_slice() {
-            [re, im] => re.iter().zip(im).map(|(a, b)| a.hypot(*b)).collect(),
-            _ => predicted[0].clone(),
-        };
-        let title = if f.complex {
-            format!("|{}|", f.name)
-        } else {
-            f.name.clone()
-        };
-        // One plot per member of a family shown on the grid.
-        for (member, rows) in family_members(model, id, &points) {
-            let written = f.coords.iter().filter(|c| !is_param(model, **c));
-            let (axes, coords): (Vec<String>, Vec<Vec<f64>>) = written
-                .map(|c| {
-                    let values = rows.iter().map(|&i| points[i].coords[c.index()]).collect();
-                    (model.coord(*c).name.clone(), values)
-                })
-                .unzip();
-            let values: Vec<f64> = rows.iter().map(|&i| shown[i]).collect();
-            let (file, title) = match member.is_empty() {
-                true => (format!("{}.png", f.name), title.clone()),
-                false => (
-                    format!("{}_{}.png", f.name, member.join("_")),
-                    format!("{title} at {}", member.join(", ")),
-                ),
-            };
-            if let Err(e) = plot::field(&out.join(&file), &title, &axes, &coords, &values) {
-                plots_failed.push(format!("{file}: {e}"));
-            }
-        }
-    }
+    write_fields(
+        model,
+        out,
+        &mut |id, points| engine.predict(program, trained, id, points),
+        &|id, points| program.exact(&network, id, points),
+        &mut rel_l2,
+        &mut plots_failed,
+    )?;
     let drifts = crate::conserve::drifts(program, &network);
     write_conserved(&out.join("conserved.csv"), &drifts)?;
     for d in &drifts {
@@ -316,6 +289,7 @@ fn report(
             .collect(),
         stopped: state.stopped.clone(),
         conserved: drifts.iter().map(|d| (d.label.clone(), d.drift)).collect(),
+        windows: vec![],
     };
     write_atomically(&out.join("summary.json"), summary_json(&summary).as_bytes())?;
     if let Err(e) = plot::losses(&out.join("loss.png"), &state.history) {
@@ -326,4 +300,98 @@ fn report(
         true => Ok(summary),
         false => Err(std::io::Error::other(plots_failed.join("; "))),
     }
+}
+
+/// Values at points, one column per real part.
+type Columns = Vec<Vec<f64>>;
+
+/// Writes each field's grid (`FIELD.csv`) and plots, and adds the relative
+/// L2 error of each field with an exact solution or a reference to
+/// `rel_l2`; plots that fail are added to `plots_failed`.
+pub(crate) fn write_fields(
+    model: &Model,
+    out: &Path,
+    predict: &mut dyn FnMut(FuncId, &[Point]) -> Columns,
+    exact: &dyn Fn(FuncId, &[Point]) -> Option<Columns>,
+    rel_l2: &mut Vec<(String, f64)>,
+    plots_failed: &mut Vec<String>,
+) -> std::io::Result<()> {
+    for (k, f) in model.functions.iter().enumerate() {
+        let id = FuncId(k as u32);
+        if f.domain.is_none() {
+            continue;
+        }
+        let points = grid(model, id, GRID_POINTS);
+        let predicted = predict(id, &points);
+        let exact = exact(id, &points);
+        if let Some(exact) = &exact {
+            rel_l2.push((f.name.clone(), relative_l2(&predicted, exact)));
+        } else if let Some((at, reference)) = reference_values(model, id) {
+            // Only the rows inside the domain (a window of time holds some).
+            let rows: Vec<usize> = (0..at.len())
+                .filter(|&i| inside(model, id, &at[i]))
+                .collect();
+            let at: Vec<Point> = rows.iter().map(|&i| at[i].clone()).collect();
+            let reference: Vec<Vec<f64>> = reference
+                .iter()
+                .map(|part| rows.iter().map(|&i| part[i]).collect())
+                .collect();
+            let predicted = predict(id, &at);
+            rel_l2.push((f.name.clone(), relative_l2(&predicted, &reference)));
+        }
+        write_field(
+            model,
+            id,
+            &out.join(format!("{}.csv", f.name)),
+            &points,
+            &predicted,
+            exact.as_deref(),
+        )?;
+        let shown: Vec<f64> = match predicted.as_slice() {
+            [re, im] => re.iter().zip(im).map(|(a, b)| a.hypot(*b)).collect(),
+            _ => predicted[0].clone(),
+        };
+        let title = if f.complex {
+            format!("|{}|", f.name)
+        } else {
+            f.name.clone()
+        };
+        // One plot per member of a family shown on the grid.
+        for (member, rows) in family_members(model, id, &points) {
+            let written = f.coords.iter().filter(|c| !is_param(model, **c));
+            let (axes, coords): (Vec<String>, Vec<Vec<f64>>) = written
+                .map(|c| {
+                    let values = rows.iter().map(|&i| points[i].coords[c.index()]).collect();
+                    (model.coord(*c).name.clone(), values)
+                })
+                .unzip();
+            let values: Vec<f64> = rows.iter().map(|&i| shown[i]).collect();
+            let (file, title) = match member.is_empty() {
+                true => (format!("{}.png", f.name), title.clone()),
+                false => (
+                    format!("{}_{}.png", f.name, member.join("_")),
+                    format!("{title} at {}", member.join(", ")),
+                ),
+            };
+            if let Err(e) = plot::field(&out.join(&file), &title, &axes, &coords, &values) {
+                plots_failed.push(format!("{file}: {e}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether a point lies within the intervals of a field's domain (sets
+/// are not checked).
+fn inside(model: &Model, f: FuncId, p: &Point) -> bool {
+    let Some(domain) = &model.function(f).domain else {
+        return true;
+    };
+    domain.factors.iter().all(|factor| match factor {
+        Factor::Interval { coord, lo, hi } => {
+            let x = p.coords[coord.index()];
+            x.is_nan() || (*lo..=*hi).contains(&x)
+        }
+        Factor::Set { .. } => true,
+    })
 }

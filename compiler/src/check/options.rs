@@ -43,6 +43,7 @@ pub(crate) const TRAIN_SETTINGS: &[&str] = &[
     "resample_by",
     "balance",
     "causal",
+    "windows",
     "ode_steps",
     "log_every",
     "checkpoint_every",
@@ -433,6 +434,21 @@ impl Checker<'_> {
                         );
                     } else {
                         train.causal = v;
+                    }
+                }
+            }
+            "windows" => {
+                if let Some(n) = self.whole(opt, 1, 1000) {
+                    match n > 1 && !self.model.coords.iter().any(|c| c.name == "t") {
+                        true => self.report(
+                            Diagnostic::error(
+                                Code::NoTime,
+                                "time marching splits the range of time, and no field has a coordinate `t`",
+                            )
+                            .label(opt.name.span, "needs a time coordinate")
+                            .help("name the time coordinate `t`, or leave out `windows`"),
+                        ),
+                        false => train.windows = n,
                     }
                 }
             }

@@ -252,6 +252,9 @@ fn train(t: &Train) -> String {
     if t.resample_by == ResampleBy::Residual {
         let _ = writeln!(out, "  resample_by = residual");
     }
+    if t.windows != 1 {
+        let _ = writeln!(out, "  windows = {}", t.windows);
+    }
     if t.ode_steps != 1 {
         let _ = writeln!(out, "  ode_steps = {}", t.ode_steps);
     }

@@ -224,6 +224,10 @@ pub struct Train {
     pub balance: Balance,
     /// Causal weighting tolerance (0: off).
     pub causal: f64,
+    /// Time marching: the range of `t` is split into this many equal
+    /// windows, trained in turn, each from the previous one's end state
+    /// (1: one training over the whole range).
+    pub windows: u64,
     /// Runge-Kutta steps per interval between observations in `ode` fits.
     pub ode_steps: u64,
     pub log_every: u64,
@@ -260,6 +264,7 @@ impl Default for Train {
             resample_by: ResampleBy::Sampler,
             balance: Balance::Fixed,
             causal: 0.0,
+            windows: 1,
             ode_steps: 1,
             log_every: 100,
             checkpoint_every: 1000,

@@ -371,7 +371,7 @@ fn period(model: &Model, lowered: &Lowered, net: &Net, coord: CoordId) -> Option
 
 /// One diagnostic per construct no back end can train yet.
 fn untrainable(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
-    let mut out = vec![];
+    let mut out = march::refusals(model);
     for (k, c) in model.constraints.iter().enumerate() {
         let k = ConstraintId(k as u32);
         if c.enforcement == Enforcement::Hard && !lowered.hard.iter().any(|h| h.constraint == k) {

@@ -31,6 +31,7 @@ mod build;
 pub mod dynamics;
 pub mod geometry;
 pub mod interp;
+pub mod march;
 pub mod ode;
 pub mod print;
 pub mod sample;
