@@ -143,7 +143,12 @@ pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> 
 enum Display {
     Quiet,
     Bar(ProgressBar),
-    Lines { start: Instant, first: Option<u64> },
+    Lines {
+        start: Instant,
+        first: Option<u64>,
+        /// The step and time of the line before.
+        last: (u64, Instant),
+    },
 }
 
 impl Display {
@@ -163,6 +168,7 @@ impl Display {
             Display::Lines {
                 start: Instant::now(),
                 first: None,
+                last: (0, Instant::now()),
             }
         }
     }
@@ -171,12 +177,21 @@ impl Display {
         match self {
             Display::Quiet => {}
             Display::Bar(bar) => {
+                // A new window of a marched run counts its steps afresh.
+                if p.step < bar.position() {
+                    bar.reset();
+                }
                 bar.set_length(p.total_steps);
                 bar.set_position(p.step);
                 bar.set_message(format!("{:<5} loss {:.3e}", p.stage, p.loss));
             }
-            Display::Lines { start, first } => {
-                // The rate counts the steps of this process (not a resumed run's).
+            Display::Lines { start, first, last } => {
+                // The rate counts the steps of this process (not a resumed
+                // run's), from the start of the window in a marched run.
+                if p.step < last.0 {
+                    (*start, *first) = (last.1, None);
+                }
+                *last = (p.step, Instant::now());
                 let first = *first.get_or_insert(p.step.saturating_sub(1));
                 let rate = (p.step - first) as f64 / start.elapsed().as_secs_f64().max(1e-9);
                 errln!(
