@@ -8,7 +8,7 @@
 //! ([`jit`]), who computes the gradient ([`engine`]), the optimiser
 //! stages ([`train`], [`balance`], resampling by residual in
 //! [`adaptive`], recovery from divergence in [`divergence`]), checkpoints ([`checkpoint`]), the devices they run on
-//! ([`backend`]) and the memory they need ([`memory`]), the run directory ([`run`], [`fields`], [`report`],
+//! ([`backend`]) and the memory they need ([`memory`]), the run directory ([`run`], time marching in [`march`], [`fields`], [`outputs`], [`report`],
 //! [`plot`], the drift of conserved quantities in [`conserve`]) evaluation at given points ([`eval`]) and
 //! the integration of learned dynamics ([`simulate`], [`integrate`]).
 
@@ -32,6 +32,7 @@ pub mod jit;
 pub mod march;
 pub mod memory;
 pub mod net;
+pub mod outputs;
 pub mod plot;
 pub mod program;
 pub mod report;

@@ -19,10 +19,11 @@
 use crate::backend::device;
 use crate::checkpoint::{self, Identity};
 use crate::engine::Engine;
+use crate::outputs::write_fields;
 use crate::plot;
 use crate::program::{Program, Trainable};
 use crate::report::{Summary, summary_json, write_atomically, write_history};
-use crate::run::{Options, run_from, write_fields};
+use crate::run::{Options, run_from};
 use crate::train::{History, Progress};
 use burn::module::Module;
 use burn::tensor::Device;

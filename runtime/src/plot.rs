@@ -1,10 +1,11 @@
 //! PNG plots of a run, drawn with plotters.
 //!
 //! `loss.png`: the total loss and each labelled term against the step, on
-//! a log scale. `FIELD.png`: a field of one coordinate as a curve, of two as
-//! a heatmap over its grid (a complex field by its modulus); fields of more
-//! coordinates are not plotted. `curves` draws a simulated trajectory's
-//! states, phase portrait and energies. Text uses DejaVu Sans, compiled in (its
+//! a log scale. `field`: a field of one coordinate as a curve, of two as a
+//! heatmap over its grid, of three as heatmaps of its middle slices; fields
+//! of more coordinates are not plotted. `curves` draws a simulated
+//! trajectory's states, phase portrait and energies; `compared`, fields
+//! against their references. Text uses DejaVu Sans, compiled in (its
 //! licence is `assets/DejaVuSans-LICENSE`), so plots need no fonts on the
 //! machine.
 
@@ -116,24 +117,69 @@ pub fn curves(
     axes: (&str, &str),
     series: &[(String, Vec<(f64, f64)>)],
 ) -> Result<(), String> {
-    let finite = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite();
-    if !series.iter().flat_map(|(_, s)| s).any(|p| finite(&p)) {
-        return Ok(());
-    }
-    atomically(path, |tmp| draw_curves(tmp, title, axes, series))
+    let lines: Vec<Line> = series
+        .iter()
+        .enumerate()
+        .map(|(k, (label, points))| Line {
+            label,
+            points,
+            colour: k,
+            dashed: false,
+        })
+        .collect();
+    draw_lines(path, title, axes, &lines)
 }
 
-fn draw_curves(
+/// Points of a curve, in order.
+pub type Curve = Vec<(f64, f64)>;
+
+/// Pairs of curves, each a prediction (solid, named) and its reference
+/// (dashed, in the same colour).
+pub fn compared(
     path: &Path,
     title: &str,
     axes: (&str, &str),
-    series: &[(String, Vec<(f64, f64)>)],
+    pairs: &[(String, Curve, Curve)],
 ) -> Result<(), String> {
+    let lines: Vec<Line> = pairs
+        .iter()
+        .enumerate()
+        .flat_map(|(k, (label, predicted, reference))| {
+            [(label.as_str(), predicted, false), ("", reference, true)].map(
+                |(label, points, dashed)| Line {
+                    label,
+                    points,
+                    colour: k,
+                    dashed,
+                },
+            )
+        })
+        .collect();
+    draw_lines(path, title, axes, &lines)
+}
+
+/// A curve of a plot.
+struct Line<'a> {
+    label: &'a str,
+    points: &'a [(f64, f64)],
+    colour: usize,
+    dashed: bool,
+}
+
+fn draw_lines(path: &Path, title: &str, axes: (&str, &str), lines: &[Line]) -> Result<(), String> {
+    let finite = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite();
+    if !lines.iter().flat_map(|l| l.points).any(|p| finite(&p)) {
+        return Ok(());
+    }
+    atomically(path, |tmp| draw_curves(tmp, title, axes, lines))
+}
+
+fn draw_curves(path: &Path, title: &str, axes: (&str, &str), lines: &[Line]) -> Result<(), String> {
     fonts();
     let all = || {
-        series
+        lines
             .iter()
-            .flat_map(|(_, s)| s.iter())
+            .flat_map(|l| l.points.iter())
             .filter(|p| p.0.is_finite() && p.1.is_finite())
     };
     let span = |v: &mut dyn Iterator<Item = f64>| {
@@ -169,19 +215,22 @@ fn draw_curves(
         .draw()
         .map_err(failed)?;
     let mut named = false;
-    for (k, (label, points)) in series.iter().enumerate() {
-        let colour = Palette99::pick(k).to_rgba();
-        let line = points
+    for line in lines {
+        let colour = Palette99::pick(line.colour).to_rgba();
+        let points = line
+            .points
             .iter()
             .copied()
             .filter(|p| p.0.is_finite() && p.1.is_finite());
-        let drawn = chart
-            .draw_series(LineSeries::new(line, colour.stroke_width(2)))
-            .map_err(failed)?;
-        if !label.is_empty() {
+        let drawn = match line.dashed {
+            true => chart.draw_series(DashedLineSeries::new(points, 8, 5, colour.stroke_width(2))),
+            false => chart.draw_series(LineSeries::new(points, colour.stroke_width(2))),
+        }
+        .map_err(failed)?;
+        if !line.label.is_empty() {
             named = true;
             drawn
-                .label(label.as_str())
+                .label(line.label)
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour));
         }
     }
@@ -197,7 +246,9 @@ fn draw_curves(
 }
 
 /// A field's values at the points of its grid: `coords` holds one vector
-/// per coordinate (one or two), `values` one value per point.
+/// per coordinate, `values` one value per point. One coordinate draws a
+/// curve, two a heatmap, three the heatmaps of the slices through the
+/// middle of each axis side by side (one colour scale); more, nothing.
 pub fn field(
     path: &Path,
     name: &str,
@@ -205,7 +256,7 @@ pub fn field(
     coords: &[Vec<f64>],
     values: &[f64],
 ) -> Result<(), String> {
-    if values.is_empty() || values.iter().any(|v| !v.is_finite()) || coords.len() > 2 {
+    if values.is_empty() || values.iter().any(|v| !v.is_finite()) || coords.len() > 3 {
         return Ok(());
     }
     match coords {
@@ -214,8 +265,22 @@ pub fn field(
             line.sort_by(|a, b| a.0.total_cmp(&b.0));
             curves(path, name, (&axes[0], name), &[(String::new(), line)])
         }
-        [x, y] => atomically(path, |tmp| heatmap(tmp, name, axes, (x, y), values)),
-        _ => Ok(()),
+        [x, y] => {
+            let panel = Panel {
+                caption: name.to_string(),
+                axes: (&axes[0], &axes[1]),
+                x: x.clone(),
+                y: y.clone(),
+                values: values.to_vec(),
+            };
+            atomically(path, |tmp| heatmaps(tmp, &[panel], SIZE))
+        }
+        _ => {
+            let panels: Vec<Panel> = (0..3)
+                .map(|k| middle_slice(name, axes, coords, values, k))
+                .collect();
+            atomically(path, |tmp| heatmaps(tmp, &panels, (3 * 560 + 130, 560)))
+        }
     }
 }
 
@@ -225,55 +290,101 @@ fn atomically(path: &Path, draw: impl FnOnce(&Path) -> Result<(), String>) -> Re
     crate::report::replace(path, |tmp| draw(tmp).map_err(std::io::Error::other)).map_err(failed)
 }
 
-/// A field of two coordinates as a heatmap over its grid, with a colour bar.
-fn heatmap(
-    path: &Path,
+/// One heatmap among several in a figure.
+struct Panel<'a> {
+    caption: String,
+    axes: (&'a str, &'a str),
+    x: Vec<f64>,
+    y: Vec<f64>,
+    values: Vec<f64>,
+}
+
+/// The slice of a field of three coordinates through the middle grid value
+/// of coordinate `k`, over the other two.
+fn middle_slice<'a>(
     name: &str,
-    axes: &[String],
-    (x, y): (&[f64], &[f64]),
+    axes: &'a [String],
+    coords: &[Vec<f64>],
     values: &[f64],
-) -> Result<(), String> {
-    fonts();
-    let range = |v: &[f64]| {
-        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        if hi > lo {
-            (lo, hi)
-        } else {
-            (lo - 0.5, lo + 0.5)
-        }
+    k: usize,
+) -> Panel<'a> {
+    let mut levels = coords[k].clone();
+    levels.sort_by(f64::total_cmp);
+    levels.dedup();
+    let middle = levels[levels.len() / 2];
+    let rows: Vec<usize> = (0..values.len())
+        .filter(|&i| coords[k][i] == middle)
+        .collect();
+    let [a, b] = [0, 1, 2]
+        .into_iter()
+        .filter(|&j| j != k)
+        .collect::<Vec<_>>()[..]
+    else {
+        unreachable!("two other axes of three")
     };
-    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+    let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect();
+    Panel {
+        caption: format!("{name} at {} = {middle:.3}", axes[k]),
+        axes: (&axes[a], &axes[b]),
+        x: pick(&coords[a]),
+        y: pick(&coords[b]),
+        values: pick(values),
+    }
+}
+
+/// The range of values, widened when it is a single value.
+fn range(v: &[f64]) -> (f64, f64) {
+    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 0.5, lo + 0.5)
+    }
+}
+
+/// Heatmaps over their grids side by side, on one colour scale with one
+/// colour bar.
+fn heatmaps(path: &Path, panels: &[Panel], size: (u32, u32)) -> Result<(), String> {
+    fonts();
+    let root = BitMapBackend::new(path, size).into_drawing_area();
     root.fill(&WHITE).map_err(failed)?;
-    let (vlo, vhi) = range(values);
-    let (xlo, xhi) = range(x);
-    let (ylo, yhi) = range(y);
-    let (areas, legend) = root.split_horizontally(SIZE.0 - 130);
-    let mut chart = ChartBuilder::on(&areas)
-        .caption(name, ("sans-serif", 24))
-        .margin(16)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(xlo..xhi, ylo..yhi)
-        .map_err(failed)?;
-    chart
-        .configure_mesh()
-        .x_desc(axes[0].as_str())
-        .y_desc(axes[1].as_str())
-        .disable_mesh()
-        .draw()
-        .map_err(failed)?;
-    // Cells of the grid: each point's neighbourhood.
-    let (dx, dy) = (spacing(x), spacing(y));
-    let colour = |v: f64| viridis((v - vlo) / (vhi - vlo));
-    chart
-        .draw_series(x.iter().zip(y).zip(values).map(|((&a, &b), &v)| {
-            Rectangle::new(
-                [(a - dx / 2.0, b - dy / 2.0), (a + dx / 2.0, b + dy / 2.0)],
-                colour(v).filled(),
-            )
-        }))
-        .map_err(failed)?;
+    let all: Vec<f64> = panels
+        .iter()
+        .flat_map(|p| p.values.iter().copied())
+        .collect();
+    let (vlo, vhi) = range(&all);
+    let (maps, legend) = root.split_horizontally(size.0 - 130);
+    for (area, panel) in maps.split_evenly((1, panels.len())).iter().zip(panels) {
+        let (xlo, xhi) = range(&panel.x);
+        let (ylo, yhi) = range(&panel.y);
+        let mut chart = ChartBuilder::on(area)
+            .caption(&panel.caption, ("sans-serif", 24))
+            .margin(16)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(xlo..xhi, ylo..yhi)
+            .map_err(failed)?;
+        chart
+            .configure_mesh()
+            .x_desc(panel.axes.0)
+            .y_desc(panel.axes.1)
+            .disable_mesh()
+            .draw()
+            .map_err(failed)?;
+        // Cells of the grid: each point's neighbourhood.
+        let (dx, dy) = (spacing(&panel.x), spacing(&panel.y));
+        let colour = |v: f64| viridis((v - vlo) / (vhi - vlo));
+        let cells = panel.x.iter().zip(&panel.y).zip(&panel.values);
+        chart
+            .draw_series(cells.map(|((&a, &b), &v)| {
+                Rectangle::new(
+                    [(a - dx / 2.0, b - dy / 2.0), (a + dx / 2.0, b + dy / 2.0)],
+                    colour(v).filled(),
+                )
+            }))
+            .map_err(failed)?;
+    }
     colour_bar(&legend, vlo, vhi)?;
     root.present().map_err(failed)
 }

@@ -10,24 +10,19 @@
 use crate::backend::{Backend, Precision, device};
 use crate::checkpoint::{self, Identity};
 use crate::engine::Engine;
-use crate::fields::{family_members, grid, is_param, reference_values, relative_l2};
+use crate::fields::relative_l2;
+use crate::outputs::write_fields;
 use crate::plot;
 use crate::program::{Program, Trainable};
-use crate::report::{
-    Summary, summary_json, write_atomically, write_conserved, write_field, write_history,
-};
+use crate::report::{Summary, summary_json, write_atomically, write_conserved, write_history};
 use crate::stepper::OptimizerState;
 use crate::train::{Observer, Progress, TrainState, restore_points, train};
 use burn::module::Module;
-use physc_compiler::model::{Factor, FuncId, Model, ResampleBy};
+use physc_compiler::model::ResampleBy;
 use physc_compiler::program::LossProgram;
-use physc_compiler::program::sample::Point;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
-
-/// About this many grid points per field in `FIELD.csv`.
-const GRID_POINTS: usize = 20_000;
 
 /// How to run.
 #[derive(Clone, Copy, Debug)]
@@ -300,98 +295,4 @@ fn report(
         true => Ok(summary),
         false => Err(std::io::Error::other(plots_failed.join("; "))),
     }
-}
-
-/// Values at points, one column per real part.
-type Columns = Vec<Vec<f64>>;
-
-/// Writes each field's grid (`FIELD.csv`) and plots, and adds the relative
-/// L2 error of each field with an exact solution or a reference to
-/// `rel_l2`; plots that fail are added to `plots_failed`.
-pub(crate) fn write_fields(
-    model: &Model,
-    out: &Path,
-    predict: &mut dyn FnMut(FuncId, &[Point]) -> Columns,
-    exact: &dyn Fn(FuncId, &[Point]) -> Option<Columns>,
-    rel_l2: &mut Vec<(String, f64)>,
-    plots_failed: &mut Vec<String>,
-) -> std::io::Result<()> {
-    for (k, f) in model.functions.iter().enumerate() {
-        let id = FuncId(k as u32);
-        if f.domain.is_none() {
-            continue;
-        }
-        let points = grid(model, id, GRID_POINTS);
-        let predicted = predict(id, &points);
-        let exact = exact(id, &points);
-        if let Some(exact) = &exact {
-            rel_l2.push((f.name.clone(), relative_l2(&predicted, exact)));
-        } else if let Some((at, reference)) = reference_values(model, id) {
-            // Only the rows inside the domain (a window of time holds some).
-            let rows: Vec<usize> = (0..at.len())
-                .filter(|&i| inside(model, id, &at[i]))
-                .collect();
-            let at: Vec<Point> = rows.iter().map(|&i| at[i].clone()).collect();
-            let reference: Vec<Vec<f64>> = reference
-                .iter()
-                .map(|part| rows.iter().map(|&i| part[i]).collect())
-                .collect();
-            let predicted = predict(id, &at);
-            rel_l2.push((f.name.clone(), relative_l2(&predicted, &reference)));
-        }
-        write_field(
-            model,
-            id,
-            &out.join(format!("{}.csv", f.name)),
-            &points,
-            &predicted,
-            exact.as_deref(),
-        )?;
-        let shown: Vec<f64> = match predicted.as_slice() {
-            [re, im] => re.iter().zip(im).map(|(a, b)| a.hypot(*b)).collect(),
-            _ => predicted[0].clone(),
-        };
-        let title = if f.complex {
-            format!("|{}|", f.name)
-        } else {
-            f.name.clone()
-        };
-        // One plot per member of a family shown on the grid.
-        for (member, rows) in family_members(model, id, &points) {
-            let written = f.coords.iter().filter(|c| !is_param(model, **c));
-            let (axes, coords): (Vec<String>, Vec<Vec<f64>>) = written
-                .map(|c| {
-                    let values = rows.iter().map(|&i| points[i].coords[c.index()]).collect();
-                    (model.coord(*c).name.clone(), values)
-                })
-                .unzip();
-            let values: Vec<f64> = rows.iter().map(|&i| shown[i]).collect();
-            let (file, title) = match member.is_empty() {
-                true => (format!("{}.png", f.name), title.clone()),
-                false => (
-                    format!("{}_{}.png", f.name, member.join("_")),
-                    format!("{title} at {}", member.join(", ")),
-                ),
-            };
-            if let Err(e) = plot::field(&out.join(&file), &title, &axes, &coords, &values) {
-                plots_failed.push(format!("{file}: {e}"));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Whether a point lies within the intervals of a field's domain (sets
-/// are not checked).
-fn inside(model: &Model, f: FuncId, p: &Point) -> bool {
-    let Some(domain) = &model.function(f).domain else {
-        return true;
-    };
-    domain.factors.iter().all(|factor| match factor {
-        Factor::Interval { coord, lo, hi } => {
-            let x = p.coords[coord.index()];
-            x.is_nan() || (*lo..=*hi).contains(&x)
-        }
-        Factor::Set { .. } => true,
-    })
 }
