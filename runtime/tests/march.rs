@@ -3,19 +3,11 @@
 
 mod common;
 
-use common::{heat, run_dir, train_into};
+use common::{heat, jit, run_dir, train_into};
 use physc_compiler::check::DiskFiles;
-use physc_runtime::backend::Backend;
 use physc_runtime::run::{Options, run};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-fn jit() -> Options {
-    Options {
-        backend: Backend::Jit,
-        ..Options::default()
-    }
-}
 
 /// Heat over three windows of time. Each window after the first starts
 /// from the previous window's state at their shared time (u has decayed to

@@ -4,16 +4,8 @@
 
 mod common;
 
-use common::{DECAY, heat, resumes_where_it_stopped, run_dir, train_into};
-use physc_runtime::backend::Backend;
+use common::{DECAY, heat, jit, resumes_where_it_stopped, run_dir, train_into};
 use physc_runtime::run::Options;
-
-fn jit() -> Options {
-    Options {
-        backend: Backend::Jit,
-        ..Options::default()
-    }
-}
 
 /// The heat equation against its closed form, Adam then L-BFGS, as the
 /// burn back end's test trains it.

@@ -105,6 +105,14 @@ exact u = exp(-k*pi^2*t)*sin(pi*x)
     )
 }
 
+/// Options to train through the JIT back end.
+pub fn jit() -> Options {
+    Options {
+        backend: physc_runtime::backend::Backend::Jit,
+        ..Options::default()
+    }
+}
+
 pub fn run_dir(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("physc-train-{name}-{}", std::process::id()))
 }
