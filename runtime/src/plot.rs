@@ -256,10 +256,18 @@ pub fn field(
     coords: &[Vec<f64>],
     values: &[f64],
 ) -> Result<(), String> {
+    // Coordinates that do not vary over the points (a reference along a
+    // centreline) are left out: the plot has one dimension fewer.
+    let (axes, coords): (Vec<String>, Vec<Vec<f64>>) = axes
+        .iter()
+        .cloned()
+        .zip(coords.iter().cloned())
+        .filter(|(_, c)| c.iter().any(|v| *v != c[0]))
+        .unzip();
     if values.is_empty() || values.iter().any(|v| !v.is_finite()) || coords.len() > 3 {
         return Ok(());
     }
-    match coords {
+    match coords.as_slice() {
         [x] => {
             let mut line: Vec<(f64, f64)> = x.iter().copied().zip(values.iter().copied()).collect();
             line.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -275,19 +283,27 @@ pub fn field(
             };
             atomically(path, |tmp| heatmaps(tmp, &[panel], SIZE))
         }
-        _ => {
+        [_, _, _] => {
             let panels: Vec<Panel> = (0..3)
-                .map(|k| middle_slice(name, axes, coords, values, k))
+                .map(|k| middle_slice(name, &axes, &coords, values, k))
                 .collect();
             atomically(path, |tmp| heatmaps(tmp, &panels, (3 * 560 + 130, 560)))
         }
+        _ => Ok(()),
     }
 }
 
 /// Draws into a temporary file renamed over `path`, as the run's other files
 /// are written ([`crate::report::replace`]).
+/// A panic inside plotters (a range it cannot lay out) is a failed plot,
+/// not a failed run.
 fn atomically(path: &Path, draw: impl FnOnce(&Path) -> Result<(), String>) -> Result<(), String> {
-    crate::report::replace(path, |tmp| draw(tmp).map_err(std::io::Error::other)).map_err(failed)
+    crate::report::replace(path, |tmp| {
+        let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| draw(tmp)))
+            .unwrap_or_else(|_| Err("the plotting library gave up".to_string()));
+        drawn.map_err(std::io::Error::other)
+    })
+    .map_err(failed)
 }
 
 /// One heatmap among several in a figure.

@@ -98,6 +98,29 @@ net u = mlp(depth = 2, width = 8)";
     let _ = std::fs::remove_dir_all(&out);
 }
 
+/// A reference along a centreline (Ghia et al.'s cavity profiles) gets
+/// its error plotted along the line, the coordinate it holds fixed left
+/// out.
+#[test]
+fn a_reference_along_a_line_is_plotted_along_it() {
+    let out = run_dir("outputs-line");
+    let _ = std::fs::create_dir_all(&out);
+    let rows: String = (0..=16)
+        .map(|i| format!("0.5,{},{}\n", i as f64 / 16.0, i as f64 / 8.0))
+        .collect();
+    std::fs::write(out.join("centre.csv"), format!("x,y,u\n{rows}")).expect("writes");
+    let text = "field u(x in [0,1], y in [0,1])
+pde: u_xx + u_yy = 0
+reference u = csv(\"centre.csv\")
+net u = mlp(depth = 2, width = 8)";
+    let square = model(text, &out);
+    let rel_l2 = written(&square, &out, |p| p.coords[1], None);
+    // The field is half the reference everywhere.
+    assert!((rel_l2[0].1 - 0.5).abs() < 1e-12, "{rel_l2:?}");
+    assert!(non_empty(&out, "u_error.png"));
+    let _ = std::fs::remove_dir_all(&out);
+}
+
 /// A field of three coordinates is plotted by its slices through the
 /// middle of each axis.
 #[test]
