@@ -11,8 +11,10 @@ z in [-12, 12] converges spectrally; logs are shifted by their maximum so that
 f, which spans e^{+-50} for nu = 0.01/pi, never overflows. Halving the step
 changes the values by less than 1e-12.
 
-Writes examples/burgers_obs.csv: observations of u at random points (seeded),
-for examples/burgers_inverse.phy; and examples/burgers_reference.csv: u on
+Writes examples/burgers_obs.csv: observations of u at random points (seeded);
+examples/burgers_obs_2000.csv and burgers_obs_noisy.csv, 2,000 more, clean and
+with Gaussian noise of 1% of u's standard deviation, for
+examples/burgers_inverse.phy; and examples/burgers_reference.csv: u on
 Raissi's grid (256 x values, 101 t values, both ends included), the reference
 that `physc run examples/burgers.phy` measures its error against. Run from the
 repository root:
@@ -51,6 +53,19 @@ def main():
     finer = burgers(x, t, n=12001)
     assert np.max(np.abs(u - finer)) < 1e-10, np.max(np.abs(u - finer))
     write("examples/burgers_obs.csv", x, t, u, 17)
+
+    # The inverse problem's data: 2,000 observations, clean and with
+    # Gaussian noise of 1% of u's standard deviation (as Raissi et al.).
+    rng = np.random.default_rng(2000)
+    n = 2000
+    x = rng.uniform(-1.0, 1.0, n)
+    t = rng.uniform(0.0, 1.0, n)
+    u = burgers(x, t)
+    finer = burgers(x, t, n=12001)
+    assert np.max(np.abs(u - finer)) < 1e-10, np.max(np.abs(u - finer))
+    write("examples/burgers_obs_2000.csv", x, t, u, 17)
+    noisy = u + 0.01 * np.std(u) * rng.standard_normal(n)
+    write("examples/burgers_obs_noisy.csv", x, t, noisy, 17)
 
     grid_x, grid_t = np.meshgrid(np.linspace(-1.0, 1.0, 256), np.linspace(0.0, 1.0, 101))
     grid_x, grid_t = grid_x.ravel(), grid_t.ravel()

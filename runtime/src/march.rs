@@ -264,6 +264,8 @@ fn joined(windows: &[Window]) -> History {
     let mut before = 0;
     for (k, w) in windows.iter().enumerate() {
         out.labels.clone_from(&w.history.labels);
+        out.scalars.clone_from(&w.history.scalars);
+        out.values.extend(w.history.values.iter().cloned());
         let first = out.rows.len();
         out.events.push((
             first,

@@ -1,7 +1,7 @@
 //! PNG plots of a run, drawn with plotters.
 //!
 //! `loss.png`: the total loss and each labelled term against the step, on
-//! a log scale. `field`: a field of one coordinate as a curve, of two as a
+//! a log scale; `learned.png`: the learned scalars against the step. `field`: a field of one coordinate as a curve, of two as a
 //! heatmap over its grid, of three as heatmaps of its middle slices; fields
 //! of more coordinates are not plotted. `curves` draws a simulated
 //! trajectory's states, phase portrait and energies; `compared`, fields
@@ -128,6 +128,29 @@ pub fn curves(
         })
         .collect();
     draw_lines(path, title, axes, &lines)
+}
+
+/// The learned scalars against the step (`learned.png`); nothing when
+/// the model learns none.
+pub fn scalars(path: &Path, history: &History) -> Result<(), String> {
+    let missing = history.rows.len().saturating_sub(history.values.len());
+    let series: Vec<(String, Curve)> = history
+        .scalars
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let steps = history.rows[missing..].iter().map(|r| r.0 as f64);
+            let values = history
+                .values
+                .iter()
+                .map(|v| v.get(k).copied().unwrap_or(f64::NAN));
+            (name.clone(), steps.zip(values).collect())
+        })
+        .collect();
+    match series.is_empty() {
+        true => Ok(()),
+        false => curves(path, "learned scalars", ("step", "value"), &series),
+    }
 }
 
 /// Points of a curve, in order.

@@ -4,7 +4,8 @@
 //! labelled term, learned scalars, `rel_l2` per field with an `exact`
 //! solution or a `reference`, the balancing factors, the backend and
 //! precision, and whether training finished. `history.csv`: the losses at
-//! each logged step (the total is the objective: balanced terms). `FIELD.csv`: the trained
+//! each logged step (the total is the objective: balanced terms) and the
+//! learned scalars' values there. `FIELD.csv`: the trained
 //! field (and its exact solution) on a grid of its domain.
 
 use crate::train::History;
@@ -86,9 +87,22 @@ pub fn write_field(
 }
 
 pub fn write_history(path: &Path, history: &History) -> std::io::Result<()> {
-    let mut text = format!("step,total,{},event\n", history.labels.join(","));
+    let mut header = vec!["step".to_string(), "total".to_string()];
+    header.extend(history.labels.iter().cloned());
+    header.extend(history.scalars.iter().cloned());
+    header.push("event".to_string());
+    let mut text = header.join(",") + "\n";
+    // Rows of a run resumed from a checkpoint that kept no scalars have none.
+    let missing = history.rows.len().saturating_sub(history.values.len());
     for (row, (step, total, terms)) in history.rows.iter().enumerate() {
-        let terms: Vec<String> = terms.iter().map(|t| format!("{t:e}")).collect();
+        let mut cells: Vec<String> = vec![step.to_string(), format!("{total:e}")];
+        cells.extend(terms.iter().map(|t| format!("{t:e}")));
+        let values = row.checked_sub(missing).and_then(|r| history.values.get(r));
+        cells.extend((0..history.scalars.len()).map(|k| {
+            values
+                .and_then(|v| v.get(k))
+                .map_or(String::new(), |v| v.to_string())
+        }));
         let event = history
             .events
             .iter()
@@ -96,7 +110,9 @@ pub fn write_history(path: &Path, history: &History) -> std::io::Result<()> {
             .map_or(String::new(), |(_, text)| {
                 format!("\"{}\"", text.replace('"', "'"))
             });
-        text.push_str(&format!("{step},{total:e},{},{event}\n", terms.join(",")));
+        cells.push(event);
+        text.push_str(&cells.join(","));
+        text.push('\n');
     }
     write_atomically(path, text.as_bytes())
 }

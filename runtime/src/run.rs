@@ -290,6 +290,9 @@ fn report(
     if let Err(e) = plot::losses(&out.join("loss.png"), &state.history) {
         plots_failed.push(format!("loss.png: {e}"));
     }
+    if let Err(e) = plot::scalars(&out.join("learned.png"), &state.history) {
+        plots_failed.push(format!("learned.png: {e}"));
+    }
     // Plots come last: a failed one leaves the data files written.
     match plots_failed.is_empty() {
         true => Ok(summary),

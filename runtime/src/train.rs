@@ -49,6 +49,11 @@ pub struct History {
     /// text)`.
     #[serde(default)]
     pub events: Vec<(usize, String)>,
+    /// The learned scalars' names, and their values at each row.
+    #[serde(default)]
+    pub scalars: Vec<String>,
+    #[serde(default)]
+    pub values: Vec<Vec<f64>>,
 }
 
 /// Where training is.
@@ -163,6 +168,13 @@ pub fn train(
     }
     if state.history.labels.is_empty() {
         state.history.labels = program.batches.iter().map(|b| b.label.clone()).collect();
+        state.history.scalars = program
+            .loss
+            .model
+            .learned
+            .iter()
+            .map(|l| l.name.clone())
+            .collect();
     }
     while state.stage < plan.stages.len() {
         let stage = &plan.stages[state.stage];
@@ -327,6 +339,7 @@ pub fn train(
                     name,
                     loss,
                     terms.clone(),
+                    &t,
                     plan.patience,
                     observer,
                 );
@@ -347,6 +360,7 @@ pub fn train(
                     name,
                     loss,
                     terms,
+                    &t,
                     plan.patience,
                     observer,
                 );
@@ -418,7 +432,7 @@ fn undo(
 ) -> bool {
     state.failures += 1;
     let row = state.history.rows.len();
-    record(state, total_steps, stage, loss, terms, observer);
+    record(state, (total_steps, stage), loss, terms, &good.t, observer);
     if state.failures > divergence::MAX_FAILURES {
         let text = format!(
             "{why} at step {}: {} divergences in a row, so training stopped with the parameters of step {}",
@@ -502,13 +516,15 @@ pub fn restore_points(program: &mut Program, state: &TrainState) {
 /// Adds a row to the history and shows it.
 fn record(
     state: &mut TrainState,
-    total_steps: u64,
-    stage: &str,
+    (total_steps, stage): (u64, &str),
     loss: f64,
     terms: Vec<f64>,
+    t: &Trainable,
     observer: &mut dyn Observer,
 ) {
     state.history.rows.push((state.step, loss, terms));
+    let values = t.scalars.iter().map(|p| p.val().into_scalar::<f64>());
+    state.history.values.push(values.collect());
     observer.logged(&Progress {
         step: state.step,
         total_steps,
@@ -519,16 +535,18 @@ fn record(
 
 /// Records a logged step; true when the stage has plateaued: `patience`
 /// logged steps without a better total (never when patience is 0).
+#[allow(clippy::too_many_arguments)]
 fn log(
     state: &mut TrainState,
     total_steps: u64,
     stage: &str,
     loss: f64,
     terms: Vec<f64>,
+    t: &Trainable,
     patience: u64,
     observer: &mut dyn Observer,
 ) -> bool {
-    record(state, total_steps, stage, loss, terms, observer);
+    record(state, (total_steps, stage), loss, terms, t, observer);
     if loss < state.best * (1.0 - 1e-4) {
         state.best = loss;
         state.stale = 0;

@@ -54,9 +54,12 @@ train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 500); points = 500; log_ever
 }
 
 /// A learned scalar recovered from its equation: u = exp(-a t) with a = 2.
+/// Its value at every logged step is in `history.csv` (from its initial
+/// value to the one reported) and plotted in `learned.png`.
 #[test]
 fn a_learned_scalar_is_recovered() {
-    let summary = train(
+    let out = run_dir("scalar");
+    let summary = train_into(
         "learn a = 0.5
 field u(t in [0,1])
 ode: u_t = -2*u
@@ -64,10 +67,39 @@ ic: u = 1 on t = 0
 fit: u_t = -a*u
 net u = mlp(depth = 2, width = 16)
 train { adam(lr = 1e-2, steps = 400); lbfgs(steps = 30); points = 200 }",
-        "scalar",
+        &out,
+        Options::default(),
+        None,
     );
     let (_, a) = &summary.learned[0];
     assert!((a - 2.0).abs() < 1e-2, "learned a = {a}");
+    let history = std::fs::read_to_string(out.join("history.csv")).expect("history");
+    let header: Vec<&str> = history
+        .lines()
+        .next()
+        .expect("a header")
+        .split(',')
+        .collect();
+    let column = header
+        .iter()
+        .position(|c| *c == "a")
+        .expect("a column for a");
+    let values: Vec<f64> = history
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split(',')
+                .nth(column)
+                .expect("a")
+                .parse()
+                .expect("a number")
+        })
+        .collect();
+    // The first logged step is one Adam step (lr 1e-2) from 0.5.
+    assert!((values[0] - 0.5).abs() < 0.02, "{values:?}");
+    assert_eq!(values.last(), Some(a));
+    assert!(out.join("learned.png").exists());
+    let _ = std::fs::remove_dir_all(&out);
 }
 
 /// A run interrupted in Adam and again in L-BFGS, resumed each time from
