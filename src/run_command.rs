@@ -108,7 +108,15 @@ pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> 
                     errln!("{field}: relative L2 error {error:.3e}");
                 }
                 for (name, value) in &summary.learned {
-                    errln!("{name} = {value}");
+                    match summary.learned_error.iter().find(|(n, _)| n == name) {
+                        Some((_, error)) => {
+                            errln!(
+                                "{name} = {value} ({:.2}% from its exact value)",
+                                100.0 * error
+                            )
+                        }
+                        None => errln!("{name} = {value}"),
+                    }
                 }
                 errln!(
                     "{} steps in {:.1} s; results in {}",

@@ -1,7 +1,8 @@
 //! The files of a run directory, written atomically.
 //!
 //! `summary.json`: steps, wall seconds, the final total loss and each
-//! labelled term, learned scalars, `rel_l2` per field with an `exact`
+//! labelled term, learned scalars (and the relative error of those with an
+//! `exact` value), `rel_l2` per field with an `exact`
 //! solution or a `reference`, the balancing factors, the backend and
 //! precision, and whether training finished. `history.csv`: the losses at
 //! each logged step (the total is the objective: balanced terms) and the
@@ -22,6 +23,9 @@ pub struct Summary {
     pub total_loss: f64,
     pub losses: Vec<(String, f64)>,
     pub learned: Vec<(String, f64)>,
+    /// Each learned scalar with an `exact` value: its relative error
+    /// (absolute when the exact value is 0).
+    pub learned_error: Vec<(String, f64)>,
     pub rel_l2: Vec<(String, f64)>,
     /// The loss terms' balancing factors (`balance = gradnorm`).
     pub balance: Vec<(String, f64)>,
@@ -132,6 +136,7 @@ pub fn summary_json(s: &Summary) -> String {
         "total_loss": s.total_loss,
         "loss": object(&s.losses),
         "learned": object(&s.learned),
+        "learned_error": object(&s.learned_error),
         "rel_l2": object(&s.rel_l2),
         "balance": object(&s.balance),
         "finished": s.finished,

@@ -219,6 +219,16 @@ fn report(
         .zip(&trained.scalars)
         .map(|(l, p)| (l.name.clone(), p.val().into_scalar::<f64>()))
         .collect();
+    let learned_error = model
+        .learned
+        .iter()
+        .zip(&learned)
+        .filter_map(|(l, (name, value))| {
+            let exact = l.exact?;
+            let scale = if exact == 0.0 { 1.0 } else { exact.abs() };
+            Some((name.clone(), (value - exact).abs() / scale))
+        })
+        .collect();
     // The history first: it is the record of the run, whatever fails later.
     write_history(&out.join("history.csv"), &state.history)?;
     crate::fault::point("report");
@@ -260,6 +270,7 @@ fn report(
         total_loss,
         losses: state.history.labels.iter().cloned().zip(terms).collect(),
         learned,
+        learned_error,
         rel_l2,
         balance: state
             .history

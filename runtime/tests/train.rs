@@ -54,13 +54,15 @@ train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 500); points = 500; log_ever
 }
 
 /// A learned scalar recovered from its equation: u = exp(-a t) with a = 2.
-/// Its value at every logged step is in `history.csv` (from its initial
+/// Its relative error against its stated exact value is reported; its
+/// value at every logged step is in `history.csv` (from its initial
 /// value to the one reported) and plotted in `learned.png`.
 #[test]
 fn a_learned_scalar_is_recovered() {
     let out = run_dir("scalar");
     let summary = train_into(
         "learn a = 0.5
+exact a = 2
 field u(t in [0,1])
 ode: u_t = -2*u
 ic: u = 1 on t = 0
@@ -73,6 +75,10 @@ train { adam(lr = 1e-2, steps = 400); lbfgs(steps = 30); points = 200 }",
     );
     let (_, a) = &summary.learned[0];
     assert!((a - 2.0).abs() < 1e-2, "learned a = {a}");
+    assert_eq!(
+        summary.learned_error,
+        [("a".to_string(), (a - 2.0).abs() / 2.0)]
+    );
     let history = std::fs::read_to_string(out.join("history.csv")).expect("history");
     let header: Vec<&str> = history
         .lines()

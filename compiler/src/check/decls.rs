@@ -185,6 +185,7 @@ impl<'a> Checker<'a> {
                     self.model.learned.push(Learned {
                         name: name.name.clone(),
                         init: f64::NAN,
+                        exact: None,
                         span: name.span,
                     });
                     self.define(name, Decl::Learn(id));

@@ -383,6 +383,27 @@ impl<'a> Checker<'a> {
     }
 
     fn exact(&mut self, field: &ast::Ident, value: &ast::Expr, span: Span) {
+        // A learned scalar's true value, a constant.
+        if let Some(Decl::Learn(l)) = self.names.get(&field.name) {
+            let l = *l;
+            self.used.insert(field.name.clone());
+            if let Some(v) = self.real_constant(value, "a learned scalar's exact value") {
+                let learned = &mut self.model.learned[l.index()];
+                if learned.exact.is_some() {
+                    self.report(
+                        Diagnostic::error(
+                            Code::DuplicateSolution,
+                            format!("a second exact value for `{}`", field.name),
+                        )
+                        .label(span, "given again here")
+                        .help("give one `exact` per learned scalar"),
+                    );
+                } else {
+                    learned.exact = Some(v);
+                }
+            }
+            return;
+        }
         let Some(f) = self.solution_target(field, span) else {
             return;
         };

@@ -66,6 +66,9 @@ pub struct Const {
 pub struct Learned {
     pub name: String,
     pub init: f64,
+    /// Its true value, where the model states one (`exact nu = 0.01/pi`):
+    /// what a run measures the learned value against.
+    pub exact: Option<f64>,
     pub span: Span,
 }
 

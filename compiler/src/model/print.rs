@@ -16,6 +16,9 @@ pub fn model(m: &Model) -> String {
     }
     for l in &m.learned {
         let _ = writeln!(out, "learn {} = {}", l.name, num(l.init));
+        if let Some(exact) = l.exact {
+            let _ = writeln!(out, "exact {} = {}", l.name, num(exact));
+        }
     }
     for a in &m.params {
         let _ = writeln!(out, "param {} in [{}, {}]", a.name, a.lo, a.hi);
