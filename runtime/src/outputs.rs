@@ -4,8 +4,8 @@
 //! at points, and the run directory. Output, per field with a domain:
 //! `FIELD.csv` (the field, and its exact solution, on a grid of its
 //! domain), `FIELD.png` (a curve, a heatmap, or for three coordinates
-//! heatmaps of the slices through the middle of each axis; one per family
-//! member shown), and where the model states an `exact` solution or a
+//! heatmaps of the slices through the middle of each axis, for three and
+//! `t` those at the last time; one per family member shown), and where the model states an `exact` solution or a
 //! `reference`: the relative L2 error, `FIELD_error.png` (the pointwise
 //! error `|u - reference|` over the grid, or over the reference's own
 //! points) and, for a field of one space coordinate and `t`,
@@ -17,7 +17,7 @@
 use crate::fields::{family_members, grid, is_param, reference_values, relative_l2};
 use crate::plot;
 use crate::report::write_field;
-use physc_compiler::model::{Factor, FuncId, Model};
+use physc_compiler::model::{CoordId, Factor, FuncId, Model};
 use physc_compiler::program::sample::Point;
 use std::path::Path;
 
@@ -124,7 +124,8 @@ pub fn write_fields(
 }
 
 /// A field's values at some of its points, plotted over its coordinates
-/// other than parameters.
+/// other than parameters; a field of three space coordinates and `t` at
+/// the last time among the points.
 fn field_plot(
     model: &Model,
     f: FuncId,
@@ -134,11 +135,41 @@ fn field_plot(
     rows: &[usize],
     values: &[f64],
 ) -> Result<(), String> {
-    let written = model
+    let written: Vec<_> = model
         .function(f)
         .coords
         .iter()
-        .filter(|c| !is_param(model, **c));
+        .filter(|c| !is_param(model, **c))
+        .collect();
+    let time = written.iter().find(|c| model.coord(***c).name == "t");
+    if let (4, Some(t)) = (written.len(), time) {
+        let t = t.index();
+        let last = rows
+            .iter()
+            .map(|&i| points[i].coords[t])
+            .fold(f64::NEG_INFINITY, f64::max);
+        let rows: Vec<usize> = rows
+            .iter()
+            .copied()
+            .filter(|&i| points[i].coords[t] == last)
+            .collect();
+        let title = format!("{title} at t = {last}");
+        return field_plot_over(model, &written, path, &title, points, &rows, values);
+    }
+    field_plot_over(model, &written, path, title, points, rows, values)
+}
+
+/// [`field_plot`] over the given coordinates.
+fn field_plot_over(
+    model: &Model,
+    written: &[&CoordId],
+    path: &Path,
+    title: &str,
+    points: &[Point],
+    rows: &[usize],
+    values: &[f64],
+) -> Result<(), String> {
+    let written = written.iter().copied();
     let (axes, coords): (Vec<String>, Vec<Vec<f64>>) = written
         .map(|c| {
             let values = rows.iter().map(|&i| points[i].coords[c.index()]).collect();

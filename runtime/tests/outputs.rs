@@ -122,7 +122,8 @@ net u = mlp(depth = 2, width = 8)";
 }
 
 /// A field of three coordinates is plotted by its slices through the
-/// middle of each axis.
+/// middle of each axis; one of three space coordinates and time, so at its
+/// last time.
 #[test]
 fn a_field_of_three_coordinates_is_plotted() {
     let out = run_dir("outputs-3d");
@@ -136,6 +137,14 @@ net u = mlp(depth = 2, width = 8)";
         |p| p.coords[0] * p.coords[1] - p.coords[2],
         None,
     );
+    assert!(non_empty(&out, "u.png"));
+    // With time too: the slices at the last time.
+    let _ = std::fs::remove_file(out.join("u.png"));
+    let text = "field u(x in [0,1], y in [0,1], z in [0,1], t in [0,1])
+pde: u_t = u_xx + u_yy + u_zz
+net u = mlp(depth = 2, width = 8)";
+    let evolving = model(text, Path::new("."));
+    written(&evolving, &out, |p| p.coords[0] * p.coords[3], None);
     assert!(non_empty(&out, "u.png"));
     let _ = std::fs::remove_dir_all(&out);
 }
