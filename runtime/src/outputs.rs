@@ -125,7 +125,8 @@ pub fn write_fields(
 
 /// A field's values at some of its points, plotted over its coordinates
 /// other than parameters; a field of three space coordinates and `t` at
-/// the last time among the points.
+/// the last time among the points (the plot leaves out a coordinate that
+/// does not vary).
 fn field_plot(
     model: &Model,
     f: FuncId,
@@ -135,49 +136,35 @@ fn field_plot(
     rows: &[usize],
     values: &[f64],
 ) -> Result<(), String> {
-    let written: Vec<_> = model
+    let written: Vec<CoordId> = model
         .function(f)
         .coords
         .iter()
-        .filter(|c| !is_param(model, **c))
+        .copied()
+        .filter(|c| !is_param(model, *c))
         .collect();
-    let time = written.iter().find(|c| model.coord(***c).name == "t");
-    if let (4, Some(t)) = (written.len(), time) {
-        let t = t.index();
-        let last = rows
-            .iter()
-            .map(|&i| points[i].coords[t])
-            .fold(f64::NEG_INFINITY, f64::max);
-        let rows: Vec<usize> = rows
-            .iter()
-            .copied()
-            .filter(|&i| points[i].coords[t] == last)
-            .collect();
-        let title = format!("{title} at t = {last}");
-        return field_plot_over(model, &written, path, &title, points, &rows, values);
-    }
-    field_plot_over(model, &written, path, title, points, rows, values)
-}
-
-/// [`field_plot`] over the given coordinates.
-fn field_plot_over(
-    model: &Model,
-    written: &[&CoordId],
-    path: &Path,
-    title: &str,
-    points: &[Point],
-    rows: &[usize],
-    values: &[f64],
-) -> Result<(), String> {
-    let written = written.iter().copied();
+    let time = written.iter().find(|c| model.coord(**c).name == "t");
+    let (rows, title) = match (written.len(), time) {
+        (4, Some(t)) => {
+            let at = |i: usize| points[i].coords[t.index()];
+            let last = rows
+                .iter()
+                .map(|&i| at(i))
+                .fold(f64::NEG_INFINITY, f64::max);
+            let rows = rows.iter().copied().filter(|&i| at(i) == last).collect();
+            (rows, format!("{title} at t = {last}"))
+        }
+        _ => (rows.to_vec(), title.to_string()),
+    };
     let (axes, coords): (Vec<String>, Vec<Vec<f64>>) = written
+        .iter()
         .map(|c| {
             let values = rows.iter().map(|&i| points[i].coords[c.index()]).collect();
             (model.coord(*c).name.clone(), values)
         })
         .unzip();
     let values: Vec<f64> = rows.iter().map(|&i| values[i]).collect();
-    plot::field(path, title, &axes, &coords, &values)
+    plot::field(path, &title, &axes, &coords, &values)
 }
 
 /// `FIELD_slices.png` for a field of one space coordinate and `t`: the
