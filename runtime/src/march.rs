@@ -58,6 +58,13 @@ pub fn run(
     let model = &loss.model;
     let n = model.train.windows as usize;
     let device = device(options.backend, model.train.seed, options.precision)?;
+    let first = checkpoint::path(&directory(out, 0));
+    if options.resume && !first.exists() {
+        return Err(format!(
+            "cannot read {}: no checkpoint (the run has not written one yet)",
+            first.display()
+        ));
+    }
     let mut windows: Vec<Window> = vec![];
     let mut summaries: Vec<Summary> = vec![];
     for k in 0..n {

@@ -99,7 +99,8 @@ train { adam(lr = 1e-2, steps = 500); bfgs(steps = 300); windows = 2; points = 2
 
 /// A marched run interrupted in its second window and resumed ends
 /// exactly where the uninterrupted run ends: the first window is rebuilt
-/// from its checkpoint, the second goes on from its own.
+/// from its checkpoint, the second goes on from its own. Resuming where
+/// no window has a checkpoint is an error.
 #[test]
 fn an_interrupted_march_resumes_where_it_stopped() {
     let model = common::DECAY.replace("resample = 25 }", "resample = 25; windows = 2 }");
@@ -131,6 +132,9 @@ fn an_interrupted_march_resumes_where_it_stopped() {
         resume: true,
         ..Options::default()
     };
+    let empty = run_dir("march-empty");
+    let error = run(loss, &empty, resume, |_| {}, &interrupt).expect_err("nothing to resume");
+    assert!(error.contains("no checkpoint"), "{error}");
     let resumed = train_into(&model, &parts_dir, resume, None);
     assert!(resumed.finished);
     let history = |dir: &Path| std::fs::read_to_string(dir.join("history.csv")).expect("history");
