@@ -194,6 +194,49 @@ train { adam(lr = 1e-2, steps = 200); lbfgs(steps = 100); points = 300; log_ever
     model
 }
 
+/// A marched run from the command line: progress lines name the window,
+/// the run directory holds one directory per window and the stitched
+/// summary, and `physc eval` reads it.
+#[test]
+fn a_marched_run_trains_its_windows_in_turn() {
+    let model = heat_model("march");
+    let text = std::fs::read_to_string(&model).expect("the model");
+    std::fs::write(
+        &model,
+        text.replace("log_every = 100 }", "log_every = 100; windows = 2 }"),
+    )
+    .expect("rewrites the model");
+    let model = model.to_str().expect("utf-8 path");
+    let trained = physc(&["run", model]);
+    assert!(trained.status.success(), "{trained:?}");
+    let progress = String::from_utf8_lossy(&trained.stderr);
+    assert!(
+        progress.contains("window 1/2: adam") && progress.contains("window 2/2: lbfgs"),
+        "{progress}"
+    );
+    let run = std::path::Path::new(model).with_extension("run");
+    let summary = summary(&run);
+    let windows = summary["windows"].as_array().expect("the windows");
+    assert_eq!(windows.len(), 2);
+    assert_eq!(windows[1]["t"], serde_json::json!([0.5, 1.0]));
+    assert!(summary["rel_l2"]["u"].as_f64().expect("an error figure") < 0.05);
+    for file in [
+        "history.csv",
+        "u.csv",
+        "window1/checkpoint.bin",
+        "window2/u.png",
+    ] {
+        assert!(run.join(file).exists(), "{file}");
+    }
+    let dir = run.parent().expect("a directory");
+    let points = dir.join("points.csv");
+    std::fs::write(&points, "t,x\n0.25,0.5\n0.75,0.5\n").expect("writes the points");
+    let out = dir.join("values.csv");
+    let evaluated = eval(model, &points, &out, &[]);
+    assert!(evaluated.status.success(), "{evaluated:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn run_writes_the_run_directory_and_eval_reads_it() {
     let model = heat_model("run");
