@@ -96,7 +96,9 @@ pub fn write_fields(
             let result = field_plot(model, id, &out.join(&file), &title, &points, &rows, &values);
             plotted(file, result);
         }
-        let Some((at, predicted, reference)) = compared else {
+        // No reference rows inside the domain (a window of time without
+        // any): nothing to compare.
+        let Some((at, predicted, reference)) = compared.filter(|c| !c.0.is_empty()) else {
             continue;
         };
         rel_l2.push((f.name.clone(), relative_l2(&predicted, &reference)));
@@ -193,6 +195,7 @@ fn time_slices(
     let domain = model.function(f).domain.as_ref()?;
     let (t0, t1) = domain.range(t)?;
     let (x0, x1) = domain.range(x)?;
+    let template = at.first()?;
     let mut series = vec![];
     for fraction in [0.25, 0.5, 0.75] {
         let wanted = t0 + (t1 - t0) * fraction;
@@ -200,7 +203,7 @@ fn time_slices(
         // their nearest time.
         let mut points: Vec<Point> = (0..SLICE_POINTS)
             .map(|i| {
-                let mut p = at[0].clone();
+                let mut p = template.clone();
                 p.coords[x.index()] = x0 + (x1 - x0) * i as f64 / (SLICE_POINTS - 1) as f64;
                 p.coords[t.index()] = wanted;
                 p.row = None;

@@ -36,6 +36,13 @@ train { adam(lr = 1e-3, steps = 300); bfgs(steps = 300); windows = 3; points = 5
     }
     assert_eq!(summary.windows[1].0, (1.0 / 3.0, 2.0 / 3.0));
     assert_eq!(summary.steps, 3 * 600);
+    // The windows' histories one after another, each window's start marked.
+    let history = std::fs::read_to_string(out.join("history.csv")).expect("history");
+    let last = history.lines().last().expect("a row");
+    assert!(last.starts_with("1800,"), "{last}");
+    for k in 1..=3 {
+        assert!(history.contains(&format!("window {k} starts")), "{history}");
+    }
     for file in [
         "u.csv",
         "u.png",
