@@ -17,7 +17,7 @@
 use crate::fields::{family_members, grid, is_param, reference_values, relative_l2};
 use crate::plot;
 use crate::report::write_field;
-use physc_compiler::model::{CoordId, Factor, FuncId, Model};
+use physc_compiler::model::{CoordId, FuncId, Model};
 use physc_compiler::program::sample::Point;
 use std::path::Path;
 
@@ -268,18 +268,17 @@ fn shown(parts: &Columns) -> Vec<f64> {
     }
 }
 
-/// Whether a point lies within the intervals of a field's domain (sets
-/// are not checked): reference rows outside it (another window of time)
-/// are left out.
+/// Whether a point lies within the range of each coordinate of a field's
+/// domain (a set's bounding box for its coordinates), to the slack of
+/// values written with few digits: reference rows outside it (another
+/// window of time) are left out.
 fn inside(model: &Model, f: FuncId, p: &Point) -> bool {
-    let Some(domain) = &model.function(f).domain else {
+    let function = model.function(f);
+    let Some(domain) = &function.domain else {
         return true;
     };
-    domain.factors.iter().all(|factor| match factor {
-        Factor::Interval { coord, lo, hi } => {
-            let x = p.coords[coord.index()];
-            x.is_nan() || (*lo..=*hi).contains(&x)
-        }
-        Factor::Set { .. } => true,
+    function.coords.iter().all(|&c| {
+        let x = p.coords[c.index()];
+        x.is_nan() || domain.admits(c, x)
     })
 }

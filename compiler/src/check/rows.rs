@@ -10,9 +10,6 @@
 
 use super::*;
 
-/// Relative slack for values written with few digits at a domain's edge.
-const EDGE: f64 = 1e-9;
-
 impl Checker<'_> {
     pub(super) fn warn_rows_outside_domains(&mut self) {
         let mut checks: Vec<(DataId, FuncId, Span, &'static str)> = vec![];
@@ -64,22 +61,22 @@ impl Checker<'_> {
             || data.path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        // Each coordinate with a column and a range: (name, column, lo, hi).
-        let ranges: Vec<(&str, usize, f64, f64)> = function
+        // Each coordinate with a column and a range: (coordinate, name,
+        // column, lo, hi).
+        let ranges: Vec<(CoordId, &str, usize, f64, f64)> = function
             .coords
             .iter()
             .filter_map(|&c| {
                 let name = self.model.coord(c).name.as_str();
                 let (lo, hi) = domain.range(c)?;
-                Some((name, data.column(name)?, lo, hi))
+                Some((c, name, data.column(name)?, lo, hi))
             })
             .collect();
         let outside = |row: usize| {
-            ranges.iter().find(|(_, column, lo, hi)| {
-                let v = data.values[*column][row];
-                let slack = EDGE * (hi - lo).abs().max(1.0);
-                v < lo - slack || v > hi + slack
-            })
+            ranges
+                .iter()
+                .find(|(c, _, column, _, _)| !domain.admits(*c, data.values[*column][row]))
+                .map(|(_, name, column, lo, hi)| (name, column, lo, hi))
         };
         let rows: Vec<usize> = (0..data.rows()).filter(|&r| outside(r).is_some()).collect();
         let &first = rows.first()?;

@@ -133,7 +133,20 @@ pub enum Factor {
     },
 }
 
+/// Relative slack for values written with few digits at a domain's edge
+/// (`1.570796327` for pi/2).
+pub const EDGE: f64 = 1e-9;
+
 impl Domain {
+    /// Whether `value` lies in the range of `coord` (any value when the
+    /// domain gives the coordinate no range), to the slack [`EDGE`].
+    pub fn admits(&self, coord: CoordId, value: f64) -> bool {
+        self.range(coord).is_none_or(|(lo, hi)| {
+            let slack = EDGE * (hi - lo).abs().max(1.0);
+            (lo - slack..=hi + slack).contains(&value)
+        })
+    }
+
     /// The range of one coordinate (the bounding interval for a set factor).
     pub fn range(&self, coord: CoordId) -> Option<(f64, f64)> {
         self.factors.iter().find_map(|f| match f {
