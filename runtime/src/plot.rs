@@ -133,18 +133,14 @@ pub fn curves(
 /// The learned scalars against the step (`learned.png`); nothing when
 /// the model learns none.
 pub fn scalars(path: &Path, history: &History) -> Result<(), String> {
-    let missing = history.rows.len().saturating_sub(history.values.len());
     let series: Vec<(String, Curve)> = history
         .scalars
         .iter()
         .enumerate()
         .map(|(k, name)| {
-            let steps = history.rows[missing..].iter().map(|r| r.0 as f64);
-            let values = history
-                .values
-                .iter()
-                .map(|v| v.get(k).copied().unwrap_or(f64::NAN));
-            (name.clone(), steps.zip(values).collect())
+            let rows = history.rows.iter().enumerate();
+            let points = rows.filter_map(|(row, r)| Some((r.0 as f64, history.scalar(row, k)?)));
+            (name.clone(), points.collect())
         })
         .collect();
     match series.is_empty() {

@@ -96,15 +96,12 @@ pub fn write_history(path: &Path, history: &History) -> std::io::Result<()> {
     header.extend(history.scalars.iter().cloned());
     header.push("event".to_string());
     let mut text = header.join(",") + "\n";
-    // Rows of a run resumed from a checkpoint that kept no scalars have none.
-    let missing = history.rows.len().saturating_sub(history.values.len());
     for (row, (step, total, terms)) in history.rows.iter().enumerate() {
         let mut cells: Vec<String> = vec![step.to_string(), format!("{total:e}")];
         cells.extend(terms.iter().map(|t| format!("{t:e}")));
-        let values = row.checked_sub(missing).and_then(|r| history.values.get(r));
         cells.extend((0..history.scalars.len()).map(|k| {
-            values
-                .and_then(|v| v.get(k))
+            history
+                .scalar(row, k)
                 .map_or(String::new(), |v| v.to_string())
         }));
         let event = history

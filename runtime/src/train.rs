@@ -56,6 +56,15 @@ pub struct History {
     pub values: Vec<Vec<f64>>,
 }
 
+impl History {
+    /// Learned scalar `k` at row `row`; `None` for the rows of a run
+    /// resumed from a checkpoint that kept no scalars (the first ones).
+    pub fn scalar(&self, row: usize, k: usize) -> Option<f64> {
+        let missing = self.rows.len().saturating_sub(self.values.len());
+        self.values.get(row.checked_sub(missing)?)?.get(k).copied()
+    }
+}
+
 /// Where training is.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct TrainState {
