@@ -59,12 +59,46 @@ fn stages(path: &std::path::Path) -> String {
         "----- SOURCE\n{}\n----- AST\n{}\n----- CHECKED\n{}\n----- RESIDUALS\n{}\n----- DERIVATIVES\n{}\n----- IR\n{}\n----- LOSS PROGRAM\n{}",
         case.text.trim_end(),
         syntax::print::program(&case.frontend.program).trim_end(),
-        model::print::model(m).trim_end(),
-        stages::residuals(m, lowered).trim_end(),
+        bounded(model::print::model(m)),
+        bounded(stages::residuals(m, lowered)),
         stages::derivatives(m, lowered).trim_end(),
-        stages::nodes(m, lowered).trim_end(),
-        program.trim_end(),
+        bounded(stages::nodes(m, lowered)),
+        bounded(program),
     )
+}
+
+/// A stage as printed; past [`STAGE`] characters, its lines cut to
+/// [`LINE`] characters and the whole to [`STAGE`], with its length and a
+/// hash (so a change anywhere still changes the snapshot). Operators
+/// expanded at hundreds of points (a fractional Laplacian) print megabytes.
+fn bounded(stage: String) -> String {
+    const LINE: usize = 2_000;
+    const STAGE: usize = 40_000;
+    let stage = stage.trim_end();
+    if stage.len() <= STAGE {
+        return stage.to_string();
+    }
+    let mut out = String::new();
+    for line in stage.lines() {
+        let cut = (0..=LINE.min(line.len()))
+            .rev()
+            .find(|&k| line.is_char_boundary(k))
+            .unwrap_or(0);
+        out.push_str(&line[..cut]);
+        if cut < line.len() {
+            out.push_str(" ...");
+        }
+        out.push('\n');
+        if out.len() > STAGE {
+            out.push_str("...\n");
+            break;
+        }
+    }
+    let hash = stage
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+    out.push_str(&format!("({} characters in all, FNV-1a {hash:016x})", stage.len()));
+    out
 }
 
 #[test]

@@ -68,6 +68,7 @@ codes! {
     IntegralInEquation = "E0310", "integral outside a conservation law";
     BadOde = "E0311", "`ode` fit that cannot be integrated";
     NormalOffBoundary = "E0312", "normal derivative away from a boundary";
+    BadFractional = "E0313", "fractional operator the compiler cannot build";
     UnknownOption = "E0401", "unknown option";
     OptionRange = "E0402", "option value out of range";
     UnknownChoice = "E0403", "unknown activation, optimizer or sampler";

@@ -34,6 +34,19 @@ use std::collections::HashMap;
 
 /// Relative tolerance of the check (see the module documentation).
 pub const TOLERANCE: f64 = 1e-8;
+/// The tolerance for constraints that read a fractional operator. Its
+/// quadrature is exact for polynomials and spectrally accurate for smooth
+/// fields, but closed-form solutions of fractional problems are mostly
+/// singular in their derivatives at the boundary (`(1 - |x|^2)^(1 + a/2)`
+/// on a disk), where it converges algebraically: within 1e-3 of the
+/// terms at most points, about 1e-2 within 0.2% of the boundary. So a
+/// fractional constraint fails when more than [`FRACTIONAL_SHARE`] of its
+/// points miss by this much: a wrong solution, operator or order misses
+/// nearly everywhere.
+pub const FRACTIONAL_TOLERANCE: f64 = 1e-3;
+/// The share of points a fractional constraint may miss by
+/// [`FRACTIONAL_TOLERANCE`] (those next to the boundary).
+pub const FRACTIONAL_SHARE: f64 = 0.1;
 /// Points sampled per region part.
 const POINTS: usize = 256;
 
@@ -289,7 +302,11 @@ fn check_constraint(
         }
         let scale =
             scale_of(&values, term_ranges[k]).max(scale_of(&interior_values, term_ranges[k]));
-        let limit = TOLERANCE * scale;
+        let tolerance = match c.fractional {
+            true => FRACTIONAL_TOLERANCE,
+            false => TOLERANCE,
+        };
+        let limit = tolerance * scale;
         let violation = |r: f64| match c.relation {
             Relation::Eq => r.abs() > limit,
             Relation::Ge | Relation::Gt => r < -limit,
@@ -303,12 +320,20 @@ fn check_constraint(
         let Some((v, point)) = worst.filter(|(v, _)| violation(v[k])) else {
             continue;
         };
+        let missed = values.iter().filter(|v| violation(v[k])).count();
+        if c.fractional && (missed as f64) <= FRACTIONAL_SHARE * values.len() as f64 {
+            continue;
+        }
         return Some(
             Diagnostic::warning(Code::ExactMismatch, format!("the exact solution does not satisfy `{}`{part}", c.label))
                 .label(c.span, format!("residual {} at {}", short(v[k]), at(point)))
                 .help(format!(
-                    "check this equation and the `exact` solution: its terms reach {} in size over its points and the domain, and it is checked to {TOLERANCE:e} of that",
-                    short(scale)
+                    "check this equation and the `exact` solution: its terms reach {} in size over its points and the domain, and it is checked to {tolerance:e} of that{}",
+                    short(scale),
+                    match c.fractional {
+                        true => " at 90% of them (fractional operators are integrated by quadrature, which meets a solution whose derivatives are singular at the boundary only approximately)",
+                        false => "",
+                    }
                 )),
         );
     }

@@ -301,3 +301,35 @@ exact y = exp(x)";
         &["pde"],
     );
 }
+
+/// Fractional operators, checked to `FRACTIONAL_TOLERANCE` (quadrature):
+/// DeepXDE's fractional Poisson problems in 1-D (with `gamma` of a `def`'s
+/// parameter) and on a disk, where the exact solution's derivatives are
+/// singular at the rim; a wrong solution or order is flagged.
+const FRACTIONAL_1D: &str = "
+const alpha = 1.5
+field u(x in [0,1])
+def both(k) = gamma(k + 1)/gamma(k + 1 - alpha)*(x^(k - alpha) + (1 - x)^(k - alpha))
+pde: rl_left(u, x, alpha) + rl_right(u, x, alpha) = both(3) - 3*both(4) + 3*both(5) - both(6)
+";
+
+const FRACTIONAL_DISK: &str = "
+const alpha = 1.8
+field u((x, y) in disk((0, 0), 1))
+pde: frac_lap(u, ORDER) = 2^alpha*gamma(2 + alpha/2)*gamma(1 + alpha/2)*(1 - (1 + alpha/2)*(x^2 + y^2))
+exact u = abs(1 - x^2 - y^2)^(1 + alpha/2)
+";
+
+#[test]
+fn fractional_poisson() {
+    check_pair(
+        &format!("{FRACTIONAL_1D}exact u = x^3*(1 - x)^3"),
+        &format!("{FRACTIONAL_1D}exact u = x^3*(1 - x)^2"),
+        &["pde"],
+    );
+    check_pair(
+        &FRACTIONAL_DISK.replace("ORDER", "alpha"),
+        &FRACTIONAL_DISK.replace("ORDER", "1.6"),
+        &["pde"],
+    );
+}

@@ -5,7 +5,6 @@
 mod common;
 
 use common::{DECAY, heat, jit, resumes_where_it_stopped, run_dir, train_into};
-use physc_runtime::run::Options;
 
 /// The heat equation against its closed form, Adam then L-BFGS, as the
 /// burn back end's test trains it.

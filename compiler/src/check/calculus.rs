@@ -67,7 +67,11 @@ impl Checker<'_> {
                                 format!("derivative order {n} is not a whole number from 1 to 16"),
                             )
                             .label(arg.span, "not a valid order")
-                            .help("write how many times to differentiate, as in `d(u, x, 2)`"),
+                            .help(if n > 0.0 && n < 2.0 {
+                                "write how many times to differentiate, as in `d(u, x, 2)`; a fractional derivative is `rl_left(u, x, alpha)`, `rl_right(u, x, alpha)` or `caputo(u, x, alpha)`"
+                            } else {
+                                "write how many times to differentiate, as in `d(u, x, 2)`"
+                            }),
                         );
                         ok = false;
                         continue;

@@ -200,6 +200,33 @@ impl Checker<'_> {
     }
 }
 
+/// The value of a checked expression made of numbers and constants only
+/// (a `def`'s parameter bound to one, as in `gamma(k + 1)`); `None` if it
+/// reads anything else. `consts` are the model's constants.
+pub(super) fn fold(e: &crate::model::Expr, consts: &[crate::model::Const]) -> Option<f64> {
+    use crate::model::{BinOp, Constant, Expr};
+    let fold = |e| fold(e, consts);
+    Some(match e {
+        Expr::Number(x) => *x,
+        Expr::Const(c) => consts[c.index()].value,
+        Expr::Constant(Constant::Pi) => std::f64::consts::PI,
+        Expr::Constant(Constant::E) => std::f64::consts::E,
+        Expr::Neg(a) => -fold(a)?,
+        Expr::Call { builtin, arg } => apply_real(*builtin, fold(arg)?),
+        Expr::Binary { op, lhs, rhs } => {
+            let (a, b) = (fold(lhs)?, fold(rhs)?);
+            match op {
+                BinOp::Add => a + b,
+                BinOp::Sub => a - b,
+                BinOp::Mul => a * b,
+                BinOp::Div => a / b,
+                BinOp::Pow => a.powf(b),
+            }
+        }
+        _ => return None,
+    })
+}
+
 /// A built-in function of a real number (NaN outside its real domain).
 pub(super) fn apply_real(f: Builtin, r: f64) -> f64 {
     match f {

@@ -316,6 +316,9 @@ impl Checker<'_> {
         match callee.name.as_str() {
             "d" => return self.derivative(e, callee, args, scope),
             "integral" => return self.integral(e, callee, args, scope),
+            "rl_left" | "rl_right" | "caputo" | "frac_lap" => {
+                return self.fractional(e, callee, args, scope);
+            }
             "space" | "coords" => {
                 self.report(
                     Diagnostic::error(
@@ -339,6 +342,18 @@ impl Checker<'_> {
             if args.len() != 1 {
                 self.report(self.arity_error(callee, e, &[1], args.len()));
                 return placeholder();
+            }
+            // A `def`'s parameter bound to a number folds here; anything
+            // else is reported below as the constant it is not.
+            let errors = self.errors();
+            let arg = self.expr(&args[0], scope);
+            if self.errors() > errors {
+                return placeholder();
+            }
+            if let Some(value) = consts::fold(&arg, &self.model.consts).map(consts::gamma)
+                && value.is_finite()
+            {
+                return Expr::Number(value);
             }
             let what = format!("`{}(...)`", callee.name);
             return match self.real_constant(e, &what) {

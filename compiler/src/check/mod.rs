@@ -14,11 +14,13 @@
 
 mod calculus;
 mod consts;
+pub use consts::gamma;
 pub mod csv;
 mod data;
 mod decls;
 mod domains;
 mod expr;
+mod fractional;
 pub(crate) mod names;
 mod normal;
 mod ode;
@@ -212,6 +214,8 @@ pub(crate) struct Checker<'a> {
     /// passed the budget.
     nodes: usize,
     over_budget: bool,
+    /// Fractional operators expanded so far.
+    fractional_reads: usize,
     /// Functions named by a constraint whose region failed to resolve.
     failed_places: HashSet<FuncId>,
     /// Labels of constraints, with where each was given (those of
@@ -256,6 +260,7 @@ impl<'a> Checker<'a> {
             failures: 0,
             nodes: 0,
             over_budget: false,
+            fractional_reads: 0,
             labels: HashMap::new(),
             refused: HashSet::new(),
             odes: vec![],

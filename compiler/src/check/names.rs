@@ -2,7 +2,9 @@
 //! functions and special forms, and "did you mean" suggestions.
 
 /// Calls with their own rules (not ordinary functions of values).
-pub const SPECIAL_FORMS: &[&str] = &["d", "integral", "space", "coords"];
+pub const SPECIAL_FORMS: &[&str] = &[
+    "d", "integral", "space", "coords", "rl_left", "rl_right", "caputo", "frac_lap",
+];
 
 /// Functions evaluated on constants only, before training: `gamma(1.5)`.
 pub const CONSTANT_FUNCTIONS: &[&str] = &["gamma"];

@@ -102,6 +102,7 @@ impl<'a> Checker<'a> {
             on: Where::Data(data),
             enforcement: Enforcement::Ode { state, time },
             space,
+            fractional: false,
             span,
         });
     }

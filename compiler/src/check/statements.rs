@@ -33,17 +33,36 @@ impl<'a> Checker<'a> {
     }
 
     /// The coordinates a statement ranges over: those of the fields it reads
-    /// at its own point, in order of appearance, then coordinates it names
+    /// at its own point (or at arguments that move with the coordinate),
+    /// in order of appearance, then coordinates it names
     /// that no field has (an error unless the points come from data).
     pub(super) fn space(&mut self, sides: &[(&Expr, &ast::Expr)], on_data: bool) -> Vec<CoordId> {
         let mut space = vec![];
         for (e, _) in sides {
             e.visit(&mut |x| {
-                if let Expr::Field { function, .. } = x {
-                    for c in &self.model.function(*function).coords {
-                        if !space.contains(c) {
-                            space.push(*c);
-                        }
+                let own = match x {
+                    Expr::Field { function, .. } => self.model.function(*function).coords.clone(),
+                    // A read elsewhere whose argument moves with its own
+                    // coordinate (`u(x - s, y)`, a fractional operator's
+                    // nodes) ranges over it too.
+                    Expr::Apply { function, args, .. } => {
+                        let coords = &self.model.function(*function).coords;
+                        coords
+                            .iter()
+                            .zip(args)
+                            .filter(|(c, a)| {
+                                let mut moves = false;
+                                a.visit(&mut |e| moves |= *e == Expr::Coord(**c));
+                                moves
+                            })
+                            .map(|(c, _)| *c)
+                            .collect()
+                    }
+                    _ => vec![],
+                };
+                for c in own {
+                    if !space.contains(&c) {
+                        space.push(c);
                     }
                 }
             });
@@ -88,6 +107,7 @@ impl<'a> Checker<'a> {
             return self.ode_constraint(c, label, span);
         }
         let errors = self.errors();
+        let fractional_reads = self.fractional_reads;
         let mut scope = Scope::default();
         let lhs = self.expr(&c.lhs, &mut scope);
         let rhs = self.expr(&c.rhs, &mut scope);
@@ -195,6 +215,7 @@ impl<'a> Checker<'a> {
             on,
             enforcement,
             space,
+            fractional: self.fractional_reads > fractional_reads,
             span,
         });
     }

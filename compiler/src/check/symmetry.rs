@@ -527,6 +527,7 @@ impl Checker<'_> {
                 on: Where::Domain,
                 enforcement: Enforcement::Soft,
                 space,
+                fractional: false,
                 span,
             });
         }

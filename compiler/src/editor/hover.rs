@@ -239,6 +239,10 @@ pub(super) fn builtin(name: &str) -> String {
     match name {
         "d" => "`d(f, x)`, `d(f, x, k)`, `d(f, x, y)`: the derivative of `f` along the coordinates (the `k`-th along `x`); `u_xt` is `d(u, x, t)`; `d(f, n)` is along the outward normal, on a boundary".to_string(),
         "integral" => "`integral(f, x, ...)`: the integral of `f` over the domain of the coordinates".to_string(),
+        "rl_left" => "`rl_left(u, x, a)`: the left Riemann-Liouville derivative of order 0 < a < 2 along `x`, from the start of its interval (`u` zero before it)".to_string(),
+        "rl_right" => "`rl_right(u, x, a)`: the right Riemann-Liouville derivative of order 0 < a < 2 along `x`, from the end of its interval (`u` zero after it)".to_string(),
+        "caputo" => "`caputo(u, t, a)`: the Caputo derivative of order 0 < a < 2 along `t`, from the start of its interval".to_string(),
+        "frac_lap" => "`frac_lap(u, a)`: the fractional Laplacian (-Δ)^(a/2) u over the space coordinates of `u` (an interval, a disk or a ball; `u` zero outside), 0 < a < 2".to_string(),
         "space" => "`space(f)`: the coordinates of `f` other than `t`, for `sum(c in space(f), ...)`".to_string(),
         "coords" => "`coords(f)`: every coordinate of `f`, for `sum(c in coords(f), ...)`".to_string(),
         "sum" => "`sum(c in space(f), body)`: one term of `body` per coordinate `c`".to_string(),

@@ -326,6 +326,10 @@ pub struct Constraint {
     pub enforcement: Enforcement,
     /// Coordinates the constraint's expressions range over.
     pub space: Vec<CoordId>,
+    /// Whether it reads a fractional operator, a quadrature that exact
+    /// solutions singular at the boundary meet only approximately
+    /// ([`crate::exact::FRACTIONAL_TOLERANCE`]).
+    pub fractional: bool,
     pub span: Span,
 }
 
