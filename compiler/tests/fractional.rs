@@ -21,9 +21,20 @@ fn operator(text: &str) -> Model {
 /// `e` at the point `at` (one value per coordinate), the field read
 /// through `field(derivative, arguments)`.
 fn eval(e: &Expr, at: &[f64], field: &dyn Fn(&[u32], &[f64]) -> f64) -> f64 {
-    let go = |e: &Expr| eval(e, at, field);
+    eval_learned(e, at, field, f64::NAN)
+}
+
+/// [`eval`] with every learned scalar at `learned`.
+fn eval_learned(
+    e: &Expr,
+    at: &[f64],
+    field: &dyn Fn(&[u32], &[f64]) -> f64,
+    learned: f64,
+) -> f64 {
+    let go = |e: &Expr| eval_learned(e, at, field, learned);
     match e {
         Expr::Number(x) => *x,
+        Expr::Learned(_) => learned,
         Expr::Constant(Constant::Pi) => std::f64::consts::PI,
         Expr::Constant(Constant::E) => std::f64::consts::E,
         Expr::Coord(c) => at[c.index()],
@@ -189,6 +200,34 @@ fn the_fractional_laplacian_meets_its_closed_form_on_the_disk_and_the_ball() {
                     "d = {d}, alpha = {alpha}, x = {x:?}: {got} against {want}"
                 );
             }
+        }
+    }
+}
+
+/// A learned order: the weights, exponents and Gamma functions are
+/// expressions of it, equal to the constant order's expansion at its value
+/// before training and wherever training takes it (on the same side of 1).
+#[test]
+fn a_learned_order_expands_as_the_constant_order_at_its_value() {
+    let cases = [
+        ("field u(x in [0,1])", "rl_left(u, x, alpha) + rl_right(u, x, alpha)", 1, [1.5, 1.2, 1.8]),
+        ("field u(x in [0,1])", "caputo(u, x, alpha)", 1, [0.4, 0.2, 0.7]),
+        ("field u((x, y) in disk((0, 0), 1))", "frac_lap(u, alpha)", 2, [1.6, 1.3, 1.9]),
+    ];
+    for (field, operator_text, d, [init, others @ ..]) in cases {
+        let learned = operator(&format!("{field}\nlearn alpha = {init}\npde: {operator_text} = 0"));
+        for alpha in std::iter::once(init).chain(others) {
+            let constant = operator(&format!(
+                "{field}\npde: {} = 0",
+                operator_text.replace("alpha", &alpha.to_string())
+            ));
+            let point = &[0.3, -0.2][..d];
+            let want = eval(&constant.constraints[0].lhs, point, &bump(alpha));
+            let got = eval_learned(&learned.constraints[0].lhs, point, &bump(alpha), alpha);
+            assert!(
+                (got - want).abs() < 1e-11 * want.abs().max(1.0),
+                "{operator_text}, alpha = {alpha}: {got} against {want}"
+            );
         }
     }
 }

@@ -34,8 +34,8 @@ use std::collections::BTreeMap;
 
 use super::expr::{Scope, placeholder};
 use super::*;
-use crate::check::consts::gamma;
-use crate::ir::quadrature::{gauss_legendre, singular_rule};
+use crate::check::consts::{self, gamma};
+use crate::ir::quadrature::{gauss_legendre, singular_basis, singular_rule};
 use crate::syntax::ast::ExprKind;
 
 /// Nodes of the singular integral along each direction.
@@ -59,6 +59,108 @@ struct Operand {
 struct Direction {
     theta: Vec<f64>,
     reach: Expr,
+}
+
+/// A fractional order: its value before training and, for a learned
+/// order, the expression of learned scalars it is (so that the weights,
+/// exponents and Gamma functions follow it during training). Its whole
+/// part `m = ⌈α⌉` is fixed by the value before training: a learned order
+/// must stay on the same side of 1.
+struct Order {
+    init: f64,
+    learned: Option<Expr>,
+}
+
+impl Order {
+    /// `c + s α`: a number for a constant order.
+    fn affine(&self, c: f64, s: f64) -> Expr {
+        match &self.learned {
+            None => num(c + s * self.init),
+            Some(alpha) => add(num(c), mul(num(s), alpha.clone())),
+        }
+    }
+
+    /// `1/Γ(c + s α)`.
+    fn reciprocal_gamma(&self, c: f64, s: f64) -> Expr {
+        match &self.learned {
+            None => num(1.0 / gamma(c + s * self.init)),
+            Some(_) => reciprocal_gamma(self.affine(c, s), c + s * self.init),
+        }
+    }
+
+    /// [`singular_rule`] for the exponent `b = c - α`: its nodes, and its
+    /// weights as numbers, or as expressions of a learned order.
+    fn singular_rule(&self, c: f64, n: usize) -> (Vec<f64>, Vec<Expr>) {
+        if self.learned.is_none() {
+            let (nodes, weights) = singular_rule(c - self.init, n);
+            return (nodes, weights.into_iter().map(num).collect());
+        }
+        let (nodes, basis) = singular_basis(n);
+        let b = self.affine(c, -1.0);
+        let mut moments = vec![div(num(1.0), add(b.clone(), num(1.0)))];
+        for k in 1..n {
+            let k = k as f64;
+            let ratio = div(sub(b.clone(), num(k - 1.0)), add(b.clone(), num(k + 1.0)));
+            moments.push(mul(moments[moments.len() - 1].clone(), ratio));
+        }
+        let weights = basis
+            .iter()
+            .map(|row| Expr::sum(row.iter().zip(&moments).map(|(&c, m)| mul(num(c), m.clone()))))
+            .collect();
+        (nodes, weights)
+    }
+}
+
+/// `1/Γ(z)` for an expression `z` near `z0`: the entire function's Taylor
+/// series at 0 (Abramowitz and Stegun 6.1.34, to 1e-15 for |z| <= 1/2)
+/// after `1/Γ(z) = z/Γ(z + 1) = 1/((z - 1) Γ(z - 1))` moves `z0` within
+/// 1/2 of 0.
+fn reciprocal_gamma(z: Expr, z0: f64) -> Expr {
+    const SERIES: [f64; 26] = [
+        1.0,
+        0.577_215_664_901_532_9,
+        -0.655_878_071_520_253_8,
+        -0.042_002_635_034_095_2,
+        0.166_538_611_382_291_5,
+        -0.042_197_734_555_544_3,
+        -0.009_621_971_527_877_0,
+        0.007_218_943_246_663_0,
+        -0.001_165_167_591_859_1,
+        -0.000_215_241_674_114_9,
+        0.000_128_050_282_388_2,
+        -0.000_020_134_854_780_7,
+        -0.000_001_250_493_482_1,
+        0.000_001_133_027_232_0,
+        -0.000_000_205_633_841_7,
+        0.000_000_006_116_095_0,
+        0.000_000_005_002_007_5,
+        -0.000_000_001_181_274_6,
+        0.000_000_000_104_342_7,
+        0.000_000_000_007_782_3,
+        -0.000_000_000_003_696_8,
+        0.000_000_000_000_510_0,
+        -0.000_000_000_000_020_6,
+        -0.000_000_000_000_005_4,
+        0.000_000_000_000_001_4,
+        0.000_000_000_000_000_1,
+    ];
+    let shift = z0.round();
+    let near_zero = sub(z.clone(), num(shift));
+    let mut series = num(SERIES[SERIES.len() - 1]);
+    for &c in SERIES.iter().rev().skip(1) {
+        series = add(num(c), mul(near_zero.clone(), series));
+    }
+    let mut value = mul(near_zero, series);
+    if shift > 0.0 {
+        for i in 1..=shift as i64 {
+            value = div(value, sub(z.clone(), num(i as f64)));
+        }
+    } else {
+        for i in 0..(-shift) as i64 {
+            value = mul(value, add(z.clone(), num(i as f64)));
+        }
+    }
+    value
 }
 
 impl Checker<'_> {
@@ -85,11 +187,11 @@ impl Checker<'_> {
         let Some(operand) = self.fractional_operand(&args[0], callee, scope) else {
             return placeholder();
         };
-        let Some(alpha) = self.fractional_order(&args[arity - 1], callee) else {
+        let Some(alpha) = self.fractional_order(&args[arity - 1], callee, scope) else {
             return placeholder();
         };
         if laplacian {
-            return self.fractional_laplacian(e, &operand, alpha);
+            return self.fractional_laplacian(e, &operand, &alpha);
         }
         let Some((coord, lo, hi)) = self.fractional_interval(&args[1], &operand, callee, scope)
         else {
@@ -106,7 +208,7 @@ impl Checker<'_> {
             reach: direction.1,
         };
         let functions = &self.model.functions;
-        directional(&operand, &[coord], &direction, alpha, riemann, NODES, functions)
+        directional(&operand, &[coord], &direction, &alpha, riemann, NODES, functions)
     }
 
     /// The operand: a field, or a derivative of one.
@@ -144,11 +246,41 @@ impl Checker<'_> {
         }
     }
 
-    /// The order: a constant strictly between 0 and 2, not 1.
-    fn fractional_order(&mut self, arg: &ast::Expr, callee: &ast::Ident) -> Option<f64> {
-        let alpha = self.real_constant(arg, "a fractional order")?;
+    /// The order: a constant, or an expression of learned scalars, whose
+    /// value (before training) lies strictly between 0 and 2, not 1.
+    fn fractional_order(
+        &mut self,
+        arg: &ast::Expr,
+        callee: &ast::Ident,
+        scope: &mut Scope,
+    ) -> Option<Order> {
+        let errors = self.errors();
+        let expr = self.expr(arg, scope);
+        if self.errors() > errors {
+            return None;
+        }
+        let learned = &self.model.learned;
+        let before_training = expr.clone().map(&mut |e| match e {
+            Expr::Learned(id) => Expr::Number(learned[id.index()].init),
+            other => other,
+        });
+        let Some(alpha) = consts::fold(&before_training, &self.model.consts) else {
+            self.report(
+                Diagnostic::error(
+                    Code::BadFractional,
+                    format!("the order of `{}` reads more than constants and learned scalars", callee.name),
+                )
+                .label(arg.span, "not a constant or a learned scalar")
+                .help("write a number, a `const`, or a `learn` scalar for an order found in training"),
+            );
+            return None;
+        };
         if alpha > 0.0 && alpha < 2.0 && alpha != 1.0 {
-            return Some(alpha);
+            let learned = (consts::fold(&expr, &self.model.consts).is_none()).then_some(expr);
+            return Some(Order {
+                init: alpha,
+                learned,
+            });
         }
         self.report(
             Diagnostic::error(
@@ -216,7 +348,7 @@ impl Checker<'_> {
     }
 
     /// `frac_lap(u, alpha)` over the field's space coordinates.
-    fn fractional_laplacian(&mut self, e: &ast::Expr, operand: &Operand, alpha: f64) -> Expr {
+    fn fractional_laplacian(&mut self, e: &ast::Expr, operand: &Operand, alpha: &Order) -> Expr {
         let function = self.model.function(operand.function);
         let params: Vec<CoordId> = self.model.params.iter().map(|p| p.coord).collect();
         let space: Vec<CoordId> = function
@@ -252,9 +384,16 @@ impl Checker<'_> {
             return placeholder();
         };
         let functions = &self.model.functions;
+        // C(α, d) = Γ((1-α)/2) Γ((d+α)/2) / (2 π^((d+1)/2)).
         let d = space.len() as f64;
-        let constant = gamma((1.0 - alpha) / 2.0) * gamma((d + alpha) / 2.0)
-            / (2.0 * std::f64::consts::PI.powf((d + 1.0) / 2.0));
+        let gammas = mul(
+            alpha.reciprocal_gamma(0.5, -0.5),
+            alpha.reciprocal_gamma(d / 2.0, 0.5),
+        );
+        let constant = div(
+            num(1.0 / (2.0 * std::f64::consts::PI.powf((d + 1.0) / 2.0))),
+            gammas,
+        );
         let (directions, weights, nodes) = match shape {
             Shape::Interval(lo, hi) => {
                 let x = Expr::Coord(space[0]);
@@ -283,7 +422,7 @@ impl Checker<'_> {
         };
         let terms = directions.iter().zip(weights).map(|(direction, w)| {
             let derivative = directional(operand, &space, direction, alpha, true, nodes, functions);
-            mul(num(w * constant), derivative)
+            mul(mul(num(w), constant.clone()), derivative)
         });
         Expr::sum(terms)
     }
@@ -302,29 +441,30 @@ fn directional(
     operand: &Operand,
     space: &[CoordId],
     direction: &Direction,
-    alpha: f64,
+    alpha: &Order,
     riemann: bool,
     nodes: usize,
     functions: &[Function],
 ) -> Expr {
-    let m = alpha.ceil() as u32;
+    let m = alpha.init.ceil() as u32;
+    let mf = m as f64;
     let reach = &direction.reach;
-    let (xi, w) = singular_rule(m as f64 - 1.0 - alpha, nodes);
-    let integral = Expr::sum(xi.iter().zip(&w).map(|(&xi, &w)| {
+    let (xi, w) = alpha.singular_rule(mf - 1.0, nodes);
+    let integral = Expr::sum(xi.iter().zip(w).map(|(&xi, w)| {
         let at = mul(num(xi), reach.clone());
-        mul(num(w), along(operand, space, direction, m, &at, functions))
+        mul(w, along(operand, space, direction, m, &at, functions))
     }));
     let scale = mul(
-        num(1.0 / gamma(m as f64 - alpha)),
-        pow(reach.clone(), num(m as f64 - alpha)),
+        alpha.reciprocal_gamma(mf, -1.0),
+        pow(reach.clone(), alpha.affine(mf, -1.0)),
     );
     let mut terms = vec![mul(scale, integral)];
     if riemann {
         for k in 0..m {
             let value = along(operand, space, direction, k, reach, functions);
             let scale = mul(
-                num(1.0 / gamma(k as f64 + 1.0 - alpha)),
-                pow(reach.clone(), num(k as f64 - alpha)),
+                alpha.reciprocal_gamma(k as f64 + 1.0, -1.0),
+                pow(reach.clone(), alpha.affine(k as f64, -1.0)),
             );
             terms.push(mul(scale, value));
         }
@@ -440,7 +580,18 @@ fn num(x: f64) -> Expr {
     Expr::Number(x)
 }
 
+/// `lhs op rhs`, folded when both are numbers (a constant order's
+/// weights and Gamma functions stay numbers).
 fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
+    if let (Expr::Number(a), Expr::Number(b)) = (&lhs, &rhs) {
+        return num(match op {
+            BinOp::Add => a + b,
+            BinOp::Sub => a - b,
+            BinOp::Mul => a * b,
+            BinOp::Div => a / b,
+            BinOp::Pow => a.powf(*b),
+        });
+    }
     Expr::Binary {
         op,
         lhs: Box::new(lhs),
@@ -458,6 +609,10 @@ fn sub(lhs: Expr, rhs: Expr) -> Expr {
 
 fn mul(lhs: Expr, rhs: Expr) -> Expr {
     binary(BinOp::Mul, lhs, rhs)
+}
+
+fn div(lhs: Expr, rhs: Expr) -> Expr {
+    binary(BinOp::Div, lhs, rhs)
 }
 
 fn pow(lhs: Expr, rhs: Expr) -> Expr {

@@ -108,10 +108,44 @@ pub fn gauss_legendre(n: usize) -> (Vec<f64>, Vec<f64>) {
 /// by its interpolating polynomial, written in shifted Legendre
 /// polynomials `P̃_k(ξ) = P_k(2ξ - 1)` (coefficients by the discrete
 /// Legendre transform, exact below degree `n`), whose moments against
-/// `ξ^b` are `b(b-1)...(b-k+1) / ((b+1)(b+2)...(b+k+1))`. Exact for
-/// polynomials of degree below `n`; spectrally accurate for smooth `f`.
+/// `ξ^b` are [`singular_moments`]. Exact for polynomials of degree below
+/// `n`; spectrally accurate for smooth `f`.
 pub fn singular_rule(b: f64, n: usize) -> (Vec<f64>, Vec<f64>) {
+    let (nodes, basis) = singular_basis(n);
+    let moments = singular_moments(b, n);
+    let weights = basis
+        .iter()
+        .map(|row| row.iter().zip(&moments).map(|(c, m)| c * m).sum())
+        .collect();
+    (nodes, weights)
+}
+
+/// The singular rule's nodes and, for each, the coefficients `c_jk` of
+/// its weight `w_j = Σ_k c_jk M_k(b)` in the moments `M_k` (so a weight
+/// can be built for an order known only as an expression).
+pub fn singular_basis(n: usize) -> (Vec<f64>, Vec<Vec<f64>>) {
     let (unit_nodes, unit_weights) = gauss_legendre(n);
+    let nodes = unit_nodes.iter().map(|x| (1.0 + x) / 2.0).collect();
+    let basis = unit_nodes
+        .iter()
+        .zip(&unit_weights)
+        .map(|(&x, &w)| {
+            let (mut p0, mut p1) = (1.0, x);
+            let mut row = vec![w / 2.0];
+            for k in 1..n {
+                row.push(w / 2.0 * (2 * k + 1) as f64 * p1);
+                let kf = k as f64 + 1.0;
+                (p0, p1) = (p1, ((2.0 * kf - 1.0) * x * p1 - (kf - 1.0) * p0) / kf);
+            }
+            row
+        })
+        .collect();
+    (nodes, basis)
+}
+
+/// `M_k(b) = ∫_0^1 ξ^b P̃_k(ξ) dξ = b(b-1)...(b-k+1) / ((b+1)...(b+k+1))`
+/// for `k < n`: `M_0 = 1/(b + 1)`, `M_(k+1) = M_k (b - k)/(b + k + 2)`.
+pub fn singular_moments(b: f64, n: usize) -> Vec<f64> {
     let mut moments = Vec::with_capacity(n);
     let mut m = 1.0 / (b + 1.0);
     for k in 0..n {
@@ -119,22 +153,7 @@ pub fn singular_rule(b: f64, n: usize) -> (Vec<f64>, Vec<f64>) {
         let k = k as f64;
         m *= (b - k) / (b + k + 2.0);
     }
-    let nodes: Vec<f64> = unit_nodes.iter().map(|x| (1.0 + x) / 2.0).collect();
-    let weights = unit_nodes
-        .iter()
-        .zip(&unit_weights)
-        .map(|(&x, &w)| {
-            let (mut p0, mut p1) = (1.0, x);
-            let mut sum = moments[0];
-            for (k, moment) in moments.iter().enumerate().skip(1) {
-                sum += (2 * k + 1) as f64 * p1 * moment;
-                let kf = k as f64 + 1.0;
-                (p0, p1) = (p1, ((2.0 * kf - 1.0) * x * p1 - (kf - 1.0) * p0) / kf);
-            }
-            w / 2.0 * sum
-        })
-        .collect();
-    (nodes, weights)
+    moments
 }
 
 /// `P_n(x)` and `P_n'(x)`, by the three-term recurrence.
