@@ -17,11 +17,15 @@
 //! `phi` by place: `x - a` on a slice `x = a`; `(|x - c|^2 - r^2) / 2r` on
 //! the boundary of a ball (the signed distance to first order); the product
 //! of `(x - lo)(hi - x) / (hi - lo)` over the coordinates on the boundary of
-//! a box whose faces bound the domain; products over unions. A constraint
-//! elsewhere (polygons, set operations, a box inside the domain), on a
-//! complex field, with a value that reads anything but coordinates, or a
-//! second one on the same field has no transform: training refuses it.
+//! a box whose faces bound the domain; products over unions of places;
+//! other boundaries (polygons, set operations, a box inside the domain) by
+//! [`distance`]. Several values of one field share one transform by
+//! transfinite interpolation ([`transforms`]). A constraint on a complex
+//! field, with a value that reads anything but coordinates, or on a place
+//! with no `phi` (the rim of a union with a non-convex polygon) has no
+//! transform: training refuses it.
 
+use super::distance;
 use super::*;
 use crate::model::{ConstraintId, Domain, Enforcement, Expr, Model, Relation, Set, Where};
 
@@ -117,6 +121,80 @@ pub fn target(model: &Model, constraint: ConstraintId) -> Option<FuncId> {
     real_with_domain.then_some(function)
 }
 
+/// The transform of the hard constraints `parts` on the field `function`,
+/// each `u = g_i` on a place with `phi_i`, and each value already lowered
+/// into `g`: for one, [`transform`]; for several, transfinite
+/// interpolation, `u = G + Π phi_i N` with
+/// `G = Σ_i g_i Π_{j≠i} phi_j^2 / Σ_k Π_{j≠k} phi_j^2`, which is `g_i`
+/// where `phi_i` vanishes (and 0 exactly where two places meet). One
+/// [`Hard`] per constraint, sharing the value; when some place has no
+/// `phi`, the first constraint's transform alone.
+pub fn transforms(
+    g: &mut Graph,
+    model: &Model,
+    function: FuncId,
+    parts: &[(ConstraintId, ExprId)],
+) -> Vec<Hard> {
+    let first = |g: &mut Graph| {
+        let (k, offset) = parts[0];
+        transform(g, model, k, function, offset).into_iter().collect()
+    };
+    if parts.len() < 2 {
+        return first(g);
+    }
+    let f = model.function(function);
+    let Some(domain) = f.domain.as_ref() else {
+        return vec![];
+    };
+    let mut factors = vec![];
+    for &(k, offset) in parts {
+        let c = &model.constraints[k.index()];
+        if c.relation != Relation::Eq || !reads_coordinates_only(g, offset) {
+            return first(g);
+        }
+        match factor(g, &c.on, domain) {
+            Some(phi) => factors.push(phi),
+            None => return first(g),
+        }
+    }
+    let squares: Vec<ExprId> = factors.iter().map(|&phi| g.powi(phi, 2.0)).collect();
+    let weights: Vec<ExprId> = (0..parts.len())
+        .map(|i| {
+            let others: Vec<ExprId> = (0..parts.len())
+                .filter(|&j| j != i)
+                .map(|j| squares[j])
+                .collect();
+            g.mul(&others)
+        })
+        .collect();
+    // Where places meet every weight vanishes: a tiny floor keeps the
+    // value finite there (0 at that point, unchanged 1e-15 away from it).
+    let floor = g.num(1e-30);
+    let mut terms = weights.clone();
+    terms.push(floor);
+    let total = g.add(&terms);
+    let weighted: Vec<ExprId> = parts
+        .iter()
+        .zip(&weights)
+        .map(|(&(_, offset), &w)| g.mul(&[offset, w]))
+        .collect();
+    let sum = g.add(&weighted);
+    let interpolated = g.div(sum, total);
+    let network = g.field(function, Part::Real, vec![0; f.coords.len()].into());
+    let mut scaled = factors.clone();
+    scaled.push(network);
+    let scaled = g.mul(&scaled);
+    let value = g.add(&[interpolated, scaled]);
+    parts
+        .iter()
+        .map(|&(constraint, _)| Hard {
+            constraint,
+            function,
+            value,
+        })
+        .collect()
+}
+
 /// The transform of hard constraint `constraint` on the field `function`
 /// (see [`target`]), whose value `offset` is already lowered into `g`;
 /// `None` when the value reads more than the coordinates or the place has
@@ -183,7 +261,8 @@ fn factor(g: &mut Graph, on: &Where, domain: &Domain) -> Option<ExprId> {
     }
 }
 
-/// `phi` for the boundary of a ball, or of a box that bounds the domain.
+/// `phi` for the boundary of a ball, of a box that bounds the domain, or
+/// of any other set ([`distance::boundary`]).
 fn boundary(g: &mut Graph, coords: &[CoordId], set: &Set, domain: &Domain) -> Option<ExprId> {
     match set {
         Set::Ball { center, radius } => {
@@ -207,10 +286,11 @@ fn boundary(g: &mut Graph, coords: &[CoordId], set: &Set, domain: &Domain) -> Op
             let mut factors = vec![];
             for (c, &(lo, hi)) in coords.iter().zip(sides) {
                 // A face inside the domain would pin the field on the
-                // whole plane through it, not just on the face.
+                // whole plane through it, not just on the face: such a box
+                // has the R-conjunction of its faces.
                 let (dlo, dhi) = domain.range(*c)?;
                 if lo > dlo || hi < dhi {
-                    return None;
+                    return distance::boundary(g, coords, set);
                 }
                 let x = g.coord(*c);
                 let (l, h) = (g.num(lo), g.num(hi));
@@ -221,6 +301,6 @@ fn boundary(g: &mut Graph, coords: &[CoordId], set: &Set, domain: &Domain) -> Op
             }
             Some(g.mul(&factors))
         }
-        _ => None,
+        other => distance::boundary(g, coords, other),
     }
 }

@@ -154,14 +154,25 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
 }
 
 /// The transforms of the model's hard constraints that can be built in
-/// (one per field, the first), lowered into `lowerer`'s graph before any
-/// field reads through them.
+/// (per field, its values on places together, or else the first), lowered
+/// into `lowerer`'s graph before any field reads through them.
 fn hard_transforms(lowerer: &mut Lowerer) -> Vec<Hard> {
     let model = lowerer.model;
     let mut out: Vec<Hard> = vec![];
     // Per field, its first lower and first upper hard bound.
     type Bound = Option<(ConstraintId, ExprId)>;
     let mut bounds: BTreeMap<FuncId, (Bound, Bound)> = BTreeMap::new();
+    // Per field, how many values on places it has, and those seen so far:
+    // its transform is built at its last (at once for most fields, so the
+    // graph grows in the model's order).
+    let mut expected: BTreeMap<FuncId, usize> = BTreeMap::new();
+    for (k, c) in model.constraints.iter().enumerate() {
+        let k = ConstraintId(k as u32);
+        if let Some(function) = hard::target(model, k).filter(|_| c.relation == Relation::Eq) {
+            *expected.entry(function).or_default() += 1;
+        }
+    }
+    let mut values: BTreeMap<FuncId, Vec<(ConstraintId, ExprId)>> = BTreeMap::new();
     for (k, c) in model.constraints.iter().enumerate() {
         let k = ConstraintId(k as u32);
         let Some(function) = hard::target(model, k) else {
@@ -179,10 +190,11 @@ fn hard_transforms(lowerer: &mut Lowerer) -> Vec<Hard> {
             }
             continue;
         }
-        if out.iter().any(|h| h.function == function) {
-            continue;
+        let parts = values.entry(function).or_default();
+        parts.push((k, re));
+        if parts.len() == expected[&function] {
+            out.extend(hard::transforms(&mut lowerer.graph, model, function, parts));
         }
-        out.extend(hard::transform(&mut lowerer.graph, model, k, function, re));
     }
     // A field with a value built in keeps its bounds in the loss (training
     // refuses them as hard).

@@ -21,6 +21,7 @@
 pub mod adjoint;
 pub mod average;
 pub mod diff;
+pub mod distance;
 pub mod eval;
 pub mod hard;
 pub mod lower;

@@ -382,18 +382,19 @@ fn untrainable(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
             });
             let help = match first {
                 Some(h) if c.relation == Relation::Eq => format!(
-                    "`{}` gives `{}` its value already, and a field takes one hard value: \
-                     write the two as one constraint on the union of their places, with one \
-                     expression true on both (`hard u = g on x = 0 | x = 1`), or drop `hard` \
-                     here to penalise this one in the loss",
+                    "`{}` gives `{}` its value already, and the two are joined only where \
+                     each place has a distance function (a slice, or the boundary of a ball, \
+                     a box, a polygon or a set made of them, a union only of balls, boxes and \
+                     convex polygons); drop `hard` here to penalise this one in the loss",
                     model.constraints[h.constraint.index()].label,
                     model.function(h.function).name
                 ),
                 _ => "hard constraints are built in when they give a real field's value from \
-                      the coordinates on a slice, the boundary of a ball or the boundary of a \
-                      box around the domain, one per field, or bound a real field's value by \
-                      expressions of the coordinates (one lower and one upper bound per \
-                      field, not with a value built in); drop `hard` to penalise it in the loss"
+                      the coordinates on slices and boundaries of balls, boxes, polygons and \
+                      sets made of them (a union only of balls, boxes and convex polygons), \
+                      several per field, or bound a real field's value by expressions of the \
+                      coordinates (one lower and one upper bound per field, not with a value \
+                      built in); drop `hard` to penalise it in the loss"
                     .to_string(),
             };
             out.push(
