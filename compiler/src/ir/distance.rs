@@ -50,20 +50,8 @@ pub fn boundary(g: &mut Graph, coords: &[CoordId], set: &Set) -> Option<ExprId> 
 pub fn signed(g: &mut Graph, coords: &[CoordId], set: &Set) -> Option<ExprId> {
     match set {
         Set::Ball { center, radius } => {
-            // (r^2 - |x - c|^2) / 2r.
-            let squares: Vec<ExprId> = coords
-                .iter()
-                .zip(center)
-                .map(|(c, x0)| {
-                    let d = offset(g, *c, *x0);
-                    g.powi(d, 2.0)
-                })
-                .collect();
-            let sum = g.add(&squares);
-            let r2 = g.num(radius * radius);
-            let inside = g.sub(r2, sum);
-            let scale = g.num(1.0 / (2.0 * radius));
-            Some(g.mul(&[inside, scale]))
+            let outside = ball(g, coords, center, *radius);
+            Some(g.neg(outside))
         }
         Set::Box(sides) => {
             let mut faces = vec![];
@@ -101,6 +89,24 @@ pub fn signed(g: &mut Graph, coords: &[CoordId], set: &Set) -> Option<ExprId> {
         }
         Set::Boundary(_) => None,
     }
+}
+
+/// `(|x - c|^2 - r^2) / 2r`: zero on the sphere, the distance from it to
+/// first order, negative inside.
+pub fn ball(g: &mut Graph, coords: &[CoordId], center: &[f64], radius: f64) -> ExprId {
+    let squares: Vec<ExprId> = coords
+        .iter()
+        .zip(center)
+        .map(|(c, x0)| {
+            let d = offset(g, *c, *x0);
+            g.powi(d, 2.0)
+        })
+        .collect();
+    let sum = g.add(&squares);
+    let r2 = g.num(radius * radius);
+    let excess = g.sub(sum, r2);
+    let scale = g.num(1.0 / (2.0 * radius));
+    g.mul(&[excess, scale])
 }
 
 /// `x_c - a`.

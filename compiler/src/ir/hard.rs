@@ -265,23 +265,7 @@ fn factor(g: &mut Graph, on: &Where, domain: &Domain) -> Option<ExprId> {
 /// of any other set ([`distance::boundary`]).
 fn boundary(g: &mut Graph, coords: &[CoordId], set: &Set, domain: &Domain) -> Option<ExprId> {
     match set {
-        Set::Ball { center, radius } => {
-            let squares: Vec<ExprId> = coords
-                .iter()
-                .zip(center)
-                .map(|(c, x0)| {
-                    let x = g.coord(*c);
-                    let x0 = g.num(*x0);
-                    let d = g.sub(x, x0);
-                    g.powi(d, 2.0)
-                })
-                .collect();
-            let sum = g.add(&squares);
-            let r2 = g.num(radius * radius);
-            let excess = g.sub(sum, r2);
-            let scale = g.num(1.0 / (2.0 * radius));
-            Some(g.mul(&[excess, scale]))
-        }
+        Set::Ball { center, radius } => Some(distance::ball(g, coords, center, *radius)),
         Set::Box(sides) => {
             let mut factors = vec![];
             for (c, &(lo, hi)) in coords.iter().zip(sides) {
