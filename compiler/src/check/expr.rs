@@ -343,14 +343,16 @@ impl Checker<'_> {
                 self.report(self.arity_error(callee, e, &[1], args.len()));
                 return placeholder();
             }
-            // A `def`'s parameter bound to a number folds here; anything
-            // else is reported below as the constant it is not.
+            // `gamma` of a `def`'s parameter bound to a number folds here;
+            // anything else is reported below as the constant it is not.
             let errors = self.errors();
             let arg = self.expr(&args[0], scope);
             if self.errors() > errors {
                 return placeholder();
             }
-            if let Some(value) = consts::fold(&arg, &self.model.consts).map(consts::gamma)
+            if let Some(value) = consts::fold(&arg, &self.model.consts)
+                .filter(|_| callee.name == "gamma")
+                .map(consts::gamma)
                 && value.is_finite()
             {
                 return Expr::Number(value);

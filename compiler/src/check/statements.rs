@@ -33,9 +33,9 @@ impl<'a> Checker<'a> {
     }
 
     /// The coordinates a statement ranges over: those of the fields it reads
-    /// at its own point (or at arguments that move with the coordinate),
-    /// in order of appearance, then coordinates it names
-    /// that no field has (an error unless the points come from data).
+    /// at its own point (or at arguments that move with the coordinate), in
+    /// order of appearance, then coordinates it names that no field has (an
+    /// error unless the points come from data).
     pub(super) fn space(&mut self, sides: &[(&Expr, &ast::Expr)], on_data: bool) -> Vec<CoordId> {
         let mut space = vec![];
         for (e, _) in sides {
