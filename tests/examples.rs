@@ -94,10 +94,13 @@ fn bounded(stage: String) -> String {
             break;
         }
     }
-    let hash = stage
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
-    out.push_str(&format!("({} characters in all, FNV-1a {hash:016x})", stage.len()));
+    let hash = stage.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    });
+    out.push_str(&format!(
+        "({} characters in all, FNV-1a {hash:016x})",
+        stage.len()
+    ));
     out
 }
 

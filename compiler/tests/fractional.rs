@@ -25,12 +25,7 @@ fn eval(e: &Expr, at: &[f64], field: &dyn Fn(&[u32], &[f64]) -> f64) -> f64 {
 }
 
 /// [`eval`] with every learned scalar at `learned`.
-fn eval_learned(
-    e: &Expr,
-    at: &[f64],
-    field: &dyn Fn(&[u32], &[f64]) -> f64,
-    learned: f64,
-) -> f64 {
+fn eval_learned(e: &Expr, at: &[f64], field: &dyn Fn(&[u32], &[f64]) -> f64, learned: f64) -> f64 {
     let go = |e: &Expr| eval_learned(e, at, field, learned);
     match e {
         Expr::Number(x) => *x,
@@ -115,7 +110,9 @@ fn riemann_liouville_derivatives_of_the_sine_meet_its_series() {
 #[test]
 fn the_caputo_derivative_of_the_cosine_meets_its_series() {
     for alpha in [0.4, 0.9, 1.1, 1.6] {
-        let model = operator(&format!("field u(t in [0,2])\nc: caputo(u, t, {alpha}) = 0"));
+        let model = operator(&format!(
+            "field u(t in [0,2])\nc: caputo(u, t, {alpha}) = 0"
+        ));
         for t in [0.1, 0.6, 1.3, 1.95] {
             let got = eval(&model.constraints[0].lhs, &[t], &cosine);
             let want = series(t, 0, alpha) - t.powf(-alpha) / gamma(1.0 - alpha);
@@ -131,7 +128,9 @@ fn the_caputo_derivative_of_the_cosine_meets_its_series() {
 #[test]
 fn the_fractional_laplacian_on_an_interval_is_both_derivatives_over_a_cosine() {
     for alpha in [0.5, 1.3, 1.8] {
-        let model = operator(&format!("field u(x in [0,1])\npde: frac_lap(u, {alpha}) = 0"));
+        let model = operator(&format!(
+            "field u(x in [0,1])\npde: frac_lap(u, {alpha}) = 0"
+        ));
         for x in [0.1, 0.45, 0.9] {
             let y = 1.0 - x;
             let left = series(x, 1, alpha);
@@ -189,7 +188,12 @@ fn the_fractional_laplacian_meets_its_closed_form_on_the_disk_and_the_ball() {
             let df = d as f64;
             let scale = 2f64.powf(alpha) * gamma(2.0 + alpha / 2.0) * gamma((df + alpha) / 2.0)
                 / gamma(df / 2.0);
-            let points = [[0.0, 0.0, 0.0], [0.3, -0.2, 0.1], [-0.5, 0.4, 0.2], [0.1, 0.7, -0.3]];
+            let points = [
+                [0.0, 0.0, 0.0],
+                [0.3, -0.2, 0.1],
+                [-0.5, 0.4, 0.2],
+                [0.1, 0.7, -0.3],
+            ];
             for point in points {
                 let x = &point[..d];
                 let r2: f64 = x.iter().map(|x| x * x).sum();
@@ -210,12 +214,29 @@ fn the_fractional_laplacian_meets_its_closed_form_on_the_disk_and_the_ball() {
 #[test]
 fn a_learned_order_expands_as_the_constant_order_at_its_value() {
     let cases = [
-        ("field u(x in [0,1])", "rl_left(u, x, alpha) + rl_right(u, x, alpha)", 1, [1.5, 1.2, 1.8]),
-        ("field u(x in [0,1])", "caputo(u, x, alpha)", 1, [0.4, 0.2, 0.7]),
-        ("field u((x, y) in disk((0, 0), 1))", "frac_lap(u, alpha)", 2, [1.6, 1.3, 1.9]),
+        (
+            "field u(x in [0,1])",
+            "rl_left(u, x, alpha) + rl_right(u, x, alpha)",
+            1,
+            [1.5, 1.2, 1.8],
+        ),
+        (
+            "field u(x in [0,1])",
+            "caputo(u, x, alpha)",
+            1,
+            [0.4, 0.2, 0.7],
+        ),
+        (
+            "field u((x, y) in disk((0, 0), 1))",
+            "frac_lap(u, alpha)",
+            2,
+            [1.6, 1.3, 1.9],
+        ),
     ];
     for (field, operator_text, d, [init, others @ ..]) in cases {
-        let learned = operator(&format!("{field}\nlearn alpha = {init}\npde: {operator_text} = 0"));
+        let learned = operator(&format!(
+            "{field}\nlearn alpha = {init}\npde: {operator_text} = 0"
+        ));
         for alpha in std::iter::once(init).chain(others) {
             let constant = operator(&format!(
                 "{field}\npde: {} = 0",

@@ -496,7 +496,8 @@ fn resample_by_residual(
             .draw_n(id, adaptive::pool_size(count), &mut rng)?;
         let residuals = engine.residuals_at(program, t, b, &pool);
         let scores = adaptive::scores(&residuals, &relations);
-        let chosen = adaptive::choose(pool, &scores, count, &mut rng);
+        let mut chosen = adaptive::choose(pool, &scores, count, &mut rng);
+        chosen.extend(program.loss.anchors(id));
         let saved = chosen
             .iter()
             .map(|p| [&p.coords[..], &p.normal[..]].concat());

@@ -23,11 +23,17 @@ fn trained_at(model: &str, name: &str, header: &str, points: &[Vec<f64>]) -> (Ve
     let input = out.join("points.csv");
     let rows: Vec<String> = points
         .iter()
-        .map(|p| p.iter().map(|v| format!("{v:.17}")).collect::<Vec<_>>().join(","))
+        .map(|p| {
+            p.iter()
+                .map(|v| format!("{v:.17}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
         .collect();
     std::fs::write(&input, format!("{header}\n{}\n", rows.join("\n"))).expect("points.csv");
     let output = out.join("values.csv");
-    let frontend = physc_compiler::check_source(model, Path::new("."), &physc_compiler::check::DiskFiles);
+    let frontend =
+        physc_compiler::check_source(model, Path::new("."), &physc_compiler::check::DiskFiles);
     let loss = frontend.loss.as_ref().expect("trainable");
     physc_runtime::eval::eval(loss, &out, &input, &output, false).expect("evaluates");
     let text = std::fs::read_to_string(&output).expect("values.csv");
@@ -89,7 +95,14 @@ pde: u_xx + u_yy = -1
 bc:  hard u = x*y + 1 on boundary(ell)
 {TRAIN}"
     );
-    let corners = [(0.0, 0.0), (2.0, 0.0), (2.0, 1.0), (1.0, 1.0), (1.0, 2.0), (0.0, 2.0)];
+    let corners = [
+        (0.0, 0.0),
+        (2.0, 0.0),
+        (2.0, 1.0),
+        (1.0, 1.0),
+        (1.0, 2.0),
+        (0.0, 2.0),
+    ];
     let points: Vec<Vec<f64>> = (0..6)
         .flat_map(|i| along(corners[i], corners[(i + 1) % 6], 7))
         .collect();
@@ -162,7 +175,12 @@ train { adam(lr = 1e-2, steps = 500); lbfgs(steps = 1000); points = 500 }";
         .collect();
     points.extend(sides.iter().cloned());
     let (u, error) = trained_at(model, "heat", "x,t", &points);
-    assert_holds(&u[..9], &points[..9], |p| (std::f64::consts::PI * p[0]).sin(), "initial value");
+    assert_holds(
+        &u[..9],
+        &points[..9],
+        |p| (std::f64::consts::PI * p[0]).sin(),
+        "initial value",
+    );
     assert_holds(&u[9..], &sides, |_| 0.0, "boundary value");
     // Measured 8.5e-3; an untrained network is at about 1.
     assert!(error < 2e-2, "relative L2 error {error}");

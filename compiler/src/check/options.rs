@@ -34,7 +34,9 @@ pub(crate) const LBFGS_OPTIONS: &[&str] = &["lr", "steps", "history", "tolerance
 pub(crate) const BFGS_OPTIONS: &[&str] = &["steps", "scaling"];
 /// The values of `bfgs`'s `scaling`: Al-Baali's self-scaling, or none.
 pub(crate) const BFGS_SCALINGS: &[&str] = &["self", "none"];
-pub(crate) const TRAIN_GROUPS: &[&str] = &["adam", "soap", "lbfgs", "bfgs", "points", "weights"];
+pub(crate) const TRAIN_GROUPS: &[&str] = &[
+    "adam", "soap", "lbfgs", "bfgs", "points", "weights", "anchors",
+];
 pub(crate) const TRAIN_SETTINGS: &[&str] = &[
     "seed",
     "sampler",
@@ -105,6 +107,55 @@ impl Checker<'_> {
             return None;
         }
         Some(v as u64)
+    }
+
+    /// `anchors(LABEL = SET)`: a data set with a column for each coordinate
+    /// of the labelled constraint, whose rows join its points.
+    fn anchor_data(&mut self, opt: &Opt) -> Option<DataId> {
+        let data = match &opt.value.kind {
+            ast::ExprKind::Name(id) => match self.names.get(&id.name) {
+                Some(Decl::Data(d)) => Some(*d),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(d) = data else {
+            self.report(
+                Diagnostic::error(
+                    Code::WrongKind,
+                    format!("anchors of `{}` must be a data set", opt.name.name),
+                )
+                .label(opt.value.span, "not a data set")
+                .help("declare one with `data obs = csv(\"points.csv\")` and write `anchors(pde = obs)`"),
+            );
+            return None;
+        };
+        self.used.insert(self.model.data[d.index()].name.clone());
+        let constraint = self
+            .model
+            .constraints
+            .iter()
+            .find(|c| c.label == opt.name.name)?;
+        let missing = constraint.space.iter().find(|&&c| {
+            let name = &self.model.coord(c).name;
+            self.model.data[d.index()].column(name).is_none()
+        });
+        if let Some(&c) = missing {
+            let (set, coord) = (&self.model.data[d.index()].name, &self.model.coord(c).name);
+            self.report(
+                Diagnostic::error(
+                    Code::DataColumn,
+                    format!("data set `{set}` has no column `{coord}` for the anchors of `{}`", opt.name.name),
+                )
+                .label(opt.value.span, format!("no column `{coord}`"))
+                .help(format!(
+                    "anchors are points of `{}`: the data set needs a column for each of its coordinates",
+                    opt.name.name
+                )),
+            );
+            return None;
+        }
+        Some(d)
     }
 
     fn positive(&mut self, opt: &Opt) -> Option<f64> {
@@ -284,7 +335,7 @@ impl Checker<'_> {
                 }
                 stages.push(Optimizer::Bfgs { steps, self_scaled });
             }
-            "points" | "weights" => {
+            "points" | "weights" | "anchors" => {
                 // Every label given, also those of constraints that failed
                 // to check (reported already), and the automatic `eqN`.
                 let mut labels: Vec<String> = self
@@ -309,6 +360,10 @@ impl Checker<'_> {
                     if spec.name.name == "points" {
                         if let Some(n) = self.whole(opt, 1, 100_000_000) {
                             train.label_points.push((opt.name.name.clone(), n));
+                        }
+                    } else if spec.name.name == "anchors" {
+                        if let Some(d) = self.anchor_data(opt) {
+                            train.anchors.push((opt.name.name.clone(), d));
                         }
                     } else if let Some(w) = self.positive(opt) {
                         train.weights.push((opt.name.name.clone(), w));

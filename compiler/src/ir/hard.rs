@@ -137,7 +137,9 @@ pub fn transforms(
 ) -> Vec<Hard> {
     let first = |g: &mut Graph| {
         let (k, offset) = parts[0];
-        transform(g, model, k, function, offset).into_iter().collect()
+        transform(g, model, k, function, offset)
+            .into_iter()
+            .collect()
     };
     if parts.len() < 2 {
         return first(g);

@@ -206,7 +206,10 @@ mod tests {
             for k in 0..16 {
                 let got: f64 = x.iter().zip(&w).map(|(x, w)| w * x.powi(k)).sum();
                 let want = 1.0 / (b + k as f64 + 1.0);
-                assert!((got - want).abs() < 1e-13 * want.max(1.0), "b = {b}, k = {k}");
+                assert!(
+                    (got - want).abs() < 1e-13 * want.max(1.0),
+                    "b = {b}, k = {k}"
+                );
             }
             let got: f64 = x.iter().zip(&w).map(|(x, w)| w * x.exp()).sum();
             let (mut want, mut factorial) = (0.0, 1.0);
@@ -216,7 +219,10 @@ mod tests {
                 }
                 want += 1.0 / (factorial * (b + j as f64 + 1.0));
             }
-            assert!((got - want).abs() < 1e-14 * want, "b = {b}: {got} against {want}");
+            assert!(
+                (got - want).abs() < 1e-14 * want,
+                "b = {b}: {got} against {want}"
+            );
         }
     }
 

@@ -168,7 +168,7 @@ pub fn model(m: &Model) -> String {
             }
         };
     }
-    out.push_str(&train(&m.train));
+    out.push_str(&train(&m.train, &m.data));
     out
 }
 
@@ -189,7 +189,7 @@ fn file_name(path: &std::path::Path) -> String {
     )
 }
 
-fn train(t: &Train) -> String {
+fn train(t: &Train, data: &[DataSet]) -> String {
     let stages: Vec<String> = t
         .stages
         .iter()
@@ -273,6 +273,14 @@ fn train(t: &Train) -> String {
             .map(|(l, n)| format!("{l} = {n}"))
             .collect();
         let _ = writeln!(out, "  points({})", items.join(", "));
+    }
+    if !t.anchors.is_empty() {
+        let items: Vec<String> = t
+            .anchors
+            .iter()
+            .map(|(l, d)| format!("{l} = {}", data[d.index()].name))
+            .collect();
+        let _ = writeln!(out, "  anchors({})", items.join(", "));
     }
     if !t.weights.is_empty() {
         let items: Vec<String> = t

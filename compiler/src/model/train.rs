@@ -1,6 +1,7 @@
 //! Networks and training settings of a checked model, defaults filled in.
 
 use super::CoordId;
+use super::DataId;
 use super::FuncId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,6 +219,9 @@ pub struct Train {
     pub label_points: Vec<(String, u64)>,
     /// Per-label loss weights (1 where absent).
     pub weights: Vec<(String, f64)>,
+    /// Per-label anchor points: a data set's rows added to every draw of
+    /// the label's points (DeepXDE's `anchors`).
+    pub anchors: Vec<(String, DataId)>,
     /// Resample collocation points every this many steps (0: never).
     pub resample: u64,
     pub resample_by: ResampleBy,
@@ -259,6 +263,7 @@ impl Default for Train {
             sampler: Sampler::Lhs,
             points: 2000,
             label_points: vec![],
+            anchors: vec![],
             weights: vec![],
             resample: 0,
             resample_by: ResampleBy::Sampler,

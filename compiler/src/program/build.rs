@@ -317,6 +317,12 @@ fn batches(model: &Model, lowered: &Lowered) -> Vec<Batch> {
             points: PointSet {
                 place: c.on.clone(),
                 count: count as usize,
+                anchors: model
+                    .train
+                    .anchors
+                    .iter()
+                    .find(|(l, _)| *l == c.label)
+                    .map(|(_, d)| *d),
             },
             causal,
         });

@@ -42,7 +42,7 @@ pub use build::build;
 use crate::ir::eval::{Env, Leaf};
 use crate::ir::{ExprId, Graph, MultiIndex, Node, Part};
 use crate::model::{
-    Activation, Architecture, ConstraintId, CoordId, FuncId, Model, NetId, Relation, Where,
+    Activation, Architecture, ConstraintId, CoordId, DataId, FuncId, Model, NetId, Relation, Where,
 };
 use geometry::Rng;
 use sample::{Point, points};
@@ -201,6 +201,8 @@ pub struct Residual {
 pub struct PointSet {
     pub place: Where,
     pub count: usize,
+    /// A data set whose rows join every draw (`anchors(LABEL = SET)`).
+    pub anchors: Option<DataId>,
 }
 
 impl PointSet {
@@ -338,9 +340,36 @@ impl LossProgram {
         Rng::new(self.sample_seed)
     }
 
-    /// New points for a batch (its data rows for a data set).
+    /// New points for a batch (its data rows for a data set), and its
+    /// anchors.
     pub fn draw(&self, batch: BatchId, rng: &mut Rng) -> Result<Vec<Point>, String> {
-        self.draw_n(batch, self.batch(batch).points.count, rng)
+        let mut points = self.draw_n(batch, self.batch(batch).points.count, rng)?;
+        points.extend(self.anchors(batch));
+        Ok(points)
+    }
+
+    /// A batch's anchor points: its anchor data set's rows inside the
+    /// domain of the batch's fields (a marched window's rows for a window),
+    /// read as points (their other columns are not read).
+    pub fn anchors(&self, batch: BatchId) -> Vec<Point> {
+        let b = self.batch(batch);
+        let Some(d) = b.points.anchors else {
+            return vec![];
+        };
+        let c = &self.model.constraints[b.constraint.index()];
+        let functions = c.lhs.functions().into_iter().chain(c.rhs.functions());
+        let domains: Vec<&crate::model::Domain> = functions
+            .filter_map(|f| self.model.function(f).domain.as_ref())
+            .collect();
+        sample::data_points(&self.model, d)
+            .into_iter()
+            .filter(|p| {
+                c.space
+                    .iter()
+                    .all(|&k| domains.iter().all(|dom| dom.admits(k, p.coords[k.index()])))
+            })
+            .map(|p| Point { row: None, ..p })
+            .collect()
     }
 
     /// `count` new points where a batch lives (a pool of candidates for

@@ -121,6 +121,14 @@ pub fn program(p: &LossProgram) -> String {
                 places.place(&b.points.place)
             ),
         };
+        let points = match b.points.anchors {
+            Some(d) => format!(
+                "{points}, and {} anchors from {}",
+                p.anchors(BatchId(k as u32)).len(),
+                m.data[d.index()].name
+            ),
+            None => points,
+        };
         let weight = match b.weight {
             1.0 => String::new(),
             w => format!(", weight {}", num(w)),

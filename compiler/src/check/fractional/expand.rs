@@ -21,14 +21,12 @@ pub(super) struct Operand {
     pub(super) derivative: Vec<u32>,
 }
 
-
 /// A direction along which to differentiate: unit vector components on
 /// the operator's space coordinates and the distance back to the boundary.
 pub(super) struct Direction {
     pub(super) theta: Vec<f64>,
     pub(super) reach: Expr,
 }
-
 
 /// A fractional order: its value before training and, for a learned
 /// order, the expression of learned scalars it is (so that the weights,
@@ -74,7 +72,13 @@ impl Order {
         }
         let weights = basis
             .iter()
-            .map(|row| Expr::sum(row.iter().zip(&moments).map(|(&c, m)| mul(num(c), m.clone()))))
+            .map(|row| {
+                Expr::sum(
+                    row.iter()
+                        .zip(&moments)
+                        .map(|(&c, m)| mul(num(c), m.clone())),
+                )
+            })
             .collect();
         (nodes, weights)
     }
@@ -131,7 +135,6 @@ fn reciprocal_gamma(z: Expr, z0: f64) -> Expr {
     }
     value
 }
-
 
 /// `D_θ^α` of the operand at the constraint's point, by the formula of
 /// the module's documentation; `riemann` adds the boundary values' terms
@@ -205,10 +208,9 @@ fn along(
         .coords
         .iter()
         .map(|&c| match space.iter().position(|x| *x == c) {
-            Some(i) if direction.theta[i] != 0.0 => sub(
-                Expr::Coord(c),
-                mul(num(direction.theta[i]), s.clone()),
-            ),
+            Some(i) if direction.theta[i] != 0.0 => {
+                sub(Expr::Coord(c), mul(num(direction.theta[i]), s.clone()))
+            }
             _ => Expr::Coord(c),
         })
         .collect();
@@ -260,7 +262,12 @@ pub(super) fn ball_reach(space: &[CoordId], center: &[f64], radius: f64, theta: 
         .zip(center)
         .map(|(&c, &x0)| sub(Expr::Coord(c), num(x0)))
         .collect();
-    let along = Expr::sum(offset.iter().zip(theta).map(|(d, &t)| mul(num(t), d.clone())));
+    let along = Expr::sum(
+        offset
+            .iter()
+            .zip(theta)
+            .map(|(d, &t)| mul(num(t), d.clone())),
+    );
     let square = Expr::sum(offset.iter().map(|d| pow(d.clone(), num(2.0))));
     let discriminant = add(
         sub(pow(along.clone(), num(2.0)), square),
@@ -317,4 +324,3 @@ pub(super) fn div(lhs: Expr, rhs: Expr) -> Expr {
 pub(super) fn pow(lhs: Expr, rhs: Expr) -> Expr {
     binary(BinOp::Pow, lhs, rhs)
 }
-

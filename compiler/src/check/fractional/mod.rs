@@ -68,7 +68,9 @@ impl Checker<'_> {
         };
         let arity = if laplacian { 2 } else { 3 };
         if args.len() != arity {
-            let diagnostic = self.arity_error(callee, e, &[arity], args.len()).help(usage);
+            let diagnostic = self
+                .arity_error(callee, e, &[arity], args.len())
+                .help(usage);
             self.report(diagnostic);
             return placeholder();
         }
@@ -96,7 +98,15 @@ impl Checker<'_> {
             reach: direction.1,
         };
         let functions = &self.model.functions;
-        directional(&operand, &[coord], &direction, &alpha, riemann, NODES, functions)
+        directional(
+            &operand,
+            &[coord],
+            &direction,
+            &alpha,
+            riemann,
+            NODES,
+            functions,
+        )
     }
 
     /// The operand: a field, or a derivative of one.
@@ -156,10 +166,15 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::error(
                     Code::BadFractional,
-                    format!("the order of `{}` reads more than constants and learned scalars", callee.name),
+                    format!(
+                        "the order of `{}` reads more than constants and learned scalars",
+                        callee.name
+                    ),
                 )
                 .label(arg.span, "not a constant or a learned scalar")
-                .help("write a number, a `const`, or a `learn` scalar for an order found in training"),
+                .help(
+                    "write a number, a `const`, or a `learn` scalar for an order found in training",
+                ),
             );
             return None;
         };
@@ -245,7 +260,11 @@ impl Checker<'_> {
             .copied()
             .filter(|c| !params.contains(c) && self.model.coord(*c).name != "t")
             .collect();
-        let factors = function.domain.as_ref().map(|d| d.factors.clone()).unwrap_or_default();
+        let factors = function
+            .domain
+            .as_ref()
+            .map(|d| d.factors.clone())
+            .unwrap_or_default();
         let shape = factors.iter().find_map(|f| match f {
             Factor::Interval { coord, lo, hi } if space == [*coord] => {
                 Some(Shape::Interval(*lo, *hi))
@@ -316,10 +335,8 @@ impl Checker<'_> {
     }
 }
 
-
 /// Where `frac_lap` integrates over directions.
 enum Shape {
     Interval(f64, f64),
     Ball { center: Vec<f64>, radius: f64 },
 }
-

@@ -1,0 +1,39 @@
+//! Anchor points: `anchors(LABEL = SET)` adds a data set's rows to every
+//! draw of a constraint's points (DeepXDE's `anchors`), those inside the
+//! domain only.
+
+use physc_compiler::check::DiskFiles;
+use physc_compiler::program::BatchId;
+use std::path::Path;
+
+#[test]
+fn anchors_join_every_draw_inside_the_domain() {
+    // 20 rows at x = -1, ..., 1; the domain keeps the 13 with x >= -0.3.
+    let text = "data obs = csv(\"fractional_poisson_1d_inverse.csv\")
+field u(x in [-0.3,1])
+pde: u_xx = -1
+bc:  u = 0 on x = -0.3 | x = 1
+train { adam(steps = 10); points(pde = 7); anchors(pde = obs) }";
+    let frontend = physc_compiler::check_source(text, Path::new("../examples/deepxde"), &DiskFiles);
+    let loss = frontend.loss.as_ref().expect("trainable");
+    let inside: Vec<f64> = (0..20)
+        .map(|k| -1.0 + 2.0 * k as f64 / 19.0)
+        .filter(|x| *x >= -0.3)
+        .collect();
+    assert_eq!(inside.len(), 13);
+    let mut rng = loss.sampler();
+    for _ in 0..2 {
+        let points = loss.draw(BatchId(0), &mut rng).expect("draws");
+        assert_eq!(points.len(), 7 + inside.len());
+        for (p, x) in points[7..].iter().zip(&inside) {
+            assert!(
+                (p.coords[0] - x).abs() < 1e-15,
+                "{} against {x}",
+                p.coords[0]
+            );
+        }
+    }
+    // The boundary condition has none.
+    let bc = loss.draw(BatchId(1), &mut rng).expect("draws");
+    assert_eq!(bc.len(), loss.batch(BatchId(1)).points.count);
+}
