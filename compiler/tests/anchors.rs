@@ -1,14 +1,14 @@
 //! Anchor points: `anchors(LABEL = SET)` adds a data set's rows to every
-//! draw of a constraint's points (DeepXDE's `anchors`), those inside the
-//! domain only.
+//! draw of a constraint's points (DeepXDE's `anchors`), those in the
+//! domain's interior only.
 
 use physc_compiler::check::DiskFiles;
 use physc_compiler::program::BatchId;
 use std::path::Path;
 
 #[test]
-fn anchors_join_every_draw_inside_the_domain() {
-    // 20 rows at x = -1, ..., 1; the domain keeps the 13 with x >= -0.3.
+fn anchors_join_every_draw_in_the_interior_of_the_domain() {
+    // 20 rows at x = -1, ..., 1; the interior keeps the 12 with -0.3 < x < 1.
     let text = "data obs = csv(\"fractional_poisson_1d_inverse.csv\")
 field u(x in [-0.3,1])
 pde: u_xx = -1
@@ -18,9 +18,9 @@ train { adam(steps = 10); points(pde = 7); anchors(pde = obs) }";
     let loss = frontend.loss.as_ref().expect("trainable");
     let inside: Vec<f64> = (0..20)
         .map(|k| -1.0 + 2.0 * k as f64 / 19.0)
-        .filter(|x| *x >= -0.3)
+        .filter(|x| *x > -0.3 && *x < 1.0)
         .collect();
-    assert_eq!(inside.len(), 13);
+    assert_eq!(inside.len(), 12);
     let mut rng = loss.sampler();
     for _ in 0..2 {
         let points = loss.draw(BatchId(0), &mut rng).expect("draws");

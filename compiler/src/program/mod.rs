@@ -42,7 +42,8 @@ pub use build::build;
 use crate::ir::eval::{Env, Leaf};
 use crate::ir::{ExprId, Graph, MultiIndex, Node, Part};
 use crate::model::{
-    Activation, Architecture, ConstraintId, CoordId, DataId, FuncId, Model, NetId, Relation, Where,
+    Activation, Architecture, ConstraintId, CoordId, DataId, EDGE, Factor, FuncId, Model, NetId,
+    Relation, Where,
 };
 use geometry::Rng;
 use sample::{Point, points};
@@ -348,9 +349,11 @@ impl LossProgram {
         Ok(points)
     }
 
-    /// A batch's anchor points: its anchor data set's rows inside the
-    /// domain of the batch's fields (a marched window's rows for a window),
-    /// read as points (their other columns are not read).
+    /// A batch's anchor points: its anchor data set's rows in the interior
+    /// of the domain of the batch's fields (a marched window's rows for a
+    /// window; a row on the boundary belongs to the boundary's conditions,
+    /// and a fractional operator has no value there), read as points
+    /// (their other columns are not read).
     pub fn anchors(&self, batch: BatchId) -> Vec<Point> {
         let b = self.batch(batch);
         let Some(d) = b.points.anchors else {
@@ -358,16 +361,26 @@ impl LossProgram {
         };
         let c = &self.model.constraints[b.constraint.index()];
         let functions = c.lhs.functions().into_iter().chain(c.rhs.functions());
-        let domains: Vec<&crate::model::Domain> = functions
+        let factors: Vec<&Factor> = functions
             .filter_map(|f| self.model.function(f).domain.as_ref())
+            .flat_map(|domain| &domain.factors)
             .collect();
+        let interior = |p: &Point| {
+            factors.iter().all(|factor| match factor {
+                Factor::Interval { coord, lo, hi } => {
+                    let slack = EDGE * (hi - lo).abs().max(1.0);
+                    let v = p.coords[coord.index()];
+                    v > lo + slack && v < hi - slack
+                }
+                Factor::Set { coords, set, .. } => {
+                    let q: Vec<f64> = coords.iter().map(|k| p.coords[k.index()]).collect();
+                    geometry::interior(set, &q)
+                }
+            })
+        };
         sample::data_points(&self.model, d)
             .into_iter()
-            .filter(|p| {
-                c.space
-                    .iter()
-                    .all(|&k| domains.iter().all(|dom| dom.admits(k, p.coords[k.index()])))
-            })
+            .filter(interior)
             .map(|p| Point { row: None, ..p })
             .collect()
     }
