@@ -1,14 +1,15 @@
 //! Anchor points: `anchors(LABEL = SET)` adds a data set's rows to every
 //! draw of a constraint's points (DeepXDE's `anchors`), those in the
-//! domain's interior only.
+//! domain only (in its interior for a fractional equation).
 
 use physc_compiler::check::DiskFiles;
 use physc_compiler::program::BatchId;
 use std::path::Path;
 
 #[test]
-fn anchors_join_every_draw_in_the_interior_of_the_domain() {
-    // 20 rows at x = -1, ..., 1; the interior keeps the 12 with -0.3 < x < 1.
+fn anchors_join_every_draw_in_the_domain() {
+    // 20 rows at x = -1, ..., 1; the domain keeps the 13 with x >= -0.3 (x =
+    // 1 included), a fractional equation the 12 inside.
     let text = "data obs = csv(\"fractional_poisson_1d_inverse.csv\")
 field u(x in [-0.3,1])
 pde: u_xx = -1
@@ -18,9 +19,9 @@ train { adam(steps = 10); points(pde = 7); anchors(pde = obs) }";
     let loss = frontend.loss.as_ref().expect("trainable");
     let inside: Vec<f64> = (0..20)
         .map(|k| -1.0 + 2.0 * k as f64 / 19.0)
-        .filter(|x| *x > -0.3 && *x < 1.0)
+        .filter(|x| *x >= -0.3)
         .collect();
-    assert_eq!(inside.len(), 12);
+    assert_eq!(inside.len(), 13);
     let mut rng = loss.sampler();
     for _ in 0..2 {
         let points = loss.draw(BatchId(0), &mut rng).expect("draws");
@@ -36,4 +37,22 @@ train { adam(steps = 10); points(pde = 7); anchors(pde = obs) }";
     // The boundary condition has none.
     let bc = loss.draw(BatchId(1), &mut rng).expect("draws");
     assert_eq!(bc.len(), loss.batch(BatchId(1)).points.count);
+}
+
+#[test]
+fn a_fractional_equation_takes_anchors_inside_the_domain_only() {
+    let text = "data obs = csv(\"fractional_poisson_1d_inverse.csv\")
+field u(x in [-0.3,1])
+pde: rl_left(u, x, 1.5) = 1
+bc:  hard u = 0 on x = -0.3 | x = 1
+train { adam(steps = 10); points(pde = 7); anchors(pde = obs) }";
+    let frontend = physc_compiler::check_source(text, Path::new("../examples/deepxde"), &DiskFiles);
+    let loss = frontend.loss.as_ref().expect("trainable");
+    let anchors = loss.anchors(BatchId(0));
+    assert_eq!(anchors.len(), 12, "x = 1 is on the boundary");
+    assert!(
+        anchors
+            .iter()
+            .all(|p| p.coords[0] > -0.3 && p.coords[0] < 1.0)
+    );
 }

@@ -349,11 +349,11 @@ impl LossProgram {
         Ok(points)
     }
 
-    /// A batch's anchor points: its anchor data set's rows in the interior
-    /// of the domain of the batch's fields (a marched window's rows for a
-    /// window; a row on the boundary belongs to the boundary's conditions,
-    /// and a fractional operator has no value there), read as points
-    /// (their other columns are not read).
+    /// A batch's anchor points: its anchor data set's rows in the domain of
+    /// the batch's fields (a marched window's rows for a window), in its
+    /// interior for an equation with a fractional operator (which has no
+    /// value on the boundary), read as points (their other columns are not
+    /// read).
     pub fn anchors(&self, batch: BatchId) -> Vec<Point> {
         let b = self.batch(batch);
         let Some(d) = b.points.anchors else {
@@ -365,22 +365,28 @@ impl LossProgram {
             .filter_map(|f| self.model.function(f).domain.as_ref())
             .flat_map(|domain| &domain.factors)
             .collect();
-        let interior = |p: &Point| {
+        let admitted = |p: &Point| {
             factors.iter().all(|factor| match factor {
                 Factor::Interval { coord, lo, hi } => {
                     let slack = EDGE * (hi - lo).abs().max(1.0);
                     let v = p.coords[coord.index()];
-                    v > lo + slack && v < hi - slack
+                    match c.fractional {
+                        true => v > lo + slack && v < hi - slack,
+                        false => v >= lo - slack && v <= hi + slack,
+                    }
                 }
                 Factor::Set { coords, set, .. } => {
                     let q: Vec<f64> = coords.iter().map(|k| p.coords[k.index()]).collect();
-                    geometry::interior(set, &q)
+                    match c.fractional {
+                        true => geometry::interior(set, &q),
+                        false => geometry::contains(set, &q),
+                    }
                 }
             })
         };
         sample::data_points(&self.model, d)
             .into_iter()
-            .filter(interior)
+            .filter(admitted)
             .map(|p| Point { row: None, ..p })
             .collect()
     }
