@@ -1,13 +1,14 @@
-//! Anchor points: `anchors(LABEL = SET)` adds a data set's rows to every
-//! draw of a constraint's points (DeepXDE's `anchors`), those in the
-//! domain only (in its interior for a fractional equation).
+//! Anchor points: `anchors(LABEL = SET)` names a data set whose rows join a
+//! constraint's points (DeepXDE's `anchors`), those in the domain only (in
+//! its interior for a fractional equation); runtime/tests/anchors.rs checks
+//! that every draw takes them.
 
 use physc_compiler::check::DiskFiles;
 use physc_compiler::program::BatchId;
 use std::path::Path;
 
 #[test]
-fn anchors_join_every_draw_in_the_domain() {
+fn anchors_are_the_rows_in_the_domain() {
     // 20 rows at x = -1, ..., 1; the domain keeps the 13 with x >= -0.3 (x =
     // 1 included), a fractional equation the 12 inside.
     let text = "data obs = csv(\"fractional_poisson_1d_inverse.csv\")
@@ -24,9 +25,10 @@ train { adam(steps = 10); points(pde = 7); anchors(pde = obs) }";
     assert_eq!(inside.len(), 13);
     let mut rng = loss.sampler();
     for _ in 0..2 {
-        let points = loss.draw(BatchId(0), &mut rng).expect("draws");
-        assert_eq!(points.len(), 7 + inside.len());
-        for (p, x) in points[7..].iter().zip(&inside) {
+        assert_eq!(loss.draw(BatchId(0), &mut rng).expect("draws").len(), 7);
+        let anchors = loss.anchors(BatchId(0));
+        assert_eq!(anchors.len(), inside.len());
+        for (p, x) in anchors.iter().zip(&inside) {
             assert!(
                 (p.coords[0] - x).abs() < 1e-15,
                 "{} against {x}",
@@ -35,8 +37,7 @@ train { adam(steps = 10); points(pde = 7); anchors(pde = obs) }";
         }
     }
     // The boundary condition has none.
-    let bc = loss.draw(BatchId(1), &mut rng).expect("draws");
-    assert_eq!(bc.len(), loss.batch(BatchId(1)).points.count);
+    assert!(loss.anchors(BatchId(1)).is_empty());
 }
 
 #[test]

@@ -496,8 +496,7 @@ fn resample_by_residual(
             .draw_n(id, adaptive::pool_size(count), &mut rng)?;
         let residuals = engine.residuals_at(program, t, b, &pool);
         let scores = adaptive::scores(&residuals, &relations);
-        let mut chosen = adaptive::choose(pool, &scores, count, &mut rng);
-        chosen.extend(program.loss.anchors(id));
+        let chosen = adaptive::choose(pool, &scores, count, &mut rng);
         let saved = chosen
             .iter()
             .map(|p| [&p.coords[..], &p.normal[..]].concat());

@@ -341,12 +341,10 @@ impl LossProgram {
         Rng::new(self.sample_seed)
     }
 
-    /// New points for a batch (its data rows for a data set), and its
-    /// anchors.
+    /// New points for a batch (its data rows for a data set); its
+    /// [`LossProgram::anchors`] join them wherever a batch is evaluated.
     pub fn draw(&self, batch: BatchId, rng: &mut Rng) -> Result<Vec<Point>, String> {
-        let mut points = self.draw_n(batch, self.batch(batch).points.count, rng)?;
-        points.extend(self.anchors(batch));
-        Ok(points)
+        self.draw_n(batch, self.batch(batch).points.count, rng)
     }
 
     /// A batch's anchor points: its anchor data set's rows in the domain of

@@ -211,13 +211,17 @@ impl Program {
     }
 
     /// Batch `b`'s points, replaced (resampling by residual, or restoring
-    /// them on resume).
+    /// them on resume); its anchors join them.
     pub fn set_points(&mut self, b: usize, pts: &[Point]) {
         let id = self.batches[b].id;
         self.batches[b] = self.batch(id, pts);
     }
 
-    fn batch(&self, id: BatchId, pts: &[Point]) -> Batch {
+    /// A batch at drawn points and its anchors (every draw, first, resampled
+    /// or chosen by residual, takes them; the points a checkpoint keeps are
+    /// the drawn ones).
+    fn batch(&self, id: BatchId, drawn: &[Point]) -> Batch {
+        let pts = &[drawn, &self.loss.anchors(id)].concat();
         let b = self.loss.batch(id);
         let roots: Vec<ExprId> = b.residuals.iter().map(|r| r.expr).collect();
         let causal = b
