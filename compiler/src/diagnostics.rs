@@ -75,6 +75,7 @@ codes! {
     NetTarget = "E0404", "network for nothing";
     NoTime = "E0405", "causal weighting or time marching without a time coordinate";
     NeverResampled = "E0406", "resampling by residual that never resamples";
+    BadFeature = "E0407", "input feature that is not a real function of the network's coordinates";
     DataFile = "E0501", "data file missing or unreadable";
     DataRow = "E0502", "malformed data row";
     DataColumn = "E0503", "data column missing";
@@ -84,7 +85,7 @@ codes! {
     Unconstrained = "W0001", "field constrained by no equation";
     Unused = "W0002", "declared but never used";
     ExactMismatch = "W0003", "exact solution does not satisfy an equation";
-    PointsOnData = "W0004", "`points` for an equation on data, whose rows are all used";
+    PointsOnData = "W0004", "`points` for an equation on data with no more rows than that";
     RowsOutside = "W0005", "data rows outside the domain of the field they describe";
 }
 

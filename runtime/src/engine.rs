@@ -83,6 +83,19 @@ impl Engine {
         }
     }
 
+    /// After the points of `batches` changed (mini-batches).
+    pub fn batches_changed(&mut self, program: &Program, batches: &[usize]) {
+        if let Engine::Jit(compiled) = self {
+            for &b in batches {
+                let points = &program.batches[b].points;
+                match &mut **compiled {
+                    Compiled::F32(jit) => jit.set_points(&program.loss, b, points),
+                    Compiled::F64(jit) => jit.set_points(&program.loss, b, points),
+                }
+            }
+        }
+    }
+
     /// The total `Σ factors[b] · loss_b` (a missing factor is 1), the
     /// terms, and the total's gradient.
     pub fn evaluate(&self, program: &Program, t: &Trainable, factors: &[f64]) -> Evaluation {

@@ -31,6 +31,7 @@ pub mod jets;
 pub mod jit;
 pub mod march;
 pub mod memory;
+pub mod minibatch;
 pub mod net;
 pub mod outputs;
 pub mod plot;

@@ -11,6 +11,10 @@
 //! that many logged steps without a new best total, and a quasi-Newton
 //! stage stops when a call makes no progress.
 //!
+//! A constraint on a data set with `points(LABEL = n)` takes a new
+//! mini-batch of `n` rows at every Adam or SOAP step ([`crate::minibatch`]);
+//! quasi-Newton stages take every row.
+//!
 //! With `resample = K`, every constraint not on data gets new points every
 //! K Adam or BFGS steps (fresh draws, or with `resample_by = residual`
 //! draws that follow the residual); BFGS keeps its inverse Hessian across
@@ -157,8 +161,24 @@ pub fn total_steps(plan: &Train) -> u64 {
 }
 
 /// Runs the stages from `state` on; returns the trained parameters and the
-/// final state (`finished` unless interrupted).
+/// final state (`finished` unless interrupted). Batches with mini-batches
+/// hold every row again when it returns.
 pub fn train(
+    program: &mut Program,
+    engine: &mut Engine,
+    t: Trainable,
+    plan: &Train,
+    state: TrainState,
+    optimizer: Option<OptimizerState>,
+    observer: &mut dyn Observer,
+) -> Result<(Trainable, TrainState), String> {
+    let trained = stages(program, engine, t, plan, state, optimizer, observer);
+    let changed = program.all_rows();
+    engine.batches_changed(program, &changed);
+    trained
+}
+
+fn stages(
     program: &mut Program,
     engine: &mut Engine,
     mut t: Trainable,
@@ -196,6 +216,12 @@ pub fn train(
             state.best = f64::INFINITY;
             state.stale = 0;
         }
+        // Quasi-Newton steps see every row: their line searches and
+        // curvature pairs assume one loss.
+        if !matches!(stage, Optimizer::Adam { .. }) {
+            let changed = program.all_rows();
+            engine.batches_changed(program, &changed);
+        }
         // The state to return to, and the next one, which becomes good
         // once its own loss has been seen to be good.
         let mut good = Some(Good {
@@ -208,6 +234,8 @@ pub fn train(
             let (before, stage_before) = (state.step, state.stage_step);
             let (loss, terms, converged) = match (&mut stepper, stage) {
                 (Stepper::Adam(_) | Stepper::Soap(_), Optimizer::Adam { lr, decay, .. }) => {
+                    let changed = program.minibatch(state.step);
+                    engine.batches_changed(program, &changed);
                     if state.stage_step.is_multiple_of(balance::EVERY) || state.balance.is_empty() {
                         rebalance(plan.balance, engine, program, &t, &mut state)?;
                     }

@@ -8,9 +8,12 @@
 use super::*;
 use crate::syntax::ast::{ItemKind, Opt, Spec, TrainItem};
 
+mod features;
 mod nets;
 
-pub(crate) const NET_OPTIONS: &[&str] = &["depth", "width", "act", "fourier", "scale", "weights"];
+pub(crate) const NET_OPTIONS: &[&str] = &[
+    "depth", "width", "act", "fourier", "scale", "weights", "features",
+];
 /// The values of a network's `weights` option: plain, or factorized.
 pub(crate) const WEIGHT_FORMS: &[&str] = &["plain", "factorized"];
 pub(crate) const ADAM_OPTIONS: &[&str] = &[
@@ -354,11 +357,10 @@ impl Checker<'_> {
                 labels.extend(failed);
                 let known: Vec<&str> = labels.iter().map(String::as_str).collect();
                 for opt in self.unique_options(spec, &known) {
-                    if spec.name.name == "points" && self.warn_points_on_data(opt) {
-                        continue;
-                    }
                     if spec.name.name == "points" {
-                        if let Some(n) = self.whole(opt, 1, 100_000_000) {
+                        if let Some(n) = self.whole(opt, 1, 100_000_000)
+                            && !self.warn_points_on_data(opt, n)
+                        {
                             train.label_points.push((opt.name.name.clone(), n));
                         }
                     } else if spec.name.name == "anchors" {
@@ -426,9 +428,10 @@ impl Checker<'_> {
         }
     }
 
-    /// `points(fit = 100)` where `fit` is on data: every row is used at
-    /// every step, so the count means nothing; says so and ignores it.
-    fn warn_points_on_data(&mut self, opt: &Opt) -> bool {
+    /// `points(fit = n)` where `fit` is on data: mini-batches of `n` rows,
+    /// unless the data set has no more than `n` rows, which are then all
+    /// used at every step; says so and ignores the count.
+    fn warn_points_on_data(&mut self, opt: &Opt, n: u64) -> bool {
         let on_data = self.model.constraints.iter().find_map(|c| match c.on {
             Where::Data(d) if c.label == opt.name.name => Some(d),
             _ => None,
@@ -438,18 +441,25 @@ impl Checker<'_> {
         };
         let data = &self.model.data[d.index()];
         let (name, rows) = (data.name.clone(), data.rows());
+        if n < rows as u64 {
+            return false;
+        }
         let label = &opt.name.name;
         self.report(
             Diagnostic::warning(
                 Code::PointsOnData,
-                format!("`points` does not apply to `{label}`: it is on the data set `{name}`"),
+                format!(
+                    "`points` asks `{label}` for {n} rows, and the data set `{name}` has {rows}"
+                ),
             )
             .label(
                 opt.name.span.to(opt.value.span),
                 format!("ignored: all {rows} rows of `{name}` are used at every step"),
             )
             .help(format!(
-                "remove it; to weigh the data against the equations, use `weights({label} = ...)`"
+                "a count below {rows} makes mini-batches of that many rows, a new one every Adam \
+                 step; remove it to use every row (`weights({label} = ...)` weighs the data \
+                 against the equations)"
             )),
         );
         true

@@ -530,10 +530,11 @@ impl<'a> Checker<'a> {
         let mut warnings = vec![];
         for (k, f) in self.model.functions.iter().enumerate() {
             if !constrained.contains(&FuncId(k as u32)) {
-                let what = if f.kind == FunctionKind::Field {
-                    "field"
-                } else {
-                    "learned function"
+                let what = match f.kind {
+                    FunctionKind::Field => "field",
+                    FunctionKind::Learned => "learned function",
+                    // Constrained through its field.
+                    FunctionKind::Features { .. } => continue,
                 };
                 warnings.push(
                     Diagnostic::warning(

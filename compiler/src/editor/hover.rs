@@ -132,7 +132,7 @@ fn function(analysis: &Analysis, name: &str) -> Option<String> {
         None => lines.push(format!("{kind}function `{name}`, evaluated on data points")),
     }
     let f = FuncId(f as u32);
-    if let Some(net) = model.nets.iter().find(|n| n.outputs.contains(&f)) {
+    if let Some(net) = model.net_of(f) {
         let outputs: Vec<&str> = net
             .outputs
             .iter()

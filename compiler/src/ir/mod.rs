@@ -23,6 +23,7 @@ pub mod average;
 pub mod diff;
 pub mod distance;
 pub mod eval;
+pub mod features;
 pub mod hard;
 pub mod lower;
 pub mod print;

@@ -34,21 +34,27 @@ pub fn model(m: &Model) -> String {
         );
     }
     for f in &m.functions {
-        let kind = match f.kind {
-            FunctionKind::Field => "field",
-            FunctionKind::Learned => "learned function",
-        };
         let ty = if f.complex { ": complex" } else { "" };
-        let domain = f
-            .domain
-            .as_ref()
-            .map_or("data points only".to_string(), |d| p.domain(d));
-        let _ = writeln!(
-            out,
-            "{kind} {}({}){ty} on {domain}",
-            f.name,
-            p.coords(&f.coords)
-        );
+        let (name, args) = (&f.name, p.coords(&f.coords));
+        let _ = match (&f.domain, f.kind) {
+            (_, FunctionKind::Features { field }) => writeln!(
+                out,
+                "network {name}({args}){ty} of the features of field `{}`",
+                m.function(field).name
+            ),
+            (Some(d), FunctionKind::Field) => {
+                writeln!(out, "field {name}({args}){ty} on {}", p.domain(d))
+            }
+            (Some(d), _) => writeln!(
+                out,
+                "learned function {name}({args}){ty} on {}",
+                p.domain(d)
+            ),
+            (None, _) => writeln!(
+                out,
+                "learned function {name}({args}){ty} on data points only"
+            ),
+        };
     }
     for n in &m.nets {
         let outputs: Vec<&str> = n

@@ -2,6 +2,7 @@
 
 use super::CoordId;
 use super::DataId;
+use super::Expr;
 use super::FuncId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +83,12 @@ pub struct Net {
     /// The standard deviations of the Fourier frequencies: one block of
     /// `fourier` features for each (`scale = [1, 10]`).
     pub fourier_scales: Vec<f64>,
+    /// Input features (`features = [r*sin(theta), r*cos(theta)]`): the
+    /// network reads these expressions of its fields' coordinates instead
+    /// of the coordinates; empty for none. Its inputs and outputs are then
+    /// the features' coordinates and the fields' [`FunctionKind::Features`]
+    /// functions.
+    pub features: Vec<Expr>,
     /// Whether the user wrote a `net` statement (else defaults).
     pub declared: bool,
 }

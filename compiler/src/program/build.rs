@@ -9,7 +9,9 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::Node;
 use crate::ir::lower::{Lowered, Lowerer, derivative_sets};
 use crate::ir::subst::Substitution;
-use crate::model::{Enforcement, Net, SolutionKind, Symmetry, SymmetryMap, group};
+use crate::model::{
+    Enforcement, Function, FunctionKind, Net, SolutionKind, Symmetry, SymmetryMap, group,
+};
 use std::collections::BTreeSet;
 
 /// Time slabs of causal weighting: enough to resolve the order of the
@@ -163,10 +165,12 @@ fn field_values(model: &Model, lowered: &Lowered, graph: &mut Graph) -> Vec<Fiel
         let g = &mut exact.graph;
         let averaged = lowered.symmetrised.iter().find(|(f, _)| *f == function);
         let hard = lowered.hard.iter().find(|h| h.function == function);
-        let (parts, hard) = match (hard, averaged) {
-            (Some(h), _) => (vec![(Part::Real, h.value)], Some(h.constraint)),
-            (None, Some(&(_, value))) => (vec![(Part::Real, value)], None),
-            (None, None) => (
+        let featured = lowered.featured.iter().find(|(f, _)| *f == function);
+        let (parts, hard) = match (hard, averaged, featured) {
+            (Some(h), _, _) => (vec![(Part::Real, h.value)], Some(h.constraint)),
+            (None, Some(&(_, value)), _) => (vec![(Part::Real, value)], None),
+            (None, None, Some((_, parts))) => (parts.clone(), None),
+            (None, None, None) => (
                 parts(model, function)
                     .iter()
                     .map(|&p| (p, g.field(function, p, vec![0; f.coords.len()].into())))
@@ -292,12 +296,17 @@ fn batches(model: &Model, lowered: &Lowered) -> Vec<Batch> {
             true => CONSERVE_TIMES,
             false => model.train.points,
         };
-        let count = model
+        let asked = model
             .train
             .label_points
             .iter()
             .find(|(l, _)| *l == c.label)
-            .map_or(default, |(_, n)| *n);
+            .map(|(_, n)| *n);
+        let count = asked.unwrap_or(default);
+        // The checker keeps a count on data only below its rows.
+        let minibatch = asked
+            .filter(|_| matches!(c.on, Where::Data(_)))
+            .map(|n| n as usize);
         // Causal weighting orders in time the residuals of every equation
         // that fills the domain's dimension with time running: over the
         // whole domain, an explicit box or a named region.
@@ -323,6 +332,7 @@ fn batches(model: &Model, lowered: &Lowered) -> Vec<Batch> {
                     .iter()
                     .find(|(l, _)| *l == c.label)
                     .map(|(_, d)| *d),
+                minibatch,
             },
             causal,
         });
@@ -349,8 +359,11 @@ fn built_in(model: &Model, lowered: &Lowered, s: &Symmetry) -> bool {
 /// Why symmetry `s` is not built in.
 fn not_built_in(model: &Model, lowered: &Lowered, s: &Symmetry) -> &'static str {
     let function = model.function(s.function);
+    let featured = |f: &Function| f.kind == FunctionKind::Features { field: s.function };
     if lowered.hard.iter().any(|h| h.function == s.function) {
         "its field has a hard constraint built in"
+    } else if model.functions.iter().any(featured) {
+        "its field's network reads input features"
     } else if function.complex {
         "its field is complex"
     } else {
@@ -428,7 +441,8 @@ fn untrainable(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
             )
             .label(s.span, not_built_in(model, lowered, s))
             .help(
-                "a periodicity or antiperiodicity is built into a field with its own network, \
+                "a periodicity or antiperiodicity is built into a field with its own network \
+                 of its coordinates (with `features`, give periodic ones, as `cos(x), sin(x)`), \
                  a finite group into any real field without a hard constraint built in; \
                  `soft symmetry` penalises it instead",
             ),

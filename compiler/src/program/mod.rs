@@ -204,6 +204,9 @@ pub struct PointSet {
     pub count: usize,
     /// A data set whose rows join every draw (`anchors(LABEL = SET)`).
     pub anchors: Option<DataId>,
+    /// On a data set: the rows each first-order step takes
+    /// (`points(LABEL = n)`, fewer than the rows); `None` for every row.
+    pub minibatch: Option<usize>,
 }
 
 impl PointSet {

@@ -110,11 +110,17 @@ pub fn program(p: &LossProgram) -> String {
     };
     for (k, b) in p.batches.iter().enumerate() {
         let points = match b.points.place {
-            Where::Data(d) => format!(
-                "the {} rows of {}",
-                m.data[d.index()].rows(),
-                m.data[d.index()].name
-            ),
+            Where::Data(d) => {
+                let data = &m.data[d.index()];
+                match b.points.minibatch {
+                    Some(n) => format!(
+                        "the {} rows of {}, {n} a step (mini-batches for first-order steps)",
+                        data.rows(),
+                        data.name
+                    ),
+                    None => format!("the {} rows of {}", data.rows(), data.name),
+                }
+            }
             _ => format!(
                 "{} points ({sampler}) on {}",
                 b.points.count,

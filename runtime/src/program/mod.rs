@@ -15,6 +15,7 @@
 //! scalars ([`Trainable`]).
 
 use crate::causal;
+use crate::minibatch::MiniBatches;
 use crate::net::{Hidden, JetPlan, Mlp};
 use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData, activation};
@@ -34,6 +35,9 @@ mod value;
 
 /// Points evaluated in one tensor at most by [`Program::predict`].
 const CHUNK: usize = 65_536;
+
+/// Mixed into the model's seed to order the rows of mini-batches.
+const MINIBATCH_SEED: u64 = 0x6d69_6e69_6261_7463;
 
 /// Everything training changes: one network per `net` and the learned scalars.
 #[derive(Module, Debug)]
@@ -124,6 +128,9 @@ pub struct Program {
     /// evaluation after [`Program::hold_causal`]. `None`: weights follow
     /// the residuals.
     held: std::sync::Mutex<Option<HashMap<(usize, usize), Tensor<2>>>>,
+    /// By batch: the mini-batches of a data set with `points(LABEL = n)`,
+    /// and whether the batch holds every row now.
+    minibatches: Vec<Option<(MiniBatches, bool)>>,
 }
 
 impl Program {
@@ -185,14 +192,56 @@ impl Program {
                 .collect(),
             sampler: loss.sampler(),
             held: Default::default(),
+            minibatches: vec![],
         };
         for b in 0..loss.batches.len() {
             let id = BatchId(b as u32);
             let pts = loss.draw(id, &mut program.sampler)?;
+            // A marched window's rows may be fewer than a mini-batch.
+            let minibatch = loss.batch(id).points.minibatch.filter(|n| *n < pts.len());
+            let seed = loss.sample_seed ^ MINIBATCH_SEED ^ ((b as u64) << 32);
+            program
+                .minibatches
+                .push(minibatch.map(|n| (MiniBatches::new(pts.clone(), n, seed), true)));
             let batch = program.batch(id, &pts);
             program.batches.push(batch);
         }
         Ok((program, Trainable { nets, scalars }))
+    }
+
+    /// Takes step `step`'s rows in every batch with mini-batches; the
+    /// batches changed.
+    pub fn minibatch(&mut self, step: u64) -> Vec<usize> {
+        let mut changed = vec![];
+        for b in 0..self.batches.len() {
+            let Some((m, whole)) = self.minibatches[b].as_mut() else {
+                continue;
+            };
+            let pts = m.at(step);
+            *whole = false;
+            self.set_points(b, &pts);
+            changed.push(b);
+        }
+        changed
+    }
+
+    /// Every row again in each batch with mini-batches (for quasi-Newton
+    /// steps, whose line searches need one loss, and after training); the
+    /// batches changed.
+    pub fn all_rows(&mut self) -> Vec<usize> {
+        let mut changed = vec![];
+        for b in 0..self.batches.len() {
+            let Some((m, whole)) = self.minibatches[b].as_mut() else {
+                continue;
+            };
+            if !*whole {
+                *whole = true;
+                let pts = m.rows().to_vec();
+                self.set_points(b, &pts);
+                changed.push(b);
+            }
+        }
+        changed
     }
 
     /// Draws new points for every batch not on data (whose points are its

@@ -111,6 +111,7 @@ impl Checker<'_> {
                 self.model.nets.push(net);
             }
         }
+        self.route_through_features();
     }
 
     fn net(&mut self, spec: Option<&Spec>, outputs: Vec<FuncId>, inputs: Vec<CoordId>) -> Net {
@@ -124,6 +125,7 @@ impl Checker<'_> {
             factorized: false,
             fourier: 0,
             fourier_scales: vec![1.0],
+            features: vec![],
             declared: true,
         };
         let Some(spec) = spec else { return net };
@@ -156,6 +158,28 @@ impl Checker<'_> {
                 "scale" => {
                     if let Some(scales) = self.scales(opt) {
                         net.fourier_scales = scales;
+                    }
+                }
+                "features" => {
+                    if let Some(learned) = net
+                        .outputs
+                        .iter()
+                        .find(|f| self.model.function(**f).kind != FunctionKind::Field)
+                    {
+                        let name = self.model.function(*learned).name.clone();
+                        self.report(
+                            Diagnostic::error(
+                                Code::BadFeature,
+                                format!("`{name}` is a learned function; features are for fields"),
+                            )
+                            .label(opt.name.span, "features of a learned function")
+                            .help(format!(
+                                "a learned function reads its arguments: pass the features \
+                                 where it is read, as in `{name}(sin(q), cos(q))`"
+                            )),
+                        );
+                    } else if let Some(features) = self.features(opt, &net.inputs) {
+                        net.features = features;
                     }
                 }
                 "weights" => {
