@@ -43,6 +43,10 @@ pub struct Mlp {
     pub residual: Vec<Param<Tensor<1>>>,
     pub periodic: Option<SineLayer>,
     pub fourier: Option<SineLayer>,
+    /// With `multiscale = separate`, the number of Fourier scales, each
+    /// through the hidden layers on its own; else 1.
+    #[module(skip)]
+    pub paths: usize,
 }
 
 /// A network's trained part between its embedding and its outputs.
@@ -200,6 +204,42 @@ impl SineLayer {
     }
 }
 
+/// Each scale's block of a Fourier embedding's jet `a` (its sines, then
+/// its cosines; `rows` points): one jet per scale.
+fn split_scales(a: &[Option<Tensor<2>>], scales: usize, rows: usize) -> Vec<Jet> {
+    (0..scales)
+        .map(|s| {
+            a.iter()
+                .map(|entry| {
+                    let t = entry.clone()?;
+                    let [n, width] = t.dims();
+                    // A first derivative of the inputs may be one row for all.
+                    let t = if n < rows { t.repeat_dim(0, rows) } else { t };
+                    let (features, m) = (width / 2, width / (2 * scales));
+                    Some(Tensor::cat(
+                        vec![
+                            t.clone().narrow(1, s * m, m),
+                            t.narrow(1, features + s * m, m),
+                        ],
+                        1,
+                    ))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Jets of the same points side by side, column blocks in order.
+fn join_paths(paths: Vec<Jet>) -> Jet {
+    (0..paths[0].len())
+        .map(|k| {
+            // The paths' jets have one structure: an entry is zero on all.
+            let blocks: Option<Vec<Tensor<2>>> = paths.iter().map(|p| p[k].clone()).collect();
+            blocks.map(|b| Tensor::cat(b, 1))
+        })
+        .collect()
+}
+
 /// `x W + φ` for every entry of a jet; the phase only reaches the value.
 fn affine_jet(
     weight: &Tensor<2>,
@@ -318,6 +358,13 @@ impl Mlp {
             SineLayer::fourier(embedded, embedding.fourier, &embedding.scales, rng, device)
         });
         let input = if features > 0 { 2 * features } else { embedded };
+        // Separate scales: each path reads one scale's sines and cosines,
+        // and the last layer reads every path's last hidden layer.
+        let paths = match embedding.separate {
+            true => embedding.scales.len(),
+            false => 1,
+        };
+        let input = input / paths;
         let mut sizes = vec![input];
         match hidden.architecture {
             // Each block returns to the embedding's size for its residual.
@@ -329,8 +376,14 @@ impl Mlp {
             _ => sizes.extend(std::iter::repeat_n(width, depth)),
         }
         sizes.push(outputs);
-        let mut dense: Vec<(usize, usize, Vec<f64>)> =
-            sizes.windows(2).map(|w| glorot(w[0], w[1], rng)).collect();
+        let mut dense: Vec<(usize, usize, Vec<f64>)> = sizes
+            .windows(2)
+            .enumerate()
+            .map(|(l, w)| match l == sizes.len() - 2 {
+                true => glorot(paths * w[0], w[1], rng),
+                false => glorot(w[0], w[1], rng),
+            })
+            .collect();
         let gates = match hidden.architecture {
             Architecture::Mlp => 0,
             Architecture::Modified | Architecture::Pirate => 2,
@@ -378,6 +431,7 @@ impl Mlp {
             residual,
             periodic,
             fourier,
+            paths,
         }
     }
 
@@ -416,6 +470,25 @@ impl Mlp {
         if let Some(fourier) = &self.fourier {
             a = fourier.jet(&a, plan);
         }
+        if self.paths > 1 {
+            let rows = x.dims()[0];
+            let paths = split_scales(&a, self.paths, rows)
+                .into_iter()
+                .map(|a| self.hidden_jets(activation, plan, a))
+                .collect();
+            return self.linear_jet(self.layers.len() - 1, &join_paths(paths));
+        }
+        let a = self.hidden_jets(activation, plan, a);
+        self.linear_jet(self.layers.len() - 1, &a)
+    }
+
+    /// The last hidden layer's jet from the embedded input's `a`.
+    fn hidden_jets(
+        &self,
+        activation: Activation,
+        plan: &JetPlan,
+        mut a: Vec<Option<Tensor<2>>>,
+    ) -> Vec<Option<Tensor<2>>> {
         let last = self.layers.len() - 1;
         let gates: Vec<Jet> = (last + 1..self.dense_count())
             .map(|i| activate(activation, self.linear_jet(i, &a), plan))
@@ -435,7 +508,7 @@ impl Mlp {
                 a = gate(&a, u, v, plan);
             }
         }
-        self.linear_jet(last, &a)
+        a
     }
 
     /// `z = a W + b` for every entry of a jet through dense layer `i`; the

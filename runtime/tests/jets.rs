@@ -272,6 +272,42 @@ fn jets_through_fourier_features_match_finite_differences() {
     );
 }
 
+/// Each scale through the hidden layers on its own (`multiscale =
+/// separate`): the first layer reads one scale's six features, the last
+/// both paths' eight units; the jets match finite differences and equal
+/// the interpreter's (tests/conformance.rs checks whole programs).
+#[test]
+fn jets_through_separate_fourier_scales_match_finite_differences() {
+    let device = device();
+    let wanted: Vec<Vec<u8>> = vec![vec![1, 0], vec![0, 1], vec![2, 0], vec![1, 1], vec![0, 3]];
+    let embedding = Embedding {
+        fourier: 3,
+        scales: vec![0.2, 0.6],
+        separate: true,
+        ..Embedding::default()
+    };
+    let net = Mlp::new(
+        2,
+        1,
+        Hidden::mlp(2, 8),
+        &embedding,
+        &mut Rng::new(9),
+        &device,
+    );
+    assert_eq!(net.weight(0).dims(), [6, 8]);
+    assert_eq!(net.weight(2).dims(), [16, 1]);
+    let points = [[0.3, -0.2], [-0.7, 0.5]];
+    checked_jets(
+        &net,
+        Activation::Tanh,
+        &wanted,
+        &points,
+        Differences::Richardson,
+        "separate scales",
+        &device,
+    );
+}
+
 /// A periodic input (period 2 in x, t passed through, with and without
 /// Fourier features after it): the jets match finite differences to third order,
 /// and value and derivatives repeat one period on.
@@ -284,6 +320,7 @@ fn jets_through_a_periodic_embedding_match_and_repeat() {
             periods: vec![Some(2.0), None],
             fourier,
             scales: vec![0.2],
+            separate: false,
         };
         let net = Mlp::new(
             2,

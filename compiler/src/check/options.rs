@@ -12,8 +12,18 @@ mod features;
 mod nets;
 
 pub(crate) const NET_OPTIONS: &[&str] = &[
-    "depth", "width", "act", "fourier", "scale", "weights", "features",
+    "depth",
+    "width",
+    "act",
+    "fourier",
+    "scale",
+    "multiscale",
+    "weights",
+    "features",
 ];
+/// The values of a network's `multiscale` option: every Fourier scale in one
+/// input, or each through the hidden layers on its own.
+pub(crate) const MULTISCALE_FORMS: &[&str] = &["joined", "separate"];
 /// The values of a network's `weights` option: plain, or factorized.
 pub(crate) const WEIGHT_FORMS: &[&str] = &["plain", "factorized"];
 pub(crate) const ADAM_OPTIONS: &[&str] = &[

@@ -188,6 +188,7 @@ mod tests {
             factorized: false,
             fourier: 0,
             fourier_scales: vec![],
+            separate_scales: false,
             features: vec![square],
             declared: true,
         });

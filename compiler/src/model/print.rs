@@ -64,7 +64,16 @@ pub fn model(m: &Model) -> String {
             .collect();
         let fourier = if n.fourier > 0 {
             let scales: Vec<String> = n.fourier_scales.iter().map(|s| s.to_string()).collect();
-            format!(", fourier = {} (scale {})", n.fourier, scales.join(", "))
+            let separate = if n.separate_scales {
+                ", multiscale = separate"
+            } else {
+                ""
+            };
+            format!(
+                ", fourier = {} (scale {}){separate}",
+                n.fourier,
+                scales.join(", ")
+            )
         } else {
             String::new()
         };

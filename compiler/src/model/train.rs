@@ -83,6 +83,11 @@ pub struct Net {
     /// The standard deviations of the Fourier frequencies: one block of
     /// `fourier` features for each (`scale = [1, 10]`).
     pub fourier_scales: Vec<f64>,
+    /// Each scale's Fourier features through the hidden layers on their
+    /// own, the results joined before the last layer (`multiscale =
+    /// separate`: Wang, Wang and Perdikaris 2021's multi-scale Fourier
+    /// feature network); else every scale side by side in one input.
+    pub separate_scales: bool,
     /// Input features (`features = [r*sin(theta), r*cos(theta)]`): the
     /// network reads these expressions of its fields' coordinates instead
     /// of the coordinates; empty for none. Its inputs and outputs are then

@@ -56,6 +56,7 @@ pub fn build(model: &Model, lowered: &Lowered) -> Result<LossProgram, Vec<Diagno
                     .collect(),
                 fourier: net.fourier as usize,
                 scales: net.fourier_scales.clone(),
+                separate: net.separate_scales && net.fourier > 0,
             },
             jets: jets(net, &read),
         })

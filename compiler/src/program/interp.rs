@@ -331,6 +331,38 @@ fn net_jets(plan: &NetPlan, w: &NetWeights, basis: &Basis, x: &[f64]) -> Vec<Vec
     };
     let gates: Vec<Vec<Vec<f64>>> = w.gates.iter().map(|g| activate(g, &a)).collect();
     let (hidden, last) = w.layers.split_at(w.layers.len() - 1);
+    let body = |a: Vec<Vec<f64>>| hidden_layers(hidden, w, &gates, basis, &activate, a);
+    let a = match plan.embedding.separate {
+        // Each scale's sines and cosines through the hidden layers, the
+        // results side by side.
+        true => {
+            let scales = plan.embedding.scales.len();
+            let (sines, cosines) = a.split_at(a.len() / 2);
+            let m = sines.len() / scales;
+            (0..scales)
+                .flat_map(|s| {
+                    let block = [&sines[s * m..(s + 1) * m], &cosines[s * m..(s + 1) * m]];
+                    body(block.concat())
+                })
+                .collect()
+        }
+        false => body(a),
+    };
+    affine(&last[0], &a, basis)
+}
+
+/// A layer's activation jet from its input's, by coefficient.
+type Activate<'a> = dyn Fn(&Affine, &[Vec<f64>]) -> Vec<Vec<f64>> + 'a;
+
+/// The hidden layers' activation jet from the embedded input's `a`.
+fn hidden_layers(
+    hidden: &[Affine],
+    w: &NetWeights,
+    gates: &[Vec<Vec<f64>>],
+    basis: &Basis,
+    activate: &Activate,
+    mut a: Vec<Vec<f64>>,
+) -> Vec<Vec<f64>> {
     // A PirateNet block's input, kept for its residual mix.
     let mut block_input = vec![];
     for (l, layer) in hidden.iter().enumerate() {
@@ -347,7 +379,7 @@ fn net_jets(plan: &NetPlan, w: &NetWeights, basis: &Basis, x: &[f64]) -> Vec<Vec
                 }
             }
         }
-        if let ([u, v], true) = (&gates[..], gated) {
+        if let ([u, v], true) = (gates, gated) {
             for ((h, u), v) in a.iter_mut().zip(u).zip(v) {
                 let gap: Vec<f64> = u.iter().zip(v).map(|(u, v)| u - v).collect();
                 *h = basis
@@ -359,7 +391,7 @@ fn net_jets(plan: &NetPlan, w: &NetWeights, basis: &Basis, x: &[f64]) -> Vec<Vec
             }
         }
     }
-    affine(&last[0], &a, basis)
+    a
 }
 
 /// `a W + b` for every coefficient; the bias only reaches the value.

@@ -123,6 +123,10 @@ pub struct Embedding {
     /// The standard deviations of the Fourier frequencies, one block of
     /// `fourier` features each.
     pub scales: Vec<f64>,
+    /// Each scale's block through the hidden layers on its own, the
+    /// results side by side before the last layer; else the blocks side by
+    /// side in one input.
+    pub separate: bool,
 }
 
 /// A function's real output: network `net`, column `column`.

@@ -57,6 +57,12 @@ pub fn program(p: &LossProgram) -> String {
                     "  fourier: {} features, scale {one}\n",
                     net.embedding.fourier
                 ),
+                _ if net.embedding.separate => format!(
+                    "  fourier: {} features at each of the scales {}, each scale through the \
+                     hidden layers on its own, joined before the last\n",
+                    net.embedding.fourier,
+                    scales.join(", ")
+                ),
                 _ => format!(
                     "  fourier: {} features at each of the scales {}\n",
                     net.embedding.fourier,

@@ -77,6 +77,9 @@ pub struct Network<T> {
     /// parameters (empty otherwise).
     pub residual: Vec<usize>,
     pub activation: Activation,
+    /// With `multiscale = separate`, the Fourier scales, each through the
+    /// hidden layers on its own; else 1.
+    pub paths: usize,
 }
 
 /// What the forward pass keeps for the reverse pass, and the output.
@@ -104,6 +107,9 @@ pub struct Pass<T> {
     /// Reverse-pass scratch: a PirateNet block input's adjoint through the
     /// residual, `(1 - α) x̄`, until the pass reaches that input.
     skip: Vec<T>,
+    /// Separate scales: the last layer's input, every path's last hidden
+    /// jet side by side (`[K·c × paths·w]`).
+    joined: Vec<T>,
     /// Reverse-pass scratch.
     adjoint: Vec<T>,
     adjoint_next: Vec<T>,
@@ -213,7 +219,12 @@ impl<T: Real> Network<T> {
             a[..cw].copy_from_slice(&d[..cw]);
             compose(plan, &d, &z, cw, &mut a[cw..]);
         }
-        pass.inputs[0] = a;
+        // Separate scales: the paths are rows of their own from here on.
+        pass.inputs[0] = match self.paths {
+            1 => a,
+            _ => stack_paths(&a, k, c, self.paths),
+        };
+        let c = c * self.paths;
         pass.gated = !self.gates.is_empty();
         if pass.gated {
             self.forward_gates(plan, params, c, pass);
@@ -227,6 +238,28 @@ impl<T: Real> Network<T> {
             } else {
                 &mut pass.pre[l]
             });
+            if l == hidden && self.paths > 1 {
+                // Every path's last hidden jet side by side, per point.
+                let points = pass.c;
+                let width = layer.inputs / self.paths;
+                let (value, rest) = pass.input(l, c * width);
+                let joined = join_paths(value, rest, k, points, self.paths, width);
+                z.resize(k * points * layer.outputs, T::default());
+                let (value, rest) = joined.split_at(points * layer.inputs);
+                affine(
+                    value,
+                    rest,
+                    layer.inputs,
+                    layer.outputs,
+                    w,
+                    b,
+                    points,
+                    &mut z,
+                );
+                pass.joined = joined;
+                pass.out = z;
+                break;
+            }
             z.resize(k * c * layer.outputs, T::default());
             let (value, rest) = pass.input(l, c * layer.inputs);
             affine(value, rest, layer.inputs, layer.outputs, w, b, c, &mut z);
@@ -315,7 +348,9 @@ impl<T: Real> Network<T> {
         out_adjoint: &[T],
         grad: &mut [T],
     ) {
-        let (k, c) = (plan.indices.len(), pass.c);
+        let (k, points) = (plan.indices.len(), pass.c);
+        // Rows per entry in the hidden layers (each path's points).
+        let c = points * self.paths;
         let last = self.layers.len() - 1;
         let mut adjoint = std::mem::take(&mut pass.adjoint);
         let mut next = std::mem::take(&mut pass.adjoint_next);
@@ -389,6 +424,27 @@ impl<T: Real> Network<T> {
                 );
                 std::mem::swap(&mut adjoint, &mut next);
             }
+            if l == last && self.paths > 1 {
+                // Through the joined input, then back to each path's rows.
+                let (n_in, n_out) = (layer.inputs, layer.outputs);
+                let input = pass.joined.split_at(points * n_in);
+                dense_backward(layer, input, &adjoint, points, k * points, grad);
+                let w = &params[layer.weight..layer.weight + n_in * n_out];
+                next.resize(k * points * n_in, T::default());
+                matmul(
+                    k * points,
+                    n_in,
+                    n_out,
+                    &mut next,
+                    false,
+                    &adjoint,
+                    false,
+                    w,
+                    true,
+                );
+                adjoint = split_paths(&next, k, points, self.paths, n_in / self.paths);
+                continue;
+            }
             let (rows, n_in, n_out) = (k * c, layer.inputs, layer.outputs);
             dense_backward(layer, pass.input(l, c * n_in), &adjoint, c, rows, grad);
             if l > 0 {
@@ -434,6 +490,69 @@ impl<T: Real> Network<T> {
         pass.adjoint = adjoint;
         pass.adjoint_next = next;
     }
+}
+
+/// A Fourier embedding's jet `a` (`[K·c × 2F]`, each scale's `m` sines
+/// then, `F` columns on, its cosines) as one row block per scale and
+/// entry: `[K·paths·c × 2m]`, entry `k`'s rows of scale `s` at
+/// `k·paths·c + s·c`.
+fn stack_paths<T: Real>(a: &[T], k: usize, c: usize, paths: usize) -> Vec<T> {
+    let width = a.len() / (k * c);
+    let (features, m) = (width / 2, width / (2 * paths));
+    let mut out = Vec::with_capacity(a.len());
+    for entry in 0..k {
+        for s in 0..paths {
+            for p in 0..c {
+                let row = &a[(entry * c + p) * width..(entry * c + p + 1) * width];
+                out.extend_from_slice(&row[s * m..(s + 1) * m]);
+                out.extend_from_slice(&row[features + s * m..features + (s + 1) * m]);
+            }
+        }
+    }
+    out
+}
+
+/// The last hidden jet of every path side by side: from the value rows
+/// `value` (`[paths·c × w]`) and derivative rows `rest` (`[(K-1)·paths·c ×
+/// w]`) to `[K·c × paths·w]`, the value rows first.
+fn join_paths<T: Real>(
+    value: &[T],
+    rest: &[T],
+    k: usize,
+    c: usize,
+    paths: usize,
+    width: usize,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(k * c * paths * width);
+    for entry in 0..k {
+        let (rows, first) = match entry {
+            0 => (value, 0),
+            _ => (rest, (entry - 1) * paths * c),
+        };
+        for p in 0..c {
+            for s in 0..paths {
+                let at = (first + s * c + p) * width;
+                out.extend_from_slice(&rows[at..at + width]);
+            }
+        }
+    }
+    out
+}
+
+/// The inverse of [`join_paths`] for a whole jet (an adjoint):
+/// `[K·c × paths·w]` to `[K·paths·c × w]`.
+fn split_paths<T: Real>(joined: &[T], k: usize, c: usize, paths: usize, width: usize) -> Vec<T> {
+    let mut out = vec![T::default(); joined.len()];
+    for entry in 0..k {
+        for p in 0..c {
+            for s in 0..paths {
+                let from = ((entry * c + p) * paths + s) * width;
+                let to = ((entry * paths + s) * c + p) * width;
+                out[to..to + width].copy_from_slice(&joined[from..from + width]);
+            }
+        }
+    }
+    out
 }
 
 /// Accumulates a dense layer's gradient from its output jet's adjoint

@@ -125,6 +125,7 @@ impl Checker<'_> {
             factorized: false,
             fourier: 0,
             fourier_scales: vec![1.0],
+            separate_scales: false,
             features: vec![],
             declared: true,
         };
@@ -182,6 +183,11 @@ impl Checker<'_> {
                         net.features = features;
                     }
                 }
+                "multiscale" => {
+                    if let Some(form) = self.choice(opt, MULTISCALE_FORMS, "multi-scale form") {
+                        net.separate_scales = form == 1;
+                    }
+                }
                 "weights" => {
                     if let Some(form) = self.choice(opt, WEIGHT_FORMS, "weight form") {
                         net.factorized = form == 1;
@@ -195,6 +201,36 @@ impl Checker<'_> {
                 }
             }
         }
+        if net.separate_scales {
+            self.check_separate_scales(spec, &net);
+        }
         net
+    }
+
+    /// `multiscale = separate` passes each scale's Fourier features through
+    /// the hidden layers of a plain MLP.
+    fn check_separate_scales(&mut self, spec: &Spec, net: &Net) {
+        let problem = match (net.architecture, net.fourier) {
+            (Architecture::Mlp, 0) => "it has no Fourier features (`fourier = m`)",
+            (Architecture::Mlp, _) => return,
+            (Architecture::Modified, _) => "a modified MLP's gates read one input",
+            (Architecture::Pirate, _) => "a PirateNet's blocks return to one input",
+        };
+        let span = spec
+            .options
+            .iter()
+            .find(|o| o.name.name == "multiscale")
+            .map_or(spec.name.span, |o| o.name.span.to(o.value.span));
+        self.report(
+            Diagnostic::error(
+                Code::OptionRange,
+                "`multiscale = separate` needs an `mlp` with Fourier features",
+            )
+            .label(span, problem)
+            .help(
+                "write `mlp(fourier = 50, scale = [1, 10], multiscale = separate)`: each scale's \
+                 features go through the same hidden layers, joined before the last",
+            ),
+        );
     }
 }
