@@ -47,6 +47,11 @@ pub struct Mlp {
     /// through the hidden layers on its own; else 1.
     #[module(skip)]
     pub paths: usize,
+    /// Spatio-temporal: the first `space_paths` paths are of space, the
+    /// rest of time, and each space path times each time path joins
+    /// before the last layer; 0 otherwise.
+    #[module(skip)]
+    pub space_paths: usize,
 }
 
 /// A network's trained part between its embedding and its outputs.
@@ -129,18 +134,37 @@ impl SineLayer {
         })
     }
 
-    /// `features` random Fourier features of `inputs` at this scale.
+    /// `per_scale` random Fourier features of `inputs` at each scale of
+    /// the embedding; spatio-temporal, those of the time input at each of
+    /// its scales after those of the others at theirs.
     fn fourier(
         inputs: usize,
-        per_scale: usize,
-        scales: &[f64],
+        embedding: &Embedding,
+        time: &[bool],
         rng: &mut Rng,
         device: &Device,
     ) -> SineLayer {
-        // Column j has frequencies of scale `scales[j / per_scale]`.
+        let per_scale = embedding.fourier;
+        let scales: Vec<f64> = embedding
+            .scales
+            .iter()
+            .chain(&embedding.time_scales)
+            .copied()
+            .collect();
+        // Column j has frequencies of scale `scales[j / per_scale]`; a
+        // spatio-temporal space column reads no time, a time column only it.
         let features = per_scale * scales.len();
+        let space = embedding.scales.len();
+        let reads = |input: usize, column: usize| match embedding.time {
+            Some(_) => time[input] == (column / per_scale >= space),
+            None => true,
+        };
         let b: Vec<f64> = (0..inputs * features)
-            .map(|k| scales[(k % features) / per_scale] * rng.normal())
+            .map(|k| {
+                let (input, column) = (k / features, k % features);
+                let draw = scales[column / per_scale] * rng.normal();
+                if reads(input, column) { draw } else { 0.0 }
+            })
             .collect();
         let two_pi = 2.0 * std::f64::consts::PI;
         let weight: Vec<f64> = (0..inputs)
@@ -225,6 +249,30 @@ fn split_scales(a: &[Option<Tensor<2>>], scales: usize, rows: usize) -> Vec<Jet>
                     ))
                 })
                 .collect()
+        })
+        .collect()
+}
+
+/// The jet of a product `a b` by Leibniz's rule.
+fn product(a: &[Option<Tensor<2>>], b: &[Option<Tensor<2>>], plan: &JetPlan) -> Jet {
+    plan.products
+        .iter()
+        .map(|pairs| {
+            let mut sum: Option<Tensor<2>> = None;
+            for &(coefficient, i, j) in pairs {
+                let (Some(ai), Some(bj)) = (&a[i], &b[j]) else {
+                    continue;
+                };
+                let mut term = ai.clone() * bj.clone();
+                if coefficient != 1.0 {
+                    term = term.mul_scalar(coefficient);
+                }
+                sum = Some(match sum {
+                    None => term,
+                    Some(s) => s + term,
+                });
+            }
+            sum
         })
         .collect()
 }
@@ -353,17 +401,25 @@ impl Mlp {
         let Hidden { depth, width, .. } = hidden;
         let periodic = SineLayer::periodic(&embedding.periods, device);
         let embedded = periodic.as_ref().map_or(inputs, SineLayer::width);
-        let features = embedding.fourier * embedding.scales.len();
-        let fourier = (features > 0).then(|| {
-            SineLayer::fourier(embedded, embedding.fourier, &embedding.scales, rng, device)
-        });
+        let features = embedding.fourier * (embedding.scales.len() + embedding.time_scales.len());
+        // Which embedded columns are time's: a passed input's own, or the
+        // sine and cosine of a periodic one.
+        let (passed, periodic_inputs): (Vec<usize>, Vec<usize>) =
+            (0..inputs).partition(|&i| embedding.periods.get(i).is_none_or(|p| p.is_none()));
+        let time: Vec<bool> = match &periodic {
+            Some(_) => passed
+                .iter()
+                .chain(periodic_inputs.iter().flat_map(|i| [i, i]))
+                .map(|&i| embedding.time == Some(i))
+                .collect(),
+            None => (0..inputs).map(|i| embedding.time == Some(i)).collect(),
+        };
+        let fourier =
+            (features > 0).then(|| SineLayer::fourier(embedded, embedding, &time, rng, device));
         let input = if features > 0 { 2 * features } else { embedded };
         // Separate scales: each path reads one scale's sines and cosines,
         // and the last layer reads every path's last hidden layer.
-        let paths = match embedding.separate {
-            true => embedding.scales.len(),
-            false => 1,
-        };
+        let paths = embedding.paths();
         let input = input / paths;
         let mut sizes = vec![input];
         match hidden.architecture {
@@ -380,7 +436,7 @@ impl Mlp {
             .windows(2)
             .enumerate()
             .map(|(l, w)| match l == sizes.len() - 2 {
-                true => glorot(paths * w[0], w[1], rng),
+                true => glorot(embedding.joined() * w[0], w[1], rng),
                 false => glorot(w[0], w[1], rng),
             })
             .collect();
@@ -432,6 +488,10 @@ impl Mlp {
             periodic,
             fourier,
             paths,
+            space_paths: match embedding.time_scales.is_empty() {
+                true => 0,
+                false => embedding.scales.len(),
+            },
         }
     }
 
@@ -472,10 +532,17 @@ impl Mlp {
         }
         if self.paths > 1 {
             let rows = x.dims()[0];
-            let paths = split_scales(&a, self.paths, rows)
+            let mut paths: Vec<Jet> = split_scales(&a, self.paths, rows)
                 .into_iter()
                 .map(|a| self.hidden_jets(activation, plan, a))
                 .collect();
+            if self.space_paths > 0 {
+                let times = paths.split_off(self.space_paths);
+                paths = paths
+                    .iter()
+                    .flat_map(|x| times.iter().map(|t| product(x, t, plan)))
+                    .collect();
+            }
             return self.linear_jet(self.layers.len() - 1, &join_paths(paths));
         }
         let a = self.hidden_jets(activation, plan, a);

@@ -308,6 +308,77 @@ fn jets_through_separate_fourier_scales_match_finite_differences() {
     );
 }
 
+/// Spatio-temporal scales (`time_scale`): a path of x's features at one
+/// scale and paths of t's at two, each x path times each t path before
+/// the last layer (Leibniz's rule in every jet entry).
+#[test]
+fn jets_through_space_times_time_paths_match_finite_differences() {
+    let device = device();
+    let wanted: Vec<Vec<u8>> = vec![vec![1, 0], vec![0, 1], vec![2, 0], vec![1, 1], vec![0, 2]];
+    let embedding = Embedding {
+        fourier: 3,
+        scales: vec![0.3],
+        separate: true,
+        time_scales: vec![0.2, 0.6],
+        time: Some(1),
+        ..Embedding::default()
+    };
+    let net = Mlp::new(
+        2,
+        1,
+        Hidden::mlp(2, 8),
+        &embedding,
+        &mut Rng::new(5),
+        &device,
+    );
+    // Three paths of six features; two products of eight units.
+    assert_eq!(net.weight(0).dims(), [6, 8]);
+    assert_eq!(net.weight(2).dims(), [16, 1]);
+    // x's features read no t, t's no x.
+    let fourier = net.fourier.as_ref().expect("a Fourier embedding");
+    let b = values(fourier.weight.clone());
+    for column in 0..9 {
+        let (x, t) = (b[column], b[18 + column]);
+        assert!(
+            (x == 0.0) == (column >= 3) && (t == 0.0) == (column < 3),
+            "column {column}"
+        );
+    }
+    let points = [[0.3, -0.2], [-0.7, 0.5]];
+    checked_jets(
+        &net,
+        Activation::Tanh,
+        &wanted,
+        &points,
+        Differences::Richardson,
+        "space times time",
+        &device,
+    );
+    // With x periodic, the embedding passes t first, then x's sine and
+    // cosine: t's features read only the first embedded column.
+    let periodic = Embedding {
+        periods: vec![Some(2.0), None],
+        ..embedding
+    };
+    let net = Mlp::new(2, 1, Hidden::mlp(2, 8), &periodic, &mut Rng::new(5), &device);
+    let b = values(net.fourier.as_ref().expect("a Fourier embedding").weight.clone());
+    for column in 0..9 {
+        let (t, sine, cosine) = (b[column], b[18 + column], b[36 + column]);
+        let of_time = column >= 3;
+        assert!((t != 0.0) == of_time, "column {column}");
+        assert!((sine != 0.0) == !of_time && (cosine != 0.0) == !of_time, "column {column}");
+    }
+    checked_jets(
+        &net,
+        Activation::Tanh,
+        &wanted,
+        &points,
+        Differences::Richardson,
+        "periodic space times time",
+        &device,
+    );
+}
+
 /// A periodic input (period 2 in x, t passed through, with and without
 /// Fourier features after it): the jets match finite differences to third order,
 /// and value and derivatives repeat one period on.
@@ -320,7 +391,7 @@ fn jets_through_a_periodic_embedding_match_and_repeat() {
             periods: vec![Some(2.0), None],
             fourier,
             scales: vec![0.2],
-            separate: false,
+            ..Embedding::default()
         };
         let net = Mlp::new(
             2,

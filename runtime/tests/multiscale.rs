@@ -1,7 +1,9 @@
 //! Multi-scale Fourier feature networks (`multiscale = separate`): each
 //! scale's features through the hidden layers on their own. burn's and the
 //! JIT's losses equal the reference interpreter's, the JIT's gradient
-//! matches differences of its loss, and a run trains them.
+//! matches differences of its loss, and a run trains them. With
+//! `time_scale`, paths of space times paths of time: burn equals the
+//! interpreter, and the JIT says it cannot compile them yet.
 
 mod common;
 
@@ -109,4 +111,41 @@ fn a_run_trains_separate_scales() {
         "the loss does not fall: {totals:?}"
     );
     let _ = std::fs::remove_dir_all(&out);
+}
+
+/// A wave with paths of x at one scale and of t at two (`time_scale`).
+const SPACE_TIME: &str = "
+field u(x in [0,1], t in [0,1])
+pde:  u_tt = 4*u_xx
+bc:   u = 0 on x = 0 | x = 1
+ic:   u = sin(pi*x) on t = 0
+exact u = sin(pi*x)*cos(2*pi*t)
+net u = mlp(depth = 2, width = 10, fourier = 4, scale = 0.5, time_scale = [0.3, 1])
+train { adam(lr = 1e-3, steps = 100); points = 48 }
+";
+
+#[test]
+fn burn_evaluates_space_times_time_paths_as_the_interpreter_and_the_jit_says_it_cannot() {
+    let frontend = physc_compiler::check_source(SPACE_TIME, Path::new("."), &DiskFiles);
+    assert!(!frontend.has_errors(), "{:?}", frontend.checked.diagnostics);
+    let loss = frontend.loss.expect("trainable");
+    assert_eq!(loss.nets[0].embedding.joined(), 2);
+    let (program, t) = networks(&loss);
+    // Three paths of 8 features; x's path times each of t's: 2 x 10 units.
+    assert_eq!(t.nets[0].weight(0).dims(), [8, 10]);
+    assert_eq!(t.nets[0].weight(2).dims(), [20, 1]);
+    let weights = t.weights();
+    let expected = interp::losses(&loss, &weights, &points(&program));
+    for (b, term) in program.losses(&t).into_iter().enumerate() {
+        let got = term.into_scalar::<f64>();
+        assert!(
+            close(got, expected[b], 1e-10),
+            "batch {b}: burn {got:e}, interpreter {:e}",
+            expected[b]
+        );
+    }
+    let why = Jit::<f64>::new(&loss, &weights)
+        .err()
+        .expect("the JIT refuses");
+    assert!(why.contains("space and of time"), "{why}");
 }

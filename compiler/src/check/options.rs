@@ -17,6 +17,7 @@ pub(crate) const NET_OPTIONS: &[&str] = &[
     "act",
     "fourier",
     "scale",
+    "time_scale",
     "multiscale",
     "weights",
     "features",

@@ -189,6 +189,7 @@ mod tests {
             fourier: 0,
             fourier_scales: vec![],
             separate_scales: false,
+            time_scales: vec![],
             features: vec![square],
             declared: true,
         });

@@ -64,10 +64,13 @@ pub fn model(m: &Model) -> String {
             .collect();
         let fourier = if n.fourier > 0 {
             let scales: Vec<String> = n.fourier_scales.iter().map(|s| s.to_string()).collect();
-            let separate = if n.separate_scales {
-                ", multiscale = separate"
-            } else {
-                ""
+            let separate = match (n.separate_scales, &n.time_scales[..]) {
+                (_, [_, ..]) => {
+                    let t: Vec<String> = n.time_scales.iter().map(|s| s.to_string()).collect();
+                    format!(", time_scale = {}", t.join(", "))
+                }
+                (true, []) => ", multiscale = separate".to_string(),
+                (false, []) => String::new(),
             };
             format!(
                 ", fourier = {} (scale {}){separate}",

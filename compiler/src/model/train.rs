@@ -88,6 +88,12 @@ pub struct Net {
     /// separate`: Wang, Wang and Perdikaris 2021's multi-scale Fourier
     /// feature network); else every scale side by side in one input.
     pub separate_scales: bool,
+    /// Spatio-temporal scales (`time_scale = [1, 10]`): the Fourier
+    /// features of `t` at these scales and of the other coordinates at
+    /// `fourier_scales` are separate paths, and every space path times
+    /// every time path joins before the last layer (Wang, Wang and
+    /// Perdikaris 2021's ST-MsFFN); empty for none.
+    pub time_scales: Vec<f64>,
     /// Input features (`features = [r*sin(theta), r*cos(theta)]`): the
     /// network reads these expressions of its fields' coordinates instead
     /// of the coordinates; empty for none. Its inputs and outputs are then

@@ -57,6 +57,12 @@ pub fn build(model: &Model, lowered: &Lowered) -> Result<LossProgram, Vec<Diagno
                 fourier: net.fourier as usize,
                 scales: net.fourier_scales.clone(),
                 separate: net.separate_scales && net.fourier > 0,
+                time_scales: net.time_scales.clone(),
+                time: net
+                    .inputs
+                    .iter()
+                    .position(|c| model.coord(*c).name == "t")
+                    .filter(|_| !net.time_scales.is_empty()),
             },
             jets: jets(net, &read),
         })

@@ -333,18 +333,31 @@ fn net_jets(plan: &NetPlan, w: &NetWeights, basis: &Basis, x: &[f64]) -> Vec<Vec
     let (hidden, last) = w.layers.split_at(w.layers.len() - 1);
     let body = |a: Vec<Vec<f64>>| hidden_layers(hidden, w, &gates, basis, &activate, a);
     let a = match plan.embedding.separate {
-        // Each scale's sines and cosines through the hidden layers, the
-        // results side by side.
+        // Each scale's sines and cosines through the hidden layers; the
+        // paths (or each space path times each time path) side by side.
         true => {
-            let scales = plan.embedding.scales.len();
+            let paths = plan.embedding.paths();
             let (sines, cosines) = a.split_at(a.len() / 2);
-            let m = sines.len() / scales;
-            (0..scales)
-                .flat_map(|s| {
+            let m = sines.len() / paths;
+            let outs: Vec<Vec<Vec<f64>>> = (0..paths)
+                .map(|s| {
                     let block = [&sines[s * m..(s + 1) * m], &cosines[s * m..(s + 1) * m]];
                     body(block.concat())
                 })
-                .collect()
+                .collect();
+            match plan.embedding.time_scales.len() {
+                0 => outs.concat(),
+                _ => {
+                    let space = plan.embedding.scales.len();
+                    let (xs, ts) = outs.split_at(space);
+                    xs.iter()
+                        .flat_map(|x| {
+                            ts.iter()
+                                .flat_map(move |t| x.iter().zip(t).map(|(x, t)| basis.mul(x, t)))
+                        })
+                        .collect()
+                }
+            }
         }
         false => body(a),
     };

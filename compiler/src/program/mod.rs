@@ -127,6 +127,32 @@ pub struct Embedding {
     /// results side by side before the last layer; else the blocks side by
     /// side in one input.
     pub separate: bool,
+    /// Spatio-temporal: the scales of the time input's own Fourier
+    /// features (`scales` are then those of the other inputs), and that
+    /// input's position; every space path times every time path joins
+    /// before the last layer. Empty and `None` otherwise.
+    pub time_scales: Vec<f64>,
+    pub time: Option<usize>,
+}
+
+impl Embedding {
+    /// Paths through the hidden layers: one per scale when they are
+    /// separate (space scales, then time scales), else one.
+    pub fn paths(&self) -> usize {
+        match self.separate {
+            true => self.scales.len() + self.time_scales.len(),
+            false => 1,
+        }
+    }
+
+    /// Paths joined before the last layer: a space path times a time path
+    /// for each pair when spatio-temporal, else each path.
+    pub fn joined(&self) -> usize {
+        match self.time_scales.len() {
+            0 => self.paths(),
+            t => self.scales.len() * t,
+        }
+    }
 }
 
 /// A function's real output: network `net`, column `column`.

@@ -53,6 +53,19 @@ pub fn program(p: &LossProgram) -> String {
         if net.embedding.fourier > 0 {
             let scales: Vec<String> = net.embedding.scales.iter().map(|s| num(*s)).collect();
             out.push_str(&match scales.as_slice() {
+                _ if !net.embedding.time_scales.is_empty() => format!(
+                    "  fourier: {} features of the space coordinates at each of the scales {} \
+                     and of t at each of {}, each through the hidden layers on its own, each \
+                     space path times each time path joined before the last\n",
+                    net.embedding.fourier,
+                    scales.join(", "),
+                    net.embedding
+                        .time_scales
+                        .iter()
+                        .map(|s| num(*s))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 [one] => format!(
                     "  fourier: {} features, scale {one}\n",
                     net.embedding.fourier

@@ -61,10 +61,7 @@ pub fn networks<T: Real>(loss: &LossProgram, weights: &Weights) -> (Vec<Network<
                     })
                     .collect(),
                 activation: plan.activation,
-                paths: match plan.embedding.separate {
-                    true => plan.embedding.scales.len(),
-                    false => 1,
-                },
+                paths: plan.embedding.paths(),
             }
         })
         .collect();

@@ -126,6 +126,7 @@ impl Checker<'_> {
             fourier: 0,
             fourier_scales: vec![1.0],
             separate_scales: false,
+            time_scales: vec![],
             features: vec![],
             declared: true,
         };
@@ -183,6 +184,12 @@ impl Checker<'_> {
                         net.features = features;
                     }
                 }
+                "time_scale" => {
+                    if let Some(scales) = self.scales(opt) {
+                        net.time_scales = scales;
+                        net.separate_scales = true;
+                    }
+                }
                 "multiscale" => {
                     if let Some(form) = self.choice(opt, MULTISCALE_FORMS, "multi-scale form") {
                         net.separate_scales = form == 1;
@@ -210,26 +217,35 @@ impl Checker<'_> {
     /// `multiscale = separate` passes each scale's Fourier features through
     /// the hidden layers of a plain MLP.
     fn check_separate_scales(&mut self, spec: &Spec, net: &Net) {
+        let time = net
+            .inputs
+            .iter()
+            .position(|c| self.model.coord(*c).name == "t");
         let problem = match (net.architecture, net.fourier) {
             (Architecture::Mlp, 0) => "it has no Fourier features (`fourier = m`)",
-            (Architecture::Mlp, _) => return,
+            (Architecture::Mlp, _) if net.time_scales.is_empty() => return,
+            (Architecture::Mlp, _) if time.is_some() && net.inputs.len() > 1 => return,
+            (Architecture::Mlp, _) => {
+                "`time_scale` needs a time coordinate `t` and a coordinate of space"
+            }
             (Architecture::Modified, _) => "a modified MLP's gates read one input",
             (Architecture::Pirate, _) => "a PirateNet's blocks return to one input",
         };
         let span = spec
             .options
             .iter()
-            .find(|o| o.name.name == "multiscale")
+            .find(|o| o.name.name == "multiscale" || o.name.name == "time_scale")
             .map_or(spec.name.span, |o| o.name.span.to(o.value.span));
         self.report(
             Diagnostic::error(
                 Code::OptionRange,
-                "`multiscale = separate` needs an `mlp` with Fourier features",
+                "separate Fourier scales need an `mlp` with Fourier features",
             )
             .label(span, problem)
             .help(
                 "write `mlp(fourier = 50, scale = [1, 10], multiscale = separate)`: each scale's \
-                 features go through the same hidden layers, joined before the last",
+                 features go through the same hidden layers, joined before the last; with \
+                 `time_scale = [1, 10]`, the features of `t` are paths of their own",
             ),
         );
     }
