@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{close, networks, points, run_dir, train_into};
+use common::{close, networks, points, run_dir, train_into, u_at};
 use physc_compiler::program::interp;
 use physc_compiler::program::sample::Point;
 use physc_compiler::program::{BatchId, LossProgram};
@@ -153,25 +153,11 @@ fn trained_disk(backend: Backend) -> (f64, Vec<(f64, f64)>) {
     for theta in [0.5, 2.0, 4.0] {
         rows.push((0.0, 0.0, 0.0, theta));
     }
-    let mut csv = String::from("r,theta\n");
-    for (r1, t1, r2, t2) in &rows {
-        csv += &format!("{r1:.17},{t1:.17}\n{r2:.17},{t2:.17}\n");
-    }
-    let (input, output) = (out.join("points.csv"), out.join("values.csv"));
-    std::fs::write(&input, csv).expect("points.csv");
-    let loss = program(LAPLACE_DISK);
-    physc_runtime::eval::eval(&loss, &out, &input, &output, false).expect("evaluates");
-    let text = std::fs::read_to_string(&output).expect("values.csv");
-    let mut lines = text.lines();
-    let column = lines
-        .next()
-        .expect("a header")
-        .split(',')
-        .position(|c| c == "u")
-        .expect("a u column");
-    let values: Vec<f64> = lines
-        .map(|l| l.split(',').nth(column).unwrap().parse().unwrap())
+    let points: Vec<Vec<f64>> = rows
+        .iter()
+        .flat_map(|&(r1, t1, r2, t2)| [vec![r1, t1], vec![r2, t2]])
         .collect();
+    let values = u_at(LAPLACE_DISK, &out, "r,theta", &points);
     let _ = std::fs::remove_dir_all(&out);
     let pairs = values.chunks(2).map(|p| (p[0], p[1])).collect();
     let error = summary.rel_l2[0].1;

@@ -6,10 +6,9 @@
 
 mod common;
 
-use common::{run_dir, train_into};
+use common::{run_dir, train_into, u_at};
 use physc_runtime::backend::Backend;
 use physc_runtime::run::Options;
-use std::path::Path;
 
 /// Trains `model` briefly and returns `u` at `points` (rows of the
 /// coordinates named in `header`), and the run's relative L2 error.
@@ -20,33 +19,7 @@ fn trained_at(model: &str, name: &str, header: &str, points: &[Vec<f64>]) -> (Ve
         ..Options::default()
     };
     let summary = train_into(model, &out, options, None);
-    let input = out.join("points.csv");
-    let rows: Vec<String> = points
-        .iter()
-        .map(|p| {
-            p.iter()
-                .map(|v| format!("{v:.17}"))
-                .collect::<Vec<_>>()
-                .join(",")
-        })
-        .collect();
-    std::fs::write(&input, format!("{header}\n{}\n", rows.join("\n"))).expect("points.csv");
-    let output = out.join("values.csv");
-    let frontend =
-        physc_compiler::check_source(model, Path::new("."), &physc_compiler::check::DiskFiles);
-    let loss = frontend.loss.as_ref().expect("trainable");
-    physc_runtime::eval::eval(loss, &out, &input, &output, false).expect("evaluates");
-    let text = std::fs::read_to_string(&output).expect("values.csv");
-    let mut lines = text.lines();
-    let column = lines
-        .next()
-        .expect("a header")
-        .split(',')
-        .position(|c| c == "u")
-        .expect("a u column");
-    let values = lines
-        .map(|l| l.split(',').nth(column).unwrap().parse::<f64>().unwrap())
-        .collect();
+    let values = u_at(model, &out, header, points);
     let _ = std::fs::remove_dir_all(&out);
     let error = summary.rel_l2.first().map_or(f64::NAN, |e| e.1);
     (values, error)

@@ -360,13 +360,29 @@ fn jets_through_space_times_time_paths_match_finite_differences() {
         periods: vec![Some(2.0), None],
         ..embedding
     };
-    let net = Mlp::new(2, 1, Hidden::mlp(2, 8), &periodic, &mut Rng::new(5), &device);
-    let b = values(net.fourier.as_ref().expect("a Fourier embedding").weight.clone());
+    let net = Mlp::new(
+        2,
+        1,
+        Hidden::mlp(2, 8),
+        &periodic,
+        &mut Rng::new(5),
+        &device,
+    );
+    let b = values(
+        net.fourier
+            .as_ref()
+            .expect("a Fourier embedding")
+            .weight
+            .clone(),
+    );
     for column in 0..9 {
         let (t, sine, cosine) = (b[column], b[18 + column], b[36 + column]);
         let of_time = column >= 3;
         assert!((t != 0.0) == of_time, "column {column}");
-        assert!((sine != 0.0) == !of_time && (cosine != 0.0) == !of_time, "column {column}");
+        assert!(
+            (sine != 0.0) == !of_time && (cosine != 0.0) == !of_time,
+            "column {column}"
+        );
     }
     checked_jets(
         &net,

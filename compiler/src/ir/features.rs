@@ -102,22 +102,9 @@ impl Routing {
                     None => g.apply(function, part, derivative, args),
                 }
             }
-            Node::Add(terms) => {
-                let terms: Vec<ExprId> = terms.iter().map(|&t| self.route(g, t)).collect();
-                g.add(&terms)
-            }
-            Node::Mul(factors) => {
-                let factors: Vec<ExprId> = factors.iter().map(|&f| self.route(g, f)).collect();
-                g.mul(&factors)
-            }
-            Node::Pow(a, b) => {
-                let (a, b) = (self.route(g, a), self.route(g, b));
-                g.pow(a, b)
-            }
-            Node::Call(f, a) => {
-                let a = self.route(g, a);
-                g.call(f, a)
-            }
+            _ => g
+                .map_operands(e, &mut |g, x| self.route(g, x))
+                .expect("an operation"),
         };
         self.memo.insert(e, out);
         out

@@ -522,6 +522,35 @@ impl Graph {
         self.powi(a, 0.5)
     }
 
+    /// An operation (`Add`, `Mul`, `Pow`, `Call`) rebuilt from its operands
+    /// mapped through `f`, simplified as it is built; `None` for leaves and
+    /// function reads, whose rewriting is the caller's.
+    pub fn map_operands(
+        &mut self,
+        e: ExprId,
+        f: &mut dyn FnMut(&mut Graph, ExprId) -> ExprId,
+    ) -> Option<ExprId> {
+        Some(match self.node(e).clone() {
+            Node::Add(terms) => {
+                let terms: Vec<ExprId> = terms.iter().map(|&t| f(self, t)).collect();
+                self.add(&terms)
+            }
+            Node::Mul(factors) => {
+                let factors: Vec<ExprId> = factors.iter().map(|&t| f(self, t)).collect();
+                self.mul(&factors)
+            }
+            Node::Pow(a, b) => {
+                let (a, b) = (f(self, a), f(self, b));
+                self.pow(a, b)
+            }
+            Node::Call(func, a) => {
+                let a = f(self, a);
+                self.call(func, a)
+            }
+            _ => return None,
+        })
+    }
+
     pub fn call(&mut self, f: Func, a: ExprId) -> ExprId {
         if let Some(v) = self.as_num(a) {
             let r = f.apply(v);

@@ -69,22 +69,9 @@ impl<'a> Substitution<'a> {
                 let args: Box<[ExprId]> = args.iter().map(|&a| self.apply(g, a)).collect();
                 g.apply(function, part, derivative, args)
             }
-            Node::Add(terms) => {
-                let terms: Vec<ExprId> = terms.iter().map(|&t| self.apply(g, t)).collect();
-                g.add(&terms)
-            }
-            Node::Mul(factors) => {
-                let factors: Vec<ExprId> = factors.iter().map(|&f| self.apply(g, f)).collect();
-                g.mul(&factors)
-            }
-            Node::Pow(a, b) => {
-                let (a, b) = (self.apply(g, a), self.apply(g, b));
-                g.pow(a, b)
-            }
-            Node::Call(f, a) => {
-                let a = self.apply(g, a);
-                g.call(f, a)
-            }
+            _ => g
+                .map_operands(e, &mut |g, x| self.apply(g, x))
+                .expect("an operation"),
         };
         self.memo.insert(e, out);
         out

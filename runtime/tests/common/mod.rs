@@ -137,6 +137,37 @@ pub fn train_into(text: &str, out: &Path, options: Options, stop_at: Option<u64>
     .expect("writes the run directory")
 }
 
+/// `u` of the run in `out` of `model` at `points` (rows of the coordinates
+/// named in `header`), through `physc eval`.
+pub fn u_at(model: &str, out: &Path, header: &str, points: &[Vec<f64>]) -> Vec<f64> {
+    let input = out.join("points.csv");
+    let rows: Vec<String> = points
+        .iter()
+        .map(|p| {
+            p.iter()
+                .map(|v| format!("{v:.17}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    std::fs::write(&input, format!("{header}\n{}\n", rows.join("\n"))).expect("points.csv");
+    let output = out.join("values.csv");
+    let frontend = physc_compiler::check_source(model, Path::new("."), &DiskFiles);
+    let loss = frontend.loss.as_ref().expect("trainable");
+    physc_runtime::eval::eval(loss, out, &input, &output, false).expect("evaluates");
+    let text = std::fs::read_to_string(&output).expect("values.csv");
+    let mut lines = text.lines();
+    let column = lines
+        .next()
+        .expect("a header")
+        .split(',')
+        .position(|c| c == "u")
+        .expect("a u column");
+    lines
+        .map(|l| l.split(',').nth(column).unwrap().parse::<f64>().unwrap())
+        .collect()
+}
+
 /// A small decay with checkpoints and resampling, for resumption.
 pub const DECAY: &str = "field u(t in [0,1])
 ode: u_t = -2*u
