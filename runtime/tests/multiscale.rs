@@ -2,8 +2,7 @@
 //! scale's features through the hidden layers on their own. burn's and the
 //! JIT's losses equal the reference interpreter's, the JIT's gradient
 //! matches differences of its loss, and a run trains them. With
-//! `time_scale`, paths of space times paths of time: burn equals the
-//! interpreter, and the JIT says it cannot compile them yet.
+//! `time_scale`, paths of space times paths of time, the same.
 
 mod common;
 
@@ -51,17 +50,17 @@ fn burn_evaluates_separate_scales_as_the_interpreter() {
     }
 }
 
-#[test]
-fn the_jit_evaluates_separate_scales_as_the_interpreter() {
-    let loss = program();
-    let (program, t) = networks(&loss);
+/// The JIT's losses equal the interpreter's and its gradient matches
+/// differences of its loss, at `loss`'s initial weights with random biases.
+fn the_jit_agrees(loss: &LossProgram) {
+    let (program, t) = networks(loss);
     let weights = t.weights();
-    let mut jit = Jit::<f64>::new(&loss, &weights).expect("compiles");
+    let mut jit = Jit::<f64>::new(loss, &weights).expect("compiles");
     for (b, batch) in program.batches.iter().enumerate() {
-        jit.set_points(&loss, b, &batch.points);
+        jit.set_points(loss, b, &batch.points);
     }
     let params = jit.layout.flatten(&weights);
-    let expected = interp::losses(&loss, &weights, &points(&program));
+    let expected = interp::losses(loss, &weights, &points(&program));
     let losses = jit.losses(&params);
     for (b, got) in losses.iter().enumerate() {
         assert!(
@@ -74,7 +73,7 @@ fn the_jit_evaluates_separate_scales_as_the_interpreter() {
     let gradient = jit.evaluate(&params, &[]).gradient;
     let scale = gradient.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let n = params.len();
-    // The first layer's, the last layer's (both paths' halves) and biases.
+    // The first layer's, the last layer's (every block's part) and biases.
     for k in [0, 7, n / 3, n / 2, n - 14, n - 3, n - 1] {
         let h = 1e-6;
         let (mut up, mut down) = (params.clone(), params.clone());
@@ -87,6 +86,11 @@ fn the_jit_evaluates_separate_scales_as_the_interpreter() {
             gradient[k]
         );
     }
+}
+
+#[test]
+fn the_jit_evaluates_separate_scales_as_the_interpreter() {
+    the_jit_agrees(&program());
 }
 
 #[test]
@@ -125,7 +129,7 @@ train { adam(lr = 1e-3, steps = 100); points = 48 }
 ";
 
 #[test]
-fn burn_evaluates_space_times_time_paths_as_the_interpreter_and_the_jit_says_it_cannot() {
+fn space_times_time_paths_evaluate_as_the_interpreter_on_burn_and_the_jit() {
     let frontend = physc_compiler::check_source(SPACE_TIME, Path::new("."), &DiskFiles);
     assert!(!frontend.has_errors(), "{:?}", frontend.checked.diagnostics);
     let loss = frontend.loss.expect("trainable");
@@ -144,8 +148,5 @@ fn burn_evaluates_space_times_time_paths_as_the_interpreter_and_the_jit_says_it_
             expected[b]
         );
     }
-    let why = Jit::<f64>::new(&loss, &weights)
-        .err()
-        .expect("the JIT refuses");
-    assert!(why.contains("space and of time"), "{why}");
+    the_jit_agrees(&loss);
 }

@@ -62,6 +62,10 @@ pub fn networks<T: Real>(loss: &LossProgram, weights: &Weights) -> (Vec<Network<
                     .collect(),
                 activation: plan.activation,
                 paths: plan.embedding.paths(),
+                space_paths: match plan.embedding.time_scales.is_empty() {
+                    true => 0,
+                    false => plan.embedding.scales.len(),
+                },
             }
         })
         .collect();

@@ -153,13 +153,6 @@ impl<T: Real> Jit<T> {
             // points; composing networks needs them inside the kernel.
             return Err("it reads a network at arguments that read networks".into());
         }
-        if loss
-            .nets
-            .iter()
-            .any(|n| !n.embedding.time_scales.is_empty())
-        {
-            return Err("it multiplies paths of space and of time (`time_scale`)".into());
-        }
         let (nets, layout) = layout::networks(loss, weights);
         let mut graph = loss.graph.clone();
         let batches = (0..loss.batches.len())

@@ -80,6 +80,10 @@ pub struct Network<T> {
     /// With `multiscale = separate`, the Fourier scales, each through the
     /// hidden layers on its own; else 1.
     pub paths: usize,
+    /// Spatio-temporal: the first `space_paths` paths are of space, the
+    /// others of time, and each space path times each time path joins
+    /// before the last layer; 0 otherwise.
+    pub space_paths: usize,
 }
 
 /// What the forward pass keeps for the reverse pass, and the output.
@@ -107,8 +111,10 @@ pub struct Pass<T> {
     /// Reverse-pass scratch: a PirateNet block input's adjoint through the
     /// residual, `(1 - α) x̄`, until the pass reaches that input.
     skip: Vec<T>,
-    /// Separate scales: the last layer's input, every path's last hidden
-    /// jet side by side (`[K·c × paths·w]`).
+    /// Separate scales: each path's last hidden jet, whole (`[K·c × w]`),
+    /// and the last layer's input, the paths (or their products) side by
+    /// side (`[K·c × blocks·w]`).
+    paths: Vec<Vec<T>>,
     joined: Vec<T>,
     /// Reverse-pass scratch.
     adjoint: Vec<T>,
@@ -239,11 +245,25 @@ impl<T: Real> Network<T> {
                 &mut pass.pre[l]
             });
             if l == hidden && self.paths > 1 {
-                // Every path's last hidden jet side by side, per point.
+                // Every path's last hidden jet (or each space path times
+                // each time path) side by side, per point.
                 let points = pass.c;
-                let width = layer.inputs / self.paths;
+                let width = self.layers[l - 1].outputs;
                 let (value, rest) = pass.input(l, c * width);
-                let joined = join_paths(value, rest, k, points, self.paths, width);
+                let paths = path_jets(value, rest, k, points, self.paths, width);
+                let joined = match self.space_paths {
+                    0 => side_by_side(&paths, k, points, width),
+                    space => {
+                        let products: Vec<Vec<T>> = pairs(space, self.paths)
+                            .map(|(s, r)| {
+                                let mut out = vec![T::default(); paths[s].len()];
+                                leibniz(plan, &paths[s], &paths[r], points * width, &mut out);
+                                out
+                            })
+                            .collect();
+                        side_by_side(&products, k, points, width)
+                    }
+                };
                 z.resize(k * points * layer.outputs, T::default());
                 let (value, rest) = joined.split_at(points * layer.inputs);
                 affine(
@@ -256,6 +276,7 @@ impl<T: Real> Network<T> {
                     points,
                     &mut z,
                 );
+                pass.paths = paths;
                 pass.joined = joined;
                 pass.out = z;
                 break;
@@ -442,7 +463,22 @@ impl<T: Real> Network<T> {
                     w,
                     true,
                 );
-                adjoint = split_paths(&next, k, points, self.paths, n_in / self.paths);
+                let width = self.layers[l - 1].outputs;
+                let blocks = apart(&next, k, points, n_in / width, width);
+                let paths = match self.space_paths {
+                    0 => blocks,
+                    space => {
+                        let mut adj = vec![vec![T::default(); k * points * width]; self.paths];
+                        for ((s, r), block) in pairs(space, self.paths).zip(&blocks) {
+                            let (x, y) = (&pass.paths[s], &pass.paths[r]);
+                            let (left, right) = adj.split_at_mut(r);
+                            let cw = points * width;
+                            leibniz_backward(plan, x, y, block, cw, &mut left[s], &mut right[0]);
+                        }
+                        adj
+                    }
+                };
+                adjoint = stacked(&paths, k, points, width);
                 continue;
             }
             let (rows, n_in, n_out) = (k * c, layer.inputs, layer.outputs);
@@ -512,47 +548,72 @@ fn stack_paths<T: Real>(a: &[T], k: usize, c: usize, paths: usize) -> Vec<T> {
     out
 }
 
-/// The last hidden jet of every path side by side: from the value rows
-/// `value` (`[paths·c × w]`) and derivative rows `rest` (`[(K-1)·paths·c ×
-/// w]`) to `[K·c × paths·w]`, the value rows first.
-fn join_paths<T: Real>(
+/// Each path's whole jet (`[K·c × w]`, entry-major) from the stacked
+/// value rows `value` (`[paths·c × w]`) and derivative rows `rest`.
+fn path_jets<T: Real>(
     value: &[T],
     rest: &[T],
     k: usize,
     c: usize,
     paths: usize,
     width: usize,
-) -> Vec<T> {
-    let mut out = Vec::with_capacity(k * c * paths * width);
-    for entry in 0..k {
-        let (rows, first) = match entry {
-            0 => (value, 0),
-            _ => (rest, (entry - 1) * paths * c),
-        };
-        for p in 0..c {
-            for s in 0..paths {
-                let at = (first + s * c + p) * width;
-                out.extend_from_slice(&rows[at..at + width]);
+) -> Vec<Vec<T>> {
+    let cw = c * width;
+    (0..paths)
+        .map(|s| {
+            let mut jet = Vec::with_capacity(k * cw);
+            jet.extend_from_slice(&value[s * cw..(s + 1) * cw]);
+            for entry in 1..k {
+                let at = ((entry - 1) * paths + s) * cw;
+                jet.extend_from_slice(&rest[at..at + cw]);
             }
+            jet
+        })
+        .collect()
+}
+
+/// Whole jets of `w` columns side by side: `[K·c × blocks·w]`.
+fn side_by_side<T: Real>(blocks: &[Vec<T>], k: usize, c: usize, width: usize) -> Vec<T> {
+    let mut out = Vec::with_capacity(blocks.len() * k * c * width);
+    for row in 0..k * c {
+        for block in blocks {
+            out.extend_from_slice(&block[row * width..(row + 1) * width]);
         }
     }
     out
 }
 
-/// The inverse of [`join_paths`] for a whole jet (an adjoint):
-/// `[K·c × paths·w]` to `[K·paths·c × w]`.
-fn split_paths<T: Real>(joined: &[T], k: usize, c: usize, paths: usize, width: usize) -> Vec<T> {
-    let mut out = vec![T::default(); joined.len()];
+/// The inverse of [`side_by_side`]: `n` whole jets of `w` columns.
+fn apart<T: Real>(joined: &[T], k: usize, c: usize, n: usize, width: usize) -> Vec<Vec<T>> {
+    (0..n)
+        .map(|q| {
+            (0..k * c)
+                .flat_map(|row| {
+                    let at = (row * n + q) * width;
+                    joined[at..at + width].iter().copied()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Whole jets of the paths stacked as the hidden layers hold them: entry
+/// `k`'s rows of path `s` at `(k·paths + s)·c`.
+fn stacked<T: Real>(paths: &[Vec<T>], k: usize, c: usize, width: usize) -> Vec<T> {
+    let cw = c * width;
+    let mut out = Vec::with_capacity(paths.len() * k * cw);
     for entry in 0..k {
-        for p in 0..c {
-            for s in 0..paths {
-                let from = ((entry * c + p) * paths + s) * width;
-                let to = ((entry * paths + s) * c + p) * width;
-                out[to..to + width].copy_from_slice(&joined[from..from + width]);
-            }
+        for path in paths {
+            out.extend_from_slice(&path[entry * cw..(entry + 1) * cw]);
         }
     }
     out
+}
+
+/// The spatio-temporal pairs: each space path (the first `space`) with
+/// each time path, space outer.
+fn pairs(space: usize, paths: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..space).flat_map(move |s| (space..paths).map(move |r| (s, r)))
 }
 
 /// Accumulates a dense layer's gradient from its output jet's adjoint
