@@ -34,6 +34,7 @@ pub mod memory;
 pub mod minibatch;
 pub mod net;
 pub mod outputs;
+mod paths;
 pub mod plot;
 pub mod program;
 pub mod report;

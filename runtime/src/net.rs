@@ -20,6 +20,7 @@
 
 pub use crate::jets::JetPlan;
 use crate::jets::{self, PlannedTerm};
+use crate::paths::{join_paths, product, split_scales};
 use burn::module::{Module, Param};
 use burn::nn::Linear;
 use burn::tensor::{Device, Tensor, TensorData};
@@ -226,66 +227,6 @@ impl SineLayer {
             .collect();
         compose(&derivatives, z, plan)
     }
-}
-
-/// Each scale's block of a Fourier embedding's jet `a` (its sines, then
-/// its cosines; `rows` points): one jet per scale.
-fn split_scales(a: &[Option<Tensor<2>>], scales: usize, rows: usize) -> Vec<Jet> {
-    (0..scales)
-        .map(|s| {
-            a.iter()
-                .map(|entry| {
-                    let t = entry.clone()?;
-                    let [n, width] = t.dims();
-                    // A first derivative of the inputs may be one row for all.
-                    let t = if n < rows { t.repeat_dim(0, rows) } else { t };
-                    let (features, m) = (width / 2, width / (2 * scales));
-                    Some(Tensor::cat(
-                        vec![
-                            t.clone().narrow(1, s * m, m),
-                            t.narrow(1, features + s * m, m),
-                        ],
-                        1,
-                    ))
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// The jet of a product `a b` by Leibniz's rule.
-fn product(a: &[Option<Tensor<2>>], b: &[Option<Tensor<2>>], plan: &JetPlan) -> Jet {
-    plan.products
-        .iter()
-        .map(|pairs| {
-            let mut sum: Option<Tensor<2>> = None;
-            for &(coefficient, i, j) in pairs {
-                let (Some(ai), Some(bj)) = (&a[i], &b[j]) else {
-                    continue;
-                };
-                let mut term = ai.clone() * bj.clone();
-                if coefficient != 1.0 {
-                    term = term.mul_scalar(coefficient);
-                }
-                sum = Some(match sum {
-                    None => term,
-                    Some(s) => s + term,
-                });
-            }
-            sum
-        })
-        .collect()
-}
-
-/// Jets of the same points side by side, column blocks in order.
-fn join_paths(paths: Vec<Jet>) -> Jet {
-    (0..paths[0].len())
-        .map(|k| {
-            // The paths' jets have one structure: an entry is zero on all.
-            let blocks: Option<Vec<Tensor<2>>> = paths.iter().map(|p| p[k].clone()).collect();
-            blocks.map(|b| Tensor::cat(b, 1))
-        })
-        .collect()
 }
 
 /// `x W + φ` for every entry of a jet; the phase only reaches the value.
@@ -598,7 +539,7 @@ impl Mlp {
 
 /// A jet: one `[N, width]` tensor per entry of a [`JetPlan`], `None` where
 /// identically zero.
-type Jet = Vec<Option<Tensor<2>>>;
+pub(crate) type Jet = Vec<Option<Tensor<2>>>;
 
 /// Glorot-normal weights `[fan_in, fan_out]`, row major.
 fn glorot(fan_in: usize, fan_out: usize, rng: &mut Rng) -> (usize, usize, Vec<f64>) {

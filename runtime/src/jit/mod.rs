@@ -27,6 +27,7 @@ pub mod layout;
 mod mode;
 mod network;
 mod ntk;
+mod paths;
 mod wide;
 
 use batch::{Batch, Points, Slot, compile, values};
