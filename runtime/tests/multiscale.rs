@@ -11,6 +11,7 @@ use physc_compiler::check::DiskFiles;
 use physc_compiler::program::LossProgram;
 use physc_compiler::program::interp;
 use physc_runtime::jit::Jit;
+use physc_runtime::program::{Program, Trainable};
 use std::path::Path;
 
 /// Wang, Wang and Perdikaris's multi-scale Poisson problem, small.
@@ -30,6 +31,19 @@ fn program() -> LossProgram {
     frontend.loss.expect("trainable")
 }
 
+/// burn's loss terms equal the interpreter's at `t`'s weights.
+fn burn_agrees(loss: &LossProgram, program: &Program, t: &Trainable) {
+    let expected = interp::losses(loss, &t.weights(), &points(program));
+    for (b, term) in program.losses(t).into_iter().enumerate() {
+        let got = term.into_scalar::<f64>();
+        assert!(
+            close(got, expected[b], 1e-10),
+            "batch {b}: burn {got:e}, interpreter {:e}",
+            expected[b]
+        );
+    }
+}
+
 #[test]
 fn burn_evaluates_separate_scales_as_the_interpreter() {
     let loss = program();
@@ -38,16 +52,7 @@ fn burn_evaluates_separate_scales_as_the_interpreter() {
     // Each path reads 5 sines and 5 cosines; the last layer both paths.
     assert_eq!(t.nets[0].weight(0).dims(), [10, 12]);
     assert_eq!(t.nets[0].weight(2).dims(), [24, 1]);
-    let weights = t.weights();
-    let expected = interp::losses(&loss, &weights, &points(&program));
-    for (b, term) in program.losses(&t).into_iter().enumerate() {
-        let got = term.into_scalar::<f64>();
-        assert!(
-            close(got, expected[b], 1e-10),
-            "batch {b}: burn {got:e}, interpreter {:e}",
-            expected[b]
-        );
-    }
+    burn_agrees(&loss, &program, &t);
 }
 
 /// The JIT's losses equal the interpreter's and its gradient matches
@@ -138,15 +143,6 @@ fn space_times_time_paths_evaluate_as_the_interpreter_on_burn_and_the_jit() {
     // Three paths of 8 features; x's path times each of t's: 2 x 10 units.
     assert_eq!(t.nets[0].weight(0).dims(), [8, 10]);
     assert_eq!(t.nets[0].weight(2).dims(), [20, 1]);
-    let weights = t.weights();
-    let expected = interp::losses(&loss, &weights, &points(&program));
-    for (b, term) in program.losses(&t).into_iter().enumerate() {
-        let got = term.into_scalar::<f64>();
-        assert!(
-            close(got, expected[b], 1e-10),
-            "batch {b}: burn {got:e}, interpreter {:e}",
-            expected[b]
-        );
-    }
+    burn_agrees(&loss, &program, &t);
     the_jit_agrees(&loss);
 }
