@@ -20,7 +20,7 @@
 
 pub use crate::jets::JetPlan;
 use crate::jets::{self, PlannedTerm};
-use crate::paths::{join_paths, product, split_scales};
+use crate::paths::{join_paths, split_scales};
 use burn::module::{Module, Param};
 use burn::nn::Linear;
 use burn::tensor::{Device, Tensor, TensorData};
@@ -581,22 +581,33 @@ fn gate(
             (None, None) => None,
         })
         .collect();
+    product(z, &gap, plan)
+        .into_iter()
+        .zip(v)
+        .map(|(p, v)| match (p, v) {
+            (Some(p), Some(v)) => Some(p + v.clone()),
+            (p, v) => p.or_else(|| v.clone()),
+        })
+        .collect()
+}
+
+/// The jet of a product `a b` by Leibniz's rule.
+fn product(a: &[Option<Tensor<2>>], b: &[Option<Tensor<2>>], plan: &JetPlan) -> Jet {
     plan.products
         .iter()
-        .zip(v)
-        .map(|(pairs, v)| {
-            let mut sum = v.clone();
-            for &(coefficient, b, r) in pairs {
-                let (Some(zb), Some(dr)) = (&z[b], &gap[r]) else {
+        .map(|pairs| {
+            let mut sum: Option<Tensor<2>> = None;
+            for &(coefficient, i, j) in pairs {
+                let (Some(ai), Some(bj)) = (&a[i], &b[j]) else {
                     continue;
                 };
-                let mut product = zb.clone() * dr.clone();
+                let mut term = ai.clone() * bj.clone();
                 if coefficient != 1.0 {
-                    product = product.mul_scalar(coefficient);
+                    term = term.mul_scalar(coefficient);
                 }
                 sum = Some(match sum {
-                    None => product,
-                    Some(s) => s + product,
+                    None => term,
+                    Some(s) => s + term,
                 });
             }
             sum

@@ -2,11 +2,10 @@
 //!
 //! Input: a Fourier embedding's jet (each entry `[N × 2F]`: every scale's
 //! sines, then its cosines). Output: each scale's block as a jet of its
-//! own, for the hidden layers to run as a path; the product of two paths'
-//! jets by Leibniz's rule (a space path times a time path); and jets of the
-//! same points side by side, the last layer's input.
+//! own, for the hidden layers to run as a path; and jets of the same
+//! points side by side, the last layer's input.
 
-use crate::net::{Jet, JetPlan};
+use crate::net::Jet;
 use burn::tensor::Tensor;
 
 /// Each scale's block of a Fourier embedding's jet `a` (its sines, then
@@ -30,30 +29,6 @@ pub(crate) fn split_scales(a: &[Option<Tensor<2>>], scales: usize, rows: usize) 
                     ))
                 })
                 .collect()
-        })
-        .collect()
-}
-
-/// The jet of a product `a b` by Leibniz's rule.
-pub(crate) fn product(a: &[Option<Tensor<2>>], b: &[Option<Tensor<2>>], plan: &JetPlan) -> Jet {
-    plan.products
-        .iter()
-        .map(|pairs| {
-            let mut sum: Option<Tensor<2>> = None;
-            for &(coefficient, i, j) in pairs {
-                let (Some(ai), Some(bj)) = (&a[i], &b[j]) else {
-                    continue;
-                };
-                let mut term = ai.clone() * bj.clone();
-                if coefficient != 1.0 {
-                    term = term.mul_scalar(coefficient);
-                }
-                sum = Some(match sum {
-                    None => term,
-                    Some(s) => s + term,
-                });
-            }
-            sum
         })
         .collect()
 }
