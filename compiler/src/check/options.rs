@@ -532,6 +532,7 @@ impl Checker<'_> {
                 let choices = [
                     ("lhs", Sampler::Lhs),
                     ("sobol", Sampler::Sobol),
+                    ("hammersley", Sampler::Hammersley),
                     ("uniform", Sampler::Uniform),
                 ];
                 let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();

@@ -189,6 +189,7 @@ impl Decay {
 pub enum Sampler {
     Lhs,
     Sobol,
+    Hammersley,
     Uniform,
 }
 

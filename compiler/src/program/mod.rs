@@ -15,7 +15,7 @@
 //!
 //! Point sets are drawn by [`sample`], through the geometry of sets
 //! ([`geometry`]) and the low-discrepancy sequences of the samplers
-//! ([`sobol`]). [`print`] shows the program (`physc ir --stage program`);
+//! ([`sobol`], [`hammersley`]). [`print`] shows the program (`physc ir --stage program`);
 //! [`interp`] is its reference interpreter in float64; [`dynamics`] reads
 //! the learned dynamics out of it for simulation; [`ode`] groups `ode`
 //! equations into systems integrated through observed trajectories.
@@ -30,6 +30,7 @@
 mod build;
 pub mod dynamics;
 pub mod geometry;
+pub mod hammersley;
 pub mod interp;
 pub mod march;
 pub mod ode;

@@ -125,6 +125,7 @@ pub fn program(p: &LossProgram) -> String {
     let sampler = match m.train.sampler {
         Sampler::Lhs => "latin hypercube",
         Sampler::Sobol => "sobol",
+        Sampler::Hammersley => "hammersley",
         Sampler::Uniform => "uniform",
     };
     for (k, b) in p.batches.iter().enumerate() {

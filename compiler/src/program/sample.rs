@@ -16,7 +16,7 @@ use crate::model::*;
 use crate::program::geometry::{
     Rng, TooThin, boundary_measure, bounding_volume, sample_boundary_normals, sample_inside,
 };
-use crate::program::sobol;
+use crate::program::{hammersley, sobol};
 
 /// One sample point: a value per coordinate (a parameter's included), a
 /// data row, and on a boundary the outward unit normal.
@@ -281,15 +281,17 @@ pub fn data_points(model: &Model, d: DataId) -> Vec<Point> {
 
 /// `n` points of the unit cube `[0, 1)^d` as the sampler says: Latin
 /// hypercube (each coordinate stratified in `n` slices, the slices paired at
-/// random), Sobol' (digitally shifted; Latin hypercube above its dimensions)
-/// or independent uniform draws.
+/// random), Sobol' (digitally shifted), Hammersley (shifted modulo 1), each
+/// of the last two a Latin hypercube above its dimensions, or independent
+/// uniform draws.
 pub fn unit_points(sampler: Sampler, n: usize, d: usize, rng: &mut Rng) -> Vec<Vec<f64>> {
     match sampler {
         Sampler::Sobol if d <= sobol::MAX_DIMENSIONS => sobol::points(n, d, rng),
+        Sampler::Hammersley if d <= hammersley::MAX_DIMENSIONS => hammersley::points(n, d, rng),
         Sampler::Uniform => (0..n)
             .map(|_| (0..d).map(|_| rng.unit()).collect())
             .collect(),
-        Sampler::Lhs | Sampler::Sobol => {
+        Sampler::Lhs | Sampler::Sobol | Sampler::Hammersley => {
             let mut out = vec![vec![0.0; d]; n];
             for k in 0..d {
                 let mut slices: Vec<usize> = (0..n).collect();
@@ -385,6 +387,13 @@ mod tests {
             for k in 0..3 {
                 assert_eq!(filled(&pts, k), n, "{sampler:?}, coordinate {k}");
             }
+        }
+        // Hammersley points are evenly spaced in their first coordinate.
+        let pts = unit_points(Sampler::Hammersley, n, 3, &mut rng);
+        let mut first: Vec<f64> = pts.iter().map(|p| p[0]).collect();
+        first.sort_by(f64::total_cmp);
+        for w in first.windows(2) {
+            assert!((w[1] - w[0] - 1.0 / n as f64).abs() < 1e-12, "{w:?}");
         }
         let pts = unit_points(Sampler::Uniform, n, 3, &mut rng);
         assert!(filled(&pts, 0) < n);
