@@ -76,6 +76,7 @@ codes! {
     NoTime = "E0405", "causal weighting or time marching without a time coordinate";
     NeverResampled = "E0406", "resampling by residual that never resamples";
     BadFeature = "E0407", "input feature that is not a real function of the network's coordinates";
+    NothingToFit = "E0408", "least-squares initialisation of a network without initial conditions";
     DataFile = "E0501", "data file missing or unreadable";
     DataRow = "E0502", "malformed data row";
     DataColumn = "E0503", "data column missing";

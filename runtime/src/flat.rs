@@ -73,6 +73,25 @@ pub fn shapes(t: &Trainable) -> Vec<Shape> {
     out.into_inner()
 }
 
+/// Where network `n`'s last layer (its weight, row major, then its bias)
+/// sits in [`parameters`]' order.
+pub fn last_layer(t: &Trainable, n: usize) -> std::ops::Range<usize> {
+    let mut at = 0;
+    for (k, net) in t.nets.iter().enumerate() {
+        for i in 0..net.dense_count() {
+            let layer = net.dense(i);
+            let [inputs, outputs] = layer.weight.val().dims();
+            let own = inputs * outputs + layer.bias.as_ref().map_or(0, |_| outputs);
+            if k == n && i + 1 == net.layers.len() {
+                return at..at + own;
+            }
+            at += own + net.scales.get(i).map_or(0, |_| outputs);
+        }
+        at += net.residual.len();
+    }
+    panic!("no network {n}")
+}
+
 /// The parameters of `t`, flat.
 pub fn parameters(t: &Trainable) -> Vec<f64> {
     let out = std::cell::RefCell::new(vec![]);

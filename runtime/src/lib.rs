@@ -26,6 +26,7 @@ pub mod eval;
 pub mod fault;
 pub mod fields;
 pub mod flat;
+pub mod init;
 pub mod integrate;
 pub mod jets;
 pub mod jit;

@@ -78,6 +78,8 @@ pub(crate) fn run_from(
     let (mut program, trainable) = Program::new(loss, &device)?;
     let identity = Identity::new(loss.fingerprint());
     let mut notes = vec![];
+    // Weights drawn now (not restored, not carried from a window before).
+    let fresh = !options.resume && start.is_none();
     let (trainable, optimizer, state) = if options.resume {
         let loaded = checkpoint::load(out, &identity, trainable)?;
         notes.extend(loaded.note);
@@ -117,6 +119,14 @@ pub(crate) fn run_from(
             })
         }
         _ => Engine::Burn,
+    };
+    let trainable = match fresh {
+        true => {
+            let (fitted, note) = crate::init::least_squares(&program, &engine, trainable)?;
+            notes.extend(note);
+            fitted
+        }
+        false => trainable,
     };
     let mut observer = RunObserver {
         out,

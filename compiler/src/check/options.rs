@@ -21,12 +21,16 @@ pub(crate) const NET_OPTIONS: &[&str] = &[
     "multiscale",
     "weights",
     "features",
+    "init",
 ];
 /// The values of a network's `multiscale` option: every Fourier scale in one
 /// input, or each through the hidden layers on its own.
 pub(crate) const MULTISCALE_FORMS: &[&str] = &["joined", "separate"];
 /// The values of a network's `weights` option: plain, or factorized.
 pub(crate) const WEIGHT_FORMS: &[&str] = &["plain", "factorized"];
+/// The values of a network's `init` option: Glorot-normal draws, or the
+/// last layer fitted to the initial conditions.
+pub(crate) const INIT_FORMS: &[&str] = &["random", "least_squares"];
 pub(crate) const ADAM_OPTIONS: &[&str] = &[
     "lr", "steps", "beta1", "beta2", "decay", "every", "schedule",
 ];

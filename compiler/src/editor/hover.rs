@@ -155,13 +155,18 @@ fn function(analysis: &Analysis, name: &str) -> Option<String> {
             ),
         };
         lines.push(format!(
-            "network: {}(depth = {}, width = {}, act = {}{}){fourier}; inputs {}; outputs {}{}",
+            "network: {}(depth = {}, width = {}, act = {}{}{}){fourier}; inputs {}; outputs {}{}",
             net.architecture.name(),
             net.depth,
             net.width,
             net.activation.name(),
             if net.factorized {
                 ", weights = factorized"
+            } else {
+                ""
+            },
+            if net.fit_initial {
+                ", init = least_squares"
             } else {
                 ""
             },

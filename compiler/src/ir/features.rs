@@ -173,6 +173,7 @@ mod tests {
             width: 1,
             activation: Activation::Tanh,
             factorized: false,
+            fit_initial: false,
             fourier: 0,
             fourier_scales: vec![],
             separate_scales: false,

@@ -86,9 +86,14 @@ pub fn model(m: &Model) -> String {
         } else {
             ""
         };
+        let init = if n.fit_initial {
+            ", init = least_squares"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "net ({}) -> ({}): {}(depth = {}, width = {}, act = {}{fourier}{factorized}){origin}",
+            "net ({}) -> ({}): {}(depth = {}, width = {}, act = {}{fourier}{factorized}{init}){origin}",
             p.coords(&n.inputs),
             outputs.join(", "),
             n.architecture.name(),

@@ -78,6 +78,11 @@ pub struct Net {
     /// Random weight factorisation (Wang et al. 2023): every dense
     /// layer's weight is trained as `W = V diag(g)`, a scale per output.
     pub factorized: bool,
+    /// `init = least_squares`: before training, the last layer is set to
+    /// the least-squares fit of the initial conditions (jaxpi's
+    /// physics-informed initialisation, Wang et al. 2024); else it keeps
+    /// its random draw.
+    pub fit_initial: bool,
     /// Number of random Fourier features of the input per scale (0: none).
     pub fourier: u32,
     /// The standard deviations of the Fourier frequencies: one block of

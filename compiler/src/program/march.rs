@@ -26,7 +26,8 @@ use super::sample::{self, Point};
 use super::{BatchId, LossProgram};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{
-    CoordId, DataSet, Enforcement, Factor, FunctionKind, Model, SymmetryMap, Where,
+    ConstraintId, CoordId, DataSet, Enforcement, Factor, FuncId, FunctionKind, Model, Relation,
+    SymmetryMap, Where,
 };
 use std::path::PathBuf;
 
@@ -165,6 +166,25 @@ fn mentions(place: &Where, t: CoordId) -> bool {
         Where::Union(parts) => parts.iter().any(|p| mentions(p, t)),
         Where::Data(_) => true,
     }
+}
+
+/// The soft equations on the slice at the start of `t` that read any of
+/// `fields`: what a least-squares initialisation of their network fits.
+pub fn initial_conditions(model: &Model, fields: &[FuncId]) -> Vec<ConstraintId> {
+    let (Some(t), Some((t0, _))) = (time(model), range(model)) else {
+        return vec![];
+    };
+    (0..model.constraints.len())
+        .filter(|&k| {
+            let c = &model.constraints[k];
+            let reads = c.lhs.functions().into_iter().chain(c.rhs.functions());
+            c.enforcement == Enforcement::Soft
+                && c.relation == Relation::Eq
+                && matches!(c.on, Where::Slice { coord, value } if coord == t && value == t0)
+                && reads.into_iter().any(|f| fields.contains(&f))
+        })
+        .map(|k| ConstraintId(k as u32))
+        .collect()
 }
 
 /// The batches of the initial conditions: on the slice at the start of

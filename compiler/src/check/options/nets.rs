@@ -123,6 +123,7 @@ impl Checker<'_> {
             width: DEFAULT_WIDTH,
             activation: Activation::Tanh,
             factorized: false,
+            fit_initial: false,
             fourier: 0,
             fourier_scales: vec![1.0],
             separate_scales: false,
@@ -200,6 +201,14 @@ impl Checker<'_> {
                         net.factorized = form == 1;
                     }
                 }
+                "init" => {
+                    if let Some(form) = self.choice(opt, INIT_FORMS, "initialisation") {
+                        net.fit_initial = form == 1;
+                        if net.fit_initial {
+                            self.check_initial_conditions(opt, &net.outputs);
+                        }
+                    }
+                }
                 _ => {
                     let names: Vec<&str> = Activation::ALL.iter().map(|(n, _)| *n).collect();
                     if let Some(choice) = self.choice(opt, &names, "activation") {
@@ -212,6 +221,33 @@ impl Checker<'_> {
             self.check_separate_scales(spec, &net);
         }
         net
+    }
+
+    /// `init = least_squares` fits the last layer to the network's soft
+    /// initial conditions, so it needs some.
+    fn check_initial_conditions(&mut self, opt: &Opt, outputs: &[FuncId]) {
+        if !crate::program::march::initial_conditions(&self.model, outputs).is_empty() {
+            return;
+        }
+        let names: Vec<String> = outputs
+            .iter()
+            .map(|f| format!("`{}`", self.model.function(*f).name))
+            .collect();
+        self.report(
+            Diagnostic::error(
+                Code::NothingToFit,
+                format!("no initial condition of {} to fit", names.join(" or ")),
+            )
+            .label(
+                opt.name.span.to(opt.value.span),
+                "fits the last layer to the initial conditions",
+            )
+            .help(
+                "the last layer is fitted by least squares to the equations penalised at the \
+                 start of `t`, as `ic: u = sin(pi*x) on t = 0`; leave out `init` to keep \
+                 random weights",
+            ),
+        );
     }
 
     /// `multiscale = separate` passes each scale's Fourier features through
