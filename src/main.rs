@@ -87,6 +87,11 @@ enum Command {
         /// one `-o` names, or MODEL.run).
         #[arg(long, value_name = "DIR", num_args = 0..=1)]
         resume: Option<Option<PathBuf>>,
+        /// Start from the networks of another run directory (of a model
+        /// whose networks have the same shapes, such as the same flow at
+        /// a lower Reynolds number) rather than from a random draw.
+        #[arg(long, value_name = "DIR", conflicts_with = "resume")]
+        start_from: Option<PathBuf>,
     },
     /// Evaluate a trained model at the points of a CSV file.
     Eval {
@@ -222,6 +227,7 @@ fn main() -> ExitCode {
             backend,
             precision,
             resume,
+            start_from,
         } => {
             use physc_runtime::backend;
             let backend = match backend {
@@ -249,6 +255,7 @@ fn main() -> ExitCode {
                 backend,
                 precision,
                 resume,
+                start_from,
             };
             run_command::run(&file, out, options, quiet)
         }

@@ -138,9 +138,29 @@ pub struct Loaded {
 /// Reads the checkpoint of `run` into `t`, which must be of the model
 /// `identity` names; the previous checkpoint when the last is damaged.
 pub fn load(run: &Path, identity: &Identity, t: Trainable) -> Result<Loaded, String> {
+    load_as(run, identity, Whose::SameModel, t)
+}
+
+/// The networks and learned scalars of `run`'s checkpoint in `t`, which
+/// may be of another model with networks of the same shapes (`physc run
+/// --start-from`: a curriculum, or a neighbouring problem); its training
+/// and optimiser's state stay behind.
+pub fn load_weights(run: &Path, identity: &Identity, t: Trainable) -> Result<Loaded, String> {
+    load_as(run, identity, Whose::AnyModel, t)
+}
+
+/// Whether a checkpoint must be of the model being trained.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Whose {
+    SameModel,
+    AnyModel,
+}
+
+fn load_as(run: &Path, identity: &Identity, whose: Whose, t: Trainable) -> Result<Loaded, String> {
     let last = path(run);
+    let open = |file: &Path, parts, t, note| apply(file, parts, identity, whose, t, note);
     match read(&last) {
-        Ok(parts) => apply(&last, parts, identity, t, None),
+        Ok(parts) => open(&last, parts, t, None),
         Err(Damage::Missing) if !previous(run).exists() => Err(format!(
             "cannot read {}: no checkpoint (the run has not written one yet)",
             last.display()
@@ -155,7 +175,7 @@ pub fn load(run: &Path, identity: &Identity, t: Trainable) -> Result<Loaded, Str
                 kept.display()
             );
             match read(&kept) {
-                Ok(parts) => apply(&kept, parts, identity, t, Some(note)),
+                Ok(parts) => open(&kept, parts, t, Some(note)),
                 Err(also) => Err(format!(
                     "{} {}, and {} {}",
                     last.display(),
@@ -235,6 +255,7 @@ fn apply(
     file: &Path,
     parts: Vec<Vec<u8>>,
     identity: &Identity,
+    whose: Whose,
     t: Trainable,
     note: Option<String>,
 ) -> Result<Loaded, String> {
@@ -248,7 +269,7 @@ fn apply(
             identity.physc
         ));
     }
-    if written.model != identity.model {
+    if whose == Whose::SameModel && written.model != identity.model {
         return Err(format!(
             "{} belongs to another model (fingerprint {}, this model's is {}): the networks, \
              points or loss terms changed since it was written; start the run anew or train \
@@ -265,11 +286,16 @@ fn apply(
     let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(parts[2].clone()))
         .map_err(|e| format!("{}: {e}", file.display()))?
         .cast_to_module_dtype();
-    let trainable = t.try_load_record(record).map_err(|e| {
-        format!(
+    let trainable = t.try_load_record(record).map_err(|e| match whose {
+        Whose::SameModel => format!(
             "{} does not fit this model (was the model changed?): {e}",
             file.display()
-        )
+        ),
+        Whose::AnyModel => format!(
+            "the networks of {} do not have this model's shapes (each `net` needs the same \
+             architecture, inputs, outputs, depth, width, features and learned scalars): {e}",
+            file.display()
+        ),
     })?;
     let optimizer = match parts[3].strip_prefix(FLAT) {
         _ if parts[3].is_empty() => None,

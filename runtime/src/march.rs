@@ -80,7 +80,10 @@ pub fn run(
         let summary = run_from(
             &program,
             &dir,
-            Options { resume, ..options },
+            Options {
+                resume,
+                ..options.clone()
+            },
             start,
             |p: &Progress| {
                 progress(&Progress {

@@ -20,17 +20,21 @@ use crate::train::{Observer, Progress, TrainState, restore_points, train};
 use burn::module::Module;
 use physc_compiler::model::ResampleBy;
 use physc_compiler::program::LossProgram;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// How to run.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Options {
     pub backend: Backend,
     pub precision: Precision,
     /// Go on from the run directory's checkpoint.
     pub resume: bool,
+    /// Start from the networks of another run directory's checkpoint
+    /// rather than from a random draw (a model with networks of the same
+    /// shapes): `physc run --start-from DIR`.
+    pub start_from: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -39,6 +43,7 @@ impl Default for Options {
             backend: Backend::Cpu,
             precision: Precision::F64,
             resume: false,
+            start_from: None,
         }
     }
 }
@@ -120,13 +125,19 @@ pub(crate) fn run_from(
         }
         _ => Engine::Burn,
     };
-    let trainable = match fresh {
-        true => {
+    let trainable = match (fresh, &options.start_from) {
+        (true, Some(dir)) => {
+            let loaded = checkpoint::load_weights(dir, &identity, trainable)?;
+            notes.extend(loaded.note);
+            notes.push(format!("started from the networks of {}", dir.display()));
+            loaded.trainable
+        }
+        (true, None) => {
             let (fitted, note) = crate::init::least_squares(&program, &engine, trainable)?;
             notes.extend(note);
             fitted
         }
-        false => trainable,
+        (false, _) => trainable,
     };
     let mut observer = RunObserver {
         out,

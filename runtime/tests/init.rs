@@ -1,8 +1,10 @@
-//! Least-squares initialisation (`init = least_squares`): the last layer
-//! fits the initial condition on both back ends and leaves every other
-//! weight as drawn, the fit holds between its points, a condition that is
-//! not linear in the field is refused, and `physc run` fits before its
-//! first step.
+//! Where training starts. Least-squares initialisation (`init =
+//! least_squares`): the last layer fits the initial condition on both back
+//! ends and leaves every other weight as drawn, the fit holds between its
+//! points, a condition that is not linear in the field is refused, and
+//! `physc run` fits before its first step. `--start-from DIR`: a run starts
+//! from another model's trained networks, and networks of other shapes
+//! are refused.
 
 mod common;
 
@@ -15,6 +17,7 @@ use physc_runtime::engine::Engine;
 use physc_runtime::flat;
 use physc_runtime::init::least_squares;
 use physc_runtime::program::{Program, Trainable};
+use physc_runtime::run::Options;
 use std::path::Path;
 
 fn compiled(text: &str) -> LossProgram {
@@ -130,4 +133,58 @@ fn a_run_fits_before_its_first_step() {
     let ic = summary.losses.iter().find(|(l, _)| l == "ic").expect("ic");
     assert!(ic.1 < 1e-4, "{:?}", summary.losses);
     std::fs::remove_dir_all(&out).ok();
+}
+
+#[test]
+fn a_run_starts_from_the_networks_of_another() {
+    let first = run_dir("start-first");
+    let net = "net u = mlp(depth = 2, width = 16)\n";
+    let trained = train_into(
+        &heat(&format!(
+            "{net}train {{ adam(steps = 300); bfgs(steps = 300) }}"
+        )),
+        &first,
+        jit(),
+        None,
+    );
+    assert!(trained.total_loss < 1e-4, "{}", trained.total_loss);
+    // Another model (more points): its checkpoint could not be resumed,
+    // but its networks can start the run.
+    let other = heat(&format!("{net}train {{ adam(steps = 1); points = 1500 }}"));
+    let second = run_dir("start-second");
+    let started = Options {
+        start_from: Some(first.clone()),
+        ..jit()
+    };
+    let summary = train_into(&other, &second, started, None);
+    assert!(summary.total_loss < 1e-3, "{}", summary.total_loss);
+    assert!(
+        summary
+            .notes
+            .iter()
+            .any(|n| n.contains("started from the networks")),
+        "{:?}",
+        summary.notes
+    );
+    let fresh = train_into(&other, &second, jit(), None);
+    assert!(fresh.total_loss > 1e-2, "{}", fresh.total_loss);
+    // Other shapes are refused, with the reason.
+    let wider = heat("net u = mlp(depth = 2, width = 24)\ntrain { adam(steps = 1) }");
+    let frontend = physc_compiler::check_source(&wider, Path::new("."), &DiskFiles);
+    let loss = frontend.loss.expect("trainable");
+    let refused = physc_runtime::run::run(
+        &loss,
+        &second,
+        Options {
+            start_from: Some(first.clone()),
+            ..jit()
+        },
+        |_| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    );
+    let why = refused.expect_err("refused");
+    assert!(why.contains("do not have this model's shapes"), "{why}");
+    for dir in [first, second] {
+        std::fs::remove_dir_all(dir).ok();
+    }
 }

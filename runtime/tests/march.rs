@@ -140,7 +140,8 @@ fn an_interrupted_march_resumes_where_it_stopped() {
         ..Options::default()
     };
     let empty = run_dir("march-empty");
-    let error = run(loss, &empty, resume, |_| {}, &interrupt).expect_err("nothing to resume");
+    let error =
+        run(loss, &empty, resume.clone(), |_| {}, &interrupt).expect_err("nothing to resume");
     assert!(error.contains("no checkpoint"), "{error}");
     let resumed = train_into(&model, &parts_dir, resume, None);
     assert!(resumed.finished);

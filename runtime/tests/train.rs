@@ -145,7 +145,7 @@ fn a_damaged_checkpoint_falls_back_to_the_previous() {
         let mut bytes = std::fs::read(&file).expect("a checkpoint");
         damage(&mut bytes);
         std::fs::write(&file, bytes).expect("rewrites it");
-        let resumed = train_into(DECAY, &dir, resume, None);
+        let resumed = train_into(DECAY, &dir, resume.clone(), None);
         assert!(resumed.finished);
         assert!(
             resumed
@@ -175,8 +175,8 @@ fn a_foreign_checkpoint_is_refused() {
         ..Options::default()
     };
     let loss = frontend.loss.as_ref().expect("trainable");
-    let error =
-        run(loss, &dir, resume, |_| {}, &AtomicBool::new(false)).expect_err("another model");
+    let error = run(loss, &dir, resume.clone(), |_| {}, &AtomicBool::new(false))
+        .expect_err("another model");
     assert!(error.contains("belongs to another model"), "{error}");
     std::fs::write(dir.join("checkpoint.bin"), b"PHYSC-CHECKPOINT 1\nold bytes")
         .expect("writes an old checkpoint");

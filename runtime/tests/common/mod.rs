@@ -182,16 +182,16 @@ train { adam(lr = 1e-2, steps = 60); lbfgs(steps = 40); points = 64; log_every =
 /// so the same losses, bit for bit.
 pub fn resumes_where_it_stopped(model: &str, name: &str, options: Options) {
     let whole_dir = run_dir(&format!("{name}-whole"));
-    let whole = train_into(model, &whole_dir, options, None);
+    let whole = train_into(model, &whole_dir, options.clone(), None);
     let parts_dir = run_dir(&format!("{name}-parts"));
-    let first = train_into(model, &parts_dir, options, Some(30));
+    let first = train_into(model, &parts_dir, options.clone(), Some(30));
     assert!(!first.finished);
     assert_eq!(first.steps, 30);
     let resume = Options {
         resume: true,
         ..options
     };
-    let second = train_into(model, &parts_dir, resume, Some(80));
+    let second = train_into(model, &parts_dir, resume.clone(), Some(80));
     assert!(!second.finished);
     assert_eq!(second.steps, 80);
     let third = train_into(model, &parts_dir, resume, None);
