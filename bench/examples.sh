@@ -44,7 +44,12 @@ published = {
     "kdv_cosine": "4.27e-4 (PirateNets)",
 }
 errors = ", ".join(f"{k} {v:.2e}" for k, v in s["rel_l2"].items()) or "no reference"
-learned = ", ".join(f"{k} = {v:.6g}" for k, v in s["learned"].items())
+# A learned scalar with an `exact` value: its relative error beside it.
+errors_of = s.get("learned_error", {})
+learned = ", ".join(
+    f"{k} = {v:.6g}" + (f" (error {errors_of[k]:.1e})" if k in errors_of else "")
+    for k, v in s["learned"].items()
+)
 print(f"| {name} | {errors} | {learned} | {s['steps']} | {s['wall_seconds']:.0f} s | {published.get(name, '')} |")
 PY
 done

@@ -41,6 +41,7 @@ pub mod program;
 pub mod report;
 pub mod run;
 pub mod simulate;
+mod sines;
 pub mod soap;
 pub mod stepper;
 pub mod train;

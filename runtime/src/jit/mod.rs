@@ -22,6 +22,7 @@
 
 mod activation;
 mod batch;
+mod dense;
 mod jet_algebra;
 pub mod layout;
 mod mode;
