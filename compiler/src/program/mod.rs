@@ -37,6 +37,7 @@ pub mod ode;
 pub mod print;
 pub mod sample;
 pub mod sobol;
+mod taylor;
 
 pub use build::build;
 
