@@ -30,6 +30,10 @@ const SLICE_POINTS: usize = 201;
 /// Values at points, one column per real part.
 pub type Columns = Vec<Vec<f64>>;
 
+/// The most members of a family whose errors are reported one by one
+/// (a reference at a few parameter values, not a scattered cloud).
+const MEMBERS_COMPARED: usize = 8;
+
 /// Writes each field's files and plots, and adds the relative L2 error of
 /// each field with an exact solution or a reference to `rel_l2`; plots
 /// that fail are added to `plots_failed`.
@@ -102,6 +106,20 @@ pub fn write_fields(
             continue;
         };
         rel_l2.push((f.name.clone(), relative_l2(&predicted, &reference)));
+        // A family compared at a few members: the error of each too.
+        let members = family_members(model, id, &at);
+        if (2..=MEMBERS_COMPARED).contains(&members.len()) {
+            for (member, rows) in members {
+                let pick = |columns: &Columns| -> Columns {
+                    columns
+                        .iter()
+                        .map(|c| rows.iter().map(|&i| c[i]).collect())
+                        .collect()
+                };
+                let error = relative_l2(&pick(&predicted), &pick(&reference));
+                rel_l2.push((format!("{} at {}", f.name, member.join(", ")), error));
+            }
+        }
         if model.params.is_empty() {
             let against = match exact_on_grid.is_some() {
                 true => "exact",
