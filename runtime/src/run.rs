@@ -127,7 +127,8 @@ pub(crate) fn run_from(
     };
     let trainable = match (fresh, &options.start_from) {
         (true, Some(dir)) => {
-            let loaded = checkpoint::load_weights(dir, &identity, trainable)?;
+            let loaded = checkpoint::load_weights(dir, &identity, trainable)
+                .map_err(|e| format!("cannot start from {}: {e}", dir.display()))?;
             notes.extend(loaded.note);
             notes.push(format!("started from the networks of {}", dir.display()));
             loaded.trainable
