@@ -18,6 +18,10 @@
 //! from the Jacobian rows of up to 256 of its points
 //! ([`crate::jit::Jit::ntk_traces`]), so that every term converges at
 //! the same rate in the kernel regime.
+//!
+//! `balance = initial` divides each term by its value at the start, once
+//! ([`initial`]), as DeepXDE's examples weight terms by their initial
+//! losses.
 
 use crate::program::{Program, Trainable};
 use burn::module::{Module, ModuleVisitor, Param};
@@ -28,6 +32,22 @@ pub const EVERY: u64 = 100;
 
 /// How much of the old factor an update keeps.
 pub const MEMORY: f64 = 0.9;
+
+/// `balance = initial`'s factors, fixed for the whole run: the reciprocal
+/// of each term at the start (1 for a term that is zero or not finite
+/// there, which no factor could scale to 1).
+pub fn initial(terms: &[f64]) -> Vec<f64> {
+    terms
+        .iter()
+        .map(|&t| {
+            if t > 0.0 && t.is_finite() {
+                1.0 / t
+            } else {
+                1.0
+            }
+        })
+        .collect()
+}
 
 /// Updates `factors` (empty before the first measurement) from each
 /// term's gradient norm.

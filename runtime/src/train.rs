@@ -150,6 +150,13 @@ fn rebalance(
         Balance::Fixed => return Ok(()),
         Balance::GradNorm => engine.gradient_norms(program, t),
         Balance::Ntk => engine.ntk_traces(program, t)?,
+        Balance::Initial => {
+            if state.balance.is_empty() {
+                let terms = engine.evaluate(program, t, &[]).terms;
+                state.balance = balance::initial(&terms);
+            }
+            return Ok(());
+        }
     };
     balance::update(&measures, &mut state.balance);
     Ok(())

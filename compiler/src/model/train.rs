@@ -215,6 +215,10 @@ pub enum Balance {
     /// Neural tangent kernel weights (Wang, Yu and Perdikaris 2022): each
     /// term scaled by the sum of the terms' NTK traces over its own.
     Ntk,
+    /// Each term divided by its own value at the start, once, so that every
+    /// term starts at 1 (DeepXDE's examples' `loss_weights = c /
+    /// initial_losses`).
+    Initial,
 }
 
 impl Balance {
@@ -223,6 +227,7 @@ impl Balance {
         ("fixed", Balance::Fixed),
         ("gradnorm", Balance::GradNorm),
         ("ntk", Balance::Ntk),
+        ("initial", Balance::Initial),
     ];
 }
 
