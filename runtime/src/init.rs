@@ -4,7 +4,8 @@
 //! Input: a program, its engine and freshly drawn parameters. Output: the
 //! parameters with the last layer of each network that asks for it set to
 //! the minimiser of its initial conditions' loss terms, every other weight
-//! as drawn; and a line for the run's notes.
+//! (and the weights of outputs no condition reads) as drawn; and a line for
+//! the run's notes.
 //!
 //! With the other weights fixed, a network's outputs are affine in its last
 //! layer, and so are the residuals of conditions affine in the fields (a
@@ -90,8 +91,13 @@ pub fn least_squares(
         .collect();
     let theta = solve_normal_equations(&jacobian, &r0);
     let mut fitted = base;
-    for (&j, v) in columns.iter().zip(&theta) {
-        fitted[j] = *v;
+    for ((&j, v), column) in columns.iter().zip(&theta).zip(&jacobian) {
+        // An output no condition reads (`v` of a network shared with `u`)
+        // keeps its draw.
+        fitted[j] = match column.iter().all(|&c| c == 0.0) {
+            true => drawn[j],
+            false => *v,
+        };
     }
     let after = rows(&fitted);
     let predicted: Vec<f64> = (0..r0.len())

@@ -100,6 +100,32 @@ fn a_plain_network_fits_its_last_layer_too() {
     assert!(after < before / 100.0, "{before:.1e} to {after:.1e}");
 }
 
+/// A network shared by `u` and `v`, with an initial condition of `u`
+/// only: `v`'s column of the last layer keeps its draw.
+#[test]
+fn an_output_no_condition_reads_keeps_its_draw() {
+    let loss = compiled(
+        "field u(x in [0,1], t in [0,1])
+field v(x in [0,1], t in [0,1])
+pde: u_t = 0.1*u_xx
+flux: v = u_x
+ic: u = sin(pi*x) on t = 0
+net u, v = mlp(depth = 2, width = 8, init = least_squares)",
+    );
+    let device = cpu_device(0, Precision::F64).expect("a CPU device");
+    let (program, drawn) = Program::new(&loss, &device).expect("samples");
+    let (fitted, _) = least_squares(&program, &Engine::Burn, drawn.clone()).expect("fits");
+    let last = flat::last_layer(&drawn, 0);
+    let (before, after) = (flat::parameters(&drawn), flat::parameters(&fitted));
+    // Weight `[8, 2]` row major, then bias `[2]`: v's are the odd entries.
+    let start = last.start;
+    for j in last.clone().filter(|j| (j - start) % 2 == 1) {
+        assert_eq!(before[j], after[j], "v's parameter {j}");
+    }
+    let mut u_column = last.filter(|j| (j - start) % 2 == 0);
+    assert!(u_column.all(|j| before[j] != after[j]), "u's column fitted");
+}
+
 #[test]
 fn a_condition_not_linear_in_the_field_is_refused() {
     let loss = compiled(
