@@ -119,10 +119,10 @@ net u, v = mlp(depth = 2, width = 8, init = least_squares)",
     let (before, after) = (flat::parameters(&drawn), flat::parameters(&fitted));
     // Weight `[8, 2]` row major, then bias `[2]`: v's are the odd entries.
     let start = last.start;
-    for j in last.clone().filter(|j| (j - start) % 2 == 1) {
+    for j in last.clone().filter(|j| !(j - start).is_multiple_of(2)) {
         assert_eq!(before[j], after[j], "v's parameter {j}");
     }
-    let mut u_column = last.filter(|j| (j - start) % 2 == 0);
+    let mut u_column = last.filter(|j| (j - start).is_multiple_of(2));
     assert!(u_column.all(|j| before[j] != after[j]), "u's column fitted");
 }
 
