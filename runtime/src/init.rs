@@ -131,14 +131,15 @@ pub fn least_squares(
     let before = rms(&rows(&drawn));
     let note = format!(
         "the last layer was fitted by least squares to {}: root mean square residual {:.1e} \
-         at the random draw, {:.1e} fitted",
+         at the random draw, {:.1e} fitted, with weights up to {:.1e}",
         labels
             .iter()
             .map(|l| format!("`{l}`"))
             .collect::<Vec<_>>()
             .join(", "),
         before,
-        rms(&after)
+        rms(&after),
+        max_abs(&theta)
     );
     Ok((flat::assign(t, &fitted), Some(note)))
 }
