@@ -11,7 +11,7 @@
 
 use crate::program::geometry::Rng;
 
-/// The bases of dimensions 1.. (dimension 0 is `i / n`).
+/// The bases of dimensions 1.. (dimension 0 is `(i + 1/2) / n`).
 const PRIMES: [u64; 15] = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47];
 
 /// Dimensions with a prime base.
