@@ -10,7 +10,6 @@ mod common;
 
 use common::{heat, jit, run_dir, train_into};
 use physc_compiler::check::DiskFiles;
-use physc_compiler::program::LossProgram;
 use physc_compiler::program::sample::Point;
 use physc_runtime::backend::{Precision, cpu_device};
 use physc_runtime::engine::Engine;
@@ -20,10 +19,13 @@ use physc_runtime::program::{Program, Trainable};
 use physc_runtime::run::Options;
 use std::path::Path;
 
-fn compiled(text: &str) -> LossProgram {
+/// The program of `text` and its networks as drawn from the seed.
+fn drawn(text: &str) -> (Program, Trainable) {
     let frontend = physc_compiler::check_source(text, Path::new("."), &DiskFiles);
     assert!(!frontend.has_errors(), "{:?}", frontend.checked.diagnostics);
-    frontend.loss.expect("trainable")
+    let loss = frontend.loss.expect("trainable");
+    let device = cpu_device(0, Precision::F64).expect("a CPU device");
+    Program::new(&loss, &device).expect("samples")
 }
 
 fn engines(program: &Program, t: &Trainable) -> Vec<(&'static str, Engine)> {
@@ -53,11 +55,9 @@ fn initial_error(program: &Program, engine: &Engine, t: &Trainable, n: usize) ->
 
 #[test]
 fn the_last_layer_fits_the_initial_condition_and_nothing_else_moves() {
-    let loss = compiled(&heat(
+    let (program, drawn) = drawn(&heat(
         "net u = pirate_net(depth = 1, width = 16, fourier = 8, init = least_squares)",
     ));
-    let device = cpu_device(0, Precision::F64).expect("a CPU device");
-    let (program, drawn) = Program::new(&loss, &device).expect("samples");
     let last = flat::last_layer(&drawn, 0);
     let before = flat::parameters(&drawn);
     let mut fits = vec![];
@@ -89,11 +89,9 @@ fn the_last_layer_fits_the_initial_condition_and_nothing_else_moves() {
 
 #[test]
 fn a_plain_network_fits_its_last_layer_too() {
-    let loss = compiled(&heat(
+    let (program, drawn) = drawn(&heat(
         "net u = mlp(depth = 2, width = 24, init = least_squares)",
     ));
-    let device = cpu_device(0, Precision::F64).expect("a CPU device");
-    let (program, drawn) = Program::new(&loss, &device).expect("samples");
     let (fitted, _) = least_squares(&program, &Engine::Burn, drawn.clone()).expect("fits");
     let before = initial_error(&program, &Engine::Burn, &drawn, 97);
     let after = initial_error(&program, &Engine::Burn, &fitted, 97);
@@ -104,7 +102,7 @@ fn a_plain_network_fits_its_last_layer_too() {
 /// only: `v`'s column of the last layer keeps its draw.
 #[test]
 fn an_output_no_condition_reads_keeps_its_draw() {
-    let loss = compiled(
+    let (program, drawn) = drawn(
         "field u(x in [0,1], t in [0,1])
 field v(x in [0,1], t in [0,1])
 pde: u_t = 0.1*u_xx
@@ -112,8 +110,6 @@ flux: v = u_x
 ic: u = sin(pi*x) on t = 0
 net u, v = mlp(depth = 2, width = 8, init = least_squares)",
     );
-    let device = cpu_device(0, Precision::F64).expect("a CPU device");
-    let (program, drawn) = Program::new(&loss, &device).expect("samples");
     let (fitted, _) = least_squares(&program, &Engine::Burn, drawn.clone()).expect("fits");
     let last = flat::last_layer(&drawn, 0);
     let (before, after) = (flat::parameters(&drawn), flat::parameters(&fitted));
@@ -128,12 +124,10 @@ net u, v = mlp(depth = 2, width = 8, init = least_squares)",
 
 #[test]
 fn a_condition_not_linear_in_the_field_is_refused() {
-    let loss = compiled(
+    let (program, drawn) = drawn(
         &heat("net u = mlp(depth = 2, width = 8, init = least_squares)")
             .replace("ic:  u = sin(pi*x) ", "ic:  u*u = sin(pi*x)^2"),
     );
-    let device = cpu_device(0, Precision::F64).expect("a CPU device");
-    let (program, drawn) = Program::new(&loss, &device).expect("samples");
     let refused = least_squares(&program, &Engine::Burn, drawn).err();
     let why = refused.expect("refused");
     assert!(why.contains("`ic` is not linear"), "{why}");
