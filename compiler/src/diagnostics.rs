@@ -69,6 +69,7 @@ codes! {
     BadOde = "E0311", "`ode` fit that cannot be integrated";
     NormalOffBoundary = "E0312", "normal derivative away from a boundary";
     BadFractional = "E0313", "fractional operator the compiler cannot build";
+    BadBessel = "E0314", "Bessel function of an order that is not whole or of a field";
     UnknownOption = "E0401", "unknown option";
     OptionRange = "E0402", "option value out of range";
     UnknownChoice = "E0403", "unknown activation, optimizer or sampler";

@@ -55,7 +55,7 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
     let exact: Vec<&Solution> = model
         .solutions
         .iter()
-        .filter(|s| matches!(s.kind, SolutionKind::Exact(_)))
+        .filter(|s| s.checked && matches!(s.kind, SolutionKind::Exact(_)))
         .collect();
     if exact.is_empty() {
         return vec![];

@@ -56,6 +56,7 @@ macro_rules! externs {
             match f {
                 $(Func::$name => (concat!("physc_", stringify!($name)), $name as *const u8),)*
                 Func::Abs => unreachable!("abs is an instruction"),
+                f @ (Func::BesselJ(_) | Func::BesselY(_)) => bessel_symbol(f),
             }
         }
     };
@@ -86,6 +87,23 @@ mod math {
     pub(super) extern "C" fn pow(a: f64, b: f64) -> f64 {
         a.powf(b)
     }
+
+    extern "C" fn bessel_j(n: f64, x: f64) -> f64 {
+        crate::ir::bessel::bessel_j(n as i32, x)
+    }
+
+    extern "C" fn bessel_y(n: f64, x: f64) -> f64 {
+        crate::ir::bessel::bessel_y(n as i32, x)
+    }
+
+    /// The symbol of a Bessel function, called with its order as a first
+    /// argument.
+    pub(super) fn bessel_symbol(f: Func) -> (&'static str, *const u8) {
+        match f {
+            Func::BesselJ(_) => ("physc_bessel_j", bessel_j as *const u8),
+            _ => ("physc_bessel_y", bessel_y as *const u8),
+        }
+    }
 }
 
 impl Kernel {
@@ -108,6 +126,10 @@ impl Kernel {
             builder.symbol(name, ptr);
         }
         builder.symbol("physc_pow", math::pow as *const u8);
+        for f in [Func::BesselJ(0), Func::BesselY(0)] {
+            let (name, ptr) = math::bessel_symbol(f);
+            builder.symbol(name, ptr);
+        }
         let mut module = JITModule::new(builder);
 
         let pointer = module.target_config().pointer_type();
@@ -262,6 +284,11 @@ impl Translator<'_, '_> {
                 Node::Mul(xs) => self.fold(xs, &values, false),
                 Node::Pow(a, e) => self.pow(values[a], values[e], self.g.as_num(*e)),
                 Node::Call(Func::Abs, a) => self.b.ins().fabs(values[a]),
+                Node::Call(f @ (Func::BesselJ(n) | Func::BesselY(n)), a) => {
+                    let name = math::bessel_symbol(*f).0;
+                    let order = self.b.ins().f64const(f64::from(*n));
+                    self.call(name, &[order, values[a]])
+                }
                 Node::Call(f, a) => {
                     let (name, _) = math::func_symbol(*f);
                     self.call(name, &[values[a]])

@@ -333,3 +333,46 @@ fn fractional_poisson() {
         &["pde"],
     );
 }
+
+/// Outgoing cylindrical waves, `H_m(k r) e^(i m theta)` with
+/// `e^(i m theta) = ((x + i y)/r)^m`, solve the Helmholtz equation away
+/// from the axis; every derivative is the symbolic one of the Bessel
+/// recurrences (negative orders included), compiled and evaluated. A wave
+/// of one order with the angular factor of another is flagged.
+const CYLINDRICAL: &str = "
+const k = 3
+region ring = disk((0, 0), 2) - disk((0, 0), 0.5)
+field u((x, y) in ring): complex
+def r(x, y) = sqrt(x^2 + y^2)
+pde: lap(u) + k^2*u = 0
+";
+
+#[test]
+fn bessel_and_hankel_waves() {
+    check_pair(
+        &format!(
+            "{CYLINDRICAL}exact u = hankel1(2, k*r(x, y))*((x + i*y)/r(x, y))^2 + bessely(-3, k*r(x, y))*((x + i*y)/r(x, y))^(-3)"
+        ),
+        &format!("{CYLINDRICAL}exact u = hankel1(2, k*r(x, y))*((x + i*y)/r(x, y))^3"),
+        &["pde"],
+    );
+    // A sum over a range: the plane wave exp(i k x) as its Jacobi-Anger
+    // series, 40 terms; each solves the equation, so the sum does.
+    let plane = format!(
+        "{CYLINDRICAL}exact u = sum(n in range(-20, 20), i^n*besselj(n, k*r(x, y))*((x + i*y)/r(x, y))^n)"
+    );
+    assert_eq!(flagged(&plane), Vec::<String>::new());
+}
+
+/// A `reference` written as a formula is compared with but not claimed to
+/// solve the equations, so it is not checked against them.
+#[test]
+fn a_reference_formula_is_not_checked() {
+    let wrong = "exact u = besselj(0, 2*k*r(x, y))";
+    assert_eq!(flagged(&format!("{CYLINDRICAL}{wrong}")), ["pde"]);
+    let reference = wrong.replace("exact", "reference");
+    assert_eq!(
+        flagged(&format!("{CYLINDRICAL}{reference}")),
+        Vec::<String>::new()
+    );
+}

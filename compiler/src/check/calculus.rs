@@ -1,4 +1,5 @@
-//! Calculus forms: `d(...)`, `integral(...)` and `sum(c in space(u), ...)`.
+//! Calculus forms: `d(...)`, `integral(...)`, `sum(c in space(u), ...)` and
+//! `sum(n in range(a, b), ...)`.
 //!
 //! `d` of a field extends its derivative multi-index (so `d(u_x, x)` is
 //! `u_xx`); `d` of any other expression becomes [`Expr::Diff`], left to the
@@ -8,7 +9,11 @@
 
 use super::expr::{Scope, placeholder};
 use super::*;
+use crate::check::consts;
 use crate::syntax::ast::ExprKind;
+
+/// The most terms a `sum` over a `range` writes out.
+pub const MAX_RANGE: f64 = 1000.0;
 
 /// A derivative's order along one coordinate, and where it is written.
 type Order = (CoordId, u32, Span);
@@ -353,6 +358,8 @@ impl Checker<'_> {
 
     /// `sum(c in space(u), body)`: one copy of `body` per coordinate, with
     /// `c` bound to it. `space` leaves out the time coordinate `t`.
+    /// `sum(n in range(a, b), body)`: one copy per whole number `a <= n < b`
+    /// (as Python's `range`; `range(b)` starts at 0), `n` bound to it.
     pub(super) fn sum(
         &mut self,
         var: &ast::Ident,
@@ -360,7 +367,13 @@ impl Checker<'_> {
         body: &ast::Expr,
         scope: &mut Scope,
     ) -> Expr {
-        let coords = match &over.kind {
+        let values: Vec<Expr> = match &over.kind {
+            ExprKind::Call { callee, args } if callee.name == "range" => {
+                match self.range(over, callee, args, scope) {
+                    Some(numbers) => numbers.into_iter().map(Expr::Number).collect(),
+                    None => return placeholder(),
+                }
+            }
             ExprKind::Call { callee, args }
                 if matches!(callee.name.as_str(), "space" | "coords") && args.len() == 1 =>
             {
@@ -372,7 +385,8 @@ impl Checker<'_> {
                         all.into_iter()
                             .filter(|c| !param(c))
                             .filter(|c| !(spatial && self.model.coord(*c).name == "t"))
-                            .collect::<Vec<_>>()
+                            .map(Expr::Coord)
+                            .collect()
                     }
                     _ => {
                         self.report(
@@ -391,22 +405,79 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::error(
                         Code::WrongKind,
-                        "a sum ranges over the coordinates of a field",
+                        "a sum ranges over the coordinates of a field or a range of numbers",
                     )
-                    .label(over.span, "not a list of coordinates")
+                    .label(over.span, "not a list of coordinates or numbers")
                     .help(
-                        "write `sum(c in space(u), ...)` (all but t) or `sum(c in coords(u), ...)`",
+                        "write `sum(c in space(u), ...)` (all but t), `sum(c in coords(u), ...)` or `sum(n in range(a, b), ...)`",
                     ),
                 );
                 return placeholder();
             }
         };
         let mut terms = vec![];
-        for c in coords {
-            scope.bindings.push((var.name.clone(), Expr::Coord(c)));
+        for value in values {
+            scope.bindings.push((var.name.clone(), value));
             terms.push(self.expr(body, scope));
             scope.bindings.pop();
         }
         Expr::sum(terms)
+    }
+
+    /// The numbers of `range(b)` or `range(a, b)`: whole constants, at most
+    /// [`MAX_RANGE`] of them.
+    fn range(
+        &mut self,
+        over: &ast::Expr,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        scope: &mut Scope,
+    ) -> Option<Vec<f64>> {
+        if !matches!(args.len(), 1 | 2) {
+            self.report(self.arity_error(callee, over, &[1, 2], args.len()));
+            return None;
+        }
+        let mut bounds = vec![];
+        for arg in args {
+            let errors = self.errors();
+            let value = self.expr(arg, scope);
+            if self.errors() > errors {
+                return None;
+            }
+            let bound = match consts::fold(&value, &self.model.consts) {
+                Some(b) => b,
+                None => self.real_constant(arg, "a bound of `range`")?,
+            };
+            if bound.fract() != 0.0 {
+                self.report(
+                    Diagnostic::error(
+                        Code::OptionRange,
+                        "a bound of `range` must be a whole number",
+                    )
+                    .label(arg.span, format!("this is {bound}"))
+                    .help("`range(a, b)` is the whole numbers a, a + 1, ..., b - 1"),
+                );
+                return None;
+            }
+            bounds.push(bound);
+        }
+        let (start, end) = match bounds[..] {
+            [end] => (0.0, end),
+            [start, end] => (start, end),
+            _ => unreachable!("one or two bounds"),
+        };
+        if end - start > MAX_RANGE {
+            self.report(
+                Diagnostic::error(
+                    Code::OptionRange,
+                    format!("`range` of {} numbers", end - start),
+                )
+                .label(over.span, format!("more than {MAX_RANGE} terms"))
+                .help("a sum is written out term by term; keep it to a series of at most a thousand terms"),
+            );
+            return None;
+        }
+        let count = (end - start).max(0.0) as usize;
+        Some((0..count).map(|k| start + k as f64).collect())
     }
 }

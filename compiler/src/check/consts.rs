@@ -245,6 +245,8 @@ pub(super) fn apply_real(f: Builtin, r: f64) -> f64 {
         Builtin::Tanh => r.tanh(),
         Builtin::Sech => 1.0 / r.cosh(),
         Builtin::Erf => crate::ir::erf(r),
+        Builtin::BesselJ(n) => crate::ir::bessel::bessel_j(n, r),
+        Builtin::BesselY(n) => crate::ir::bessel::bessel_y(n, r),
         Builtin::Conj | Builtin::Re => r,
         Builtin::Im => 0.0,
     }

@@ -319,20 +319,21 @@ impl Checker<'_> {
             "rl_left" | "rl_right" | "caputo" | "frac_lap" => {
                 return self.fractional(e, callee, args, scope);
             }
-            "space" | "coords" => {
+            "besselj" | "bessely" | "hankel1" | "hankel2" => {
+                return self.bessel(e, callee, args, scope);
+            }
+            "space" | "coords" | "range" => {
+                let (list, example) = match callee.name.as_str() {
+                    "range" => ("numbers", "sum(n in range(0, 10), x^n)".to_string()),
+                    name => ("coordinates", format!("sum(c in {name}(u), d(u, c, 2))")),
+                };
                 self.report(
                     Diagnostic::error(
                         Code::WrongKind,
-                        format!(
-                            "`{}(...)` is a list of coordinates, not a value",
-                            callee.name
-                        ),
+                        format!("`{}(...)` is a list of {list}, not a value", callee.name),
                     )
                     .label(e.span, "not a value")
-                    .help(format!(
-                        "use it in a sum: `sum(c in {}(u), d(u, c, 2))`",
-                        callee.name
-                    )),
+                    .help(format!("use it in a sum: `{example}`")),
                 );
                 return placeholder();
             }

@@ -12,6 +12,7 @@
 //! boxes, check slices against domains, then networks, training and
 //! warnings.
 
+mod bessel;
 mod calculus;
 mod consts;
 pub use consts::gamma;

@@ -3,7 +3,8 @@
 
 /// Calls with their own rules (not ordinary functions of values).
 pub const SPECIAL_FORMS: &[&str] = &[
-    "d", "integral", "space", "coords", "rl_left", "rl_right", "caputo", "frac_lap",
+    "d", "integral", "space", "coords", "range", "rl_left", "rl_right", "caputo", "frac_lap",
+    "besselj", "bessely", "hankel1", "hankel2",
 ];
 
 /// Functions evaluated on constants only, before training: `gamma(1.5)`.

@@ -20,7 +20,11 @@ impl<'a> Checker<'a> {
                 ItemKind::Conserve { quantity, on } => {
                     self.conserve(quantity, on.as_ref(), item.span)
                 }
-                ItemKind::Exact { field, value } => self.exact(field, value, item.span),
+                ItemKind::Exact {
+                    field,
+                    value,
+                    checked,
+                } => self.exact(field, value, *checked, item.span),
                 ItemKind::Reference { field, source } => self.reference(field, source, item.span),
                 _ => {}
             }
@@ -403,7 +407,7 @@ impl<'a> Checker<'a> {
         Some(f)
     }
 
-    fn exact(&mut self, field: &ast::Ident, value: &ast::Expr, span: Span) {
+    fn exact(&mut self, field: &ast::Ident, value: &ast::Expr, checked: bool, span: Span) {
         // A learned scalar's true value, a constant.
         if let Some(Decl::Learn(l)) = self.names.get(&field.name) {
             let l = *l;
@@ -464,6 +468,7 @@ impl<'a> Checker<'a> {
         self.model.solutions.push(Solution {
             function: f,
             kind: SolutionKind::Exact(e),
+            checked,
             span,
         });
     }
@@ -520,6 +525,7 @@ impl<'a> Checker<'a> {
         self.model.solutions.push(Solution {
             function: f,
             kind: SolutionKind::Reference(id),
+            checked: false,
             span,
         });
     }

@@ -317,7 +317,7 @@ impl Index {
                     self.region(on, &mut scope);
                 }
             }
-            ItemKind::Exact { field, value } => {
+            ItemKind::Exact { field, value, .. } => {
                 self.name(field, &scope);
                 self.expr(value, &mut scope);
             }

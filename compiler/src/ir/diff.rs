@@ -199,5 +199,17 @@ pub(crate) fn derivative_of(g: &mut Graph, f: Func, a: ExprId) -> ExprId {
             let st = g.mul(&[s, t]);
             g.neg(st)
         }
+        // C_n' = (C_{n-1} - C_{n+1}) / 2 for C = J and C = Y.
+        Func::BesselJ(n) | Func::BesselY(n) => {
+            let kind = |m| match f {
+                Func::BesselJ(_) => Func::BesselJ(m),
+                _ => Func::BesselY(m),
+            };
+            let below = g.call(kind(n - 1), a);
+            let above = g.call(kind(n + 1), a);
+            let difference = g.sub(below, above);
+            let half = g.num(0.5);
+            g.mul(&[half, difference])
+        }
     }
 }

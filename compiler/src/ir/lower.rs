@@ -572,27 +572,39 @@ impl<'m> Lowerer<'m> {
         if b.im.is_some() {
             return Err("a complex exponent".to_string());
         }
-        let Some(ai) = a.im else {
+        if a.im.is_none() {
             return Ok(Cx {
                 re: self.graph.pow(a.re, b.re),
                 im: None,
             });
-        };
+        }
         match self.graph.as_num(b.re) {
-            Some(n) if n.fract() == 0.0 && (1.0..=16.0).contains(&n) => {
-                let mut result = a;
-                for _ in 1..n as u32 {
-                    result = self.mul(
-                        result,
-                        Cx {
-                            re: a.re,
-                            im: Some(ai),
-                        },
-                    );
+            // Repeated squaring; a negative power is the reciprocal.
+            Some(n) if n.fract() == 0.0 && n.abs() <= 64.0 => {
+                let one = Cx {
+                    re: self.graph.num(1.0),
+                    im: None,
+                };
+                let (mut result, mut square) = (one, a);
+                let mut k = n.abs() as u32;
+                while k > 0 {
+                    if k & 1 == 1 {
+                        result = self.mul(result, square);
+                    }
+                    k >>= 1;
+                    if k > 0 {
+                        square = self.mul(square, square);
+                    }
                 }
-                Ok(result)
+                Ok(if n < 0.0 {
+                    self.div(one, result)
+                } else {
+                    result
+                })
             }
-            _ => Err("a complex value to a power other than 1 to 16".to_string()),
+            _ => Err(
+                "a complex value to a power that is not a whole number from -64 to 64".to_string(),
+            ),
         }
     }
 
@@ -692,6 +704,8 @@ fn real_func(b: Builtin) -> Func {
         Builtin::Tanh => Func::Tanh,
         Builtin::Sech => Func::Sech,
         Builtin::Erf => Func::Erf,
+        Builtin::BesselJ(n) => Func::BesselJ(n),
+        Builtin::BesselY(n) => Func::BesselY(n),
         Builtin::Sqrt | Builtin::Conj | Builtin::Re | Builtin::Im => {
             unreachable!("handled by the caller")
         }

@@ -20,6 +20,7 @@
 
 pub mod adjoint;
 pub mod average;
+pub mod bessel;
 pub mod diff;
 pub mod distance;
 pub mod eval;
@@ -87,6 +88,10 @@ pub enum Func {
     Tanh,
     Sech,
     Erf,
+    /// `J_n`, the Bessel function of the first kind of whole order `n`.
+    BesselJ(i32),
+    /// `Y_n`, the Bessel function of the second kind of whole order `n`.
+    BesselY(i32),
 }
 
 impl Func {
@@ -123,6 +128,16 @@ impl Func {
             Func::Tanh => "tanh",
             Func::Sech => "sech",
             Func::Erf => "erf",
+            Func::BesselJ(_) => "besselj",
+            Func::BesselY(_) => "bessely",
+        }
+    }
+
+    /// The call as written, `sin(x)` or `besselj(2, x)`.
+    pub fn call_text(self, arg: &str) -> String {
+        match self {
+            Func::BesselJ(n) | Func::BesselY(n) => format!("{}({n}, {arg})", self.name()),
+            _ => format!("{}({arg})", self.name()),
         }
     }
 
@@ -142,6 +157,8 @@ impl Func {
             Func::Tanh => x.tanh(),
             Func::Sech => 1.0 / x.cosh(),
             Func::Erf => erf(x),
+            Func::BesselJ(n) => bessel::bessel_j(n, x),
+            Func::BesselY(n) => bessel::bessel_y(n, x),
         }
     }
 }

@@ -99,7 +99,7 @@ impl Printer<'_> {
                 Some(e) if e < 0.0 => (2, format!("1/{}", self.power(*a, -e))),
                 _ => (4, format!("{}^{}", self.prec(*a, 5), self.prec(*b, 5))),
             },
-            Node::Call(f, a) => (9, format!("{}({})", f.name(), self.expr(*a))),
+            Node::Call(f, a) => (9, f.call_text(&self.expr(*a))),
         };
         if p < min { format!("({text})") } else { text }
     }
@@ -162,6 +162,9 @@ impl Printer<'_> {
                 Node::Add(xs) => format!("add {}", list(xs)),
                 Node::Mul(xs) => format!("mul {}", list(xs)),
                 Node::Pow(a, b) => format!("pow %{}, %{}", a.0, b.0),
+                Node::Call(f @ (Func::BesselJ(n) | Func::BesselY(n)), a) => {
+                    format!("{} {n}, %{}", f.name(), a.0)
+                }
                 Node::Call(f, a) => format!("{} %{}", f.name(), a.0),
                 Node::Apply {
                     function,

@@ -22,6 +22,10 @@ pub enum Builtin {
     Conj,
     Re,
     Im,
+    /// `besselj(n, x)`: the order is a whole number, part of the function.
+    BesselJ(i32),
+    /// `bessely(n, x)`.
+    BesselY(i32),
 }
 
 impl Builtin {
@@ -47,6 +51,11 @@ impl Builtin {
     ];
 
     pub fn name(self) -> &'static str {
+        match self {
+            Builtin::BesselJ(_) => return "besselj",
+            Builtin::BesselY(_) => return "bessely",
+            _ => {}
+        }
         Builtin::ALL
             .iter()
             .find(|(_, b)| *b == self)

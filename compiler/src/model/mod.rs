@@ -417,5 +417,8 @@ pub enum SolutionKind {
 pub struct Solution {
     pub function: FuncId,
     pub kind: SolutionKind,
+    /// Whether the solution is claimed exact, so checked against the
+    /// equations (W0003): `exact u = ...`, not `reference u = ...`.
+    pub checked: bool,
     pub span: Span,
 }

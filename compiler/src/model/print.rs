@@ -185,7 +185,10 @@ pub fn model(m: &Model) -> String {
     for s in &m.solutions {
         let name = &m.function(s.function).name;
         let _ = match &s.kind {
-            SolutionKind::Exact(e) => writeln!(out, "exact {name} = {}", p.expr(e)),
+            SolutionKind::Exact(e) => {
+                let keyword = if s.checked { "exact" } else { "reference" };
+                writeln!(out, "{keyword} {name} = {}", p.expr(e))
+            }
             SolutionKind::Reference(d) => {
                 writeln!(out, "reference {name} = data {}", m.data[d.index()].name)
             }
@@ -491,6 +494,10 @@ impl Printer<'_> {
                 9,
                 format!("integral({}, {})", self.expr(expr), self.coords(over)),
             ),
+            Expr::Call {
+                builtin: builtin @ (Builtin::BesselJ(n) | Builtin::BesselY(n)),
+                arg,
+            } => (9, format!("{}({n}, {})", builtin.name(), self.expr(arg))),
             Expr::Call { builtin, arg } => (9, format!("{}({})", builtin.name(), self.expr(arg))),
             Expr::Neg(inner) => (2, format!("-{}", self.prec(inner, 3))),
             Expr::Binary { op, lhs, rhs } => match op {

@@ -99,9 +99,13 @@ pub enum ItemKind {
         quantity: Expr,
         on: Option<Region>,
     },
+    /// `exact u = ...`, or with `checked` false `reference u = ...` of a
+    /// formula: compared with like an exact solution, not checked against
+    /// the equations (a free-space solution, an approximation).
     Exact {
         field: Ident,
         value: Expr,
+        checked: bool,
     },
     Reference {
         field: Ident,

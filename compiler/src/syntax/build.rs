@@ -173,11 +173,23 @@ impl Builder {
             Rule::exact_decl => ItemKind::Exact {
                 field: self.ident(next()),
                 value: self.expr(next())?,
+                checked: true,
             },
-            Rule::reference_decl => ItemKind::Reference {
-                field: self.ident(next()),
-                source: self.source(next()),
-            },
+            Rule::reference_decl => {
+                let field = self.ident(next());
+                let value = next();
+                match value.as_rule() {
+                    Rule::source => ItemKind::Reference {
+                        field,
+                        source: self.source(value),
+                    },
+                    _ => ItemKind::Exact {
+                        field,
+                        value: self.expr(value)?,
+                        checked: false,
+                    },
+                }
+            }
             Rule::constraint => ItemKind::Constraint(self.constraint(inner.collect())?),
             other => unreachable!("not a statement: {other:?}"),
         };

@@ -82,7 +82,16 @@ pub fn item(item: &Item) -> String {
         ItemKind::Conserve { quantity, on } => {
             format!("(conserve {}{})", expr(quantity), on_clause(on))
         }
-        ItemKind::Exact { field, value } => format!("(exact {} {})", field.name, expr(value)),
+        ItemKind::Exact {
+            field,
+            value,
+            checked,
+        } => format!(
+            "({} {} {})",
+            if *checked { "exact" } else { "reference" },
+            field.name,
+            expr(value)
+        ),
         ItemKind::Reference { field, source: s } => {
             format!("(reference {} {})", field.name, source(s))
         }

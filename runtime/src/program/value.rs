@@ -1,7 +1,7 @@
 //! A node's value while the loss program is evaluated on burn tensors: a
 //! number (kept on the host, so constants fold) or one value per point.
 
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
 use physc_compiler::ir::{Func, Power};
 
 /// A node's value on a batch: a number, or one value per point `[N, 1]`.
@@ -86,6 +86,17 @@ impl Value {
             Func::Tanh => t.tanh(),
             Func::Sech => t.cosh().recip(),
             Func::Erf => t.erf(),
+            // The checker lets Bessel functions read coordinates, constants
+            // and data only, so no gradient flows through them: they are
+            // evaluated on the host.
+            Func::BesselJ(_) | Func::BesselY(_) => {
+                let (device, shape) = (t.device(), t.dims());
+                let values: Vec<f64> = crate::net::values(t)
+                    .into_iter()
+                    .map(|x| f.apply(x))
+                    .collect();
+                Tensor::from_data(TensorData::new(values, shape), &device)
+            }
         })
     }
 }
