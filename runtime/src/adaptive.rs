@@ -1,6 +1,9 @@
 //! Resampling by residual (`resample_by = residual`): RAR-D, Wu, Zhu, Tan,
 //! Kartha and Lu, "A comprehensive study of non-adaptive and residual-based
-//! adaptive sampling for physics-informed neural networks" (2023).
+//! adaptive sampling for physics-informed neural networks" (2023); and
+//! greedy refinement (`resample_by = greedy`): RAR, Lu, Meng, Mao and
+//! Karniadakis, "DeepXDE" (2021), which keeps a batch's points and adds the
+//! pool's `add_points` of largest residual ([`largest`]).
 //!
 //! Input: a batch's candidate pool (ten times its points, at least
 //! 100,000) and the residual there. Output: the batch's new points, drawn
@@ -84,6 +87,24 @@ pub fn choose(pool: Vec<Point>, scores: &[f64], count: usize, rng: &mut Rng) -> 
         .collect()
 }
 
+/// The `count` candidates of largest score (non-finite ones first), in
+/// pool order.
+pub fn largest(pool: Vec<Point>, scores: &[f64], count: usize) -> Vec<Point> {
+    let key = |s: f64| if s.is_nan() { f64::INFINITY } else { s };
+    let mut order: Vec<usize> = (0..pool.len()).collect();
+    let count = count.min(order.len());
+    if count < order.len() {
+        order.select_nth_unstable_by(count, |&a, &b| key(scores[b]).total_cmp(&key(scores[a])));
+    }
+    let mut chosen = order[..count].to_vec();
+    chosen.sort_unstable();
+    let mut pool: Vec<Option<Point>> = pool.into_iter().map(Some).collect();
+    chosen
+        .into_iter()
+        .map(|i| pool[i].take().expect("chosen once"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +150,16 @@ mod tests {
         scores[3] = f64::NAN;
         scores[4] = f64::INFINITY;
         assert_eq!(choose(pool, &scores, 100, &mut Rng::new(1)).len(), 100);
+    }
+
+    #[test]
+    fn greedy_refinement_takes_the_largest_residuals() {
+        let pool: Vec<Point> = (0..10).map(|i| point(i as f64)).collect();
+        let scores = [0.1, 5.0, 0.2, f64::NAN, 3.0, 0.0, 4.0, 0.3, 0.0, 1.0];
+        let xs = |ps: Vec<Point>| ps.iter().map(|p| p.coords[0]).collect::<Vec<_>>();
+        assert_eq!(xs(largest(pool.clone(), &scores, 3)), [1.0, 3.0, 6.0]);
+        assert_eq!(xs(largest(pool.clone(), &scores, 1)), [3.0]);
+        assert_eq!(largest(pool, &scores, 20).len(), 10);
     }
 
     #[test]

@@ -16,8 +16,9 @@
 //! quasi-Newton stages take every row.
 //!
 //! With `resample = K`, every constraint not on data gets new points every
-//! K Adam or BFGS steps (fresh draws, or with `resample_by = residual`
-//! draws that follow the residual); BFGS keeps its inverse Hessian across
+//! K Adam or BFGS steps (fresh draws, with `resample_by = residual`
+//! draws that follow the residual, with `greedy` the points kept and the
+//! `add_points` of largest residual added); BFGS keeps its inverse Hessian across
 //! them, as Urbán et al. (2024) do, since the losses on two draws share
 //! their curvature. L-BFGS keeps the last points: its line search and
 //! short history assume one loss.
@@ -106,7 +107,7 @@ pub struct TrainState {
     /// Why training gave up before its end, if it did.
     #[serde(default)]
     pub stopped: Option<String>,
-    /// With `resample_by = residual`, each resampled batch's points (their
+    /// With `resample_by = residual` or `greedy`, each resampled batch's points (their
     /// coordinates, then on a boundary the normal's components), which depend on the network when they were chosen: a
     /// resumed run restores them rather than drawing them again.
     #[serde(default)]
@@ -416,7 +417,9 @@ fn stages(
             {
                 match plan.resample_by {
                     ResampleBy::Sampler => program.resample()?,
-                    ResampleBy::Residual => resample_by_residual(program, engine, &t, &mut state)?,
+                    ResampleBy::Residual | ResampleBy::Greedy => {
+                        resample_by_residual(program, engine, &t, plan, &mut state)?
+                    }
                 }
                 engine.points_changed(program);
                 state.resamples += 1;
@@ -507,11 +510,14 @@ fn undo(
 }
 
 /// New points for every batch not on data, chosen from a pool by the
-/// residual there ([`adaptive`]); recorded in the state for resumption.
+/// residual there ([`adaptive`]): a new draw, or with `greedy` the batch's
+/// points and the pool's `add_points` worst. Recorded in the state for
+/// resumption.
 fn resample_by_residual(
     program: &mut Program,
     engine: &Engine,
     t: &Trainable,
+    plan: &Train,
     state: &mut TrainState,
 ) -> Result<(), String> {
     state.points.clear();
@@ -531,7 +537,16 @@ fn resample_by_residual(
             .draw_n(id, adaptive::pool_size(count), &mut rng)?;
         let residuals = engine.residuals_at(program, t, b, &pool);
         let scores = adaptive::scores(&residuals, &relations);
-        let chosen = adaptive::choose(pool, &scores, count, &mut rng);
+        let chosen = match plan.resample_by {
+            ResampleBy::Greedy => {
+                // The drawn points, without the anchors every draw ends with.
+                let points = &program.batches[b].points;
+                let drawn = points.len() - program.loss.anchors(id).len();
+                let added = adaptive::largest(pool, &scores, plan.add_points as usize);
+                [&points[..drawn], &added[..]].concat()
+            }
+            _ => adaptive::choose(pool, &scores, count, &mut rng),
+        };
         let saved = chosen
             .iter()
             .map(|p| [&p.coords[..], &p.normal[..]].concat());

@@ -80,3 +80,40 @@ train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 500); points = 500; resample
     let (_, error) = &summary.rel_l2[0];
     assert!(*error < 3e-3, "relative L2 error {error}");
 }
+
+/// Greedy refinement (RAR) grows each batch by the points of largest
+/// residual: the checkpoint carries the grown sets, and the resumed run is
+/// exact.
+#[test]
+fn a_run_refined_greedily_resumes_where_it_stopped() {
+    let model = DECAY.replace(
+        "resample = 25",
+        "resample = 25; resample_by = greedy; add_points = 3",
+    );
+    resumes_where_it_stopped(&model, "jit-greedy", jit());
+}
+
+/// Three refinements of ten points each: every batch keeps its 500 points
+/// and gains 30, the run says so, and heat still reaches its closed form.
+#[test]
+fn greedy_refinement_adds_points_and_says_so() {
+    let out = run_dir("jit-heat-greedy");
+    let summary = train_into(
+        &heat(
+            "net u = mlp(depth = 3, width = 20, act = tanh)
+train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 500); points = 500; resample = 100; resample_by = greedy; add_points = 10 }",
+        ),
+        &out,
+        jit(),
+        None,
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    let note = summary
+        .notes
+        .iter()
+        .find(|n| n.starts_with("greedy refinement"))
+        .unwrap_or_else(|| panic!("no note of the points added: {:?}", summary.notes));
+    assert!(note.contains("`pde` 500 + 30"), "{note}");
+    let (_, error) = &summary.rel_l2[0];
+    assert!(*error < 3e-3, "relative L2 error {error}");
+}

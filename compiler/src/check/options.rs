@@ -61,6 +61,7 @@ pub(crate) const TRAIN_SETTINGS: &[&str] = &[
     "points",
     "resample",
     "resample_by",
+    "add_points",
     "balance",
     "causal",
     "windows",
@@ -271,7 +272,7 @@ impl Checker<'_> {
         if !stages.is_empty() {
             train.stages = stages;
         }
-        if train.resample_by == ResampleBy::Residual && train.resample == 0 {
+        if train.resample_by.by_residual() && train.resample == 0 {
             let by = items.iter().find_map(|item| match item {
                 TrainItem::Opt(opt) if opt.name.name == "resample_by" => Some(opt.name.span),
                 _ => None,
@@ -284,6 +285,22 @@ impl Checker<'_> {
                     )
                     .label(span, "never takes effect")
                     .help("add `resample = K` to draw new points every K Adam or BFGS steps"),
+                );
+            }
+        }
+        if train.resample_by != ResampleBy::Greedy {
+            let add = items.iter().find_map(|item| match item {
+                TrainItem::Opt(opt) if opt.name.name == "add_points" => Some(opt.name.span),
+                _ => None,
+            });
+            if let Some(span) = add {
+                self.report(
+                    Diagnostic::error(
+                        Code::NeverResampled,
+                        "`add_points` counts the points greedy resampling adds, and resampling here is not greedy",
+                    )
+                    .label(span, "never takes effect")
+                    .help("add `resample_by = greedy` (with `resample = K`), or leave out `add_points`"),
                 );
             }
         }
@@ -548,11 +565,15 @@ impl Checker<'_> {
                 let choices = [
                     ("sampler", ResampleBy::Sampler),
                     ("residual", ResampleBy::Residual),
+                    ("greedy", ResampleBy::Greedy),
                 ];
                 let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
                 if let Some(k) = self.choice(opt, &names, "resampling") {
                     train.resample_by = choices[k].1;
                 }
+            }
+            "add_points" => {
+                train.add_points = self.whole(opt, 1, 100_000).unwrap_or(train.add_points)
             }
             "balance" => {
                 let names: Vec<&str> = Balance::ALL.iter().map(|(n, _)| *n).collect();

@@ -278,8 +278,14 @@ fn train(t: &Train, data: &[DataSet]) -> String {
         format!("{:?}", t.balance).to_lowercase(),
         num(t.causal)
     );
-    if t.resample_by == ResampleBy::Residual {
-        let _ = writeln!(out, "  resample_by = residual");
+    match t.resample_by {
+        ResampleBy::Sampler => {}
+        ResampleBy::Residual => {
+            let _ = writeln!(out, "  resample_by = residual");
+        }
+        ResampleBy::Greedy => {
+            let _ = writeln!(out, "  resample_by = greedy, add_points = {}", t.add_points);
+        }
     }
     if t.windows != 1 {
         let _ = writeln!(out, "  windows = {}", t.windows);

@@ -198,14 +198,24 @@ pub enum Sampler {
     Uniform,
 }
 
-/// Where resampling puts new points: fresh draws of the sampler, or draws
+/// Where resampling puts new points: fresh draws of the sampler, draws
 /// from a large pool weighted by the residual there (RAR-D, Wu et al.
-/// 2023: density ∝ |r| / mean |r| + 1).
+/// 2023: density ∝ |r| / mean |r| + 1), or the points kept and the pool's
+/// `add_points` of largest residual added to them (RAR, Lu et al. 2021, as
+/// DeepXDE's `Burgers_RAR` adds anchors).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ResampleBy {
     #[default]
     Sampler,
     Residual,
+    Greedy,
+}
+
+impl ResampleBy {
+    /// Whether the points depend on the network, so a checkpoint keeps them.
+    pub fn by_residual(self) -> bool {
+        self != ResampleBy::Sampler
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -254,6 +264,8 @@ pub struct Train {
     /// Resample collocation points every this many steps (0: never).
     pub resample: u64,
     pub resample_by: ResampleBy,
+    /// Points added to each batch at each resampling by `greedy`.
+    pub add_points: u64,
     pub balance: Balance,
     /// Causal weighting tolerance (0: off).
     pub causal: f64,
@@ -296,6 +308,7 @@ impl Default for Train {
             weights: vec![],
             resample: 0,
             resample_by: ResampleBy::Sampler,
+            add_points: 1,
             balance: Balance::Fixed,
             causal: 0.0,
             windows: 1,
