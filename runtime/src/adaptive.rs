@@ -77,14 +77,7 @@ pub fn choose(pool: Vec<Point>, scores: &[f64], count: usize, rng: &mut Rng) -> 
     if count < keyed.len() {
         keyed.select_nth_unstable_by(count, |a, b| b.0.total_cmp(&a.0));
     }
-    let mut chosen: Vec<usize> = keyed[..count].iter().map(|&(_, i)| i).collect();
-    // Pool order: the choice is a set.
-    chosen.sort_unstable();
-    let mut pool: Vec<Option<Point>> = pool.into_iter().map(Some).collect();
-    chosen
-        .into_iter()
-        .map(|i| pool[i].take().expect("chosen once"))
-        .collect()
+    take(pool, keyed[..count].iter().map(|&(_, i)| i).collect())
 }
 
 /// The `count` candidates of largest score (non-finite ones first), in
@@ -96,7 +89,12 @@ pub fn largest(pool: Vec<Point>, scores: &[f64], count: usize) -> Vec<Point> {
     if count < order.len() {
         order.select_nth_unstable_by(count, |&a, &b| key(scores[b]).total_cmp(&key(scores[a])));
     }
-    let mut chosen = order[..count].to_vec();
+    take(pool, order[..count].to_vec())
+}
+
+/// The pool's points at distinct indices `chosen`, in pool order: a choice
+/// is a set.
+fn take(pool: Vec<Point>, mut chosen: Vec<usize>) -> Vec<Point> {
     chosen.sort_unstable();
     let mut pool: Vec<Option<Point>> = pool.into_iter().map(Some).collect();
     chosen

@@ -13,7 +13,6 @@
 
 use super::expr::{Scope, placeholder};
 use super::*;
-use crate::check::consts;
 
 /// The largest order accepted: the recurrences hold far beyond it, but a
 /// series of more terms than this is no longer a formula.
@@ -32,19 +31,12 @@ impl Checker<'_> {
             self.report(self.arity_error(callee, e, &[2], args.len()));
             return placeholder();
         }
-        let errors = self.errors();
-        let order = self.expr(&args[0], scope);
-        let arg = self.expr(&args[1], scope);
-        if self.errors() > errors {
-            return placeholder();
-        }
         let what = format!("the order of `{}`", callee.name);
-        let order = match consts::fold(&order, &self.model.consts) {
-            Some(n) => n,
-            None => match self.real_constant(&args[0], &what) {
-                Some(n) => n,
-                None => return placeholder(),
-            },
+        let errors = self.errors();
+        let order = self.bound_constant(&args[0], scope, &what);
+        let arg = self.expr(&args[1], scope);
+        let Some(order) = order.filter(|_| self.errors() == errors) else {
+            return placeholder();
         };
         if order.fract() != 0.0 || order.abs() > MAX_ORDER {
             self.report(

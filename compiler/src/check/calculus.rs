@@ -9,7 +9,6 @@
 
 use super::expr::{Scope, placeholder};
 use super::*;
-use crate::check::consts;
 use crate::syntax::ast::ExprKind;
 
 /// The most terms a `sum` over a `range` writes out.
@@ -439,15 +438,7 @@ impl Checker<'_> {
         }
         let mut bounds = vec![];
         for arg in args {
-            let errors = self.errors();
-            let value = self.expr(arg, scope);
-            if self.errors() > errors {
-                return None;
-            }
-            let bound = match consts::fold(&value, &self.model.consts) {
-                Some(b) => b,
-                None => self.real_constant(arg, "a bound of `range`")?,
-            };
+            let bound = self.bound_constant(arg, scope, "a bound of `range`")?;
             if bound.fract() != 0.0 {
                 self.report(
                     Diagnostic::error(

@@ -64,6 +64,27 @@ impl Complex {
 }
 
 impl Checker<'_> {
+    /// A number written as a constant expression, where a `def`'s
+    /// parameter or a summation index may stand for one (`besselj(n, x)`
+    /// inside `sum(n in range(...), ...)`): resolved in `scope` and folded,
+    /// else evaluated as a constant, reporting why it is not one.
+    pub(super) fn bound_constant(
+        &mut self,
+        e: &Expr,
+        scope: &mut super::expr::Scope,
+        what: &str,
+    ) -> Option<f64> {
+        let errors = self.errors();
+        let value = self.expr(e, scope);
+        if self.errors() > errors {
+            return None;
+        }
+        match fold(&value, &self.model.consts) {
+            Some(v) => Some(v),
+            None => self.real_constant(e, what),
+        }
+    }
+
     /// Evaluates a constant that must be real; reports and returns `None`
     /// otherwise. `what` names the value in messages ("an interval bound").
     pub(super) fn real_constant(&mut self, e: &Expr, what: &str) -> Option<f64> {
