@@ -13,7 +13,8 @@
 //!
 //! A new checkpoint is written beside the old one, synced, and renamed over
 //! it; the old one stays as `checkpoint.prev.bin` (a hard link made before
-//! the rename), so a run killed at any moment leaves a whole checkpoint. A
+//! the rename; removed when the run finishes), so a run killed at any
+//! moment leaves a whole checkpoint. A
 //! truncated or corrupted file fails its checksum and the previous one is
 //! used, with a note saying what was found. A checkpoint of another model
 //! or written by another physc is refused with a message saying which.

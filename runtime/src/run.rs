@@ -167,6 +167,11 @@ pub(crate) fn run_from(
     if state.finished || state.stopped.is_some() {
         checkpoint::save(out, &identity, &trained, None, &state)?;
     }
+    if state.finished {
+        // The checkpoint before a finished run's last holds an optimiser
+        // state nothing will go on from (BFGS's is up to half a gigabyte).
+        let _ = std::fs::remove_file(checkpoint::previous(out));
+    }
     let summary = report(&program, &engine, &trained, &state, options, out, notes)
         .map_err(|e| format!("cannot write to {}: {e}", out.display()))?;
     Ok(summary)

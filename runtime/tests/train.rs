@@ -480,3 +480,22 @@ fn a_decaying_learning_rate_settles_where_a_constant_one_hovers() {
         "constant {constant}, decayed {decayed}"
     );
 }
+
+/// An interrupted run keeps the checkpoint before its last, to fall back
+/// on; a finished run drops it (its optimiser state, BFGS's matrix among
+/// them, is of no further use).
+#[test]
+fn a_finished_run_keeps_one_checkpoint() {
+    let dir = run_dir("one-checkpoint");
+    train_into(DECAY, &dir, Options::default(), Some(30));
+    assert!(dir.join("checkpoint.prev.bin").exists());
+    let resume = Options {
+        resume: true,
+        ..Options::default()
+    };
+    let finished = train_into(DECAY, &dir, resume, None);
+    assert!(finished.finished);
+    assert!(dir.join("checkpoint.bin").exists());
+    assert!(!dir.join("checkpoint.prev.bin").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
