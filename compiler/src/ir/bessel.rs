@@ -1,5 +1,5 @@
 //! Bessel functions of the first and second kind, `J_n(x)` and `Y_n(x)`, of
-//! whole order `n` and real argument `x`, to about 1e-14 relative to the
+//! whole order `n` and real argument `x`, to about 1e-13 relative to the
 //! larger of the value and its envelope `sqrt(2 / (pi x))`.
 //!
 //! `J_0 ..= J_M` come from Miller's backward recurrence, started far enough
