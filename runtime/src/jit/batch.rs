@@ -63,12 +63,15 @@ pub(super) struct Batch<T> {
 }
 
 /// A batch's points as its kernels read them: the count, each network's
-/// inputs (`[n × inputs]`), the values of each `Slot::Point` input, and the
-/// causal time slabs.
+/// inputs (`[n × inputs]`) and, for the training points, their input jets
+/// through the network's fixed embeddings
+/// ([`super::network::Network::embed_points`]), the values of each
+/// `Slot::Point` input, and the causal time slabs.
 #[derive(Default)]
 pub(super) struct Points<T> {
     pub(super) n: usize,
     pub(super) coords: Vec<Vec<T>>,
+    pub(super) embedded: Vec<Option<Vec<T>>>,
     pub(super) values: Vec<Vec<f64>>,
     pub(super) slabs: Option<Slabs>,
 }
@@ -112,6 +115,7 @@ impl<T: Real> Points<T> {
                         .collect()
                 })
                 .collect(),
+            embedded: vec![],
             values: batch
                 .slots
                 .iter()

@@ -201,7 +201,11 @@ impl<T: Real> Jit<T> {
 
     /// Sets batch `b`'s points.
     pub fn set_points(&mut self, loss: &LossProgram, b: usize, points: &[Point]) {
-        self.batches[b].at = Points::new(loss, &self.batches[b], points);
+        let mut at = Points::new(loss, &self.batches[b], points);
+        at.embedded = (self.batches[b].nets.iter().enumerate())
+            .map(|(k, (net, plan))| self.nets[*net].embed_points(plan, &at.coords[k], at.n))
+            .collect();
+        self.batches[b].at = at;
     }
 
     /// Batch `b`'s residuals (one vector per residual) at other points, as
@@ -465,7 +469,11 @@ impl<T: Real> Jit<T> {
             for (k, (net, plan)) in batch.nets.iter().enumerate() {
                 let d = self.nets[*net].inputs;
                 let x = &at.coords[k][start * d..(start + c) * d];
-                self.nets[*net].forward(plan, params, x, c, &mut passes[k]);
+                let embedded = at.embedded.get(k).and_then(Option::as_deref).map(|e| {
+                    let per_point = e.len() / at.n;
+                    &e[start * per_point..(start + c) * per_point]
+                });
+                self.nets[*net].forward(plan, params, (x, embedded), c, &mut passes[k]);
             }
             for (s, slot) in batch.slots.iter().enumerate() {
                 let column = &mut inputs[s];
