@@ -16,11 +16,11 @@
 //! quasi-Newton stages take every row.
 //!
 //! With `resample = K`, every constraint not on data gets new points every
-//! K Adam or BFGS steps (fresh draws, with `resample_by = residual`
-//! draws that follow the residual, with `greedy` the points kept and the
-//! `add_points` of largest residual added); BFGS keeps its inverse Hessian across
-//! them, as Urbán et al. (2024) do, since the losses on two draws share
-//! their curvature. L-BFGS keeps the last points: its line search and
+//! K Adam or BFGS steps (fresh draws, with `resample_by = residual` draws
+//! that follow the residual, with `greedy` the points kept and the
+//! `add_points` of largest residual added); BFGS keeps its inverse Hessian
+//! across them, as Urbán et al. (2024) do, since the losses on two draws
+//! share their curvature. L-BFGS keeps the last points: its line search and
 //! short history assume one loss.
 //!
 //! A step whose loss is not finite or jumps by orders of magnitude is
@@ -107,8 +107,9 @@ pub struct TrainState {
     /// Why training gave up before its end, if it did.
     #[serde(default)]
     pub stopped: Option<String>,
-    /// With `resample_by = residual` or `greedy`, each resampled batch's points (their
-    /// coordinates, then on a boundary the normal's components), which depend on the network when they were chosen: a
+    /// With `resample_by = residual` or `greedy`, each resampled batch's
+    /// points (their coordinates, then on a boundary the normal's
+    /// components), which depend on the network when they were chosen: a
     /// resumed run restores them rather than drawing them again.
     #[serde(default)]
     pub points: Vec<(usize, Vec<Vec<f64>>)>,

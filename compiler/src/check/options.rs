@@ -272,13 +272,11 @@ impl Checker<'_> {
         if !stages.is_empty() {
             train.stages = stages;
         }
-        if train.resample_by.by_residual() && train.resample == 0 {
-            let by = items.iter().find_map(|item| match item {
-                TrainItem::Opt(opt) if opt.name.name == "resample_by" => Some(opt.name.span),
-                _ => None,
-            });
-            if let Some(span) = by {
-                self.report(
+        if train.resample_by.by_residual()
+            && train.resample == 0
+            && let Some(span) = setting_span(items, "resample_by")
+        {
+            self.report(
                     Diagnostic::error(
                         Code::NeverResampled,
                         "points are chosen by residual only when they are resampled, and `resample` is not set",
@@ -286,15 +284,11 @@ impl Checker<'_> {
                     .label(span, "never takes effect")
                     .help("add `resample = K` to draw new points every K Adam or BFGS steps"),
                 );
-            }
         }
-        if train.resample_by != ResampleBy::Greedy {
-            let add = items.iter().find_map(|item| match item {
-                TrainItem::Opt(opt) if opt.name.name == "add_points" => Some(opt.name.span),
-                _ => None,
-            });
-            if let Some(span) = add {
-                self.report(
+        if train.resample_by != ResampleBy::Greedy
+            && let Some(span) = setting_span(items, "add_points")
+        {
+            self.report(
                     Diagnostic::error(
                         Code::NeverResampled,
                         "`add_points` counts the points greedy resampling adds, and resampling here is not greedy",
@@ -302,7 +296,6 @@ impl Checker<'_> {
                     .label(span, "never takes effect")
                     .help("add `resample_by = greedy` (with `resample = K`), or leave out `add_points`"),
                 );
-            }
         }
         self.model.train = train;
     }
@@ -598,4 +591,12 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// Where the `train` block sets `name`, if it does.
+fn setting_span(items: &[TrainItem], name: &str) -> Option<Span> {
+    items.iter().find_map(|item| match item {
+        TrainItem::Opt(opt) if opt.name.name == name => Some(opt.name.span),
+        _ => None,
+    })
 }
