@@ -89,4 +89,22 @@ mod tests {
         assert_eq!(suggest("zeta", ["u", "x"]), None);
         assert_eq!(distance("kitten", "sitting"), 3);
     }
+
+    /// The VS Code grammar highlights every built-in function and special
+    /// form as one.
+    #[test]
+    fn the_editor_grammar_knows_every_builtin() {
+        let grammar = include_str!("../../../editors/vscode/syntaxes/phy.tmLanguage.json");
+        let start = grammar.find("(d|integral|").expect("the builtin pattern");
+        let end = start + grammar[start..].find(')').expect("its end");
+        let listed: Vec<&str> = grammar[start + 1..end].split('|').collect();
+        let missing: Vec<&str> = SPECIAL_FORMS
+            .iter()
+            .chain(CONSTANT_FUNCTIONS)
+            .copied()
+            .chain(crate::model::Builtin::ALL.iter().map(|(n, _)| *n))
+            .filter(|n| !listed.contains(n))
+            .collect();
+        assert!(missing.is_empty(), "not highlighted: {missing:?}");
+    }
 }
