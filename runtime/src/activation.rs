@@ -60,6 +60,8 @@ pub fn derivatives(activation: Activation, z: Tensor<2>, n: u32) -> Vec<Tensor<2
             }
             out
         }
+        // The logistic sigmoid g, with g' = g - g².
+        Activation::Sigmoid => riccati(logistic(&dz, z0), [0.0, 1.0, -1.0], n),
         // (z g)^(k) = z g^(k) + k g^(k-1)
         Activation::Swish => {
             let g = riccati(logistic(&dz, z0), [0.0, 1.0, -1.0], n);

@@ -119,6 +119,7 @@ fn jets_match_finite_differences() {
         Activation::Softplus,
         Activation::Swish,
         Activation::Gelu,
+        Activation::Sigmoid,
     ] {
         let net = Mlp::new(
             2,
@@ -199,6 +200,7 @@ fn weight_gradients_match_finite_differences() {
         Activation::Softplus,
         Activation::Swish,
         Activation::Gelu,
+        Activation::Sigmoid,
     ] {
         let net = Mlp::new(
             2,

@@ -12,6 +12,7 @@ pub enum Activation {
     Gelu,
     Softplus,
     Swish,
+    Sigmoid,
 }
 
 impl Activation {
@@ -21,6 +22,7 @@ impl Activation {
         ("gelu", Activation::Gelu),
         ("softplus", Activation::Softplus),
         ("swish", Activation::Swish),
+        ("sigmoid", Activation::Sigmoid),
     ];
 
     pub fn name(self) -> &'static str {

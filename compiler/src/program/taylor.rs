@@ -121,6 +121,7 @@ pub(crate) fn activation_series(activation: Activation, z0: f64, n: usize) -> Ve
         Activation::Sin => series::sin(z0, n),
         Activation::Softplus => series::log(&series::shift(&series::exp(&z), 1.0)),
         Activation::Swish => series::mul(&z, &sigmoid(&z)),
+        Activation::Sigmoid => sigmoid(&z),
         Activation::Gelu => series::mul(&z, &normal_cdf(z0, n)),
     }
 }
@@ -239,6 +240,10 @@ mod tests {
         assert!((s[0] - (1.0 + z.exp()).ln()).abs() < 1e-15);
         assert!((s[1] - g).abs() < 1e-15);
         assert!((s[2] - g * (1.0 - g) / 2.0).abs() < 1e-15);
+        let sig = activation_series(Activation::Sigmoid, z, 2);
+        assert!((sig[0] - g).abs() < 1e-15);
+        assert!((sig[1] - g * (1.0 - g)).abs() < 1e-15);
+        assert!((sig[2] - g * (1.0 - g) * (1.0 - 2.0 * g) / 2.0).abs() < 1e-15);
         let w = activation_series(Activation::Swish, z, 1);
         assert!((w[0] - z * g).abs() < 1e-15);
         assert!((w[1] - (g + z * g * (1.0 - g))).abs() < 1e-15);

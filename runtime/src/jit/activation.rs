@@ -73,6 +73,13 @@ fn derivatives_f64(activation: Activation, z: &[f64], orders: usize, out: &mut V
                 riccati(&mut out[n..], n, [0.0, 1.0, -1.0]);
             }
         }
+        // The logistic sigmoid g, with g' = g - g².
+        Activation::Sigmoid => {
+            for (o, &v) in out.iter_mut().zip(z) {
+                *o = logistic(v);
+            }
+            riccati(out, n, [0.0, 1.0, -1.0]);
+        }
         // (z g)^(k) = z g^(k) + k g^(k-1)
         Activation::Swish => {
             let mut g = vec![0.0; orders * n];
