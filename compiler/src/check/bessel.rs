@@ -86,21 +86,19 @@ impl Checker<'_> {
 
 /// The first field or learned scalar `e` reads, described.
 fn unknown_read(checker: &Checker<'_>, e: &Expr) -> Option<String> {
-    let mut found = None;
+    if let Some(f) = e.functions().first() {
+        return Some(format!("the field `{}`", checker.model.function(*f).name));
+    }
+    let mut learned = None;
     e.visit(&mut |x| {
-        let read = match x {
-            Expr::Field { function, .. } | Expr::Apply { function, .. } => {
-                format!("the field `{}`", checker.model.function(*function).name)
-            }
-            Expr::Learned(l) => {
-                format!(
-                    "the learned scalar `{}`",
-                    checker.model.learned[l.index()].name
-                )
-            }
-            _ => return,
-        };
-        found.get_or_insert(read);
+        if let Expr::Learned(l) = x {
+            learned.get_or_insert(*l);
+        }
     });
-    found
+    learned.map(|l| {
+        format!(
+            "the learned scalar `{}`",
+            checker.model.learned[l.index()].name
+        )
+    })
 }
