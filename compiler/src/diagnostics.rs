@@ -78,6 +78,7 @@ codes! {
     NeverResampled = "E0406", "resampling by residual that never resamples";
     BadFeature = "E0407", "input feature that is not a real function of the network's coordinates";
     NothingToFit = "E0408", "least-squares initialisation of a network without initial conditions";
+    BadRefine = "E0409", "adaptive refinement with nothing to repeat or nowhere to add points";
     DataFile = "E0501", "data file missing or unreadable";
     DataRow = "E0502", "malformed data row";
     DataColumn = "E0503", "data column missing";

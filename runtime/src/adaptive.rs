@@ -1,9 +1,8 @@
 //! Resampling by residual (`resample_by = residual`): RAR-D, Wu, Zhu, Tan,
 //! Kartha and Lu, "A comprehensive study of non-adaptive and residual-based
-//! adaptive sampling for physics-informed neural networks" (2023); and
-//! greedy refinement (`resample_by = greedy`): RAR, Lu, Meng, Mao and
-//! Karniadakis, "DeepXDE" (2021), which keeps a batch's points and adds the
-//! pool's `add_points` of largest residual ([`largest`]).
+//! adaptive sampling for physics-informed neural networks" (2023); and the
+//! candidates of largest residual that refinement adds ([`largest`],
+//! [`crate::refine`]).
 //!
 //! Input: a batch's candidate pool (ten times its points, at least
 //! 100,000) and the residual there. Output: the batch's new points, drawn
@@ -151,7 +150,7 @@ mod tests {
     }
 
     #[test]
-    fn greedy_refinement_takes_the_largest_residuals() {
+    fn refinement_takes_the_largest_residuals() {
         let pool: Vec<Point> = (0..10).map(|i| point(i as f64)).collect();
         let scores = [0.1, 5.0, 0.2, f64::NAN, 3.0, 0.0, 4.0, 0.3, 0.0, 1.0];
         let xs = |ps: Vec<Point>| ps.iter().map(|p| p.coords[0]).collect::<Vec<_>>();

@@ -38,6 +38,7 @@ pub mod outputs;
 mod paths;
 pub mod plot;
 pub mod program;
+pub mod refine;
 pub mod report;
 pub mod run;
 pub mod simulate;

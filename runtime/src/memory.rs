@@ -14,6 +14,7 @@
 use crate::adaptive;
 use crate::backend::{Backend, Precision};
 use crate::net::JetPlan;
+use physc_compiler::model::ResampleBy;
 use physc_compiler::program::LossProgram;
 use physc_compiler::program::sample::Point;
 
@@ -45,7 +46,12 @@ pub fn estimate(loss: &LossProgram, backend: Backend, precision: Precision) -> E
     for batch in &loss.batches {
         let n = batch.points.count as f64;
         points += n * per_point;
-        if loss.model.train.resample_by.by_residual() && batch.points.resampled() {
+        let train = &loss.model.train;
+        let refined = train
+            .refine
+            .as_ref()
+            .is_some_and(|r| r.add.iter().any(|(label, _)| *label == batch.label));
+        if refined || (train.resample_by == ResampleBy::Residual && batch.points.resampled()) {
             points += adaptive::pool_size(batch.points.count) as f64 * per_point;
         }
         if backend != Backend::Jit {

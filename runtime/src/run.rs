@@ -19,7 +19,7 @@ use crate::stepper::OptimizerState;
 use crate::train::{Observer, Progress, TrainState, restore_points, train};
 use burn::module::Module;
 use physc_compiler::model::ResampleBy;
-use physc_compiler::program::{BatchId, LossProgram};
+use physc_compiler::program::LossProgram;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -95,17 +95,16 @@ pub(crate) fn run_from(
                 out.display()
             ));
         }
-        // The points are where the run left them: fresh draws are
-        // replayed, points chosen by residual restored.
+        // The points are where the run left them: refinement's restored,
+        // fresh draws replayed, points chosen by residual restored.
+        crate::refine::restore(&mut program, &loaded.state);
         match model.train.resample_by {
             ResampleBy::Sampler => {
                 for _ in 0..loaded.state.resamples {
                     program.resample()?;
                 }
             }
-            ResampleBy::Residual | ResampleBy::Greedy => {
-                restore_points(&mut program, &loaded.state)
-            }
+            ResampleBy::Residual => restore_points(&mut program, &loaded.state),
         }
         (loaded.trainable, loaded.optimizer, loaded.state)
     } else {
@@ -160,8 +159,8 @@ pub(crate) fn run_from(
         &mut observer,
     )?;
     state.wall_seconds = observer.wall_seconds();
-    if model.train.resample_by == ResampleBy::Greedy {
-        notes.extend(points_added(&program));
+    if let Some(refine) = &model.train.refine {
+        notes.extend(crate::refine::note(refine, &state, &program));
     }
     // A run that gave up on divergence keeps its last good state.
     if state.finished || state.stopped.is_some() {
@@ -175,24 +174,6 @@ pub(crate) fn run_from(
     let summary = report(&program, &engine, &trained, &state, options, out, notes)
         .map_err(|e| format!("cannot write to {}: {e}", out.display()))?;
     Ok(summary)
-}
-
-/// What greedy refinement added: for each batch it grew, its points drawn
-/// and added.
-fn points_added(program: &Program) -> Option<String> {
-    let grown: Vec<String> = program
-        .batches
-        .iter()
-        .enumerate()
-        .filter_map(|(b, batch)| {
-            let id = BatchId(b as u32);
-            let spec = program.loss.batch(id);
-            let drawn = batch.points.len() - program.loss.anchors(id).len();
-            let added = drawn.checked_sub(spec.points.count).filter(|&n| n > 0)?;
-            Some(format!("`{}` {} + {added}", batch.label, spec.points.count))
-        })
-        .collect();
-    (!grown.is_empty()).then(|| format!("greedy refinement added points: {}", grown.join(", ")))
 }
 
 /// An error now, before any training, when files cannot be written in

@@ -16,12 +16,15 @@
 //! quasi-Newton stages take every row.
 //!
 //! With `resample = K`, every constraint not on data gets new points every
-//! K Adam or BFGS steps (fresh draws, with `resample_by = residual` draws
-//! that follow the residual, with `greedy` the points kept and the
-//! `add_points` of largest residual added); BFGS keeps its inverse Hessian
+//! K Adam or BFGS steps (fresh draws, or with `resample_by = residual`
+//! draws that follow the residual); BFGS keeps its inverse Hessian
 //! across them, as Urbán et al. (2024) do, since the losses on two draws
 //! share their curvature. L-BFGS keeps the last points: its line search and
 //! short history assume one loss.
+//!
+//! With `refine(...)`, the stages after it are rounds, each begun by
+//! adding points where the residual is largest, until it is small enough
+//! ([`refine`]).
 //!
 //! A step whose loss is not finite or jumps by orders of magnitude is
 //! undone ([`divergence`]).
@@ -35,6 +38,7 @@ use crate::divergence::{self, Good};
 use crate::engine::Engine;
 use crate::flat;
 use crate::program::{Program, Trainable};
+use crate::refine;
 use crate::stepper::{OptimizerState, Stepper};
 use physc_compiler::model::{Balance, Optimizer, ResampleBy, Train};
 use physc_compiler::program::BatchId;
@@ -107,12 +111,19 @@ pub struct TrainState {
     /// Why training gave up before its end, if it did.
     #[serde(default)]
     pub stopped: Option<String>,
-    /// With `resample_by = residual` or `greedy`, each resampled batch's
-    /// points (their coordinates, then on a boundary the normal's
-    /// components), which depend on the network when they were chosen: a
-    /// resumed run restores them rather than drawing them again.
+    /// With `resample_by = residual`, each resampled batch's points (their
+    /// coordinates, then on a boundary the normal's components), which
+    /// depend on the network when they were chosen: a resumed run restores
+    /// them rather than drawing them again.
     #[serde(default)]
     pub points: Vec<(usize, Vec<Vec<f64>>)>,
+    /// The points refinement added to each batch, saved as `points` are.
+    #[serde(default)]
+    pub refined: Vec<(usize, Vec<Vec<f64>>)>,
+    /// Before each round of refinement, each named constraint's mean
+    /// |residual|.
+    #[serde(default)]
+    pub refine_means: Vec<Vec<f64>>,
 }
 
 /// What a progress display gets at each logged step.
@@ -164,9 +175,9 @@ fn rebalance(
     Ok(())
 }
 
-/// Steps in the whole plan.
+/// Steps in the whole plan (every round of refinement counted).
 pub fn total_steps(plan: &Train) -> u64 {
-    plan.stages.iter().map(Optimizer::steps).sum()
+    plan.total_steps()
 }
 
 /// Runs the stages from `state` on; returns the trained parameters and the
@@ -214,8 +225,34 @@ fn stages(
             .map(|l| l.name.clone())
             .collect();
     }
-    while state.stage < plan.stages.len() {
-        let stage = &plan.stages[state.stage];
+    while state.stage < plan.schedule_len() {
+        if state.stage_step == 0
+            && let (Some(r), Some(round)) = (&plan.refine, plan.round_starting(state.stage))
+        {
+            let more = refine::round(program, engine, &t, r, round, &mut state)?;
+            if let Some(row) = state.history.rows.len().checked_sub(1) {
+                let means = state.refine_means.last().expect("just measured");
+                let means: Vec<String> = means.iter().map(|m| format!("{m:.2e}")).collect();
+                let what = if more {
+                    "points added"
+                } else {
+                    "refinement ended"
+                };
+                state.history.events.push((
+                    row,
+                    format!(
+                        "round {} of refinement: mean |residual| {}; {what}",
+                        round + 1,
+                        means.join(", ")
+                    ),
+                ));
+            }
+            if !more {
+                break;
+            }
+            engine.points_changed(program);
+        }
+        let stage = plan.scheduled(state.stage);
         let (name, steps) = (stage.name(), stage.steps());
         let call = LBFGS_CALL
             .min(steps.saturating_sub(state.stage_step))
@@ -418,9 +455,7 @@ fn stages(
             {
                 match plan.resample_by {
                     ResampleBy::Sampler => program.resample()?,
-                    ResampleBy::Residual | ResampleBy::Greedy => {
-                        resample_by_residual(program, engine, &t, plan, &mut state)?
-                    }
+                    ResampleBy::Residual => resample_by_residual(program, engine, &t, &mut state)?,
                 }
                 engine.points_changed(program);
                 state.resamples += 1;
@@ -510,15 +545,12 @@ fn undo(
     true
 }
 
-/// New points for every batch not on data, chosen from a pool by the
-/// residual there ([`adaptive`]): a new draw, or with `greedy` the batch's
-/// points and the pool's `add_points` worst. Recorded in the state for
-/// resumption.
+/// New points for every batch not on data, drawn from a pool by the
+/// residual there ([`adaptive`]). Recorded in the state for resumption.
 fn resample_by_residual(
     program: &mut Program,
     engine: &Engine,
     t: &Trainable,
-    plan: &Train,
     state: &mut TrainState,
 ) -> Result<(), String> {
     state.points.clear();
@@ -538,16 +570,7 @@ fn resample_by_residual(
             .draw_n(id, adaptive::pool_size(count), &mut rng)?;
         let residuals = engine.residuals_at(program, t, b, &pool);
         let scores = adaptive::scores(&residuals, &relations);
-        let chosen = match plan.resample_by {
-            ResampleBy::Greedy => {
-                // The drawn points, without the anchors every draw ends with.
-                let points = &program.batches[b].points;
-                let drawn = points.len() - program.loss.anchors(id).len();
-                let added = adaptive::largest(pool, &scores, plan.add_points as usize);
-                [&points[..drawn], &added[..]].concat()
-            }
-            _ => adaptive::choose(pool, &scores, count, &mut rng),
-        };
+        let chosen = adaptive::choose(pool, &scores, count, &mut rng);
         let saved = chosen
             .iter()
             .map(|p| [&p.coords[..], &p.normal[..]].concat());
@@ -561,14 +584,7 @@ fn resample_by_residual(
 pub fn restore_points(program: &mut Program, state: &TrainState) {
     let n = program.loss.model.coords.len();
     for (b, saved) in &state.points {
-        let points: Vec<Point> = saved
-            .iter()
-            .map(|values| Point {
-                coords: values[..n.min(values.len())].to_vec(),
-                row: None,
-                normal: values[n.min(values.len())..].to_vec(),
-            })
-            .collect();
+        let points: Vec<Point> = saved.iter().map(|v| refine::point(v, n)).collect();
         program.set_points(*b, &points);
     }
 }

@@ -81,27 +81,63 @@ train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 500); points = 500; resample
     assert!(*error < 3e-3, "relative L2 error {error}");
 }
 
-/// Greedy refinement (RAR) grows each batch by the points of largest
-/// residual: the checkpoint carries the grown sets, and the resumed run is
-/// exact.
-#[test]
-fn a_run_refined_greedily_resumes_where_it_stopped() {
-    let model = DECAY.replace(
-        "resample = 25",
-        "resample = 25; resample_by = greedy; add_points = 3",
-    );
-    resumes_where_it_stopped(&model, "jit-greedy", jit());
+/// A decay model whose last two stages are rounds of refinement (RAR).
+fn refined_decay(refine: &str) -> String {
+    DECAY.replace(
+        "adam(lr = 1e-2, steps = 60); lbfgs(steps = 40)",
+        &format!(
+            "adam(lr = 1e-2, steps = 20); {refine}; adam(lr = 1e-2, steps = 20); lbfgs(steps = 10)"
+        ),
+    )
 }
 
-/// Three refinements of ten points each: every batch keeps its 500 points
-/// and gains 30, the run says so, and heat still reaches its closed form.
+/// Refinement (RAR) grows a batch by the points of largest residual before
+/// each round: the checkpoint carries the grown set, and the resumed run,
+/// interrupted in a round and at a round's end, is exact.
 #[test]
-fn greedy_refinement_adds_points_and_says_so() {
-    let out = run_dir("jit-heat-greedy");
+fn a_refined_run_resumes_where_it_stopped() {
+    let model = refined_decay("refine(ode = 3, rounds = 3)");
+    resumes_where_it_stopped(&model, "jit-refine", jit());
+}
+
+/// Refinement that finds the residual already below `until` ends training
+/// before its first round, and says so.
+#[test]
+fn refinement_ends_when_the_residual_is_small() {
+    let out = run_dir("jit-refine-until");
+    let model = refined_decay("refine(ode = 3, until = 100, rounds = 3)");
+    let summary = train_into(&model, &out, jit(), None);
+    let _ = std::fs::remove_dir_all(&out);
+    assert!(summary.finished);
+    assert_eq!(summary.steps, 20);
+    let note = summary
+        .notes
+        .iter()
+        .find(|n| n.starts_with("refinement"))
+        .unwrap_or_else(|| panic!("no note of the refinement: {:?}", summary.notes));
+    assert!(note.contains("0 rounds added `ode` + 0"), "{note}");
+    assert!(
+        note.contains("below 100 before round 1, so it ended"),
+        "{note}"
+    );
+    assert!(
+        summary.events.iter().any(|(step, what)| *step == 20
+            && what.starts_with("round 1 of refinement")
+            && what.ends_with("refinement ended")),
+        "{:?}",
+        summary.events
+    );
+}
+
+/// Three rounds of ten points each: the equation keeps its 500 points and
+/// gains 30, the run says so, and heat still reaches its closed form.
+#[test]
+fn refinement_adds_points_and_says_so() {
+    let out = run_dir("jit-heat-refine");
     let summary = train_into(
         &heat(
             "net u = mlp(depth = 3, width = 20, act = tanh)
-train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 500); points = 500; resample = 100; resample_by = greedy; add_points = 10 }",
+train { adam(lr = 1e-2, steps = 200); refine(pde = 10, rounds = 3); adam(lr = 1e-2, steps = 100); lbfgs(steps = 150); points = 500 }",
         ),
         &out,
         jit(),
@@ -111,9 +147,12 @@ train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 500); points = 500; resample
     let note = summary
         .notes
         .iter()
-        .find(|n| n.starts_with("greedy refinement"))
+        .find(|n| n.starts_with("refinement"))
         .unwrap_or_else(|| panic!("no note of the points added: {:?}", summary.notes));
-    assert!(note.contains("`pde` 500 + 30"), "{note}");
+    assert!(
+        note.starts_with("refinement: 3 rounds added `pde` + 30"),
+        "{note}"
+    );
     let (_, error) = &summary.rel_l2[0];
     assert!(*error < 3e-3, "relative L2 error {error}");
 }

@@ -107,4 +107,20 @@ mod tests {
             .collect();
         assert!(missing.is_empty(), "not highlighted: {missing:?}");
     }
+
+    /// And every network architecture and `train` group.
+    #[test]
+    fn the_editor_grammar_knows_every_train_group() {
+        let grammar = include_str!("../../../editors/vscode/syntaxes/phy.tmLanguage.json");
+        let start = grammar.find("(mlp|").expect("the spec pattern");
+        let end = start + grammar[start..].find(')').expect("its end");
+        let listed: Vec<&str> = grammar[start + 1..end].split('|').collect();
+        let missing: Vec<&str> = crate::model::Architecture::ALL
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(super::super::options::TRAIN_GROUPS.iter().copied())
+            .filter(|n| !listed.contains(n))
+            .collect();
+        assert!(missing.is_empty(), "not highlighted: {missing:?}");
+    }
 }

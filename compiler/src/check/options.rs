@@ -10,6 +10,7 @@ use crate::syntax::ast::{ItemKind, Opt, Spec, TrainItem};
 
 mod features;
 mod nets;
+mod refine;
 
 pub(crate) const NET_OPTIONS: &[&str] = &[
     "depth",
@@ -53,7 +54,7 @@ pub(crate) const BFGS_OPTIONS: &[&str] = &["steps", "scaling"];
 /// The values of `bfgs`'s `scaling`: Al-Baali's self-scaling, or none.
 pub(crate) const BFGS_SCALINGS: &[&str] = &["self", "none"];
 pub(crate) const TRAIN_GROUPS: &[&str] = &[
-    "adam", "soap", "lbfgs", "bfgs", "points", "weights", "anchors",
+    "adam", "soap", "lbfgs", "bfgs", "points", "weights", "anchors", "refine",
 ];
 pub(crate) const TRAIN_SETTINGS: &[&str] = &[
     "seed",
@@ -61,7 +62,6 @@ pub(crate) const TRAIN_SETTINGS: &[&str] = &[
     "points",
     "resample",
     "resample_by",
-    "add_points",
     "balance",
     "causal",
     "windows",
@@ -265,14 +265,23 @@ impl Checker<'_> {
         let mut stages = vec![];
         for item in items {
             match item {
+                TrainItem::Spec(spec) if spec.name.name == "refine" => {
+                    if train.refine.is_none() {
+                        train.refine = self.refine(spec, stages.len());
+                    }
+                }
                 TrainItem::Spec(spec) => self.train_group(spec, &mut train, &mut stages),
                 TrainItem::Opt(opt) => self.train_setting(opt, &mut train),
             }
         }
-        if !stages.is_empty() {
-            train.stages = stages;
+        match (stages.is_empty(), &mut train.refine) {
+            (false, _) => train.stages = stages,
+            // Nothing written to repeat: the default stages are not a round.
+            (true, Some(r)) => r.first = train.stages.len(),
+            (true, None) => {}
         }
-        if train.resample_by.by_residual()
+        self.refine_repeats_something(items, &train);
+        if train.resample_by == ResampleBy::Residual
             && train.resample == 0
             && let Some(span) = setting_span(items, "resample_by")
         {
@@ -283,18 +292,6 @@ impl Checker<'_> {
                     )
                     .label(span, "never takes effect")
                     .help("add `resample = K` to draw new points every K Adam or BFGS steps"),
-                );
-        }
-        if train.resample_by != ResampleBy::Greedy
-            && let Some(span) = setting_span(items, "add_points")
-        {
-            self.report(
-                    Diagnostic::error(
-                        Code::NeverResampled,
-                        "`add_points` counts the points greedy resampling adds, and resampling here is not greedy",
-                    )
-                    .label(span, "never takes effect")
-                    .help("add `resample_by = greedy` (with `resample = K`), or leave out `add_points`"),
                 );
         }
         self.model.train = train;
@@ -558,15 +555,11 @@ impl Checker<'_> {
                 let choices = [
                     ("sampler", ResampleBy::Sampler),
                     ("residual", ResampleBy::Residual),
-                    ("greedy", ResampleBy::Greedy),
                 ];
                 let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
                 if let Some(k) = self.choice(opt, &names, "resampling") {
                     train.resample_by = choices[k].1;
                 }
-            }
-            "add_points" => {
-                train.add_points = self.whole(opt, 1, 100_000).unwrap_or(train.add_points)
             }
             "balance" => {
                 let names: Vec<&str> = Balance::ALL.iter().map(|(n, _)| *n).collect();

@@ -90,16 +90,24 @@ pub(super) fn at(analysis: &Analysis, offset: usize) -> Vec<Completion> {
         Some("soap") if option_name => return options(SOAP_OPTIONS, "SOAP option"),
         Some("lbfgs") if option_name => return options(LBFGS_OPTIONS, "L-BFGS option"),
         Some("bfgs") if option_name => return options(BFGS_OPTIONS, "BFGS option"),
-        Some("points" | "weights") if option_name => {
-            return analysis
-                .index
-                .declared()
-                .filter(|s| s.kind == SymbolKind::Label)
-                .map(|s| Completion {
-                    label: s.name.clone(),
-                    kind: CompletionKind::Symbol(SymbolKind::Label),
-                    detail: analysis.slice(s.statement).to_string(),
-                })
+        Some("points" | "weights" | "anchors" | "refine") if option_name => {
+            let extra = match open.last().copied().flatten() {
+                Some("refine") => options(&["until", "rounds"], "refinement option"),
+                _ => vec![],
+            };
+            return extra
+                .into_iter()
+                .chain(
+                    analysis
+                        .index
+                        .declared()
+                        .filter(|s| s.kind == SymbolKind::Label)
+                        .map(|s| Completion {
+                            label: s.name.clone(),
+                            kind: CompletionKind::Symbol(SymbolKind::Label),
+                            detail: analysis.slice(s.statement).to_string(),
+                        }),
+                )
                 .collect();
         }
         Some("train") if option_name => {

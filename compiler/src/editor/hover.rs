@@ -272,7 +272,8 @@ pub(super) fn builtin(name: &str) -> String {
         "bfgs" => format!("dense BFGS with a strong Wolfe line search, self-scaled (Al-Baali) unless `scaling = none`; for networks of at most 8192 parameters; options {}", list(BFGS_OPTIONS)),
         "points" => "collocation points per equation label: `points(pde = 10000, bc = 200)`".to_string(),
         "weights" => "loss weights per equation label: `weights(bc = 10)`".to_string(),
-        "train" => format!("training stages and settings: `adam(...)`, `lbfgs(...)`, `bfgs(...)`, `points(...)`, `weights(...)`, {}", list(TRAIN_SETTINGS)),
+        "refine" => "adaptive refinement (RAR): the stages after it are rounds, each begun by adding the points of largest residual to the named equations, until their mean |residual| is at most `until` or `rounds` have run: `refine(pde = 1, until = 0.005, rounds = 10)`".to_string(),
+        "train" => format!("training stages and settings: `adam(...)`, `lbfgs(...)`, `bfgs(...)`, `points(...)`, `weights(...)`, `anchors(...)`, `refine(...)`, {}", list(TRAIN_SETTINGS)),
         _ if crate::model::Activation::ALL.iter().any(|(a, _)| *a == name) => {
             let builtin = crate::model::Builtin::from_name(name).is_some();
             format!("activation `{name}`{}", if builtin { ", also a built-in function" } else { "" })

@@ -216,7 +216,7 @@ fn file_name(path: &std::path::Path) -> String {
 }
 
 fn train(t: &Train, data: &[DataSet]) -> String {
-    let stages: Vec<String> = t
+    let mut stages: Vec<String> = t
         .stages
         .iter()
         .map(|s| match s {
@@ -267,6 +267,17 @@ fn train(t: &Train, data: &[DataSet]) -> String {
             ),
         })
         .collect();
+    if let Some(r) = &t.refine {
+        let add: Vec<String> = r.add.iter().map(|(l, n)| format!("{l} = {n}")).collect();
+        let until = match r.until > 0.0 {
+            true => format!(", until = {}", num(r.until)),
+            false => String::new(),
+        };
+        stages.insert(
+            r.first,
+            format!("refine({}{until}, rounds = {})", add.join(", "), r.rounds),
+        );
+    }
     let mut out = format!("train: {}\n", stages.join("; "));
     let _ = writeln!(
         out,
@@ -282,9 +293,6 @@ fn train(t: &Train, data: &[DataSet]) -> String {
         ResampleBy::Sampler => {}
         ResampleBy::Residual => {
             let _ = writeln!(out, "  resample_by = residual");
-        }
-        ResampleBy::Greedy => {
-            let _ = writeln!(out, "  resample_by = greedy, add_points = {}", t.add_points);
         }
     }
     if t.windows != 1 {

@@ -200,24 +200,33 @@ pub enum Sampler {
     Uniform,
 }
 
-/// Where resampling puts new points: fresh draws of the sampler, draws
+/// Where resampling puts new points: fresh draws of the sampler, or draws
 /// from a large pool weighted by the residual there (RAR-D, Wu et al.
-/// 2023: density ∝ |r| / mean |r| + 1), or the points kept and the pool's
-/// `add_points` of largest residual added to them (RAR, Lu et al. 2021, as
-/// DeepXDE's `Burgers_RAR` adds anchors).
+/// 2023: density ∝ |r| / mean |r| + 1).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ResampleBy {
     #[default]
     Sampler,
     Residual,
-    Greedy,
 }
 
-impl ResampleBy {
-    /// Whether the points depend on the network, so a checkpoint keeps them.
-    pub fn by_residual(self) -> bool {
-        self != ResampleBy::Sampler
-    }
+/// `refine(pde = 1, until = 0.005, rounds = 10)`: residual-based adaptive
+/// refinement (RAR, Lu, Meng, Mao and Karniadakis 2021, as DeepXDE's
+/// `Burgers_RAR` loops). The stages after it in the `train` block are a
+/// round, run up to `rounds` times. Before each round every named
+/// constraint's mean |residual| over a pool of random candidates is
+/// measured: refinement ends once each is at most `until`; else each gains
+/// its count of the candidates of largest residual, kept through every
+/// later draw of its points.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refine {
+    /// Points added to each named constraint per round.
+    pub add: Vec<(String, u64)>,
+    /// The mean |residual| that ends refinement (0: every round runs).
+    pub until: f64,
+    pub rounds: u64,
+    /// The index in [`Train::stages`] of a round's first stage.
+    pub first: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -266,8 +275,7 @@ pub struct Train {
     /// Resample collocation points every this many steps (0: never).
     pub resample: u64,
     pub resample_by: ResampleBy,
-    /// Points added to each batch at each resampling by `greedy`.
-    pub add_points: u64,
+    pub refine: Option<Refine>,
     pub balance: Balance,
     /// Causal weighting tolerance (0: off).
     pub causal: f64,
@@ -310,7 +318,7 @@ impl Default for Train {
             weights: vec![],
             resample: 0,
             resample_by: ResampleBy::Sampler,
-            add_points: 1,
+            refine: None,
             balance: Balance::Fixed,
             causal: 0.0,
             windows: 1,
@@ -322,9 +330,78 @@ impl Default for Train {
     }
 }
 
+impl Train {
+    /// How many stages run at most: those before `refine`, then each
+    /// round's.
+    pub fn schedule_len(&self) -> usize {
+        match &self.refine {
+            None => self.stages.len(),
+            Some(r) => r.first + r.rounds as usize * (self.stages.len() - r.first),
+        }
+    }
+
+    /// Stage `i` of the schedule.
+    pub fn scheduled(&self, i: usize) -> &Optimizer {
+        match &self.refine {
+            Some(r) if i >= r.first => {
+                &self.stages[r.first + (i - r.first) % (self.stages.len() - r.first)]
+            }
+            _ => &self.stages[i],
+        }
+    }
+
+    /// The round (from 0) that stage `i` of the schedule begins, if it
+    /// begins one.
+    pub fn round_starting(&self, i: usize) -> Option<u64> {
+        let r = self.refine.as_ref()?;
+        let per_round = self.stages.len() - r.first;
+        let k = i.checked_sub(r.first)?;
+        (k.is_multiple_of(per_round) && k / per_round < r.rounds as usize)
+            .then_some((k / per_round) as u64)
+    }
+
+    /// The most steps the schedule takes.
+    pub fn total_steps(&self) -> u64 {
+        (0..self.schedule_len())
+            .map(|i| self.scheduled(i).steps())
+            .sum()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Decay;
+    use super::{Decay, Optimizer, Refine, Train};
+
+    #[test]
+    fn refinement_repeats_the_stages_after_it() {
+        let adam = |steps| Optimizer::Adam {
+            lr: 1e-3,
+            steps,
+            beta1: 0.9,
+            beta2: 0.999,
+            decay: Decay::Constant,
+            soap: None,
+        };
+        let train = Train {
+            stages: vec![adam(1), adam(2), adam(3)],
+            refine: Some(Refine {
+                add: vec![("pde".into(), 1)],
+                until: 0.0,
+                rounds: 3,
+                first: 1,
+            }),
+            ..Train::default()
+        };
+        assert_eq!(train.schedule_len(), 7);
+        let steps: Vec<u64> = (0..7).map(|i| train.scheduled(i).steps()).collect();
+        assert_eq!(steps, [1, 2, 3, 2, 3, 2, 3]);
+        let rounds: Vec<Option<u64>> = (0..8).map(|i| train.round_starting(i)).collect();
+        assert_eq!(
+            rounds,
+            [None, Some(0), None, Some(1), None, Some(2), None, None]
+        );
+        assert_eq!(train.total_steps(), 16);
+    }
 
     #[test]
     fn schedules_fall_as_their_formulas_say() {

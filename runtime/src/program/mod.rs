@@ -131,6 +131,9 @@ pub struct Program {
     /// By batch: the mini-batches of a data set with `points(LABEL = n)`,
     /// and whether the batch holds every row now.
     minibatches: Vec<Option<(MiniBatches, bool)>>,
+    /// By batch: the points adaptive refinement added (`refine(...)`),
+    /// which join every later draw as its anchors do.
+    refined: Vec<Vec<Point>>,
 }
 
 impl Program {
@@ -193,6 +196,7 @@ impl Program {
             sampler: loss.sampler(),
             held: Default::default(),
             minibatches: vec![],
+            refined: vec![vec![]; loss.batches.len()],
         };
         for b in 0..loss.batches.len() {
             let id = BatchId(b as u32);
@@ -266,11 +270,27 @@ impl Program {
         self.batches[b] = self.batch(id, pts);
     }
 
-    /// A batch at drawn points and its anchors (every draw, first, resampled
-    /// or chosen by residual, takes them; the points a checkpoint keeps are
-    /// the drawn ones).
+    /// Adds points to batch `b` that every later draw keeps (adaptive
+    /// refinement).
+    pub fn refine(&mut self, b: usize, added: &[Point]) {
+        let kept = self.loss.anchors(self.batches[b].id).len() + self.refined[b].len();
+        let points = &self.batches[b].points;
+        let drawn = points[..points.len() - kept].to_vec();
+        self.refined[b].extend_from_slice(added);
+        self.set_points(b, &drawn);
+    }
+
+    /// The points refinement added to batch `b`.
+    pub fn refined(&self, b: usize) -> &[Point] {
+        &self.refined[b]
+    }
+
+    /// A batch at drawn points, its anchors and the points refinement
+    /// added (every draw, first, resampled or chosen by residual, takes
+    /// them; the points a checkpoint keeps are the drawn ones).
     fn batch(&self, id: BatchId, drawn: &[Point]) -> Batch {
-        let pts = &[drawn, &self.loss.anchors(id)].concat();
+        let refined = &self.refined[id.index()];
+        let pts = &[drawn, &self.loss.anchors(id), refined].concat();
         let b = self.loss.batch(id);
         let roots: Vec<ExprId> = b.residuals.iter().map(|r| r.expr).collect();
         let causal = b
