@@ -26,7 +26,7 @@ train { adam(steps = 10); points(pde = 7); anchors(pde = obs) }";
     let mut rng = loss.sampler();
     for _ in 0..2 {
         assert_eq!(loss.draw(BatchId(0), &mut rng).expect("draws").len(), 7);
-        let anchors = loss.anchors(BatchId(0));
+        let anchors = loss.anchors(BatchId(0)).expect("anchors");
         assert_eq!(anchors.len(), inside.len());
         for (p, x) in anchors.iter().zip(&inside) {
             assert!(
@@ -37,7 +37,7 @@ train { adam(steps = 10); points(pde = 7); anchors(pde = obs) }";
         }
     }
     // The boundary condition has none.
-    assert!(loss.anchors(BatchId(1)).is_empty());
+    assert!(loss.anchors(BatchId(1)).expect("none").is_empty());
 }
 
 #[test]
@@ -49,7 +49,7 @@ bc:  hard u = 0 on x = -0.3 | x = 1
 train { adam(steps = 10); points(pde = 7); anchors(pde = obs) }";
     let frontend = physc_compiler::check_source(text, Path::new("../examples/deepxde"), &DiskFiles);
     let loss = frontend.loss.as_ref().expect("trainable");
-    let anchors = loss.anchors(BatchId(0));
+    let anchors = loss.anchors(BatchId(0)).expect("anchors");
     assert_eq!(anchors.len(), 12, "x = 1 is on the boundary");
     assert!(
         anchors

@@ -38,3 +38,48 @@ train { adam(steps = 10); points(pde = 7); anchors(pde = obs) }";
     let count = loss.batch(physc_compiler::program::BatchId(1)).points.count;
     assert_eq!(program.batches[1].points.len(), count);
 }
+
+/// `anchors(LABEL = sample(REGION, N))`: `N` points drawn once in the
+/// region, the same for every constraint that names them, kept through
+/// resampling, and moved by the seed.
+#[test]
+fn anchors_sampled_in_a_region_are_shared_and_kept() {
+    let model = |seed: u64| {
+        format!(
+            "field u(x in [0,4], t in [0,1])
+region strike = [0.5, 1.5] x [0, 1]
+pde: u_t = u_xx
+fit: u >= 0
+bc:  u = 0 on x = 0 | x = 4
+net u = mlp(depth = 1, width = 4)
+train {{ adam(steps = 10); points = 50; seed = {seed}; anchors(pde = sample(strike, 40), fit = sample(strike, 40)) }}"
+        )
+    };
+    let anchors_of = |seed: u64| {
+        let frontend = physc_compiler::check_source(&model(seed), Path::new("."), &DiskFiles);
+        let diagnostics = &frontend.checked.diagnostics;
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let loss = frontend.loss.as_ref().expect("trainable");
+        let (mut program, _) = networks(loss);
+        let tail = |program: &physc_runtime::program::Program, b: usize| {
+            let points = &program.batches[b].points;
+            assert_eq!(points.len(), 90);
+            points[50..]
+                .iter()
+                .map(|p| p.coords.clone())
+                .collect::<Vec<_>>()
+        };
+        let (pde, fit) = (tail(&program, 0), tail(&program, 1));
+        assert_eq!(pde, fit, "one draw for both");
+        assert!(
+            pde.iter()
+                .all(|p| (0.5..=1.5).contains(&p[0]) && (0.0..=1.0).contains(&p[1])),
+            "{pde:?}"
+        );
+        program.resample().expect("resamples");
+        assert_eq!(tail(&program, 0), pde, "kept through resampling");
+        assert_eq!(program.batches[2].points.len(), 50, "the boundary has none");
+        pde
+    };
+    assert_ne!(anchors_of(0), anchors_of(1), "the seed moves them");
+}

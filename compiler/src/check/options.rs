@@ -8,6 +8,7 @@
 use super::*;
 use crate::syntax::ast::{ItemKind, Opt, Spec, TrainItem};
 
+mod anchors;
 mod features;
 mod nets;
 mod refine;
@@ -126,55 +127,6 @@ impl Checker<'_> {
             return None;
         }
         Some(v as u64)
-    }
-
-    /// `anchors(LABEL = SET)`: a data set with a column for each coordinate
-    /// of the labelled constraint, whose rows join its points.
-    fn anchor_data(&mut self, opt: &Opt) -> Option<DataId> {
-        let data = match &opt.value.kind {
-            ast::ExprKind::Name(id) => match self.names.get(&id.name) {
-                Some(Decl::Data(d)) => Some(*d),
-                _ => None,
-            },
-            _ => None,
-        };
-        let Some(d) = data else {
-            self.report(
-                Diagnostic::error(
-                    Code::WrongKind,
-                    format!("anchors of `{}` must be a data set", opt.name.name),
-                )
-                .label(opt.value.span, "not a data set")
-                .help("declare one with `data obs = csv(\"points.csv\")` and write `anchors(pde = obs)`"),
-            );
-            return None;
-        };
-        self.used.insert(self.model.data[d.index()].name.clone());
-        let constraint = self
-            .model
-            .constraints
-            .iter()
-            .find(|c| c.label == opt.name.name)?;
-        let missing = constraint.space.iter().find(|&&c| {
-            let name = &self.model.coord(c).name;
-            self.model.data[d.index()].column(name).is_none()
-        });
-        if let Some(&c) = missing {
-            let (set, coord) = (&self.model.data[d.index()].name, &self.model.coord(c).name);
-            self.report(
-                Diagnostic::error(
-                    Code::DataColumn,
-                    format!("data set `{set}` has no column `{coord}` for the anchors of `{}`", opt.name.name),
-                )
-                .label(opt.value.span, format!("no column `{coord}`"))
-                .help(format!(
-                    "anchors are points of `{}`: the data set needs a column for each of its coordinates",
-                    opt.name.name
-                )),
-            );
-            return None;
-        }
-        Some(d)
     }
 
     fn positive(&mut self, opt: &Opt) -> Option<f64> {
@@ -386,8 +338,8 @@ impl Checker<'_> {
                             train.label_points.push((opt.name.name.clone(), n));
                         }
                     } else if spec.name.name == "anchors" {
-                        if let Some(d) = self.anchor_data(opt) {
-                            train.anchors.push((opt.name.name.clone(), d));
+                        if let Some(a) = self.anchors(opt) {
+                            train.anchors.push((opt.name.name.clone(), a));
                         }
                     } else if let Some(w) = self.positive(opt) {
                         train.weights.push((opt.name.name.clone(), w));

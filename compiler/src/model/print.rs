@@ -318,7 +318,10 @@ fn train(t: &Train, data: &[DataSet]) -> String {
         let items: Vec<String> = t
             .anchors
             .iter()
-            .map(|(l, d)| format!("{l} = {}", data[d.index()].name))
+            .map(|(l, a)| match a {
+                Anchors::Data(d) => format!("{l} = {}", data[d.index()].name),
+                Anchors::Drawn { region, count, .. } => format!("{l} = sample({region}, {count})"),
+            })
             .collect();
         let _ = writeln!(out, "  anchors({})", items.join(", "));
     }

@@ -210,6 +210,23 @@ pub enum ResampleBy {
     Residual,
 }
 
+/// Fixed points a constraint is evaluated at besides its draws:
+/// `anchors(pde = obs)` or `anchors(pde = sample(strike, 1000))`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Anchors {
+    /// A data set's rows, read as points.
+    Data(DataId),
+    /// `count` points drawn once in a named region by the run's sampler and
+    /// seed: the same for every constraint that names the same region and
+    /// count (DeepXDE's `np.random.uniform` anchors shared by the
+    /// residuals).
+    Drawn {
+        region: String,
+        place: super::Where,
+        count: u64,
+    },
+}
+
 /// `refine(pde = 1, until = 0.005, rounds = 10)`: residual-based adaptive
 /// refinement (RAR, Lu, Meng, Mao and Karniadakis 2021, as DeepXDE's
 /// `Burgers_RAR` loops). The stages after it in the `train` block are a
@@ -269,9 +286,9 @@ pub struct Train {
     pub label_points: Vec<(String, u64)>,
     /// Per-label loss weights (1 where absent).
     pub weights: Vec<(String, f64)>,
-    /// Per-label anchor points: a data set's rows added to every draw of
-    /// the label's points (DeepXDE's `anchors`).
-    pub anchors: Vec<(String, DataId)>,
+    /// Per-label anchor points added to every draw of the label's points
+    /// (DeepXDE's `anchors`).
+    pub anchors: Vec<(String, Anchors)>,
     /// Resample collocation points every this many steps (0: never).
     pub resample: u64,
     pub resample_by: ResampleBy,

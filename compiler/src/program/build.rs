@@ -338,7 +338,7 @@ fn batches(model: &Model, lowered: &Lowered) -> Vec<Batch> {
                     .anchors
                     .iter()
                     .find(|(l, _)| *l == c.label)
-                    .map(|(_, d)| *d),
+                    .map(|(_, a)| a.clone()),
                 minibatch,
             },
             causal,

@@ -44,7 +44,7 @@ pub use build::build;
 use crate::ir::eval::{Env, Leaf};
 use crate::ir::{ExprId, Graph, MultiIndex, Node, Part};
 use crate::model::{
-    Activation, Architecture, ConstraintId, CoordId, DataId, EDGE, Factor, FuncId, Model, NetId,
+    Activation, Anchors, Architecture, ConstraintId, CoordId, EDGE, Factor, FuncId, Model, NetId,
     Relation, Where,
 };
 use geometry::Rng;
@@ -55,6 +55,8 @@ pub const INIT_SEED: u64 = 0x5eed_1417;
 /// Mixed into the model's seed to draw every point set, first and on each
 /// resampling.
 pub const SAMPLE_SEED: u64 = 0x9e37_79b9;
+/// Keeps the draws of anchors apart from those of the points.
+const ANCHOR_STREAM: u64 = 0xa4c4_0125;
 
 ids!(BatchId);
 
@@ -234,8 +236,8 @@ pub struct Residual {
 pub struct PointSet {
     pub place: Where,
     pub count: usize,
-    /// A data set whose rows join every draw (`anchors(LABEL = SET)`).
-    pub anchors: Option<DataId>,
+    /// Points that join every draw (`anchors(LABEL = ...)`).
+    pub anchors: Option<Anchors>,
     /// On a data set: the rows each first-order step takes
     /// (`points(LABEL = n)`, fewer than the rows); `None` for every row.
     pub minibatch: Option<usize>,
@@ -382,17 +384,25 @@ impl LossProgram {
         self.draw_n(batch, self.batch(batch).points.count, rng)
     }
 
-    /// A batch's anchor points: its anchor data set's rows in the domain of
-    /// the batch's fields (a marched window's rows for a window), in its
-    /// interior for an equation with a fractional operator (which has no
-    /// value on the boundary), read as points (their other columns are not
-    /// read).
-    pub fn anchors(&self, batch: BatchId) -> Vec<Point> {
+    /// A batch's anchor points in the domain of the batch's fields (a
+    /// marched window's for a window), in its interior for an equation
+    /// with a fractional operator (which has no value on the boundary): its
+    /// anchor data set's rows read as points (their other columns are not
+    /// read), or the points drawn in its anchor region. Drawn anchors
+    /// depend only on the sample seed, the region and the count, so every
+    /// batch that names the same ones gets the same points; an error when
+    /// the region is too thin to fill.
+    pub fn anchors(&self, batch: BatchId) -> Result<Vec<Point>, String> {
         let b = self.batch(batch);
-        let Some(d) = b.points.anchors else {
-            return vec![];
-        };
         let c = &self.model.constraints[b.constraint.index()];
+        let candidates = match &b.points.anchors {
+            None => return Ok(vec![]),
+            Some(Anchors::Data(d)) => sample::data_points(&self.model, *d),
+            Some(Anchors::Drawn { place, count, .. }) => {
+                let mut rng = Rng::new(self.sample_seed ^ ANCHOR_STREAM ^ count);
+                points(&self.model, c, place, *count as usize, &mut rng)?
+            }
+        };
         let functions = c.lhs.functions().into_iter().chain(c.rhs.functions());
         let factors: Vec<&Factor> = functions
             .filter_map(|f| self.model.function(f).domain.as_ref())
@@ -417,11 +427,11 @@ impl LossProgram {
                 }
             })
         };
-        sample::data_points(&self.model, d)
+        Ok(candidates
             .into_iter()
             .filter(admitted)
             .map(|p| Point { row: None, ..p })
-            .collect()
+            .collect())
     }
 
     /// `count` new points where a batch lives (a pool of candidates for

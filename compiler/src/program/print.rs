@@ -147,12 +147,17 @@ pub fn program(p: &LossProgram) -> String {
                 places.place(&b.points.place)
             ),
         };
-        let points = match b.points.anchors {
-            Some(d) => format!(
-                "{points}, and {} anchors from {}",
-                p.anchors(BatchId(k as u32)).len(),
-                m.data[d.index()].name
-            ),
+        let anchors = p.anchors(BatchId(k as u32)).map_or(0, |a| a.len());
+        let points = match &b.points.anchors {
+            Some(Anchors::Data(d)) => {
+                format!(
+                    "{points}, and {anchors} anchors from {}",
+                    m.data[d.index()].name
+                )
+            }
+            Some(Anchors::Drawn { region, .. }) => {
+                format!("{points}, and {anchors} anchors drawn in {region}")
+            }
             None => points,
         };
         let weight = match b.weight {

@@ -131,6 +131,8 @@ pub struct Program {
     /// By batch: the mini-batches of a data set with `points(LABEL = n)`,
     /// and whether the batch holds every row now.
     minibatches: Vec<Option<(MiniBatches, bool)>>,
+    /// By batch: its anchors, which join every draw of its points.
+    anchors: Vec<Vec<Point>>,
     /// By batch: the points adaptive refinement added (`refine(...)`),
     /// which join every later draw as its anchors do.
     refined: Vec<Vec<Point>>,
@@ -196,6 +198,9 @@ impl Program {
             sampler: loss.sampler(),
             held: Default::default(),
             minibatches: vec![],
+            anchors: (0..loss.batches.len())
+                .map(|b| loss.anchors(BatchId(b as u32)))
+                .collect::<Result<_, _>>()?,
             refined: vec![vec![]; loss.batches.len()],
         };
         for b in 0..loss.batches.len() {
@@ -273,7 +278,7 @@ impl Program {
     /// Adds points to batch `b` that every later draw keeps (adaptive
     /// refinement).
     pub fn refine(&mut self, b: usize, added: &[Point]) {
-        let kept = self.loss.anchors(self.batches[b].id).len() + self.refined[b].len();
+        let kept = self.anchors[b].len() + self.refined[b].len();
         let points = &self.batches[b].points;
         let drawn = points[..points.len() - kept].to_vec();
         self.refined[b].extend_from_slice(added);
@@ -289,8 +294,8 @@ impl Program {
     /// added (every draw, first, resampled or chosen by residual, takes
     /// them; the points a checkpoint keeps are the drawn ones).
     fn batch(&self, id: BatchId, drawn: &[Point]) -> Batch {
-        let refined = &self.refined[id.index()];
-        let pts = &[drawn, &self.loss.anchors(id), refined].concat();
+        let (anchors, refined) = (&self.anchors[id.index()], &self.refined[id.index()]);
+        let pts = &[drawn, anchors, refined].concat();
         let b = self.loss.batch(id);
         let roots: Vec<ExprId> = b.residuals.iter().map(|r| r.expr).collect();
         let causal = b
