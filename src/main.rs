@@ -43,6 +43,7 @@ mod fmt_command;
 mod lsp;
 mod run_command;
 mod simulate_command;
+mod tune_command;
 
 #[derive(Parser)]
 #[command(
@@ -92,6 +93,30 @@ enum Command {
         /// a lower Reynolds number) rather than from a random draw.
         #[arg(long, value_name = "DIR", conflicts_with = "resume")]
         start_from: Option<PathBuf>,
+    },
+    /// Search the constants a model gives a space (`const lr = 1e-3 in
+    /// log_uniform(1e-4, 5e-2)`): train the model at each point a Gaussian
+    /// process picks, and write the best as MODEL.tuned.phy.
+    Tune {
+        file: PathBuf,
+        /// Where each call's run goes (default: MODEL.tune next to the
+        /// model), with the table `calls.csv`.
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// How many trainings (the first at the values written).
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        calls: u32,
+        /// What a call scores: its final loss, or its first field's
+        /// relative L2 error against the model's exact solution or
+        /// reference.
+        #[arg(long, value_enum, default_value_t = tune_command::Objective::Loss)]
+        minimize: tune_command::Objective,
+        /// Go on from the table of an interrupted search.
+        #[arg(long)]
+        resume: bool,
+        /// Where to train (as `physc run --backend`).
+        #[arg(long, value_enum, default_value_t = Backend::Jit)]
+        backend: Backend,
     },
     /// Evaluate a trained model at the points of a CSV file.
     Eval {
@@ -230,11 +255,7 @@ fn main() -> ExitCode {
             start_from,
         } => {
             use physc_runtime::backend;
-            let backend = match backend {
-                Backend::Cpu => backend::Backend::Cpu,
-                Backend::Jit => backend::Backend::Jit,
-                Backend::Wgpu => backend::Backend::Wgpu,
-            };
+            let backend = runtime_backend(backend);
             let precision = match precision {
                 None => backend.default_precision(),
                 Some(Precision::Float32) => backend::Precision::F32,
@@ -258,6 +279,30 @@ fn main() -> ExitCode {
                 start_from,
             };
             run_command::run(&file, out, options, quiet)
+        }
+        Command::Tune {
+            file,
+            out,
+            calls,
+            minimize,
+            resume,
+            backend,
+        } => {
+            let backend = runtime_backend(backend);
+            let options = physc_runtime::run::Options {
+                backend,
+                precision: backend.default_precision(),
+                resume: false,
+                start_from: None,
+            };
+            let settings = tune_command::Tune {
+                calls: calls as usize,
+                objective: minimize,
+                out,
+                resume,
+                options,
+            };
+            tune_command::tune(&file, settings)
         }
         Command::Eval {
             file,
@@ -299,6 +344,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// The runtime's name for a back end.
+fn runtime_backend(backend: Backend) -> physc_runtime::backend::Backend {
+    use physc_runtime::backend;
+    match backend {
+        Backend::Cpu => backend::Backend::Cpu,
+        Backend::Jit => backend::Backend::Jit,
+        Backend::Wgpu => backend::Backend::Wgpu,
+    }
+}
+
 /// A model file read and taken through the front end.
 struct Loaded {
     name: String,
@@ -312,6 +367,12 @@ fn load(path: &Path) -> Result<Loaded, ExitCode> {
         errln!("physc: cannot read {}: {e}", path.display());
         ExitCode::from(2)
     })?;
+    load_text(path, text)
+}
+
+/// Checks a model's text as if it were the file at `path` (its data paths
+/// relative to the file's directory).
+fn load_text(path: &Path, text: String) -> Result<Loaded, ExitCode> {
     let base_dir = path
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);

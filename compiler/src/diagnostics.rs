@@ -70,6 +70,7 @@ codes! {
     NormalOffBoundary = "E0312", "normal derivative away from a boundary";
     BadFractional = "E0313", "fractional operator the compiler cannot build";
     BadBessel = "E0314", "Bessel function of an order that is not whole or of a field";
+    BadSearch = "E0315", "search space of a constant that is malformed or leaves out its value";
     UnknownOption = "E0401", "unknown option";
     OptionRange = "E0402", "option value out of range";
     UnknownChoice = "E0403", "unknown activation, optimizer or sampler";

@@ -41,6 +41,7 @@ pub mod program;
 pub mod refine;
 pub mod report;
 pub mod run;
+pub mod search;
 pub mod simulate;
 mod sines;
 pub mod soap;

@@ -127,7 +127,11 @@ impl Checker<'_> {
                 _ => {
                     let known =
                         self.names.contains_key(&id.name) || self.coord_id(&id.name).is_some();
-                    let diagnostic = if known {
+                    let diagnostic = if let Some(Decl::Word(word)) = self.names.get(&id.name) {
+                        Diagnostic::error(Code::NotConstant, format!("{what} must be a number"))
+                            .label(id.span, format!("`{}` names `{word}`, not a number", id.name))
+                            .help("use a named constant for an option that takes a name, as in `act = act`")
+                    } else if known {
                         Diagnostic::error(Code::NotConstant, format!("{what} must be a constant"))
                             .label(id.span, format!("`{}` is not a constant", id.name))
                             .help(

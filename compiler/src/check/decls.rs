@@ -167,7 +167,13 @@ impl<'a> Checker<'a> {
     pub(super) fn declare(&mut self, program: &'a ast::Program) {
         for item in &program.items {
             match &item.kind {
-                ItemKind::Const { name, value } => {
+                ItemKind::Const { name, value, .. } => {
+                    if let ast::ExprKind::Name(word) = &value.kind
+                        && is_choice_word(&word.name)
+                    {
+                        self.define(name, Decl::Word(word.name.clone()));
+                        continue;
+                    }
                     let id = ConstId(self.consts.len() as u32);
                     self.consts.push(ConstDecl {
                         value,
@@ -484,4 +490,16 @@ fn collect_calls<'e>(e: &'e ast::Expr, out: &mut Vec<(&'e ast::Ident, Span)>) {
         }
         _ => {}
     }
+}
+
+/// Whether `name` is a choice some option takes by name (an activation, a
+/// sampler, a loss balancing, a learning-rate schedule), so that `const act
+/// = tanh` names it rather than failing to be a number.
+pub(super) fn is_choice_word(name: &str) -> bool {
+    crate::model::Activation::ALL
+        .iter()
+        .any(|(n, _)| *n == name)
+        || crate::model::Balance::ALL.iter().any(|(n, _)| *n == name)
+        || crate::model::Decay::NAMES.contains(&name)
+        || super::options::SAMPLERS.contains(&name)
 }

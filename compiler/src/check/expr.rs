@@ -101,6 +101,13 @@ impl Checker<'_> {
                             "a region",
                             format!("use it after `on`, as in `on {}`", id.name),
                         ),
+                        Decl::Word(w) => (
+                            "a named choice",
+                            format!(
+                                "use it for an option's choice, as in `act = {}` for `{w}`",
+                                id.name
+                            ),
+                        ),
                         _ => ("an operator", format!("call it, as in `{}(u)`", id.name)),
                     };
                     self.report(

@@ -30,6 +30,7 @@ mod region;
 mod rows;
 mod statements;
 mod symmetry;
+mod tune;
 
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::model::*;
@@ -128,6 +129,8 @@ enum Decl {
     Data(DataId),
     /// A `def`, overloaded by arity.
     Def(Vec<usize>),
+    /// A constant that names a choice of an option: `const act = tanh`.
+    Word(String),
 }
 
 impl Decl {
@@ -140,6 +143,7 @@ impl Decl {
             Decl::Region(_) => "a region",
             Decl::Data(_) => "a data set",
             Decl::Def(_) => "an operator",
+            Decl::Word(_) => "a named choice",
         }
     }
 }
@@ -276,6 +280,7 @@ impl<'a> Checker<'a> {
         self.unparsed(program);
         self.check_recursion();
         self.evaluate_consts(program);
+        self.tunables(program);
         self.field_domains();
         self.statements(program);
         self.ode_systems();

@@ -57,6 +57,8 @@ pub(crate) const BFGS_SCALINGS: &[&str] = &["self", "none"];
 pub(crate) const TRAIN_GROUPS: &[&str] = &[
     "adam", "soap", "lbfgs", "bfgs", "points", "weights", "anchors", "refine",
 ];
+/// The values of `sampler`, in [`Sampler`]'s order.
+pub(crate) const SAMPLERS: &[&str] = &["lhs", "sobol", "hammersley", "uniform"];
 pub(crate) const TRAIN_SETTINGS: &[&str] = &[
     "seed",
     "sampler",
@@ -168,7 +170,8 @@ impl Checker<'_> {
         Some(v)
     }
 
-    /// The index of a named choice such as `tanh`.
+    /// The index of a named choice such as `tanh`, written or named by a
+    /// constant (`const act = tanh`).
     fn choice(&mut self, opt: &Opt, choices: &[&str], what: &str) -> Option<usize> {
         let ast::ExprKind::Name(id) = &opt.value.kind else {
             self.report(
@@ -181,6 +184,25 @@ impl Checker<'_> {
             );
             return None;
         };
+        let named = match self.names.get(&id.name) {
+            Some(Decl::Word(word)) => Some(word.clone()),
+            _ => None,
+        };
+        if let Some(word) = named {
+            self.used.insert(id.name.clone());
+            if let Some(k) = choices.iter().position(|c| *c == word) {
+                return Some(k);
+            }
+            self.report(
+                Diagnostic::error(
+                    Code::UnknownChoice,
+                    format!("`{}` names `{word}`, not a {what}", id.name),
+                )
+                .label(id.span, format!("`{word}`"))
+                .help(format!("the choices are {}", choices.join(", "))),
+            );
+            return None;
+        }
         if let Some(k) = choices.iter().position(|c| *c == id.name) {
             return Some(k);
         }
@@ -493,14 +515,13 @@ impl Checker<'_> {
             }
             "sampler" => {
                 let choices = [
-                    ("lhs", Sampler::Lhs),
-                    ("sobol", Sampler::Sobol),
-                    ("hammersley", Sampler::Hammersley),
-                    ("uniform", Sampler::Uniform),
+                    Sampler::Lhs,
+                    Sampler::Sobol,
+                    Sampler::Hammersley,
+                    Sampler::Uniform,
                 ];
-                let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
-                if let Some(k) = self.choice(opt, &names, "sampler") {
-                    train.sampler = choices[k].1;
+                if let Some(k) = self.choice(opt, SAMPLERS, "sampler") {
+                    train.sampler = choices[k];
                 }
             }
             "resample_by" => {

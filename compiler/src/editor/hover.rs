@@ -60,11 +60,24 @@ pub(super) fn describe(analysis: &Analysis, target: &Target) -> String {
             let name = &symbol.name;
             let about = match symbol.kind {
                 SymbolKind::Field | SymbolKind::Function => function(analysis, name),
-                SymbolKind::Const => model
-                    .consts
-                    .iter()
-                    .find(|c| c.name == *name)
-                    .map(|c| format!("constant `{name}` = {}", num(c.value))),
+                SymbolKind::Const => {
+                    let searched = model
+                        .tunables
+                        .iter()
+                        .find(|t| t.name == *name)
+                        .map(|t| format!(", searched by `physc tune` in {}", t.space.text()));
+                    let value = model
+                        .consts
+                        .iter()
+                        .find(|c| c.name == *name)
+                        .map(|c| num(c.value))
+                        .or_else(|| {
+                            let t = model.tunables.iter().find(|t| t.name == *name)?;
+                            Some(t.default.text())
+                        });
+                    value
+                        .map(|v| format!("constant `{name}` = {v}{}", searched.unwrap_or_default()))
+                }
                 SymbolKind::Learn => model.learned.iter().find(|l| l.name == *name).map(|l| {
                     format!(
                         "learned scalar `{name}`, trained with the networks from {}",
@@ -272,6 +285,8 @@ pub(super) fn builtin(name: &str) -> String {
         "bfgs" => format!("dense BFGS with a strong Wolfe line search, self-scaled (Al-Baali) unless `scaling = none`; for networks of at most 8192 parameters; options {}", list(BFGS_OPTIONS)),
         "points" => "collocation points per equation label: `points(pde = 10000, bc = 200)`".to_string(),
         "weights" => "loss weights per equation label: `weights(bc = 10)`".to_string(),
+        "log_uniform" | "integer" | "choice" => "a search space of a constant, as in `const lr = 1e-3 in log_uniform(1e-4, 5e-2)`: `physc tune` trains the model at the points a Gaussian process picks in it".to_string(),
+        "uniform" => "`uniform(lo, hi)`: a search space of a constant (`const c = 0.5 in uniform(0, 1)`, searched by `physc tune`); as `sampler = uniform`, independent uniform points".to_string(),
         "refine" => "adaptive refinement (RAR): the stages after it are rounds, each begun by adding the points of largest residual to the named equations, until their mean |residual| is at most `until` or `rounds` have run: `refine(pde = 1, until = 0.005, rounds = 10)`".to_string(),
         "train" => format!("training stages and settings: `adam(...)`, `lbfgs(...)`, `bfgs(...)`, `points(...)`, `weights(...)`, `anchors(...)`, `refine(...)`, {}", list(TRAIN_SETTINGS)),
         _ if crate::model::Activation::ALL.iter().any(|(a, _)| *a == name) => {

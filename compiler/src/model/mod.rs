@@ -10,9 +10,11 @@ mod expr;
 pub mod group;
 pub mod print;
 mod train;
+mod tune;
 
 pub use expr::*;
 pub use train::*;
+pub use tune::*;
 
 use crate::source::Span;
 use std::path::PathBuf;
@@ -42,6 +44,8 @@ pub struct Model {
     pub conservation: Vec<Conservation>,
     pub solutions: Vec<Solution>,
     pub train: Train,
+    /// The constants `physc tune` searches.
+    pub tunables: Vec<Tunable>,
 }
 
 impl Model {

@@ -14,6 +14,15 @@ pub fn model(m: &Model) -> String {
     for c in &m.consts {
         let _ = writeln!(out, "const {} = {}", c.name, num(c.value));
     }
+    for t in &m.tunables {
+        let _ = writeln!(
+            out,
+            "search {} from {} in {}",
+            t.name,
+            t.default.text(),
+            t.space.text()
+        );
+    }
     for l in &m.learned {
         let _ = writeln!(out, "learn {} = {}", l.name, num(l.init));
         if let Some(exact) = l.exact {

@@ -51,6 +51,8 @@ pub enum ItemKind {
     Const {
         name: Ident,
         value: Expr,
+        /// `in log_uniform(1e-4, 5e-2)`: where `physc tune` searches.
+        space: Option<Expr>,
     },
     Learn {
         name: Ident,

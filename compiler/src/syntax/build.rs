@@ -73,6 +73,7 @@ impl Builder {
             Rule::const_decl => ItemKind::Const {
                 name: self.ident(next()),
                 value: self.expr(next())?,
+                space: inner.next().map(|p| self.expr(p)).transpose()?,
             },
             Rule::learn_decl => ItemKind::Learn {
                 name: self.ident(next()),

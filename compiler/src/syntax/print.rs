@@ -17,7 +17,10 @@ pub fn program(program: &Program) -> String {
 
 pub fn item(item: &Item) -> String {
     match &item.kind {
-        ItemKind::Const { name, value } => format!("(const {} {})", name.name, expr(value)),
+        ItemKind::Const { name, value, space } => match space {
+            None => format!("(const {} {})", name.name, expr(value)),
+            Some(s) => format!("(const {} {} :in {})", name.name, expr(value), expr(s)),
+        },
         ItemKind::Learn { name, init } => format!("(learn {} {})", name.name, expr(init)),
         ItemKind::Param { name, range } => format!("(param {} {})", name.name, interval(range)),
         ItemKind::Field { names, coords, ty } => {
