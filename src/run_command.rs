@@ -148,7 +148,7 @@ pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> 
 }
 
 /// Where progress goes.
-enum Display {
+pub(crate) enum Display {
     Quiet,
     Bar(ProgressBar),
     Lines {
@@ -160,7 +160,7 @@ enum Display {
 }
 
 impl Display {
-    fn new(quiet: bool) -> Display {
+    pub(crate) fn new(quiet: bool) -> Display {
         if quiet {
             Display::Quiet
         } else if std::io::stderr().is_terminal() {
@@ -181,7 +181,7 @@ impl Display {
         }
     }
 
-    fn show(&mut self, p: &Progress) {
+    pub(crate) fn show(&mut self, p: &Progress) {
         match self {
             Display::Quiet => {}
             Display::Bar(bar) => {
@@ -216,6 +216,13 @@ impl Display {
     fn finish(&self) {
         if let Display::Bar(bar) = self {
             bar.finish();
+        }
+    }
+
+    /// Takes a bar off the terminal (a search's call, whose line follows).
+    pub(crate) fn clear(&self) {
+        if let Display::Bar(bar) = self {
+            bar.finish_and_clear();
         }
     }
 }

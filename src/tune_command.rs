@@ -11,12 +11,14 @@
 //! `--resume` goes on from the table. The best point's model is written
 //! beside the model as `MODEL.tuned.phy`.
 
+use crate::run_command::Display;
 use crate::{load_text, render_options};
 use physc_compiler::diagnostics;
 use physc_compiler::model::{Tunable, Value};
 use physc_runtime::run::Options;
 use physc_runtime::search::{self, Point};
 use std::fmt::Write as _;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -204,7 +206,11 @@ fn train_call(
         );
         return Ok(None);
     };
-    let result = physc_runtime::run::run(loss, dir, settings.options.clone(), |_| {}, interrupt);
+    // A bar on a terminal; elsewhere the line per call is enough.
+    let mut display = Display::new(!std::io::stderr().is_terminal());
+    let options = settings.options.clone();
+    let result = physc_runtime::run::run(loss, dir, options, |p| display.show(p), interrupt);
+    display.clear();
     match result {
         Ok(summary) if !summary.finished && summary.stopped.is_none() => Err(Interrupted),
         Ok(summary) if summary.stopped.is_some() => Ok(None),
