@@ -26,7 +26,8 @@ const REFINE_STREAM: u64 = 0x5eed_0f5a_2afe;
 
 /// Measures every named constraint's mean |residual| before round
 /// `round`; true when refinement goes on (the points are then added),
-/// false when each mean is at most `until`.
+/// false when each mean is at most `until`. The history marks its last
+/// row with the means.
 pub fn round(
     program: &mut Program,
     engine: &Engine,
@@ -53,6 +54,20 @@ pub fn round(
         chosen.push((b, adaptive::largest(pool, &scores, *count as usize)));
     }
     let ended = refine.until > 0.0 && means.iter().all(|&m| m <= refine.until);
+    if let Some(row) = state.history.rows.len().checked_sub(1) {
+        let shown: Vec<String> = means.iter().map(|m| format!("{m:.2e}")).collect();
+        let what = if ended {
+            "refinement ended"
+        } else {
+            "points added"
+        };
+        let text = format!(
+            "round {} of refinement: mean |residual| {}; {what}",
+            round + 1,
+            shown.join(", ")
+        );
+        state.history.events.push((row, text));
+    }
     state.refine_means.push(means);
     if ended {
         return Ok(false);

@@ -175,11 +175,6 @@ fn rebalance(
     Ok(())
 }
 
-/// Steps in the whole plan (every round of refinement counted).
-pub fn total_steps(plan: &Train) -> u64 {
-    plan.total_steps()
-}
-
 /// Runs the stages from `state` on; returns the trained parameters and the
 /// final state (`finished` unless interrupted). Batches with mini-batches
 /// hold every row again when it returns.
@@ -207,7 +202,7 @@ fn stages(
     mut optimizer: Option<OptimizerState>,
     observer: &mut dyn Observer,
 ) -> Result<(Trainable, TrainState), String> {
-    let total = total_steps(plan);
+    let total = plan.total_steps();
     if plan
         .stages
         .iter()
@@ -229,25 +224,7 @@ fn stages(
         if state.stage_step == 0
             && let (Some(r), Some(round)) = (&plan.refine, plan.round_starting(state.stage))
         {
-            let more = refine::round(program, engine, &t, r, round, &mut state)?;
-            if let Some(row) = state.history.rows.len().checked_sub(1) {
-                let means = state.refine_means.last().expect("just measured");
-                let means: Vec<String> = means.iter().map(|m| format!("{m:.2e}")).collect();
-                let what = if more {
-                    "points added"
-                } else {
-                    "refinement ended"
-                };
-                state.history.events.push((
-                    row,
-                    format!(
-                        "round {} of refinement: mean |residual| {}; {what}",
-                        round + 1,
-                        means.join(", ")
-                    ),
-                ));
-            }
-            if !more {
+            if !refine::round(program, engine, &t, r, round, &mut state)? {
                 break;
             }
             engine.points_changed(program);
