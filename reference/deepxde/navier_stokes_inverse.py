@@ -110,10 +110,10 @@ class Grid:
         nh *= self.dealias
         return nh, force, cfl
 
-    def step(self, wh, t):
+    def step(self, wh, t, kick=False):
         """One Lawson (integrating-factor) RK4 step; returns the new state, the force on the body at t, CFL."""
         dt, E = self.dt, self.E
-        spin = lambda s: SPIN if s < SPIN_TIME else 0.0
+        spin = lambda s: SPIN if kick and s < SPIN_TIME else 0.0
         a, force, cfl = self.rhs(wh, spin(t))
         b = self.rhs(E * (wh + dt / 2 * a), spin(t + dt / 2))[0]
         c = self.rhs(E * wh + dt / 2 * b, spin(t + dt / 2))[0]
@@ -143,7 +143,7 @@ def resample(wh, src, dst):
     return out * (dst.nx * dst.ny) / (src.nx * src.ny)
 
 
-def run(g, wh, t0, t1, every=None, on_snapshot=None, log=None):
+def run(g, wh, t0, t1, on_snapshot=None, log=None, kick=False):
     """Steps grid g from t0 to t1; returns the state, and per step the times, drag and lift coefficients."""
     steps = int(round((t1 - t0) / g.dt))
     ts, cd, cl = np.empty(steps), np.empty(steps), np.empty(steps)
@@ -152,7 +152,7 @@ def run(g, wh, t0, t1, every=None, on_snapshot=None, log=None):
         t = t0 + s * g.dt
         if on_snapshot is not None:
             on_snapshot(s, wh)
-        wh, force, cfl = g.step(wh, t)
+        wh, force, cfl = g.step(wh, t, kick)
         ts[s], cd[s], cl[s] = t, 2 * force[0], 2 * force[1]
         cfl_max = max(cfl_max, cfl)
         if log and (s + 1) % log == 0:

@@ -90,14 +90,20 @@ mod tests {
         assert_eq!(distance("kitten", "sitting"), 3);
     }
 
+    /// The words of the VS Code grammar's alternation that begins with
+    /// `first`, such as `(d|integral|...)`.
+    fn highlighted(first: &str) -> Vec<&'static str> {
+        let grammar = include_str!("../../../editors/vscode/syntaxes/phy.tmLanguage.json");
+        let start = grammar.find(first).expect("the pattern");
+        let end = start + grammar[start..].find(')').expect("its end");
+        grammar[start + 1..end].split('|').collect()
+    }
+
     /// The VS Code grammar highlights every built-in function and special
     /// form as one.
     #[test]
     fn the_editor_grammar_knows_every_builtin() {
-        let grammar = include_str!("../../../editors/vscode/syntaxes/phy.tmLanguage.json");
-        let start = grammar.find("(d|integral|").expect("the builtin pattern");
-        let end = start + grammar[start..].find(')').expect("its end");
-        let listed: Vec<&str> = grammar[start + 1..end].split('|').collect();
+        let listed = highlighted("(d|integral|");
         let missing: Vec<&str> = SPECIAL_FORMS
             .iter()
             .chain(CONSTANT_FUNCTIONS)
@@ -111,10 +117,7 @@ mod tests {
     /// And every network architecture and `train` group.
     #[test]
     fn the_editor_grammar_knows_every_train_group() {
-        let grammar = include_str!("../../../editors/vscode/syntaxes/phy.tmLanguage.json");
-        let start = grammar.find("(mlp|").expect("the spec pattern");
-        let end = start + grammar[start..].find(')').expect("its end");
-        let listed: Vec<&str> = grammar[start + 1..end].split('|').collect();
+        let listed = highlighted("(mlp|");
         let missing: Vec<&str> = crate::model::Architecture::ALL
             .iter()
             .map(|(n, _)| *n)
