@@ -80,6 +80,7 @@ codes! {
     BadFeature = "E0407", "input feature that is not a real function of the network's coordinates";
     NothingToFit = "E0408", "least-squares initialisation of a network without initial conditions";
     BadRefine = "E0409", "adaptive refinement with nothing to repeat or nowhere to add points";
+    BadSharedPoints = "E0410", "points shared by constraints that hold in different places";
     DataFile = "E0501", "data file missing or unreadable";
     DataRow = "E0502", "malformed data row";
     DataColumn = "E0503", "data column missing";

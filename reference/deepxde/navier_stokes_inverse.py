@@ -161,3 +161,207 @@ def run(g, wh, t0, t1, on_snapshot=None, log=None, kick=False):
         on_snapshot(steps, wh)
     assert cfl_max < 3.5, cfl_max
     return wh, ts, cd, cl
+
+
+class Residual:
+    """Navier-Stokes residual of the simulated field inside Raissi's window.
+
+    Evaluated on the 3/2-padded grid, where the products of the kept modes are
+    exact, so it is the residual of the field's Fourier interpolant (the field
+    the observations sample): u_t from five consecutive time steps (fourth
+    order), derivatives spectral, the pressure from lap p = div(f - (u.grad)u)
+    with f the penalisation and fringe forcing as the solver applies it (zero
+    in the window up to its truncation), plus the uniform pressure gradient
+    mean(f) that holds the mean flow at (1, 0).
+    """
+
+    def __init__(self, g):
+        self.g = g
+        self.p = Grid(g.n * 3 // 2, g.dt)
+        self.ix = (self.p.x >= XS[0]) & (self.p.x <= XS[-1])
+        self.iy = (self.p.y >= YS[0]) & (self.p.y <= YS[-1])
+        self.rows = []
+
+    def add(self, hist):
+        g, p = self.g, self.p
+        wh = hist[2]
+        wth = (hist[0] - 8 * hist[1] + 8 * hist[3] - hist[4]) / (12 * g.dt)
+        uh, vh = g.velocity_hat(wh)
+        u, v = g.inv(uh), g.inv(vh)
+        fxh = g.dealias * g.fwd(-g.damp * u + g.lam)
+        fyh = g.dealias * g.fwd(-g.damp * v)
+        W, Wt, Fx, Fy = (resample(a, g, p) for a in (wh, wth, fxh, fyh))
+        Uh, Vh = p.velocity_hat(W)
+        Uth, Vth = p.velocity_hat(Wt)
+        Uth[0, 0] = 0.0
+        k2 = -(p.ikx**2 + p.iky**2).real  # |k|^2 ... as a positive number
+        win = lambda a: a[self.iy][:, self.ix]
+        inv = lambda a: win(p.inv(a))
+        u, v, w = p.inv(Uh), p.inv(Vh), p.inv(W)
+        ux, uy, vx, vy = p.inv(p.ikx * Uh), p.inv(p.iky * Uh), p.inv(p.ikx * Vh), p.inv(p.iky * Vh)
+        nx_, ny_ = u * ux + v * uy, u * vx + v * vy
+        pn = (p.ikx * p.fwd(nx_) + p.iky * p.fwd(ny_)) * p.inv_k2  # lap pN = -div N
+        pf = -(p.ikx * Fx + p.iky * Fy) * p.inv_k2  # lap pf = div f
+        mean = p.nx * p.ny
+        self.rows.append(
+            dict(
+                ut=inv(Uth), vt=inv(Vth), wt=inv(Wt),
+                nx=win(nx_), ny=win(ny_),
+                pnx=inv(p.ikx * pn), pny=inv(p.iky * pn),
+                pfx=inv(p.ikx * pf) + Fx[0, 0].real / mean, pfy=inv(p.iky * pf) + Fy[0, 0].real / mean,
+                lapu=inv(-k2 * Uh), lapv=inv(-k2 * Vh), lapw=inv(-k2 * W),
+                adv=win(u * p.inv(p.ikx * W) + v * p.inv(p.iky * W)),
+                fx=inv(Fx), fy=inv(Fy),
+            )
+        )
+
+    def report(self):
+        r = {k: np.concatenate([np.ravel(row[k]) for row in self.rows]) for k in self.rows[0]}
+        rms = lambda a: np.sqrt(np.mean(a**2))
+        cat = lambda a, b: np.concatenate([r[a], r[b]])
+        terms = {
+            "u_t": cat("ut", "vt"),
+            "(u.grad)u": cat("nx", "ny"),
+            "grad p": cat("pnx", "pny") + cat("pfx", "pfy"),
+            "0.01 lap u": NU * cat("lapu", "lapv"),
+        }
+        res = terms["u_t"] + terms["(u.grad)u"] + terms["grad p"] - terms["0.01 lap u"]
+        big = max(rms(a) for a in terms.values())
+        out = {"terms": {k: rms(a) for k, a in terms.items()}, "mom_rms": rms(res) / big}
+        out["mom_max"] = np.abs(res).max() / max(np.abs(a).max() for a in terms.values())
+        out["force_rms"] = rms(cat("fx", "fy")) / big
+        wterms = {"w_t": r["wt"], "(u.grad)w": r["adv"], "0.01 lap w": NU * r["lapw"]}
+        wres = r["wt"] + r["adv"] - NU * r["lapw"]
+        out["vort_rms"] = rms(wres) / max(rms(a) for a in wterms.values())
+        out["wterms"] = {k: rms(a) for k, a in wterms.items()}
+        # least squares: w_t + C1 (u.grad)w - C2 lap w = 0 (the curl: p drops out, as it is free in the PINN)
+        a = np.stack([r["adv"], -r["lapw"]], axis=1)
+        out["fit_vort"] = np.linalg.lstsq(a, -r["wt"], rcond=None)[0]
+        # u_t + C1 ((u.grad)u + grad pN) + grad pf - C2 lap u = 0, with lap pN = -div (u.grad)u
+        a = np.stack([cat("nx", "ny") + cat("pnx", "pny"), -cat("lapu", "lapv")], axis=1)
+        out["fit_mom"] = np.linalg.lstsq(a, -(cat("ut", "vt") + cat("pfx", "pfy")), rcond=None)[0]
+        return out
+
+
+TRANSIENT = (12, 0.04, 80.0)  # points per unit length, time step, duration (with the kick)
+MAIN = (32, 0.02, 20.0)  # the same, the last the settling time before the recording starts
+CHECKS = ((24, 0.025), (48, 0.0125))  # reruns of the kept part t in [0, 7] from the recording's start
+WAKE_POINT = (3.0, 0.0)
+
+
+def crossings(t, f):
+    """Times where f crosses its mean upwards (linear interpolation)."""
+    f = f - f.mean()
+    k = np.nonzero((f[:-1] < 0) & (f[1:] >= 0))[0]
+    return t[k] - f[k] * (t[k + 1] - t[k]) / (f[k + 1] - f[k])
+
+
+def recorder(g, t_end, residual=None):
+    """Hook for run(): samples u, v on Raissi's grid every 0.1 and feeds the residual check."""
+    every = int(round(0.1 / g.dt))
+    assert abs(every * g.dt - 0.1) < 1e-12
+    n_snap = int(round(t_end / 0.1)) + 1
+    us, vs, wake = [], [], []
+    hist = deque(maxlen=5)
+    check = {int(round((k + 0.5) / g.dt)) for k in range(int(T_KEEP))}
+
+    def hook(s, wh):
+        if s % every == 0 and s // every < n_snap:
+            u, v = g.sample_uv(wh)
+            us.append(u)
+            vs.append(v)
+            wake.append(g.sample(g.velocity_hat(wh)[1], np.array([WAKE_POINT[0]]), np.array([WAKE_POINT[1]]))[0, 0])
+        if residual is not None:
+            hist.append(wh)
+            if len(hist) == 5 and s - 2 in check:
+                residual.add(list(hist))
+
+    return hook, us, vs, wake
+
+
+def main():
+    clock = time.time()
+    n, dt, span = TRANSIENT
+    g = Grid(n, dt)
+    wh = np.zeros((g.ny, g.nx // 2 + 1), complex)
+    print(f"transient: {g.nx} x {g.ny} points, dt = {dt}, t in [0, {span}] with the kick", flush=True)
+    wh = run(g, wh, 0.0, span, log=int(round(20 / dt)), kick=True)[0]
+
+    n, dt, settle = MAIN
+    main_grid = Grid(n, dt)
+    wh = resample(wh, g, main_grid)
+    g = main_grid
+    print(f"main: {g.nx} x {g.ny} points, dt = {dt}, settling t in [{-settle}, 0] ({time.time() - clock:.0f} s)", flush=True)
+    wh, ts0, cd0, cl0 = run(g, wh, -settle, 0.0, log=int(round(5 / dt)))
+    start = wh.copy()
+    res = Residual(g)
+    hook, us, vs, wake = recorder(g, T_SNAP[-1], res)
+    print(f"recording t in [0, {T_SNAP[-1] + 0.1:.0f}) ({time.time() - clock:.0f} s)", flush=True)
+    wh, ts1, cd1, cl1 = run(g, wh, 0.0, T_SNAP[-1] + 0.1, on_snapshot=hook, log=int(round(5 / dt)))
+    us, vs = np.array(us[: T_SNAP.size]), np.array(vs[: T_SNAP.size])
+    ts, cd, cl = np.concatenate([ts0, ts1]), np.concatenate([cd0, cd1]), np.concatenate([cl0, cl1])
+
+    # shedding: periods between upward crossings of the lift, over the last 30 time units
+    last = ts >= ts1[-1] - 30.0
+    up = crossings(ts[last], cl[last])
+    periods = np.diff(up)
+    st = (up.size - 1) / (up[-1] - up[0])
+    cycles = (ts >= up[0]) & (ts < up[-1])
+    cd_mean = cd[cycles].mean()
+    peaks = [cl[(ts >= a) & (ts < b)].max() for a, b in zip(up[:-1], up[1:])]
+    up_v = crossings(T_SNAP, np.array(wake[: T_SNAP.size]))
+    st_v = (up_v.size - 1) / (up_v[-1] - up_v[0])
+    print(f"Strouhal number {st:.4f} from the lift ({periods.size} periods {np.round(periods, 3)}), "
+          f"{st_v:.4f} from v at {WAKE_POINT} during the recording")
+    print(f"Cl amplitude per period {np.round(peaks, 4)}; mean Cd {cd_mean:.4f}")
+    keep = T_SNAP <= T_KEEP
+    scale = np.abs(us[keep]).max()
+    cd_keep = {n: cd1[ts1 < T_KEEP].mean()}
+
+    # resolution check: rerun t in [0, 7] from the same state on a coarser and a finer grid
+    diffs = {}
+    for n_c, dt_c in CHECKS:
+        gc = Grid(n_c, dt_c)
+        hook_c, uc, vc, _ = recorder(gc, T_KEEP)
+        print(f"check: {gc.nx} x {gc.ny} points, dt = {dt_c} ({time.time() - clock:.0f} s)", flush=True)
+        _, tc, cdc, _ = run(gc, resample(start, g, gc), 0.0, T_KEEP, on_snapshot=hook_c)
+        cd_keep[n_c] = cdc[tc < T_KEEP].mean()
+        du = np.maximum(np.abs(np.array(uc) - us[keep]), np.abs(np.array(vc) - vs[keep])).reshape(keep.sum(), -1)
+        diffs[n_c] = du.max(axis=1) / scale
+        print(f"  largest |du|, |dv| / max|u| at t = 1, 3, 5, 7: {np.round(diffs[n_c][[10, 30, 50, 70]], 4)}; "
+              f"over t <= 7: {diffs[n_c].max():.4f} (rms {np.sqrt(np.mean(du**2)) / scale:.4f})")
+    print("mean Cd over t in [0, 7] by points per unit length:", {k: round(v, 4) for k, v in sorted(cd_keep.items())})
+
+    r = res.report()
+    print("window rms of the momentum terms:", {k: f"{v:.3g}" for k, v in r["terms"].items()})
+    print(f"momentum residual / largest term: rms {r['mom_rms']:.2e}, max {r['mom_max']:.2e}; "
+          f"truncated forcing in the window: rms {r['force_rms']:.2e}")
+    print("window rms of the vorticity terms:", {k: f"{v:.3g}" for k, v in r["wterms"].items()})
+    print(f"vorticity residual / largest term: rms {r['vort_rms']:.2e}")
+    print(f"least-squares C1, C2 from the vorticity equation: {r['fit_vort'][0]:.5f}, {r['fit_vort'][1]:.6f}")
+    print(f"least-squares C1, C2 from the momentum equations: {r['fit_mom'][0]:.5f}, {r['fit_mom'][1]:.6f}")
+
+    # observations: points in the order of the grid (x fastest), times t <= 7 for each point
+    xx, yy = np.meshgrid(XS, YS)
+    t_keep = T_SNAP[keep]
+    n_pts = xx.size
+    rows = np.stack(
+        [
+            np.repeat(xx.ravel(), t_keep.size),
+            np.repeat(yy.ravel(), t_keep.size),
+            np.tile(t_keep, n_pts),
+            us[keep].reshape(t_keep.size, n_pts).T.ravel(),
+            vs[keep].reshape(t_keep.size, n_pts).T.ravel(),
+        ],
+        axis=1,
+    )
+    idx = np.random.default_rng(SEED).choice(rows.shape[0], NUM, replace=False)
+    with open(OUT / "navier_stokes_inverse.csv", "w") as f:
+        f.write("x,y,t,u,v\n")
+        for row in rows[np.sort(idx)]:
+            f.write(",".join(f"{v:.{DIGITS}g}" for v in row) + "\n")
+    print(f"wrote {OUT / 'navier_stokes_inverse.csv'} ({time.time() - clock:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -534,7 +534,7 @@ fn resample_by_residual(
     for b in 0..program.batches.len() {
         let id = BatchId(b as u32);
         let spec = program.loss.batch(id);
-        if !spec.points.resampled() {
+        if !spec.points.resampled() || spec.points.same_as.is_some() {
             continue;
         }
         let (count, relations): (usize, Vec<_>) = (
@@ -554,6 +554,7 @@ fn resample_by_residual(
         state.points.push((b, saved.collect()));
         program.set_points(b, &chosen);
     }
+    program.share_points();
     Ok(())
 }
 
@@ -564,6 +565,7 @@ pub fn restore_points(program: &mut Program, state: &TrainState) {
         let points: Vec<Point> = saved.iter().map(|v| refine::point(v, n)).collect();
         program.set_points(*b, &points);
     }
+    program.share_points();
 }
 
 /// Adds a row to the history and shows it.

@@ -12,6 +12,7 @@ mod anchors;
 mod features;
 mod nets;
 mod refine;
+mod shared;
 
 pub(crate) const NET_OPTIONS: &[&str] = &[
     "depth",
@@ -255,6 +256,7 @@ impl Checker<'_> {
             (true, None) => {}
         }
         self.refine_repeats_something(items, &train);
+        self.shared_chains(items, &mut train);
         if train.resample_by == ResampleBy::Residual
             && train.resample == 0
             && let Some(span) = setting_span(items, "resample_by")
@@ -353,7 +355,11 @@ impl Checker<'_> {
                 labels.extend(failed);
                 let known: Vec<&str> = labels.iter().map(String::as_str).collect();
                 for opt in self.unique_options(spec, &known) {
-                    if spec.name.name == "points" {
+                    if spec.name.name == "points" && self.names_a_label(opt) {
+                        if let Some(leader) = self.shared_points(opt) {
+                            train.shared_points.push((opt.name.name.clone(), leader));
+                        }
+                    } else if spec.name.name == "points" {
                         if let Some(n) = self.whole(opt, 1, 100_000_000)
                             && !self.warn_points_on_data(opt, n)
                         {

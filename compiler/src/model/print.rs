@@ -315,12 +315,10 @@ fn train(t: &Train, data: &[DataSet]) -> String {
         "  log_every = {}, checkpoint_every = {}, patience = {}",
         t.log_every, t.checkpoint_every, t.patience
     );
-    if !t.label_points.is_empty() {
-        let items: Vec<String> = t
-            .label_points
-            .iter()
-            .map(|(l, n)| format!("{l} = {n}"))
-            .collect();
+    if !t.label_points.is_empty() || !t.shared_points.is_empty() {
+        let counts = t.label_points.iter().map(|(l, n)| format!("{l} = {n}"));
+        let shared = t.shared_points.iter().map(|(f, l)| format!("{f} = {l}"));
+        let items: Vec<String> = counts.chain(shared).collect();
         let _ = writeln!(out, "  points({})", items.join(", "));
     }
     if !t.anchors.is_empty() {

@@ -284,6 +284,9 @@ pub struct Train {
     pub points: u64,
     /// Per-label point counts.
     pub label_points: Vec<(String, u64)>,
+    /// Constraints evaluated at another's points, `(follower, leader)`:
+    /// `points(fb = pde)` (DeepXDE's residuals share one set of points).
+    pub shared_points: Vec<(String, String)>,
     /// Per-label loss weights (1 where absent).
     pub weights: Vec<(String, f64)>,
     /// Per-label anchor points added to every draw of the label's points
@@ -331,6 +334,7 @@ impl Default for Train {
             sampler: Sampler::Lhs,
             points: 2000,
             label_points: vec![],
+            shared_points: vec![],
             anchors: vec![],
             weights: vec![],
             resample: 0,

@@ -309,6 +309,18 @@ fn batches(model: &Model, lowered: &Lowered) -> Vec<Batch> {
             .iter()
             .find(|(l, _)| *l == c.label)
             .map(|(_, n)| *n);
+        // A constraint at another's points draws as many as it does.
+        let leader = model
+            .train
+            .shared_points
+            .iter()
+            .find(|(f, _)| *f == c.label)
+            .map(|(_, l)| l.as_str());
+        let asked = asked.or_else(|| {
+            let leader = leader?;
+            let found = model.train.label_points.iter().find(|(l, _)| l == leader);
+            Some(found.map_or(default, |(_, n)| *n))
+        });
         let count = asked.unwrap_or(default);
         // The checker keeps a count on data only below its rows.
         let minibatch = asked
@@ -340,9 +352,16 @@ fn batches(model: &Model, lowered: &Lowered) -> Vec<Batch> {
                     .find(|(l, _)| *l == c.label)
                     .map(|(_, a)| a.clone()),
                 minibatch,
+                same_as: None,
             },
             causal,
         });
+    }
+    for (follower, leader) in &model.train.shared_points {
+        let at = |label: &str| out.iter().position(|b| b.label == label);
+        if let (Some(f), Some(l)) = (at(follower), at(leader)) {
+            out[f].points.same_as = Some(BatchId(l as u32));
+        }
     }
     out
 }

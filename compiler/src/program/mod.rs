@@ -241,6 +241,9 @@ pub struct PointSet {
     /// On a data set: the rows each first-order step takes
     /// (`points(LABEL = n)`, fewer than the rows); `None` for every row.
     pub minibatch: Option<usize>,
+    /// The batch whose drawn points this one takes (`points(fb = pde)`),
+    /// at every draw; `None` for points of its own.
+    pub same_as: Option<BatchId>,
 }
 
 impl PointSet {

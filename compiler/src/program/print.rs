@@ -147,6 +147,10 @@ pub fn program(p: &LossProgram) -> String {
                 places.place(&b.points.place)
             ),
         };
+        let points = match b.points.same_as {
+            Some(l) => format!("{points}, the points of `{}`", p.batches[l.index()].label),
+            None => points,
+        };
         let anchors = p.anchors(BatchId(k as u32)).map_or(0, |a| a.len());
         let points = match &b.points.anchors {
             Some(Anchors::Data(d)) => {

@@ -205,7 +205,11 @@ impl Program {
         };
         for b in 0..loss.batches.len() {
             let id = BatchId(b as u32);
-            let pts = loss.draw(id, &mut program.sampler)?;
+            // A batch at another's points takes them below.
+            let pts = match loss.batch(id).points.same_as {
+                Some(_) => vec![],
+                None => loss.draw(id, &mut program.sampler)?,
+            };
             // A marched window's rows may be fewer than a mini-batch.
             let minibatch = loss.batch(id).points.minibatch.filter(|n| *n < pts.len());
             let seed = loss.sample_seed ^ MINIBATCH_SEED ^ ((b as u64) << 32);
@@ -215,6 +219,7 @@ impl Program {
             let batch = program.batch(id, &pts);
             program.batches.push(batch);
         }
+        program.share_points();
         Ok((program, Trainable { nets, scalars }))
     }
 
@@ -259,13 +264,34 @@ impl Program {
     pub fn resample(&mut self) -> Result<(), String> {
         for b in 0..self.batches.len() {
             let id = self.batches[b].id;
-            if !self.loss.batch(id).points.resampled() {
+            let points = &self.loss.batch(id).points;
+            if !points.resampled() || points.same_as.is_some() {
                 continue;
             }
             let pts = self.loss.draw(id, &mut self.sampler)?;
             self.batches[b] = self.batch(id, &pts);
         }
+        self.share_points();
         Ok(())
+    }
+
+    /// Gives every batch that shares another's points (`points(fb = pde)`)
+    /// that batch's drawn points; its own anchors and refined points join
+    /// them. After every change of drawn points.
+    pub fn share_points(&mut self) {
+        for b in 0..self.batches.len() {
+            let Some(leader) = self.loss.batch(self.batches[b].id).points.same_as else {
+                continue;
+            };
+            let drawn = self.drawn(leader.index()).to_vec();
+            self.set_points(b, &drawn);
+        }
+    }
+
+    /// Batch `b`'s drawn points: without its anchors and refined points.
+    fn drawn(&self, b: usize) -> &[Point] {
+        let points = &self.batches[b].points;
+        &points[..points.len() - self.anchors[b].len() - self.refined[b].len()]
     }
 
     /// Batch `b`'s points, replaced (resampling by residual, or restoring
@@ -278,9 +304,7 @@ impl Program {
     /// Adds points to batch `b` that every later draw keeps (adaptive
     /// refinement).
     pub fn refine(&mut self, b: usize, added: &[Point]) {
-        let kept = self.anchors[b].len() + self.refined[b].len();
-        let points = &self.batches[b].points;
-        let drawn = points[..points.len() - kept].to_vec();
+        let drawn = self.drawn(b).to_vec();
         self.refined[b].extend_from_slice(added);
         self.set_points(b, &drawn);
     }
