@@ -235,6 +235,7 @@ fn stages(
             .min(steps.saturating_sub(state.stage_step))
             .max(1);
         let mut stepper = Stepper::new(stage, &t, call, optimizer.take())?;
+        let rule = Plateau::of(stage, plan);
         if state.stage_step == 0 {
             state.best = f64::INFINITY;
             state.stale = 0;
@@ -400,7 +401,7 @@ fn stages(
                     loss,
                     terms.clone(),
                     &t,
-                    plan.patience,
+                    rule,
                     observer,
                 );
             if logged {
@@ -414,16 +415,7 @@ fn stages(
             // step is logged, so the history ends where training did.
             let interrupted = observer.interrupted();
             if interrupted && !logged {
-                log(
-                    &mut state,
-                    total,
-                    name,
-                    loss,
-                    terms,
-                    &t,
-                    plan.patience,
-                    observer,
-                );
+                log(&mut state, total, name, loss, terms, &t, rule, observer);
             }
             // New points every `resample` steps, after the step that used the old.
             if plan.resample > 0
@@ -588,8 +580,40 @@ fn record(
     });
 }
 
-/// Records a logged step; true when the stage has plateaued: `patience`
-/// logged steps without a better total (never when patience is 0).
+/// When a stage has plateaued: `patience` logged steps without the total
+/// falling by `min_delta` (0: by a relative 1e-4); never when patience is
+/// 0.
+#[derive(Clone, Copy)]
+struct Plateau {
+    patience: u64,
+    min_delta: f64,
+}
+
+impl Plateau {
+    /// The stage's own early stopping (its patience in steps, counted in
+    /// logged steps), or the `train` block's `patience`.
+    fn of(stage: &Optimizer, plan: &Train) -> Plateau {
+        match stage {
+            Optimizer::Adam { stop: Some(s), .. } => Plateau {
+                patience: s.patience.div_ceil(plan.log_every),
+                min_delta: s.min_delta,
+            },
+            _ => Plateau {
+                patience: plan.patience,
+                min_delta: 0.0,
+            },
+        }
+    }
+
+    fn improved(self, loss: f64, best: f64) -> bool {
+        match self.min_delta > 0.0 {
+            true => loss < best - self.min_delta,
+            false => loss < best * (1.0 - 1e-4),
+        }
+    }
+}
+
+/// Records a logged step; true when the stage has plateaued.
 #[allow(clippy::too_many_arguments)]
 fn log(
     state: &mut TrainState,
@@ -598,15 +622,16 @@ fn log(
     loss: f64,
     terms: Vec<f64>,
     t: &Trainable,
-    patience: u64,
+    plateau: Plateau,
     observer: &mut dyn Observer,
 ) -> bool {
     record(state, (total_steps, stage), loss, terms, t, observer);
-    if loss < state.best * (1.0 - 1e-4) {
-        state.best = loss;
+    // The first logged step sets the stage's best.
+    if state.best.is_infinite() || plateau.improved(loss, state.best) {
+        state.best = state.best.min(loss);
         state.stale = 0;
         return false;
     }
     state.stale += 1;
-    patience > 0 && state.stale >= patience
+    plateau.patience > 0 && state.stale >= plateau.patience
 }

@@ -81,6 +81,26 @@ train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 500); points = 500; resample
     assert!(*error < 3e-3, "relative L2 error {error}");
 }
 
+/// A stage with its own early stopping ends once `patience` steps pass
+/// without the loss falling by `min_delta` (here at once: no step falls by
+/// 10), and the next stage runs.
+#[test]
+fn a_stage_stops_early_on_its_own_patience() {
+    let out = run_dir("jit-patience");
+    let model = DECAY.replace(
+        "adam(lr = 1e-2, steps = 60)",
+        "adam(lr = 1e-2, steps = 1000, patience = 100, min_delta = 10)",
+    );
+    let summary = train_into(&model, &out, jit(), None);
+    let _ = std::fs::remove_dir_all(&out);
+    assert!(summary.finished);
+    assert!(
+        (101..=140).contains(&summary.steps),
+        "Adam stopped after 100 steps, then L-BFGS: {} steps",
+        summary.steps
+    );
+}
+
 /// A decay model whose last two stages are rounds of refinement (RAR).
 fn refined_decay(refine: &str) -> String {
     DECAY.replace(

@@ -35,7 +35,15 @@ pub(crate) const WEIGHT_FORMS: &[&str] = &["plain", "factorized"];
 /// last layer fitted to the initial conditions.
 pub(crate) const INIT_FORMS: &[&str] = &["random", "least_squares"];
 pub(crate) const ADAM_OPTIONS: &[&str] = &[
-    "lr", "steps", "beta1", "beta2", "decay", "every", "schedule",
+    "lr",
+    "steps",
+    "beta1",
+    "beta2",
+    "decay",
+    "every",
+    "schedule",
+    "patience",
+    "min_delta",
 ];
 /// SOAP's: Adam's, and how often the eigenbasis is refreshed.
 pub(crate) const SOAP_OPTIONS: &[&str] = &[
@@ -46,6 +54,8 @@ pub(crate) const SOAP_OPTIONS: &[&str] = &[
     "decay",
     "every",
     "schedule",
+    "patience",
+    "min_delta",
     "precondition",
 ];
 /// SOAP's default steps between refreshes of its eigenbasis (its
@@ -295,6 +305,7 @@ impl Checker<'_> {
                     }
                 }
                 let decay = self.decay(&options);
+                let stop = self.early_stop(&options);
                 stages.push(Optimizer::Adam {
                     lr,
                     steps,
@@ -302,6 +313,7 @@ impl Checker<'_> {
                     beta2,
                     decay,
                     soap,
+                    stop,
                 });
             }
             "lbfgs" => {
@@ -387,6 +399,30 @@ impl Checker<'_> {
                 );
             }
         }
+    }
+
+    /// A first-order stage's early stopping from `patience` and
+    /// `min_delta`.
+    fn early_stop(&mut self, options: &[&Opt]) -> Option<EarlyStop> {
+        let find = |name: &str| options.iter().copied().find(|o| o.name.name == name);
+        let (patience, min_delta) = (find("patience"), find("min_delta"));
+        let Some(patience) = patience else {
+            if let Some(opt) = min_delta {
+                self.report(
+                    Diagnostic::error(Code::OptionRange, "`min_delta` without `patience`")
+                        .label(opt.name.span, "measures an improvement nothing waits for")
+                        .help("give the patience too, as in `adam(steps = 10000, patience = 2000, min_delta = 1e-4)`"),
+                );
+            }
+            return None;
+        };
+        Some(EarlyStop {
+            patience: self.whole(patience, 1, 100_000_000)?,
+            min_delta: match min_delta {
+                Some(opt) => self.positive(opt)?,
+                None => 0.0,
+            },
+        })
     }
 
     /// Adam's learning-rate schedule from `decay`, `every` and `schedule`.

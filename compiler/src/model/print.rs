@@ -236,6 +236,7 @@ fn train(t: &Train, data: &[DataSet]) -> String {
                 beta2,
                 decay,
                 soap,
+                stop,
             } => {
                 let decay = match decay {
                     Decay::Constant => String::new(),
@@ -253,8 +254,15 @@ fn train(t: &Train, data: &[DataSet]) -> String {
                     None => ("adam", String::new()),
                     Some(n) => ("soap", format!(", precondition = {n}")),
                 };
+                let stop = match stop {
+                    None => String::new(),
+                    Some(s) if s.min_delta > 0.0 => {
+                        format!(", patience = {}, min_delta = {}", s.patience, num(s.min_delta))
+                    }
+                    Some(s) => format!(", patience = {}", s.patience),
+                };
                 format!(
-                    "{name}(lr = {}, steps = {steps}, beta1 = {beta1}, beta2 = {beta2}{decay}{precondition})",
+                    "{name}(lr = {}, steps = {steps}, beta1 = {beta1}, beta2 = {beta2}{decay}{precondition}{stop})",
                     num(*lr)
                 )
             }

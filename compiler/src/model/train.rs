@@ -123,6 +123,8 @@ pub enum Optimizer {
         beta2: f64,
         decay: Decay,
         soap: Option<u64>,
+        /// Early stopping of this stage (`patience = 2000`).
+        stop: Option<EarlyStop>,
     },
     Lbfgs {
         lr: f64,
@@ -153,6 +155,16 @@ impl Optimizer {
             Optimizer::Bfgs { .. } => "bfgs",
         }
     }
+}
+
+/// `adam(..., patience = 2000, min_delta = 1e-4)`: the stage ends once
+/// `patience` steps pass without the total loss falling by `min_delta` (0:
+/// by a relative 1e-4), as DeepXDE's `EarlyStopping` callback; checked at
+/// logged steps.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EarlyStop {
+    pub patience: u64,
+    pub min_delta: f64,
 }
 
 /// How Adam's learning rate falls with the stage's step `k`: `adam(lr,
@@ -322,6 +334,7 @@ impl Default for Train {
                     beta2: 0.999,
                     decay: Decay::Constant,
                     soap: None,
+                    stop: None,
                 },
                 Optimizer::Lbfgs {
                     lr: 1.0,
@@ -402,6 +415,7 @@ mod tests {
             beta2: 0.999,
             decay: Decay::Constant,
             soap: None,
+            stop: None,
         };
         let train = Train {
             stages: vec![adam(1), adam(2), adam(3)],
