@@ -1,4 +1,83 @@
-"""Observations for examples/deepxde/navier_stokes_inverse.phy (docstring filled in below)."""
+"""Observations for examples/deepxde/navier_stokes_inverse.phy, simulated here.
+
+DeepXDE's examples/pinn_inverse/Navier_Stokes_inverse.py (Raissi et al.
+2019, section 4.1.1) learns C1 and C2 of
+
+    u_t + C1 (u u_x + v u_y) = -p_x + C2 (u_xx + u_yy),  (same for v),
+    u_x + v_y = 0,
+
+true C1 = 1, C2 = 0.01 (Re = 100), from 7,000 observations of (u, v) drawn
+at random from Raissi's Nektar++ simulation of the wake of a cylinder
+(cylinder_nektar_wake.mat: a 100 x 50 grid on x in [1, 8], y in [-2, 2],
+200 snapshots 0.1 apart, of which the example keeps t in [0, 7]). That file
+is not at hand, so this script computes the same flow itself: a cylinder of
+diameter 1 centred at the origin, free stream (1, 0), nu = 0.01, in its
+periodic vortex-shedding regime; and samples it the same way.
+
+Method. Vorticity-streamfunction form, Fourier pseudo-spectral on the
+periodic box [-8, 24) x [-8, 8) (Raissi's domain, [-15, 25] x [-8, 8], is
+also periodic in y, so the lateral blockage, 1/16, is the same):
+
+    w_t = curl(u x w + f) + nu lap w,   u = (1, 0) + (psi_y, -psi_x),   -lap psi = w,
+
+the Lamb vector (v w, -u w) de-aliased by the 2/3 rule. The cylinder is a
+Brinkman volume penalisation f = -chi u / eta, eta = dt / 2.5, with a tanh
+mask chi one grid spacing wide whose half level is moved inward by the
+thickness of its wall layer (wall_shift), so that its effective no-slip wall
+lies at r = 1/2. A fringe f = -lambda(x) (u - (1, 0)), lambda smoothly up to
+3 on x in [17, 24), relaxes the wake back to the free stream, so that the
+box acts as an inflow/outflow domain. The forcing is not cut sharply at 2/3
+but filtered by exp(-36 (k / k_cut)^8) in x and in y: the sharp cut rings
+through the domain, which left a vorticity-equation residual of 11 % in the
+window and a fitted C2 of 0.0063. Time stepping: Lawson (integrating-factor)
+RK4, diffusion exact. The flow starts impulsively (w = 0), the cylinder
+turning at angular speed 1 for t < 2 to break the symmetry, runs 80 time
+units on a grid of 12 points per unit length (384 x 192, dt = 0.04), then on
+the main grid of 32 points per unit (1024 x 512, dt = 0.02) settles for 15
+time units and records 200 snapshots 0.1 apart (t = 0 is the start of the
+recording). u, v at Raissi's points are the exact Fourier interpolant (the
+series summed there directly).
+
+Accuracy, as measured and printed by the run that wrote the file:
+
+- Shedding: periodic. Lift periods from t = -14.2 on 5.925, 5.883, 5.870,
+  5.872, 5.867; lift amplitude 0.4213, 0.4233, 0.4257, 0.4257, 0.4260 (the
+  recording starts 15 time units after the change of grid). Strouhal number
+  0.1704 from the lift, 0.1702 from v at (3, 0) (literature for Re = 100 in
+  an open domain 0.164-0.167; the lateral periodicity raises it a little).
+- Drag: mean Cd 1.515 over the recorded periods. The penalisation biases the
+  forces upward at first order in the grid spacing: over t in [0, 7] the mean
+  Cd is 1.546, 1.513 and 1.488 with 24, 32 and 40 points per unit, which
+  extrapolates to 1.384 (literature 1.33-1.40, the higher values with some
+  blockage). The lift amplitude, 0.43, is likewise above the open-domain
+  0.33. So the obstacle acts somewhat larger or blunter than the cylinder:
+  the wake is a faithful Navier-Stokes flow, but stronger than Nektar's by
+  several per cent.
+- Resolution: rerunning t in [0, 7] from the recording's start with 24 and
+  with 40 points per unit changes the sampled u, v by at most 0.43 % and
+  0.30 % of max |u| at t = 1, 3.0 % and 2.5 % at t = 7 (rms over t <= 7:
+  0.47 % and 0.37 %); mostly a phase drift from the slightly different
+  shedding, which grows with t.
+- Navier-Stokes residual of the recorded field in the window (x in [1, 8],
+  y in [-2, 2], at t = 0.5, 1.5, ..., 6.5; on the 3/2-padded grid, so that it
+  is the residual of the Fourier interpolant the observations sample; u_t
+  from five consecutive steps; p from lap p = div(f - (u.grad)u)): with
+  C1 = 1, C2 = 0.01, rms 2.1e-5 (largest 3.2e-4) of the largest term
+  ((u.grad)u, rms 0.32; u_t 0.29, grad p 0.15, 0.01 lap u 0.017); the
+  vorticity equation (its curl, free of p) rms 5.3e-4. Least-squares C1, C2:
+  0.9999992, 0.00999973 from the vorticity equation (p free, as in the PINN),
+  1.0000002, 0.00999986 from the momentum equations.
+
+The values are written to 6 significant digits (relative 5e-7).
+
+Writes examples/deepxde/navier_stokes_inverse.csv: of the 5,000 x 71 samples
+(points in grid order, x fastest; for each point t = 0, 0.1, ..., 7), 7,000
+rows drawn without replacement (numpy default_rng(1234)), in their order,
+columns x, y, t, u, v. Run from the repository root; it takes about 10
+minutes on two shared cores:
+
+    .venv/bin/python reference/deepxde/navier_stokes_inverse.py
+"""
 import time
 from collections import deque
 from pathlib import Path
@@ -336,15 +415,15 @@ def main():
         diffs[n_c] = du.max(axis=1) / scale
         print(f"  largest |du|, |dv| / max|u| at t = 1, 3, 5, 7: {np.round(diffs[n_c][[10, 30, 50, 70]], 4)}; "
               f"over t <= 7: {diffs[n_c].max():.4f} (rms {np.sqrt(np.mean(du**2)) / scale:.4f})")
-    print("mean Cd over t in [0, 7] by points per unit length:", {k: round(v, 4) for k, v in sorted(cd_keep.items())})
+    print("mean Cd over t in [0, 7] by points per unit length:", {k: round(float(v), 4) for k, v in sorted(cd_keep.items())})
     (n1, c1), (n2, c2) = sorted(cd_keep.items())[-2:]
     print(f"  first-order extrapolation to dx -> 0 from {n1} and {n2}: {(n2 * c2 - n1 * c1) / (n2 - n1):.4f}")
 
     r = res.report()
-    print("window rms of the momentum terms:", {k: f"{v:.3g}" for k, v in r["terms"].items()})
+    print("window rms of the momentum terms:", {k: float(f"{v:.3g}") for k, v in r["terms"].items()})
     print(f"momentum residual / largest term: rms {r['mom_rms']:.2e}, max {r['mom_max']:.2e}; "
           f"truncated forcing in the window: rms {r['force_rms']:.2e}")
-    print("window rms of the vorticity terms:", {k: f"{v:.3g}" for k, v in r["wterms"].items()})
+    print("window rms of the vorticity terms:", {k: float(f"{v:.3g}") for k, v in r["wterms"].items()})
     print(f"vorticity residual / largest term: rms {r['vort_rms']:.2e}")
     print(f"vorticity residual less the curl of the truncated forcing: rms {r['vort_force_rms']:.2e}")
     print(f"least-squares C1, C2 from the vorticity equation: {r['fit_vort'][0]:.7f}, {r['fit_vort'][1]:.8f}")
