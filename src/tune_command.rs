@@ -94,6 +94,9 @@ fn search(path: &Path, settings: Tune) -> Result<ExitCode, Failure> {
         ));
     }
     let seed = model.train.seed;
+    // A back end this build or machine lacks would fail every call.
+    let (backend, precision) = (settings.options.backend, settings.options.precision);
+    physc_runtime::backend::device(backend, seed, precision).map_err(|e| (ExitCode::from(2), e))?;
     let out = settings
         .out
         .clone()

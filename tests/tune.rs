@@ -119,6 +119,25 @@ fn a_resumed_search_goes_on_as_it_would_have() {
     }
 }
 
+/// A back end the build lacks stops the search before its first call.
+#[test]
+fn a_missing_back_end_stops_the_search_at_once() {
+    let path = decay_model("no-wgpu");
+    let out = physc(&[
+        "tune",
+        path.to_str().expect("a path"),
+        "--calls",
+        "3",
+        "--backend",
+        "wgpu",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--features wgpu"), "{stderr}");
+    assert!(!stderr.contains("call  1/3"), "{stderr}");
+    let _ = std::fs::remove_dir_all(path.parent().expect("its directory"));
+}
+
 #[test]
 fn a_model_that_searches_nothing_is_refused() {
     let out = physc(&[
