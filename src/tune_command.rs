@@ -137,8 +137,8 @@ fn search(path: &Path, settings: Tune) -> Result<ExitCode, Failure> {
             &settings,
             &interrupt,
         );
-        let score = match score {
-            Ok(score) => score,
+        let Outcome { score, error } = match score {
+            Ok(outcome) => outcome,
             Err(Interrupted) => {
                 errln!(
                     "physc: interrupted in call {}; go on with `physc tune {} --resume`",
@@ -151,8 +151,11 @@ fn search(path: &Path, settings: Tune) -> Result<ExitCode, Failure> {
         seen.push((point, score));
         write_table(&table, &tunables, &seen).map_err(|e| (ExitCode::from(2), e))?;
         let (best, best_score) = best(&seen).expect("a call just ran");
+        let error = error.map_or(String::new(), |(field, e)| {
+            format!(" ({field} error {e:.2e})")
+        });
         errln!(
-            "call {:>2}/{}  {values}  {}  ({:.0} s; best {:.3e}, call {})",
+            "call {:>2}/{}  {values}  {}{error}  ({:.0} s; best {:.3e}, call {})",
             call + 1,
             settings.calls,
             score.map_or("failed".to_string(), |s| format!("{s:.3e}")),
@@ -183,8 +186,16 @@ fn search(path: &Path, settings: Tune) -> Result<ExitCode, Failure> {
 /// The user asked to stop.
 struct Interrupted;
 
-/// Trains one call; its score, `None` when the rewritten model does not
-/// check or training fails.
+/// What a call gave: its score (`None` when the rewritten model does not
+/// check or training fails) and, with an exact solution or a reference,
+/// its first field's relative L2 error.
+#[derive(Default)]
+struct Outcome {
+    score: Option<f64>,
+    error: Option<(String, f64)>,
+}
+
+/// Trains one call.
 fn train_call(
     path: &Path,
     text: &str,
@@ -193,13 +204,13 @@ fn train_call(
     dir: &Path,
     settings: &Tune,
     interrupt: &Arc<AtomicBool>,
-) -> Result<Option<f64>, Interrupted> {
+) -> Result<Outcome, Interrupted> {
     let rewritten = rewrite(text, tunables, point);
     let _ = std::fs::create_dir_all(dir);
     let _ = std::fs::write(dir.join("model.phy"), &rewritten);
     // Checked where the model lives, so its data paths still resolve.
     let Ok(loaded) = load_text(path, rewritten) else {
-        return Ok(None);
+        return Ok(Outcome::default());
     };
     let Some(loss) = loaded.frontend.loss.as_ref() else {
         let found = &loaded.frontend.checked.diagnostics;
@@ -207,7 +218,7 @@ fn train_call(
             "{}",
             diagnostics::render(found, &loaded.name, &loaded.text, render_options())
         );
-        return Ok(None);
+        return Ok(Outcome::default());
     };
     // A bar on a terminal; elsewhere the line per call is enough.
     let mut display = Display::new(!std::io::stderr().is_terminal());
@@ -216,14 +227,18 @@ fn train_call(
     display.clear();
     match result {
         Ok(summary) if !summary.finished && summary.stopped.is_none() => Err(Interrupted),
-        Ok(summary) if summary.stopped.is_some() => Ok(None),
-        Ok(summary) => Ok(match settings.objective {
-            Objective::Loss => Some(summary.total_loss),
-            Objective::Error => summary.rel_l2.first().map(|(_, e)| *e),
-        }),
+        Ok(summary) if summary.stopped.is_some() => Ok(Outcome::default()),
+        Ok(summary) => {
+            let error = summary.rel_l2.first().cloned();
+            let score = match settings.objective {
+                Objective::Loss => Some(summary.total_loss),
+                Objective::Error => error.as_ref().map(|(_, e)| *e),
+            };
+            Ok(Outcome { score, error })
+        }
         Err(error) => {
             errln!("physc: {error}");
-            Ok(None)
+            Ok(Outcome::default())
         }
     }
 }
