@@ -95,7 +95,10 @@ fn a_search_tries_the_written_point_first_and_writes_the_best() {
         String::from_utf8_lossy(&check.stderr)
     );
     assert!(stderr.contains(&format!("{best:.3e}")), "{stderr}");
-    assert!(stderr.contains(&format!("(u error {:.2e})", scores[0])), "{stderr}");
+    assert!(
+        stderr.contains(&format!("(u error {:.2e})", scores[0])),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(path.parent().expect("its directory"));
 }
 

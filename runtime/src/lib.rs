@@ -36,6 +36,7 @@ pub mod minibatch;
 pub mod net;
 pub mod outputs;
 mod paths;
+pub mod plateau;
 pub mod plot;
 pub mod program;
 pub mod refine;

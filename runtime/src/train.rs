@@ -37,6 +37,7 @@ use crate::balance;
 use crate::divergence::{self, Good};
 use crate::engine::Engine;
 use crate::flat;
+use crate::plateau::Plateau;
 use crate::program::{Program, Trainable};
 use crate::refine;
 use crate::stepper::{OptimizerState, Stepper};
@@ -580,39 +581,6 @@ fn record(
     });
 }
 
-/// When a stage has plateaued: `patience` logged steps without the total
-/// falling by `min_delta` (0: by a relative 1e-4); never when patience is
-/// 0.
-#[derive(Clone, Copy)]
-struct Plateau {
-    patience: u64,
-    min_delta: f64,
-}
-
-impl Plateau {
-    /// The stage's own early stopping (its patience in steps, counted in
-    /// logged steps), or the `train` block's `patience`.
-    fn of(stage: &Optimizer, plan: &Train) -> Plateau {
-        match stage {
-            Optimizer::Adam { stop: Some(s), .. } => Plateau {
-                patience: s.patience.div_ceil(plan.log_every),
-                min_delta: s.min_delta,
-            },
-            _ => Plateau {
-                patience: plan.patience,
-                min_delta: 0.0,
-            },
-        }
-    }
-
-    fn improved(self, loss: f64, best: f64) -> bool {
-        match self.min_delta > 0.0 {
-            true => loss < best - self.min_delta,
-            false => loss < best * (1.0 - 1e-4),
-        }
-    }
-}
-
 /// Records a logged step; true when the stage has plateaued.
 #[allow(clippy::too_many_arguments)]
 fn log(
@@ -633,5 +601,5 @@ fn log(
         return false;
     }
     state.stale += 1;
-    plateau.patience > 0 && state.stale >= plateau.patience
+    plateau.reached(state.stale)
 }
