@@ -35,18 +35,7 @@ pub(crate) const WEIGHT_FORMS: &[&str] = &["plain", "factorized"];
 /// The values of a network's `init` option: Glorot-normal draws, or the
 /// last layer fitted to the initial conditions.
 pub(crate) const INIT_FORMS: &[&str] = &["random", "least_squares"];
-pub(crate) const ADAM_OPTIONS: &[&str] = &[
-    "lr",
-    "steps",
-    "beta1",
-    "beta2",
-    "decay",
-    "every",
-    "schedule",
-    "patience",
-    "min_delta",
-];
-/// SOAP's: Adam's, and how often the eigenbasis is refreshed.
+/// SOAP's options: Adam's, and last how often the eigenbasis is refreshed.
 pub(crate) const SOAP_OPTIONS: &[&str] = &[
     "lr",
     "steps",
@@ -59,6 +48,11 @@ pub(crate) const SOAP_OPTIONS: &[&str] = &[
     "min_delta",
     "precondition",
 ];
+/// Adam's options: SOAP's but the last.
+pub(crate) const ADAM_OPTIONS: &[&str] = match SOAP_OPTIONS.split_last() {
+    Some((_, adam)) => adam,
+    None => &[],
+};
 /// SOAP's default steps between refreshes of its eigenbasis (its
 /// authors' precondition frequency).
 const SOAP_PRECONDITION: u64 = 10;
