@@ -6,9 +6,7 @@
 
 mod common;
 
-use burn::module::Param;
-use burn::tensor::Tensor;
-use common::{close, networks, points, programs};
+use common::{burn_gradient, close, networks, per_parameter, points, programs};
 use physc_compiler::program::interp;
 use physc_runtime::jit::{Jit, Real};
 use physc_runtime::program::{Program, Trainable};
@@ -56,54 +54,6 @@ fn compiled<T: Real>(program: &Program, t: &Trainable) -> (Jit<T>, Vec<T>) {
     (jit, params)
 }
 
-/// burn's gradient of the total loss, per parameter.
-fn burn_gradient(program: &Program, t: &Trainable) -> Vec<f64> {
-    let grads = program
-        .losses(t)
-        .into_iter()
-        .reduce(|a, b| a + b)
-        .expect("a batch")
-        .backward();
-    per_parameter(t, |p| p.val().grad(&grads), |p| p.val().grad(&grads))
-}
-
-/// Every parameter's gradient as `matrix` and `vector` read it (zeros
-/// where absent), flat: per network its dense layers' weights, biases and
-/// scales and its block factors, then the learned scalars.
-fn per_parameter(
-    t: &Trainable,
-    matrix: impl Fn(&Param<Tensor<2>>) -> Option<Tensor<2>>,
-    vector: impl Fn(&Param<Tensor<1>>) -> Option<Tensor<1>>,
-) -> Vec<f64> {
-    let mut out = vec![];
-    let mut push = |g: Option<Tensor<1>>, n: usize| {
-        out.extend(g.map_or(vec![0.0; n], |g| {
-            g.into_data().convert::<f64>().try_to_vec().expect("floats")
-        }));
-    };
-    for net in &t.nets {
-        for i in 0..net.dense_count() {
-            let layer = net.dense(i);
-            let dims = layer.weight.val().dims();
-            push(
-                matrix(&layer.weight).map(|g| g.flatten(0, 1)),
-                dims[0] * dims[1],
-            );
-            push(vector(layer.bias.as_ref().expect("a bias")), dims[1]);
-            if let Some(g) = net.scales.get(i) {
-                push(vector(g), dims[1]);
-            }
-        }
-        for alpha in &net.residual {
-            push(vector(alpha), 1);
-        }
-    }
-    for s in &t.scalars {
-        push(vector(s), 1);
-    }
-    out
-}
-
 #[test]
 fn jit_losses_equal_the_interpreter() {
     for (name, loss) in jit_programs() {
@@ -134,7 +84,7 @@ fn jit_gradient_equals_burn() {
         let flat: Vec<f64> = jit.evaluate(&params, &[]).gradient;
         let grads = jit.layout.gradients(&flat, &t);
         let got = per_parameter(&t, |p| grads.get(p.id), |p| grads.get(p.id));
-        let want = burn_gradient(&program, &t);
+        let want = burn_gradient(&program, &t, &[]);
         assert_eq!(got.len(), want.len(), "{name}: parameter count");
         let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         for (k, (g, w)) in got.iter().zip(&want).enumerate() {

@@ -3,9 +3,18 @@
 
 mod common;
 
-use common::networks;
+use common::{burn_gradient, close, networks, per_parameter, points};
 use physc_compiler::check::DiskFiles;
+use physc_compiler::program::{LossProgram, interp};
+use physc_runtime::jit::Jit;
 use std::path::Path;
+
+fn loss_program(text: &str) -> LossProgram {
+    let frontend = physc_compiler::check_source(text, Path::new("."), &DiskFiles);
+    let diagnostics = &frontend.checked.diagnostics;
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    frontend.loss.expect("trainable")
+}
 
 #[test]
 fn a_follower_takes_its_leaders_points_at_every_draw() {
@@ -16,11 +25,8 @@ fit: u >= 0
 bc:  u = 0 on x = 0 | x = 4
 net u = mlp(depth = 1, width = 4)
 train { adam(steps = 10); points(pde = 50, fit = pde, bc = 20); anchors(fit = sample(strike, 7)) }";
-    let frontend = physc_compiler::check_source(text, Path::new("."), &DiskFiles);
-    let diagnostics = &frontend.checked.diagnostics;
-    assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    let loss = frontend.loss.as_ref().expect("trainable");
-    let (mut program, _) = networks(loss);
+    let loss = loss_program(text);
+    let (mut program, _) = networks(&loss);
     let coords = |program: &physc_runtime::program::Program, b: usize| {
         let points = &program.batches[b].points;
         points.iter().map(|p| p.coords.clone()).collect::<Vec<_>>()
@@ -40,4 +46,60 @@ train { adam(steps = 10); points(pde = 50, fit = pde, bc = 20); anchors(fit = sa
     program.set_points(0, &chosen);
     program.share_points();
     assert_eq!(coords(&program, 1)[..5], coords(&program, 0)[..]);
+}
+
+/// The JIT evaluates batches at one set of points together (the networks
+/// once for all): their terms equal the interpreter's and the gradient
+/// of their balanced sum equals burn's, with causal weights too; where a
+/// member's anchors make its points differ, each runs on its own.
+#[test]
+fn batches_at_one_set_of_points_evaluate_together_as_they_would_apart() {
+    let model = |causal: &str, fit_anchors: usize| {
+        format!(
+            "field u(x in [0,4], t in [0,1])
+region strike = [0.5, 1.5] x [0, 1]
+pde: u_t = u_xx
+fit: u >= 0.2
+fb:  u*u_x + u_t = 0
+bc:  u = 0 on x = 0 | x = 4
+net u = mlp(depth = 2, width = 6)
+train {{ adam(steps = 10); points(pde = 60, fit = pde, fb = pde, bc = 20){causal}
+  anchors(pde = sample(strike, 7), fit = sample(strike, {fit_anchors}), fb = sample(strike, 7))
+  weights(fit = 3, fb = 2) }}"
+        )
+    };
+    for (causal, fit_anchors, grouped) in [("", 7, 3), ("; causal = 1", 7, 3), ("", 9, 0)] {
+        let loss = loss_program(&model(causal, fit_anchors));
+        let (program, t) = networks(&loss);
+        let weights = t.weights();
+        let mut jit = Jit::<f64>::new(&loss, &weights).expect("compiles");
+        for (b, batch) in program.batches.iter().enumerate() {
+            jit.set_points(&loss, b, &batch.points);
+        }
+        let case = format!("causal {causal:?}, {fit_anchors} anchors for fit");
+        assert_eq!(jit.grouped(), grouped, "{case}");
+        let params = jit.layout.flatten(&weights);
+        let factors = [0.5, 1.5, 2.5, 1.0];
+        let expected = interp::losses(&loss, &weights, &points(&program));
+        let evaluation = jit.evaluate(&params, &factors);
+        for (b, losses) in [jit.losses(&params), evaluation.terms].iter().enumerate() {
+            for (k, got) in losses.iter().enumerate() {
+                let want = expected[k];
+                assert!(
+                    close(*got, want, 1e-10),
+                    "{case}: pass {b}, batch {k}: {got:e} vs {want:e}"
+                );
+            }
+        }
+        let grads = jit.layout.gradients(&evaluation.gradient, &t);
+        let got = per_parameter(&t, |p| grads.get(p.id), |p| grads.get(p.id));
+        let want = burn_gradient(&program, &t, &factors);
+        let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert!(
+                (g - w).abs() <= 1e-10 * scale,
+                "{case}: parameter {k}: jit {g:e}, burn {w:e}"
+            );
+        }
+    }
 }

@@ -176,7 +176,10 @@ pub(super) fn values<T: Real>(
     )
 }
 
-fn build<T: Real>(
+/// Compiles residuals `roots` (with `relations`) and, where `gradient`,
+/// their derivatives with respect to every field jet and learned scalar
+/// they read.
+pub(super) fn build<T: Real>(
     loss: &LossProgram,
     g: &mut Graph,
     roots: &[ExprId],

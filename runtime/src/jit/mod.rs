@@ -13,7 +13,8 @@
 //! and reverse, run on chunks of [`CHUNK`] points that stay in cache
 //! ([`network`]). A batch's points are split between threads (scoped
 //! threads, which do not spin while idle); each sums its gradient, and the
-//! sums are added at the end.
+//! sums are added at the end. Batches that share their points run as one
+//! ([`group`]): the networks' jets are computed once for all of them.
 //!
 //! The loss is the one the burn back end computes: each residual's mean
 //! squared violation times the batch's weight, or with causal weighting
@@ -23,6 +24,7 @@
 mod activation;
 mod batch;
 mod dense;
+mod group;
 mod jet_algebra;
 pub mod layout;
 mod mode;
@@ -32,6 +34,7 @@ mod paths;
 mod wide;
 
 use batch::{Batch, Points, Slot, compile, values};
+use group::Group;
 use layout::Layout;
 use mode::Mode;
 pub use mode::violation;
@@ -116,6 +119,8 @@ pub struct Jit<T> {
     nets: Vec<Network<T>>,
     pub layout: Layout,
     batches: Vec<Batch<T>>,
+    /// Batches at one set of points, compiled together.
+    groups: Vec<Group<T>>,
     /// By function: its value (through its output transform), where it
     /// has a network.
     fields: Vec<Option<Batch<T>>>,
@@ -160,6 +165,7 @@ impl<T: Real> Jit<T> {
         let batches = (0..loss.batches.len())
             .map(|b| compile(loss, &mut graph, BatchId(b as u32)))
             .collect::<Result<_, _>>()?;
+        let groups = group::groups(loss, &mut graph)?;
         let mut fields: Vec<Option<Batch<T>>> =
             (0..loss.model.functions.len()).map(|_| None).collect();
         for field in &loss.fields {
@@ -171,6 +177,7 @@ impl<T: Real> Jit<T> {
             nets,
             layout,
             batches,
+            groups,
             fields,
             threads,
             pool: Default::default(),
@@ -184,7 +191,12 @@ impl<T: Real> Jit<T> {
     /// rates against the machine's peak.
     pub fn matmul_flops(&self) -> f64 {
         let mut flops = 0.0;
-        for batch in &self.batches {
+        let live = self.groups.iter().filter(|g| g.live);
+        let grouped: Vec<usize> = live.clone().flat_map(|g| g.members.clone()).collect();
+        let single = (self.batches.iter().enumerate())
+            .filter(|(b, _)| !grouped.contains(b))
+            .map(|(_, batch)| batch);
+        for batch in single.chain(live.map(|g| &g.batch)) {
             for (net, plan) in &batch.nets {
                 let network = &self.nets[*net];
                 let products: usize = network
@@ -201,11 +213,19 @@ impl<T: Real> Jit<T> {
 
     /// Sets batch `b`'s points.
     pub fn set_points(&mut self, loss: &LossProgram, b: usize, points: &[Point]) {
-        let mut at = Points::new(loss, &self.batches[b], points);
-        at.embedded = (self.batches[b].nets.iter().enumerate())
-            .map(|(k, (net, plan))| self.nets[*net].embed_points(plan, &at.coords[k], at.n))
-            .collect();
-        self.batches[b].at = at;
+        self.batches[b].at = training_points(&self.nets, loss, &self.batches[b], points);
+        for group in &mut self.groups {
+            group.set_points(b, points, |batch| {
+                training_points(&self.nets, loss, batch, points)
+            });
+        }
+    }
+
+    /// How many batches run together with others at this moment (their
+    /// points are one list).
+    pub fn grouped(&self) -> usize {
+        let live = self.groups.iter().filter(|g| g.live);
+        live.map(|g| g.members.len()).sum()
     }
 
     /// Batch `b`'s residuals (one vector per residual) at other points, as
@@ -237,10 +257,20 @@ impl<T: Real> Jit<T> {
 
     /// Each batch's weighted loss.
     pub fn losses(&self, params: &[T]) -> Vec<f64> {
-        (0..self.batches.len())
-            .map(|b| {
-                let residuals = self.residuals(&self.batches[b], params, &self.batches[b].at);
-                self.batch_loss(b, &residuals).0
+        let mut losses = vec![None; self.batches.len()];
+        for group in self.groups.iter().filter(|g| g.live) {
+            let residuals = self.residuals(&group.batch, params, &group.batch.at);
+            for (&b, r) in group.members.iter().zip(group.split(residuals)) {
+                losses[b] = Some(self.batch_loss(b, &r).0);
+            }
+        }
+        (losses.into_iter().enumerate())
+            .map(|(b, loss)| {
+                loss.unwrap_or_else(|| {
+                    let batch = &self.batches[b];
+                    self.batch_loss(b, &self.residuals(batch, params, &batch.at))
+                        .0
+                })
             })
             .collect()
     }
@@ -248,16 +278,48 @@ impl<T: Real> Jit<T> {
     /// Each batch's loss, and the gradient of `Σ factors[b] · loss_b`
     /// (a missing factor is 1).
     pub fn evaluate(&self, params: &[T], factors: &[f64]) -> Evaluation {
+        let factor = |b: usize| factors.get(b).copied().unwrap_or(1.0);
         let mut gradient = vec![0.0; self.layout.len];
-        let mut terms = vec![];
-        for b in 0..self.batches.len() {
-            let factor = factors.get(b).copied().unwrap_or(1.0);
-            let (loss, g) = self.batch_gradient(b, params, factor);
+        let mut terms = vec![None; self.batches.len()];
+        let mut add = |g: Vec<f64>| {
             for (acc, v) in gradient.iter_mut().zip(g) {
                 *acc += v;
             }
-            terms.push(loss);
+        };
+        for group in self.groups.iter().filter(|g| g.live) {
+            // Causal members' weights need the residuals first: once for all.
+            let split = std::cell::OnceCell::new();
+            let residuals = |m: usize| {
+                split.get_or_init(|| {
+                    group.split(self.residuals(&group.batch, params, &group.batch.at))
+                })[m]
+                    .clone()
+            };
+            let (mut scales, mut per_residual) = (vec![], vec![]);
+            for (m, &b) in group.members.iter().enumerate() {
+                let s = self.scales(b, || residuals(m));
+                per_residual.extend(vec![factor(b); s.len()]);
+                scales.extend(s);
+            }
+            let mode = Mode::Reverse {
+                scales,
+                factors: per_residual,
+            };
+            let (losses, g) = self.parallel(&group.batch, params, mode);
+            for (m, &b) in group.members.iter().enumerate() {
+                terms[b] = Some(losses[group.offsets[m]..group.offsets[m + 1]].iter().sum());
+            }
+            add(g);
         }
+        let terms = (terms.into_iter().enumerate())
+            .map(|(b, term)| {
+                term.unwrap_or_else(|| {
+                    let (loss, g) = self.batch_gradient(b, params, factor(b));
+                    add(g);
+                    loss
+                })
+            })
+            .collect();
         Evaluation { terms, gradient }
     }
 
@@ -283,21 +345,26 @@ impl<T: Real> Jit<T> {
     /// Batch `b`'s loss and the gradient of `factor` times it.
     fn batch_gradient(&self, b: usize, params: &[T], factor: f64) -> (f64, Vec<f64>) {
         let batch = &self.batches[b];
-        let scales = match batch.at.slabs {
-            // Causal weights need every residual first, unless held.
+        let scales = self.scales(b, || self.residuals(batch, params, &batch.at));
+        let factors = vec![factor; scales.len()];
+        let (losses, g) = self.parallel(batch, params, Mode::Reverse { scales, factors });
+        (losses.iter().sum(), g)
+    }
+
+    /// Batch `b`'s per-point loss scales, per residual; causal weights
+    /// read its `residuals` (unless held).
+    fn scales(&self, b: usize, residuals: impl FnOnce() -> Vec<Vec<f64>>) -> Scales {
+        let batch = &self.batches[b];
+        match batch.at.slabs {
             Some(_) => {
-                let live = || {
-                    self.batch_loss(b, &self.residuals(batch, params, &batch.at))
-                        .1
-                };
+                let live = || self.batch_loss(b, &residuals()).1;
                 match self.held.lock().as_deref_mut() {
                     Ok(Some(held)) => held[b].get_or_insert_with(live).clone(),
                     _ => live(),
                 }
             }
             None => vec![vec![batch.weight / batch.at.n.max(1) as f64]; batch.relations.len()],
-        };
-        self.parallel(b, params, Mode::Reverse { scales, factor })
+        }
     }
 
     /// A batch's residuals at `at`, per residual.
@@ -407,10 +474,9 @@ impl<T: Real> Jit<T> {
         })
     }
 
-    /// The reverse pass over batch `b`'s points on every thread: the loss
-    /// and the gradient, summed.
-    fn parallel(&self, b: usize, params: &[T], mode: Mode) -> (f64, Vec<f64>) {
-        let batch = &self.batches[b];
+    /// The reverse pass over a batch's points on every thread: each
+    /// residual's loss and the gradient, summed.
+    fn parallel(&self, batch: &Batch<T>, params: &[T], mode: Mode) -> (Vec<f64>, Vec<f64>) {
         let ranges = self.ranges(batch.at.n);
         let mode = &mode;
         let parts = self.each_range(&ranges, |lo, hi, scratch| {
@@ -423,9 +489,11 @@ impl<T: Real> Jit<T> {
             )
         });
         let mut gradient = vec![0.0; self.layout.len];
-        let mut loss = 0.0;
+        let mut loss = vec![0.0; batch.relations.len()];
         for (l, g) in parts {
-            loss += l;
+            for (acc, v) in loss.iter_mut().zip(l) {
+                *acc += v;
+            }
             for (acc, v) in gradient.iter_mut().zip(g) {
                 *acc += v.f64();
             }
@@ -434,8 +502,8 @@ impl<T: Real> Jit<T> {
     }
 
     /// Evaluates points `lo..hi` of `batch` chunk by chunk. Forward: appends
-    /// each residual to `residuals`. Reverse: returns the loss and adds the
-    /// gradient to `scratch.grad`.
+    /// each residual to `residuals`. Reverse: returns each residual's loss
+    /// and adds the gradient to `scratch.grad`.
     #[allow(clippy::too_many_arguments)]
     fn run_range(
         &self,
@@ -447,7 +515,7 @@ impl<T: Real> Jit<T> {
         mode: &Mode,
         residuals: &mut [Vec<f64>],
         scratch: &mut Scratch<T>,
-    ) -> f64 {
+    ) -> Vec<f64> {
         let (r_count, w_count) = (batch.relations.len(), batch.wrt.len());
         let Scratch {
             passes,
@@ -462,7 +530,7 @@ impl<T: Real> Jit<T> {
         outputs.resize(r_count * (1 + w_count), vec![0.0; CHUNK]);
         out_adjoints.resize(batch.nets.len(), vec![]);
         seeds.resize(CHUNK * r_count, 0.0);
-        let mut loss = 0.0;
+        let mut loss = vec![0.0; r_count];
         let mut start = lo;
         while start < hi {
             let c = CHUNK.min(hi - start);
@@ -509,7 +577,7 @@ impl<T: Real> Jit<T> {
                         for p in 0..c {
                             let (v, slope) = violation(*relation, outputs[i][p]);
                             let (term, seed) = mode.seed(i, start + p, v, slope);
-                            loss += term;
+                            loss[i] += term;
                             seeds[i * CHUNK + p] = seed;
                         }
                     }
@@ -556,6 +624,21 @@ impl<T: Real> Jit<T> {
         }
         loss
     }
+}
+
+/// A batch's points as its kernel reads them during training: with their
+/// jets through the networks' fixed embeddings.
+fn training_points<T: Real>(
+    nets: &[Network<T>],
+    loss: &LossProgram,
+    batch: &Batch<T>,
+    points: &[Point],
+) -> Points<T> {
+    let mut at = Points::new(loss, batch, points);
+    at.embedded = (batch.nets.iter().enumerate())
+        .map(|(k, (net, plan))| nets[*net].embed_points(plan, &at.coords[k], at.n))
+        .collect();
+    at
 }
 
 /// Threads per evaluation: `PHYSC_THREADS` where set (a machine shared

@@ -11,9 +11,12 @@ pub(super) enum Mode {
     /// The residuals only.
     Forward,
     /// The loss and gradient, each residual's loss at a point scaled by
-    /// `scales[i]` (one value for all points, or one per point) and the
-    /// gradient by `factor`.
-    Reverse { scales: Vec<Vec<f64>>, factor: f64 },
+    /// `scales[i]` (one value for all points, or one per point) and its
+    /// part of the gradient by `factors[i]`.
+    Reverse {
+        scales: Vec<Vec<f64>>,
+        factors: Vec<f64>,
+    },
     /// The gradient of residual `relation`'s violation alone (for one
     /// point at a time: a row of the Jacobian).
     Tangent { relation: usize },
@@ -25,10 +28,10 @@ impl Mode {
     pub(super) fn seed(&self, i: usize, point: usize, v: f64, slope: f64) -> (f64, f64) {
         match self {
             Mode::Forward => (0.0, 0.0),
-            Mode::Reverse { scales, factor } => {
+            Mode::Reverse { scales, factors } => {
                 let scale = &scales[i];
                 let s = scale[if scale.len() == 1 { 0 } else { point }];
-                (s * v * v, 2.0 * factor * s * v * slope)
+                (s * v * v, 2.0 * factors[i] * s * v * slope)
             }
             Mode::Tangent { relation } => (0.0, if i == *relation { slope } else { 0.0 }),
         }

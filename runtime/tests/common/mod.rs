@@ -244,3 +244,51 @@ pub fn trained_error(
     eprintln!("{name}, {backend:?}: relative L2 error {error:.2e}");
     error
 }
+
+/// burn's gradient of `Σ factors[b] · loss_b` (a missing factor is 1),
+/// per parameter.
+pub fn burn_gradient(program: &Program, t: &Trainable, factors: &[f64]) -> Vec<f64> {
+    let grads = (program.losses(t).into_iter().enumerate())
+        .map(|(b, loss)| loss * factors.get(b).copied().unwrap_or(1.0))
+        .reduce(|a, b| a + b)
+        .expect("a batch")
+        .backward();
+    per_parameter(t, |p| p.val().grad(&grads), |p| p.val().grad(&grads))
+}
+
+/// Every parameter's gradient as `matrix` and `vector` read it (zeros
+/// where absent), flat: per network its dense layers' weights, biases and
+/// scales and its block factors, then the learned scalars.
+pub fn per_parameter(
+    t: &Trainable,
+    matrix: impl Fn(&Param<Tensor<2>>) -> Option<Tensor<2>>,
+    vector: impl Fn(&Param<Tensor<1>>) -> Option<Tensor<1>>,
+) -> Vec<f64> {
+    let mut out = vec![];
+    let mut push = |g: Option<Tensor<1>>, n: usize| {
+        out.extend(g.map_or(vec![0.0; n], |g| {
+            g.into_data().convert::<f64>().try_to_vec().expect("floats")
+        }));
+    };
+    for net in &t.nets {
+        for i in 0..net.dense_count() {
+            let layer = net.dense(i);
+            let dims = layer.weight.val().dims();
+            push(
+                matrix(&layer.weight).map(|g| g.flatten(0, 1)),
+                dims[0] * dims[1],
+            );
+            push(vector(layer.bias.as_ref().expect("a bias")), dims[1]);
+            if let Some(g) = net.scales.get(i) {
+                push(vector(g), dims[1]);
+            }
+        }
+        for alpha in &net.residual {
+            push(vector(alpha), 1);
+        }
+    }
+    for s in &t.scalars {
+        push(vector(s), 1);
+    }
+    out
+}

@@ -1,0 +1,107 @@
+//! Batches at one set of points (`points(fb = pde)`), evaluated together.
+//!
+//! Input: the loss program, whose batches name the batch whose drawn
+//! points they share ([`physc_compiler::program::PointSet::same_as`]), and
+//! each batch's points as training sets them. Output: per such set, one
+//! compiled [`Batch`] whose kernel computes every member's residuals and
+//! adjoints, so the networks' jets, forward and reverse, are computed once
+//! per point instead of once per member.
+//!
+//! Invariant: a group is used only while every member's points, anchors
+//! and refined points included, are the same list ([`Group::live`]);
+//! otherwise each member runs on its own, as without grouping. Its losses
+//! and gradient are the members' own, to rounding.
+
+use super::Real;
+use super::batch::{Batch, Points, build};
+use physc_compiler::ir::Graph;
+use physc_compiler::model::Relation;
+use physc_compiler::program::sample::Point;
+use physc_compiler::program::{BatchId, LossProgram};
+
+/// Batches that share their points, compiled as one.
+pub(super) struct Group<T> {
+    /// The member batches, the leader first.
+    pub(super) members: Vec<usize>,
+    /// Member `m`'s residuals are the group's `offsets[m]..offsets[m + 1]`.
+    pub(super) offsets: Vec<usize>,
+    /// Every member's residuals, at the group's points.
+    pub(super) batch: Batch<T>,
+    /// Whether the members' points are one list now.
+    pub(super) live: bool,
+    /// Each member's points as last set (to see when they agree).
+    points: Vec<Vec<Point>>,
+}
+
+/// The groups of `loss`: each batch whose points others take, with them.
+pub(super) fn groups<T: Real>(loss: &LossProgram, g: &mut Graph) -> Result<Vec<Group<T>>, String> {
+    let mut out = vec![];
+    for leader in 0..loss.batches.len() {
+        let followers = (0..loss.batches.len()).filter(|&b| {
+            loss.batch(BatchId(b as u32)).points.same_as == Some(BatchId(leader as u32))
+        });
+        let members: Vec<usize> = std::iter::once(leader).chain(followers).collect();
+        if members.len() < 2 {
+            continue;
+        }
+        let mut roots = vec![];
+        let mut relations: Vec<Relation> = vec![];
+        let mut offsets = vec![0];
+        for &m in &members {
+            let spec = loss.batch(BatchId(m as u32));
+            roots.extend(spec.residuals.iter().map(|r| r.expr));
+            relations.extend(spec.residuals.iter().map(|r| r.relation));
+            offsets.push(roots.len());
+        }
+        out.push(Group {
+            batch: build(loss, g, &roots, true, 1.0, relations, None)?,
+            points: vec![vec![]; members.len()],
+            members,
+            offsets,
+            live: false,
+        });
+    }
+    Ok(out)
+}
+
+impl<T: Real> Group<T> {
+    /// Notes batch `b`'s new points; once every member's agree, the group
+    /// takes them (through `at`, which builds a batch's [`Points`]).
+    pub(super) fn set_points(
+        &mut self,
+        b: usize,
+        points: &[Point],
+        at: impl FnOnce(&Batch<T>) -> Points<T>,
+    ) {
+        let Some(m) = self.members.iter().position(|&x| x == b) else {
+            return;
+        };
+        let changed = !same(&self.points[m], points);
+        if changed {
+            self.points[m] = points.to_vec();
+        }
+        let was = self.live;
+        let first = &self.points[0];
+        self.live = !first.is_empty() && self.points.iter().all(|p| same(p, first));
+        if self.live && (changed || !was) {
+            self.batch.at = at(&self.batch);
+        }
+    }
+
+    /// The group's residuals (per residual) split by member.
+    pub(super) fn split(&self, residuals: Vec<Vec<f64>>) -> Vec<Vec<Vec<f64>>> {
+        let mut rest = residuals.into_iter();
+        self.offsets
+            .windows(2)
+            .map(|w| rest.by_ref().take(w[1] - w[0]).collect())
+            .collect()
+    }
+}
+
+/// Whether two point lists are the same points, in the same order.
+fn same(a: &[Point], b: &[Point]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(p, q)| p.coords == q.coords && p.row == q.row && p.normal == q.normal)
+}
