@@ -7,6 +7,7 @@ use common::{burn_gradient, close, networks, per_parameter, points};
 use physc_compiler::check::DiskFiles;
 use physc_compiler::program::{LossProgram, interp};
 use physc_runtime::jit::Jit;
+use physc_runtime::program::Program;
 use std::path::Path;
 
 fn loss_program(text: &str) -> LossProgram {
@@ -70,36 +71,76 @@ train {{ adam(steps = 10); points(pde = 60, fit = pde, fb = pde, bc = 20){causal
     };
     for (causal, fit_anchors, grouped) in [("", 7, 3), ("; causal = 1", 7, 3), ("", 9, 0)] {
         let loss = loss_program(&model(causal, fit_anchors));
-        let (program, t) = networks(&loss);
-        let weights = t.weights();
-        let mut jit = Jit::<f64>::new(&loss, &weights).expect("compiles");
-        for (b, batch) in program.batches.iter().enumerate() {
-            jit.set_points(&loss, b, &batch.points);
-        }
+        let (program, _) = networks(&loss);
         let case = format!("causal {causal:?}, {fit_anchors} anchors for fit");
-        assert_eq!(jit.grouped(), grouped, "{case}");
-        let params = jit.layout.flatten(&weights);
-        let factors = [0.5, 1.5, 2.5, 1.0];
-        let expected = interp::losses(&loss, &weights, &points(&program));
-        let evaluation = jit.evaluate(&params, &factors);
-        for (b, losses) in [jit.losses(&params), evaluation.terms].iter().enumerate() {
-            for (k, got) in losses.iter().enumerate() {
-                let want = expected[k];
-                assert!(
-                    close(*got, want, 1e-10),
-                    "{case}: pass {b}, batch {k}: {got:e} vs {want:e}"
-                );
-            }
-        }
-        let grads = jit.layout.gradients(&evaluation.gradient, &t);
-        let got = per_parameter(&t, |p| grads.get(p.id), |p| grads.get(p.id));
-        let want = burn_gradient(&program, &t, &factors);
-        let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+        evaluates_as_apart(&loss, &program, grouped, &case);
+    }
+}
+
+/// Constraints on the rows of one data set run together too, but not
+/// while their mini-batches take different rows.
+#[test]
+fn constraints_on_one_data_set_evaluate_together() {
+    let dir = std::env::temp_dir().join(format!("physc-grouped-rows-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a directory");
+    let rows: Vec<String> = (0..40)
+        .map(|i| {
+            let (x, t) = (i as f64 / 40.0, (i * 7 % 40) as f64 / 40.0);
+            format!("{x},{t},{},{}", (x + t).sin(), x * t)
+        })
+        .collect();
+    let data = dir.join("obs.csv");
+    std::fs::write(&data, format!("x,t,u,v\n{}\n", rows.join("\n"))).expect("written");
+    let text = format!(
+        "data obs = csv({data:?})
+learn c = 0.5
+field u, v (x in [0,1], t in [0,1])
+pde: u_t = c*v_x
+fu: u = obs.u on obs
+fv: v = obs.v on obs
+gu: u_x = obs.v on obs
+net u, v = mlp(depth = 2, width = 6)
+train {{ adam(steps = 10); points(pde = 30, fu = 16, fv = 16, gu = 16); weights(fv = 2) }}"
+    );
+    let loss = loss_program(&text);
+    let (mut program, _) = networks(&loss);
+    evaluates_as_apart(&loss, &program, 3, "every row");
+    program.minibatch(0);
+    evaluates_as_apart(&loss, &program, 0, "mini-batches");
+}
+
+/// The JIT at `program`'s points runs `grouped` batches together, and its
+/// terms and gradient (with balancing factors) are those of the
+/// interpreter and burn.
+fn evaluates_as_apart(loss: &LossProgram, program: &Program, grouped: usize, case: &str) {
+    let t = networks(loss).1;
+    let weights = t.weights();
+    let mut jit = Jit::<f64>::new(loss, &weights).expect("compiles");
+    for (b, batch) in program.batches.iter().enumerate() {
+        jit.set_points(loss, b, &batch.points);
+    }
+    assert_eq!(jit.grouped(), grouped, "{case}");
+    let params = jit.layout.flatten(&weights);
+    let factors = [0.5, 1.5, 2.5, 1.0];
+    let expected = interp::losses(loss, &weights, &points(program));
+    let evaluation = jit.evaluate(&params, &factors);
+    for (pass, losses) in [jit.losses(&params), evaluation.terms].iter().enumerate() {
+        for (b, got) in losses.iter().enumerate() {
+            let want = expected[b];
             assert!(
-                (g - w).abs() <= 1e-10 * scale,
-                "{case}: parameter {k}: jit {g:e}, burn {w:e}"
+                close(*got, want, 1e-10),
+                "{case}: pass {pass}, batch {b}: {got:e} vs {want:e}"
             );
         }
+    }
+    let grads = jit.layout.gradients(&evaluation.gradient, &t);
+    let got = per_parameter(&t, |p| grads.get(p.id), |p| grads.get(p.id));
+    let want = burn_gradient(program, &t, &factors);
+    let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert!(
+            (g - w).abs() <= 1e-10 * scale,
+            "{case}: parameter {k}: jit {g:e}, burn {w:e}"
+        );
     }
 }

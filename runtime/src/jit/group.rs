@@ -1,27 +1,28 @@
-//! Batches at one set of points (`points(fb = pde)`), evaluated together.
+//! Batches at one set of points, evaluated together: a batch and those
+//! that take its points (`points(fb = pde)`), or the constraints on the
+//! rows of one data set (`u = obs.u on obs` and `v = obs.v on obs`).
 //!
-//! Input: the loss program, whose batches name the batch whose drawn
-//! points they share ([`physc_compiler::program::PointSet::same_as`]), and
-//! each batch's points as training sets them. Output: per such set, one
-//! compiled [`Batch`] whose kernel computes every member's residuals and
-//! adjoints, so the networks' jets, forward and reverse, are computed once
-//! per point instead of once per member.
+//! Input: the loss program and each batch's points as training sets them.
+//! Output: per such set, one compiled [`Batch`] whose kernel computes
+//! every member's residuals and adjoints, so the networks' jets, forward
+//! and reverse, are computed once per point instead of once per member.
 //!
 //! Invariant: a group is used only while every member's points, anchors
-//! and refined points included, are the same list ([`Group::live`]);
-//! otherwise each member runs on its own, as without grouping. Its losses
-//! and gradient are the members' own, to rounding.
+//! and refined points included, are the same list ([`Group::live`]; not
+//! so while mini-batches take different rows); otherwise each member runs
+//! on its own, as without grouping. Its losses and gradient are the
+//! members' own, to rounding.
 
 use super::Real;
 use super::batch::{Batch, Points, build};
 use physc_compiler::ir::Graph;
-use physc_compiler::model::Relation;
+use physc_compiler::model::{DataId, Relation, Where};
 use physc_compiler::program::sample::Point;
 use physc_compiler::program::{BatchId, LossProgram};
 
 /// Batches that share their points, compiled as one.
 pub(super) struct Group<T> {
-    /// The member batches, the leader first.
+    /// The member batches, in batch order.
     pub(super) members: Vec<usize>,
     /// Member `m`'s residuals are the group's `offsets[m]..offsets[m + 1]`.
     pub(super) offsets: Vec<usize>,
@@ -33,14 +34,18 @@ pub(super) struct Group<T> {
     points: Vec<Vec<Point>>,
 }
 
-/// The groups of `loss`: each batch whose points others take, with them.
+/// The groups of `loss`: batches whose points are one list at every draw.
 pub(super) fn groups<T: Real>(loss: &LossProgram, g: &mut Graph) -> Result<Vec<Group<T>>, String> {
+    let keys: Vec<Option<Key>> = (0..loss.batches.len()).map(|b| key(loss, b)).collect();
     let mut out = vec![];
-    for leader in 0..loss.batches.len() {
-        let followers = (0..loss.batches.len()).filter(|&b| {
-            loss.batch(BatchId(b as u32)).points.same_as == Some(BatchId(leader as u32))
-        });
-        let members: Vec<usize> = std::iter::once(leader).chain(followers).collect();
+    for (first, k) in keys.iter().enumerate() {
+        let Some(k) = k else { continue };
+        if keys[..first].contains(&Some(k.clone())) {
+            continue;
+        }
+        let members: Vec<usize> = (first..keys.len())
+            .filter(|&b| keys[b].as_ref() == Some(k))
+            .collect();
         if members.len() < 2 {
             continue;
         }
@@ -95,6 +100,25 @@ impl<T: Real> Group<T> {
             .windows(2)
             .map(|w| rest.by_ref().take(w[1] - w[0]).collect())
             .collect()
+    }
+}
+
+/// What makes batches' points one list: the batch whose drawn points they
+/// take, or the data set whose rows they are.
+#[derive(Clone, Debug, PartialEq)]
+enum Key {
+    Drawn(usize),
+    Rows(DataId),
+}
+
+fn key(loss: &LossProgram, b: usize) -> Option<Key> {
+    let set = &loss.batch(BatchId(b as u32)).points;
+    let followed = (loss.batches.iter()).any(|o| o.points.same_as == Some(BatchId(b as u32)));
+    match (&set.place, set.same_as) {
+        (_, Some(leader)) => Some(Key::Drawn(leader.index())),
+        _ if followed => Some(Key::Drawn(b)),
+        (Where::Data(d), None) => Some(Key::Rows(*d)),
+        _ => None,
     }
 }
 
