@@ -13,8 +13,9 @@
 //! on its own, as without grouping. Its losses and gradient are the
 //! members' own, to rounding.
 
-use super::Real;
 use super::batch::{Batch, Points, build};
+use super::mode::Mode;
+use super::{Jit, Real};
 use physc_compiler::ir::Graph;
 use physc_compiler::model::{DataId, Relation, Where};
 use physc_compiler::program::sample::Point;
@@ -100,6 +101,50 @@ impl<T: Real> Group<T> {
             .windows(2)
             .map(|w| rest.by_ref().take(w[1] - w[0]).collect())
             .collect()
+    }
+}
+
+impl<T: Real> Jit<T> {
+    /// Each member's weighted loss, from one pass over the group's points.
+    pub(super) fn group_losses(&self, group: &Group<T>, params: &[T]) -> Vec<(usize, f64)> {
+        let residuals = self.residuals(&group.batch, params, &group.batch.at);
+        (group.members.iter().zip(group.split(residuals)))
+            .map(|(&b, r)| (b, self.batch_loss(b, &r).0))
+            .collect()
+    }
+
+    /// Each member's loss, and the gradient of `Σ factor(b) · loss_b` over
+    /// the members, from one reverse pass over the group's points.
+    pub(super) fn group_gradient(
+        &self,
+        group: &Group<T>,
+        params: &[T],
+        factor: impl Fn(usize) -> f64,
+    ) -> (Vec<(usize, f64)>, Vec<f64>) {
+        // Causal members' weights need the residuals first: once for all.
+        let split = std::cell::OnceCell::new();
+        let residuals = |m: usize| {
+            split.get_or_init(|| group.split(self.residuals(&group.batch, params, &group.batch.at)))
+                [m]
+                .clone()
+        };
+        let (mut scales, mut factors) = (vec![], vec![]);
+        for (m, &b) in group.members.iter().enumerate() {
+            let s = self.scales(b, || residuals(m));
+            factors.extend(vec![factor(b); s.len()]);
+            scales.extend(s);
+        }
+        let (losses, gradient) =
+            self.parallel(&group.batch, params, Mode::Reverse { scales, factors });
+        let terms = (group.members.iter().enumerate())
+            .map(|(m, &b)| {
+                (
+                    b,
+                    losses[group.offsets[m]..group.offsets[m + 1]].iter().sum(),
+                )
+            })
+            .collect();
+        (terms, gradient)
     }
 }
 

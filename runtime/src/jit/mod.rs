@@ -31,6 +31,7 @@ mod mode;
 mod network;
 mod ntk;
 mod paths;
+mod threads;
 mod wide;
 
 use batch::{Batch, Points, Slot, compile, values};
@@ -172,7 +173,7 @@ impl<T: Real> Jit<T> {
             let roots: Vec<_> = field.parts.iter().map(|(_, e)| *e).collect();
             fields[field.function.index()] = Some(values(loss, &mut graph, &roots)?);
         }
-        let threads = threads();
+        let threads = threads::count();
         Ok(Jit {
             nets,
             layout,
@@ -259,9 +260,8 @@ impl<T: Real> Jit<T> {
     pub fn losses(&self, params: &[T]) -> Vec<f64> {
         let mut losses = vec![None; self.batches.len()];
         for group in self.groups.iter().filter(|g| g.live) {
-            let residuals = self.residuals(&group.batch, params, &group.batch.at);
-            for (&b, r) in group.members.iter().zip(group.split(residuals)) {
-                losses[b] = Some(self.batch_loss(b, &r).0);
+            for (b, loss) in self.group_losses(group, params) {
+                losses[b] = Some(loss);
             }
         }
         (losses.into_iter().enumerate())
@@ -287,27 +287,9 @@ impl<T: Real> Jit<T> {
             }
         };
         for group in self.groups.iter().filter(|g| g.live) {
-            // Causal members' weights need the residuals first: once for all.
-            let split = std::cell::OnceCell::new();
-            let residuals = |m: usize| {
-                split.get_or_init(|| {
-                    group.split(self.residuals(&group.batch, params, &group.batch.at))
-                })[m]
-                    .clone()
-            };
-            let (mut scales, mut per_residual) = (vec![], vec![]);
-            for (m, &b) in group.members.iter().enumerate() {
-                let s = self.scales(b, || residuals(m));
-                per_residual.extend(vec![factor(b); s.len()]);
-                scales.extend(s);
-            }
-            let mode = Mode::Reverse {
-                scales,
-                factors: per_residual,
-            };
-            let (losses, g) = self.parallel(&group.batch, params, mode);
-            for (m, &b) in group.members.iter().enumerate() {
-                terms[b] = Some(losses[group.offsets[m]..group.offsets[m + 1]].iter().sum());
+            let (losses, g) = self.group_gradient(group, params, factor);
+            for (b, loss) in losses {
+                terms[b] = Some(loss);
             }
             add(g);
         }
@@ -430,75 +412,6 @@ impl<T: Real> Jit<T> {
             }
         }
         (total, scales)
-    }
-
-    /// Contiguous point ranges, one per thread (one range for small batches).
-    fn ranges(&self, n: usize) -> Vec<(usize, usize)> {
-        let parts = self.threads.min(n.div_ceil(CHUNK)).max(1);
-        let per = n.div_ceil(parts);
-        (0..parts)
-            .map(|k| (k * per, ((k + 1) * per).min(n)))
-            .filter(|(lo, hi)| lo < hi)
-            .collect()
-    }
-
-    /// `f` on each range, the first on this thread and the others on
-    /// threads of their own, each with scratch space from the pool (so
-    /// its buffers are not allocated, and paged in, at every evaluation).
-    fn each_range<R: Send>(
-        &self,
-        ranges: &[(usize, usize)],
-        f: impl Fn(usize, usize, &mut Scratch<T>) -> R + Sync,
-    ) -> Vec<R> {
-        let run = |(lo, hi): (usize, usize)| {
-            let mut scratch = self
-                .pool
-                .lock()
-                .ok()
-                .and_then(|mut p| p.pop())
-                .unwrap_or_default();
-            let result = f(lo, hi, &mut scratch);
-            if let Ok(mut pool) = self.pool.lock() {
-                pool.push(scratch);
-            }
-            result
-        };
-        let Some((&first, rest)) = ranges.split_first() else {
-            return vec![];
-        };
-        std::thread::scope(|s| {
-            let handles: Vec<_> = rest.iter().map(|&r| s.spawn(move || run(r))).collect();
-            let mut out = vec![run(first)];
-            out.extend(handles.into_iter().map(|h| h.join().expect("no panic")));
-            out
-        })
-    }
-
-    /// The reverse pass over a batch's points on every thread: each
-    /// residual's loss and the gradient, summed.
-    fn parallel(&self, batch: &Batch<T>, params: &[T], mode: Mode) -> (Vec<f64>, Vec<f64>) {
-        let ranges = self.ranges(batch.at.n);
-        let mode = &mode;
-        let parts = self.each_range(&ranges, |lo, hi, scratch| {
-            scratch.grad.clear();
-            scratch.grad.resize(self.layout.len, T::default());
-            let loss = self.run_range(batch, &batch.at, params, lo, hi, mode, &mut [], scratch);
-            (
-                loss,
-                scratch.grad.iter().map(|g| g.f64()).collect::<Vec<f64>>(),
-            )
-        });
-        let mut gradient = vec![0.0; self.layout.len];
-        let mut loss = vec![0.0; batch.relations.len()];
-        for (l, g) in parts {
-            for (acc, v) in loss.iter_mut().zip(l) {
-                *acc += v;
-            }
-            for (acc, v) in gradient.iter_mut().zip(g) {
-                *acc += v.f64();
-            }
-        }
-        (loss, gradient)
     }
 
     /// Evaluates points `lo..hi` of `batch` chunk by chunk. Forward: appends
@@ -639,14 +552,4 @@ fn training_points<T: Real>(
         .map(|(k, (net, plan))| nets[*net].embed_points(plan, &at.coords[k], at.n))
         .collect();
     at
-}
-
-/// Threads per evaluation: `PHYSC_THREADS` where set (a machine shared
-/// with other work), else the cores this process may use, at most 16.
-fn threads() -> usize {
-    std::env::var("PHYSC_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(16)))
 }
