@@ -48,6 +48,8 @@ use serde::{Deserialize, Serialize};
 
 /// L-BFGS iterations per call at most.
 const LBFGS_CALL: u64 = 20;
+/// The relative decrease below which an L-BFGS call made no progress.
+const STALLED: f64 = 1e-12;
 
 /// Losses per logged step: the total and each constraint's term.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -313,7 +315,7 @@ fn stages(
                     if state.balance.is_empty() {
                         rebalance(plan.balance, engine, program, &t, &mut state)?;
                     }
-                    let (mut terms, mut evaluations) = (vec![], 0);
+                    let (mut terms, mut evaluations, mut start) = (vec![], 0, f64::NAN);
                     engine.hold_causal(program, true);
                     let (next, loss) = {
                         let (program, engine) = (&*program, &*engine);
@@ -321,6 +323,9 @@ fn stages(
                         let closure = |m: Trainable| {
                             let e = engine.evaluate(program, &m, factors);
                             terms = e.terms;
+                            if evaluations == 0 {
+                                start = e.total;
+                            }
                             evaluations += 1;
                             (e.total, e.gradients)
                         };
@@ -349,8 +354,13 @@ fn stages(
                     }
                     t = next;
                     // One evaluation: the gradient vanished, or the direction
-                    // stopped descending, at the first iteration.
-                    (loss, terms, evaluations <= 1)
+                    // stopped descending, at the first iteration. Or a whole
+                    // call without a lower loss: its line searches fail, at
+                    // the limit of the float precision (where scipy's L-BFGS,
+                    // DeepXDE's, stops too).
+                    let lowered = start - loss > STALLED * start.abs();
+                    let stalled = !lowered;
+                    (loss, terms, evaluations <= 1 || stalled)
                 }
                 (Stepper::Bfgs(bfgs, iterations), Optimizer::Bfgs { .. }) => {
                     let iterations = (*iterations).min(steps - state.stage_step);

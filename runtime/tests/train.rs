@@ -53,6 +53,29 @@ train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 500); points = 500; log_ever
     );
 }
 
+/// An L-BFGS stage stops once a call lowers the loss no more, as scipy's
+/// does, rather than spending its remaining steps: two contradictory
+/// constraints at the same points with large weights leave a minimum of
+/// 5e5 where rounding
+/// stalls the line searches while the gradient is far from zero.
+#[test]
+fn lbfgs_stops_where_it_stalls() {
+    let summary = train(
+        "field u(x in [0,1])
+a: u = 0
+b: u = 1
+net u = mlp(depth = 1, width = 4)
+train { lbfgs(steps = 20000); points(a = 20, b = a); weights(a = 1e6, b = 1e6) }",
+        "stall",
+    );
+    assert!(
+        (summary.total_loss - 5e5).abs() < 1.0,
+        "the minimum is 5e5: {}",
+        summary.total_loss
+    );
+    assert!(summary.steps < 2000, "{} steps", summary.steps);
+}
+
 /// A learned scalar recovered from its equation: u = exp(-a t) with a = 2.
 /// Its relative error against its stated exact value is reported; its
 /// value at every logged step is in `history.csv` (from its initial
