@@ -359,8 +359,7 @@ fn stages(
                     // the limit of the float precision (where scipy's L-BFGS,
                     // DeepXDE's, stops too).
                     let lowered = start - loss > STALLED * start.abs();
-                    let stalled = !lowered;
-                    (loss, terms, evaluations <= 1 || stalled)
+                    (loss, terms, evaluations <= 1 || !lowered)
                 }
                 (Stepper::Bfgs(bfgs, iterations), Optimizer::Bfgs { .. }) => {
                     let iterations = (*iterations).min(steps - state.stage_step);

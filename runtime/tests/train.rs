@@ -56,8 +56,8 @@ train { adam(lr = 1e-2, steps = 300); lbfgs(steps = 500); points = 500; log_ever
 /// An L-BFGS stage stops once a call lowers the loss no more, as scipy's
 /// does, rather than spending its remaining steps: two contradictory
 /// constraints at the same points with large weights leave a minimum of
-/// 5e5 where rounding
-/// stalls the line searches while the gradient is far from zero.
+/// 5e5 where rounding stalls the line searches while the gradient is far
+/// from zero.
 #[test]
 fn lbfgs_stops_where_it_stalls() {
     let summary = train(
