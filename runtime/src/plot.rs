@@ -452,7 +452,7 @@ fn colour_bar(
         .disable_x_axis()
         .disable_mesh()
         .y_label_style(("sans-serif", 14))
-        .y_label_formatter(&|v| format!("{v:.2}"))
+        .y_label_formatter(&|v| bar_label(*v, lo, hi))
         .draw()
         .map_err(failed)?;
     let steps = 100;
@@ -469,6 +469,20 @@ fn colour_bar(
 }
 
 /// The viridis colour map at `t` in [0, 1], from five of its colours.
+/// A colour bar's tick label: ticks a twentieth of the range apart told apart,
+/// in scientific notation where plain decimals would need more than four
+/// leading zeros or five digits before the point (an error map's 1e-6).
+fn bar_label(v: f64, lo: f64, hi: f64) -> String {
+    let largest = lo.abs().max(hi.abs());
+    let span = (hi - lo).abs().max(largest * 1e-12).max(f64::MIN_POSITIVE);
+    if largest > 0.0 && !(1e-4..1e5).contains(&largest) {
+        let digits = ((largest / span * 20.0).log10().ceil()).clamp(1.0, 12.0) as usize;
+        return format!("{v:.digits$e}");
+    }
+    let digits = (-(span / 20.0).log10()).ceil().clamp(0.0, 12.0) as usize;
+    format!("{v:.digits$}")
+}
+
 fn viridis(t: f64) -> RGBColor {
     const ANCHORS: [(f64, f64, f64); 5] = [
         (68.0, 1.0, 84.0),
@@ -487,4 +501,24 @@ fn viridis(t: f64) -> RGBColor {
     let (a, b) = (ANCHORS[k], ANCHORS[k + 1]);
     let mix = |p: f64, q: f64| (p + (q - p) * f).round() as u8;
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar_label;
+
+    #[test]
+    fn colour_bar_labels_tell_ticks_apart() {
+        // An error map up to 0.0165: ticks 0.002 apart.
+        assert_eq!(bar_label(0.004, 0.0, 0.0165), "0.0040");
+        assert_eq!(bar_label(0.0165, 0.0, 0.0165), "0.0165");
+        // A field of order one.
+        assert_eq!(bar_label(-0.5, -1.0, 1.0), "-0.5");
+        // An error map up to 3e-6.
+        assert_eq!(bar_label(2e-6, 0.0, 3e-6), "2.00e-6");
+        // Large values keep their significant digits.
+        assert_eq!(bar_label(250000.0, 0.0, 300000.0), "2.50e5");
+        // A field that varies in its seventh digit.
+        assert_eq!(bar_label(1.0000005, 1.0, 1.000001), "1.00000050");
+    }
 }
