@@ -8,9 +8,11 @@ Usage (from the repository root, in a virtual environment holding
 
 Each script runs unchanged on DeepXDE's PyTorch back end, on the CPU, in
 its own directory (so that its `../dataset/` paths resolve), except that
-`dde.saveplot(...)` is dropped (no plot windows) and, where the script gives
-its data a `solution`, a few lines are appended that print the relative L2
-error of each output on the data's test points. Scripts that print their own
+`dde.saveplot(...)` is dropped (no plot windows), the scripts that import
+TensorFlow's `tf` for `tf.sin` and the like get PyTorch's functions of the
+same names (what their comments tell PyTorch users to write), and, where
+the script gives its data a `solution`, a few lines are appended that print
+the relative L2 error of each output on the data's test points. Scripts that print their own
 "L2 relative error" (such as Burgers.py, against its dataset) keep theirs.
 The table printed at the end gives each script's errors and wall time;
 with DEEPXDE_LOGS=DIR set, each script's whole output (its loss history)
@@ -41,8 +43,10 @@ if getattr(data, "soln", None) is not None:
 
 
 def prepare(source):
-    """The script without its plotting call, with the evaluation appended."""
+    """The script without its plotting call, on PyTorch's functions, with
+    the evaluation appended."""
     kept = [line for line in source.splitlines() if not line.startswith("dde.saveplot(")]
+    kept = ["import torch as tf" if line == "from deepxde.backend import tf" else line for line in kept]
     return "\n".join(kept) + "\n" + EVALUATION
 
 
