@@ -57,3 +57,31 @@ train { adam(steps = 10); points(pde = 7); anchors(pde = obs) }";
             .all(|p| p.coords[0] > -0.3 && p.coords[0] < 1.0)
     );
 }
+
+/// `sample(boundary(REGION), N)`: DeepXDE's boundary points, which join an
+/// equation's residual points; in 1-D, two of them are the interval's ends.
+#[test]
+fn anchors_on_a_boundary_are_its_points() {
+    let text = "region line = [-1,1]
+field u(x in line)
+pde:   u_xx = 2
+left:  u = 0 on x = -1
+right: u_x = 4 on x = 1
+train { adam(steps = 10); points(pde = 16); anchors(pde = sample(boundary(line), 2)) }";
+    let frontend = physc_compiler::check_source(text, Path::new("."), &DiskFiles);
+    assert!(frontend.checked.diagnostics.is_empty());
+    let loss = frontend.loss.as_ref().expect("trainable");
+    let mut ends: Vec<f64> = loss
+        .anchors(BatchId(0))
+        .expect("anchors")
+        .iter()
+        .map(|p| p.coords[0])
+        .collect();
+    ends.sort_by(f64::total_cmp);
+    assert_eq!(ends, [-1.0, 1.0]);
+    let printed = physc_compiler::program::print::program(loss);
+    assert!(
+        printed.contains("2 anchors drawn in boundary(line)"),
+        "{printed}"
+    );
+}

@@ -218,7 +218,12 @@ pub fn sample_boundary_normals(
 }
 
 /// Points on the boundary of a set with the normal of the primitive each
-/// lies on, as `orient` turns it (given the point).
+/// lies on, as `orient` turns it (given the point). The primitives (and a
+/// box's faces) are chosen by systematic sampling, the k-th draw at
+/// `(u + k) / n` of their measures laid end to end for one random `u`: each
+/// gets its share of the `n` points to within one (both ends of an
+/// interval for `n = 2`, as DeepXDE draws them), where independent choices
+/// would leave some short.
 fn boundary_draws(
     set: &Set,
     n: usize,
@@ -228,9 +233,16 @@ fn boundary_draws(
     let mut primitives = vec![];
     collect_primitives(set, &mut primitives);
     let measures: Vec<f64> = primitives.iter().map(|p| boundary_measure(p)).collect();
+    let (offset, n, mut k) = (rng.unit(), n.max(1), 0usize);
     rejection(n, rng, |rng| {
-        let primitive = primitives[pick(&measures, rng)?];
-        let (p, normal) = on_primitive_boundary(primitive, rng);
+        // Each further round of n (after rejections) at a new offset, so
+        // that no point repeats.
+        let round = offset + (k / n) as f64 * GOLDEN;
+        let share = (round + (k % n) as f64 / n as f64).fract();
+        k += 1;
+        let (index, within) = pick_at(&measures, share)?;
+        let primitive = primitives[index];
+        let (p, normal) = on_primitive_boundary(primitive, within, rng);
         if !on_boundary(set, &p) {
             return None;
         }
@@ -263,21 +275,26 @@ fn rejection<T>(
     }
 }
 
-/// An index drawn with probability proportional to its weight; `None`
-/// when the weights add up to nothing.
-fn pick(weights: &[f64], rng: &mut Rng) -> Option<usize> {
+/// The fractional part of the golden ratio: successive multiples spread
+/// evenly over [0, 1).
+const GOLDEN: f64 = 0.618_033_988_749_894_9;
+
+/// The index at `share` (in [0, 1)) of the weights laid end to end, and
+/// where in its own weight that falls (in [0, 1)); `None` when the weights
+/// add up to nothing.
+fn pick_at(weights: &[f64], share: f64) -> Option<(usize, f64)> {
     let total: f64 = weights.iter().sum();
     if total <= 0.0 || total.is_nan() {
         return None;
     }
-    let mut target = rng.unit() * total;
+    let mut target = share * total;
     for (k, w) in weights.iter().enumerate() {
         if target < *w {
-            return Some(k);
+            return Some((k, target / w));
         }
         target -= w;
     }
-    weights.iter().rposition(|w| *w > 0.0)
+    weights.iter().rposition(|w| *w > 0.0).map(|k| (k, 0.0))
 }
 
 /// The measure of a primitive's boundary: the area of a box's faces, a
@@ -341,16 +358,28 @@ fn collect_primitives<'s>(set: &'s Set, out: &mut Vec<&'s Set>) {
 
 /// A point on a primitive's boundary and the primitive's unit normal there
 /// (outward for boxes and balls, either way for polygon edges).
-fn on_primitive_boundary(set: &Set, rng: &mut Rng) -> (Vec<f64>, Vec<f64>) {
+fn on_primitive_boundary(set: &Set, within: f64, rng: &mut Rng) -> (Vec<f64>, Vec<f64>) {
     match set {
         Set::Box(b) => {
             let mut p: Vec<f64> = b.iter().map(|(lo, hi)| rng.range(*lo, *hi)).collect();
-            let areas: Vec<f64> = (0..b.len()).map(|k| face_area(b, k)).collect();
-            let k = pick(&areas, rng).unwrap_or(0);
-            let upper = rng.unit() >= 0.5;
+            // Faces in pairs: the lower and the upper across each axis.
+            let areas: Vec<f64> = (0..2 * b.len()).map(|f| face_area(b, f / 2)).collect();
+            let face = pick_at(&areas, within).map_or(0, |(f, _)| f);
+            let (k, upper) = (face / 2, face % 2 == 1);
             p[k] = if upper { b[k].1 } else { b[k].0 };
             let mut normal = vec![0.0; b.len()];
             normal[k] = if upper { 1.0 } else { -1.0 };
+            (p, normal)
+        }
+        // A circle's points evenly spaced in angle, as a polygon's along its
+        // edges; a sphere's at random.
+        Set::Ball { center, radius } if center.len() == 2 => {
+            let angle = 2.0 * std::f64::consts::PI * within;
+            let normal = vec![angle.cos(), angle.sin()];
+            let p = vec![
+                center[0] + radius * normal[0],
+                center[1] + radius * normal[1],
+            ];
             (p, normal)
         }
         Set::Ball { center, radius } => {
@@ -367,9 +396,8 @@ fn on_primitive_boundary(set: &Set, rng: &mut Rng) -> (Vec<f64>, Vec<f64>) {
         }
         Set::Polygon(v) => {
             let lengths: Vec<f64> = (0..v.len()).map(|i| edge_length(v, i)).collect();
-            let i = pick(&lengths, rng).unwrap_or(0);
+            let (i, t) = pick_at(&lengths, within).unwrap_or((0, 0.0));
             let (a, b) = (v[i], v[(i + 1) % v.len()]);
-            let t = rng.unit();
             let length = (b.0 - a.0).hypot(b.1 - a.1).max(f64::MIN_POSITIVE);
             let normal = vec![(b.1 - a.1) / length, (a.0 - b.0) / length];
             (vec![a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)], normal)
@@ -530,6 +558,69 @@ mod tests {
         assert!((sphere_area(3) - 4.0 * std::f64::consts::PI).abs() < 1e-12);
         assert!((sphere_area(2) - 2.0 * std::f64::consts::PI).abs() < 1e-12);
         assert_eq!(sphere_area(1), 2.0);
+    }
+
+    /// Boundary points are shared out systematically: both ends of an
+    /// interval for two points, a quarter of them on each side of a
+    /// square, evenly spaced on a circle.
+    #[test]
+    fn boundary_points_are_shared_out_evenly() {
+        for seed in 0..20 {
+            let mut rng = Rng::new(seed);
+            let ends = sample_boundary(&Set::Box(vec![(-1.0, 1.0)]), 2, &mut rng).expect("fills");
+            let mut ends: Vec<f64> = ends.iter().map(|p| p[0]).collect();
+            ends.sort_by(f64::total_cmp);
+            assert_eq!(ends, [-1.0, 1.0], "seed {seed}");
+            let square = Set::Box(vec![(0.0, 1.0), (0.0, 1.0)]);
+            let points = sample_boundary(&square, 80, &mut rng).expect("fills");
+            for (axis, side) in [(0, 0.0), (0, 1.0), (1, 0.0), (1, 1.0)] {
+                let on = points.iter().filter(|p| p[axis] == side).count();
+                assert_eq!(on, 20, "seed {seed}: side {axis} = {side}");
+            }
+            let circle = Set::Ball {
+                center: vec![0.0, 0.0],
+                radius: 1.0,
+            };
+            let mut angles: Vec<f64> = sample_boundary(&circle, 50, &mut rng)
+                .expect("fills")
+                .iter()
+                .map(|p| p[1].atan2(p[0]))
+                .collect();
+            angles.sort_by(f64::total_cmp);
+            for w in angles.windows(2) {
+                let gap = w[1] - w[0];
+                assert!(
+                    (gap - std::f64::consts::TAU / 50.0).abs() < 1e-9,
+                    "gap {gap}"
+                );
+            }
+        }
+    }
+
+    /// Where rejection asks for more rounds, the points do not repeat.
+    #[test]
+    fn boundary_points_after_rejections_are_new() {
+        // Two overlapping disks: a third of each circle lies inside the
+        // other and is rejected.
+        let pair = Set::Union(
+            Box::new(Set::Ball {
+                center: vec![0.0, 0.0],
+                radius: 1.0,
+            }),
+            Box::new(Set::Ball {
+                center: vec![1.0, 0.0],
+                radius: 1.0,
+            }),
+        );
+        let mut rng = Rng::new(3);
+        let points = sample_boundary(&pair, 300, &mut rng).expect("fills");
+        let mut keys: Vec<(i64, i64)> = points
+            .iter()
+            .map(|p| ((p[0] * 1e9) as i64, (p[1] * 1e9) as i64))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), 300);
     }
 
     /// Sampling fills the count, or says why it cannot.

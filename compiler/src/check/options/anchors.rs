@@ -1,9 +1,12 @@
 //! Anchor points of a constraint: `anchors(pde = obs)`, a data set's rows,
 //! or `anchors(pde = sample(strike, 1000))`, points drawn once in a named
-//! region (DeepXDE's `anchors = np.random.uniform(...)`).
+//! region (DeepXDE's `anchors = np.random.uniform(...)`) or on its boundary
+//! (`sample(boundary(strike), 100)`: DeepXDE's boundary points, which join
+//! every equation's residual points).
 //!
 //! Input: an `anchors` option. Output: the model's [`Anchors`], or E0103
-//! for a value that is neither a data set nor `sample(REGION, N)`, E0503
+//! for a value that is neither a data set nor `sample(REGION, N)` (or
+//! `sample(boundary(REGION), N)`), E0503
 //! for a data set without the constraint's coordinates, and the region's
 //! own diagnostics for a region that is not one of the constraint's.
 
@@ -81,16 +84,35 @@ impl Checker<'_> {
             );
             return None;
         };
-        let region = match &region.kind {
-            ast::ExprKind::Name(n) if matches!(self.names.get(&n.name), Some(Decl::Region(_))) => n,
-            _ => {
-                self.report(
-                    Diagnostic::error(Code::WrongKind, "anchors are sampled in a named region")
-                        .label(region.span, "not a region")
-                        .help("declare it, as in `region strike = [0.5, 1.5] x [0, 1]`, and write `sample(strike, 1000)`"),
-                );
-                return None;
+        let named = |e: &ast::Expr| match &e.kind {
+            ast::ExprKind::Name(n) if matches!(self.names.get(&n.name), Some(Decl::Region(_))) => {
+                Some(n.clone())
             }
+            _ => None,
+        };
+        // A named region, or its boundary: `sample(line, 16)`,
+        // `sample(boundary(line), 2)` (DeepXDE's boundary points, which
+        // join an equation's residual points).
+        let (name, kind) = match &region.kind {
+            ast::ExprKind::Call { callee, args } if callee.name == "boundary" => {
+                match args.as_slice() {
+                    [inner] => match named(inner) {
+                        Some(n) => (
+                            format!("boundary({})", n.name),
+                            ast::RegionKind::Boundary(Box::new(ast::Region {
+                                kind: ast::RegionKind::Name(n),
+                                span: inner.span,
+                            })),
+                        ),
+                        None => return self.not_a_region(inner),
+                    },
+                    _ => return self.not_a_region(region),
+                }
+            }
+            _ => match named(region) {
+                Some(n) => (n.name.clone(), ast::RegionKind::Name(n)),
+                None => return self.not_a_region(region),
+            },
         };
         let count = self.whole(
             &Opt {
@@ -114,16 +136,25 @@ impl Checker<'_> {
             .collect();
         let place = self.place(
             &ast::Region {
-                kind: ast::RegionKind::Name(region.clone()),
+                kind,
                 span: args[0].span,
             },
             &space,
             &functions,
         )?;
         Some(Anchors::Drawn {
-            region: region.name.clone(),
+            region: name,
             place,
             count,
         })
+    }
+
+    fn not_a_region(&mut self, e: &ast::Expr) -> Option<Anchors> {
+        self.report(
+            Diagnostic::error(Code::WrongKind, "anchors are sampled in a named region")
+                .label(e.span, "not a region")
+                .help("declare it, as in `region strike = [0.5, 1.5] x [0, 1]`, and write `sample(strike, 1000)` or, on its boundary, `sample(boundary(strike), 100)`"),
+        );
+        None
     }
 }
