@@ -79,9 +79,11 @@ def run(clone, script):
         return "failed: " + output.strip().splitlines()[-1], wall
     errors = re.findall(r"output (\d+): relative L2 error (\S+)", output)
     errors = [f"{i}: {e}" for i, e in errors]
-    own = re.findall(r"L2 relative error: \[?([0-9.eE+-]+)", output)
-    if own:
-        errors.append(f"script's own: {float(own[-1]):.3e}")
+    # The script's own figures: "L2 relative error: ..." or, one per
+    # output, "L2 relative error in u: ...".
+    own = re.findall(r"L2 relative error( in \w+)?: \[?([0-9.eE+-]+)", output)
+    for name, value in own:
+        errors.append(f"script's own{name}: {float(value):.3e}")
     return ", ".join(errors) or "no error printed", wall
 
 

@@ -468,10 +468,9 @@ fn colour_bar(
     Ok(())
 }
 
-/// The viridis colour map at `t` in [0, 1], from five of its colours.
-/// A colour bar's tick label: ticks a twentieth of the range apart told apart,
-/// in scientific notation where plain decimals would need more than four
-/// leading zeros or five digits before the point (an error map's 1e-6).
+/// A colour bar's tick label, with the digits that tell apart ticks a
+/// twentieth of the range apart; in scientific notation below 1e-4 or from
+/// 1e5 on (an error map's 1e-6).
 fn bar_label(v: f64, lo: f64, hi: f64) -> String {
     let largest = lo.abs().max(hi.abs());
     let span = (hi - lo).abs().max(largest * 1e-12).max(f64::MIN_POSITIVE);
@@ -483,6 +482,7 @@ fn bar_label(v: f64, lo: f64, hi: f64) -> String {
     format!("{v:.digits$}")
 }
 
+/// The viridis colour map at `t` in [0, 1], from five of its colours.
 fn viridis(t: f64) -> RGBColor {
     const ANCHORS: [(f64, f64, f64); 5] = [
         (68.0, 1.0, 84.0),

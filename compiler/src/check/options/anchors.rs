@@ -5,10 +5,10 @@
 //! every equation's residual points).
 //!
 //! Input: an `anchors` option. Output: the model's [`Anchors`], or E0103
-//! for a value that is neither a data set nor `sample(REGION, N)` (or
-//! `sample(boundary(REGION), N)`), E0503
-//! for a data set without the constraint's coordinates, and the region's
-//! own diagnostics for a region that is not one of the constraint's.
+//! for a value that is neither a data set nor `sample(REGION, N)` nor
+//! `sample(boundary(REGION), N)`, E0503 for a data set without the
+//! constraint's coordinates, and the region's own diagnostics for a region
+//! that is not one of the constraint's.
 
 use super::*;
 
