@@ -37,6 +37,13 @@ impl Rng {
         lo + (hi - lo) * self.unit()
     }
 
+    /// The items in a random order (Fisher-Yates).
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, (self.next_u64() % (i as u64 + 1)) as usize);
+        }
+    }
+
     /// Standard normal (Box-Muller).
     pub fn normal(&mut self) -> f64 {
         let u = self.unit().max(f64::MIN_POSITIVE);
@@ -223,7 +230,10 @@ pub fn sample_boundary_normals(
 /// `(u + k) / n` of their measures laid end to end for one random `u`: each
 /// gets its share of the `n` points to within one (both ends of an
 /// interval for `n = 2`, as DeepXDE draws them), where independent choices
-/// would leave some short.
+/// would leave some short. The points come in a random order: in draw
+/// order they would follow the boundary round, and the coordinates drawn
+/// beside them (a time evenly spaced by Hammersley's first coordinate)
+/// would pair with where they lie on it.
 fn boundary_draws(
     set: &Set,
     n: usize,
@@ -248,6 +258,10 @@ fn boundary_draws(
         }
         let normal = orient(&p, normal);
         Some((p, normal))
+    })
+    .map(|mut points| {
+        rng.shuffle(&mut points);
+        points
     })
 }
 

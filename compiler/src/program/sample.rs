@@ -295,10 +295,7 @@ pub fn unit_points(sampler: Sampler, n: usize, d: usize, rng: &mut Rng) -> Vec<V
             let mut out = vec![vec![0.0; d]; n];
             for k in 0..d {
                 let mut slices: Vec<usize> = (0..n).collect();
-                // Fisher-Yates.
-                for i in (1..n).rev() {
-                    slices.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
-                }
+                rng.shuffle(&mut slices);
                 for (row, slice) in out.iter_mut().zip(slices) {
                     row[k] = (slice as f64 + rng.unit()) / n as f64;
                 }
