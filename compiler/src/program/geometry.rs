@@ -243,12 +243,12 @@ fn boundary_draws(
     let mut primitives = vec![];
     collect_primitives(set, &mut primitives);
     let measures: Vec<f64> = primitives.iter().map(|p| boundary_measure(p)).collect();
-    let (offset, n, mut k) = (rng.unit(), n.max(1), 0usize);
+    let (offset, slots, mut k) = (rng.unit(), n.max(1), 0usize);
     rejection(n, rng, |rng| {
         // Each further round of n (after rejections) at a new offset, so
         // that no point repeats.
-        let round = offset + (k / n) as f64 * GOLDEN;
-        let share = (round + (k % n) as f64 / n as f64).fract();
+        let round = offset + (k / slots) as f64 * GOLDEN;
+        let share = (round + (k % slots) as f64 / slots as f64).fract();
         k += 1;
         let (index, within) = pick_at(&measures, share)?;
         let primitive = primitives[index];
@@ -609,6 +609,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// No points asked, none drawn.
+    #[test]
+    fn no_boundary_points_for_none_asked() {
+        let mut rng = Rng::new(2);
+        let square = Set::Box(vec![(0.0, 1.0), (0.0, 1.0)]);
+        assert!(
+            sample_boundary(&square, 0, &mut rng)
+                .expect("fills")
+                .is_empty()
+        );
     }
 
     /// Where rejection asks for more rounds, the points do not repeat.
