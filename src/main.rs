@@ -81,7 +81,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Backend::Jit)]
         backend: Backend,
         /// Float precision of training [default: float64 on the CPU,
-        /// float32 on wgpu].
+        /// float32 on wgpu; a resumed run's, the one it was trained in].
         #[arg(long, value_enum)]
         precision: Option<Precision>,
         /// Go on from the checkpoint of a run directory (by default the
@@ -256,11 +256,6 @@ fn main() -> ExitCode {
         } => {
             use physc_runtime::backend;
             let backend = runtime_backend(backend);
-            let precision = match precision {
-                None => backend.default_precision(),
-                Some(Precision::Float32) => backend::Precision::F32,
-                Some(Precision::Float64) => backend::Precision::F64,
-            };
             let (resume, out) = match resume {
                 None => (false, out),
                 Some(None) => (true, out),
@@ -271,6 +266,21 @@ fn main() -> ExitCode {
                     }
                     (true, Some(dir))
                 }
+            };
+            // A resumed run goes on in the precision it was trained in.
+            let trained_in = || {
+                let dir = out.clone().unwrap_or_else(|| file.with_extension("run"));
+                physc_runtime::checkpoint::trained_precision(&dir)
+            };
+            let precision = match precision {
+                Some(Precision::Float32) => backend::Precision::F32,
+                Some(Precision::Float64) => backend::Precision::F64,
+                None if resume => match trained_in().as_deref() {
+                    Some("float32") => backend::Precision::F32,
+                    Some("float64") => backend::Precision::F64,
+                    _ => backend.default_precision(),
+                },
+                None => backend.default_precision(),
             };
             let options = physc_runtime::run::Options {
                 backend,

@@ -287,14 +287,25 @@ fn float32_training_is_reported_as_such() {
     let trained = physc(&["run", model, "--quiet", "--precision", "float32"]);
     assert!(trained.status.success(), "{trained:?}");
     let run = std::path::Path::new(model).with_extension("run");
-    let summary = summary(&run);
-    assert_eq!(summary["precision"], "float32");
-    assert_eq!(summary["backend"], "jit");
-    assert!(summary["rel_l2"]["u"].as_f64().expect("an error figure") < 0.05);
-    // The optimiser's state is stored in float32: a resumed run keeps it.
+    let trained = summary(&run);
+    assert_eq!(trained["precision"], "float32");
+    assert_eq!(trained["backend"], "jit");
+    assert!(trained["rel_l2"]["u"].as_f64().expect("an error figure") < 0.05);
+    // The optimiser's state is stored in float32: a resumed run goes on in
+    // it unless told otherwise, and refuses another precision.
     let resumed = physc(&["run", model, "--quiet", "--resume"]);
-    assert_eq!(resumed.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(resumed.status.success(), "{resumed:?}");
+    assert_eq!(summary(&run)["precision"], "float32");
+    let other = physc(&[
+        "run",
+        model,
+        "--quiet",
+        "--resume",
+        "--precision",
+        "float64",
+    ]);
+    assert_eq!(other.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&other.stderr);
     assert!(
         stderr.contains("resume it with `--precision float32`"),
         "{stderr}"

@@ -150,6 +150,15 @@ pub fn load_weights(run: &Path, identity: &Identity, t: Trainable) -> Result<Loa
     load_as(run, identity, Whose::AnyModel, t)
 }
 
+/// The precision `run`'s checkpoint (or the one kept before it) was
+/// trained in, `"float32"` or `"float64"`; `None` when neither can be read
+/// (the load that follows says why).
+pub fn trained_precision(run: &Path) -> Option<String> {
+    let parts = read(&path(run)).or_else(|_| read(&previous(run))).ok()?;
+    let state: TrainState = serde_json::from_slice(parts.get(1)?).ok()?;
+    Some(state.precision).filter(|p| !p.is_empty())
+}
+
 /// Whether a checkpoint must be of the model being trained.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Whose {
