@@ -409,17 +409,28 @@ fn dimension_help(set: &Set, names: &[&str]) -> String {
         && names.contains(&"t")
         && spatial.len() == set.dim()
     {
+        let faces = match inner.as_ref() {
+            Set::Box(intervals) => {
+                let faces: Vec<String> = spatial
+                    .iter()
+                    .zip(intervals)
+                    .flat_map(|(n, (a, b))| [format!("{n} = {a}"), format!("{n} = {b}")])
+                    .collect();
+                Some(faces.join(" | "))
+            }
+            _ => None,
+        };
+        // An interval's boundary at every time is its two ends: named, as a
+        // region over one coordinate has no boundary beside time.
+        if let (1, Some(ends)) = (spatial.len(), &faces) {
+            return format!("to hold it at both ends at every time, name them: `on {ends}`");
+        }
         let coords = spatial.join(", ");
         let mut help = format!(
             "to hold it on the boundary at every time, name the region and declare the field over it: `region R = ...`, `field u(({coords}) in R, t in [t0, t1])`, then `on boundary(R)`"
         );
-        if let Set::Box(intervals) = inner.as_ref() {
-            let faces: Vec<String> = spatial
-                .iter()
-                .zip(intervals)
-                .flat_map(|(n, (a, b))| [format!("{n} = {a}"), format!("{n} = {b}")])
-                .collect();
-            help.push_str(&format!("; or name its faces: `on {}`", faces.join(" | ")));
+        if let Some(faces) = faces {
+            help.push_str(&format!("; or name its faces: `on {faces}`"));
         }
         return help;
     }
