@@ -420,8 +420,8 @@ fn dimension_help(set: &Set, names: &[&str]) -> String {
             }
             _ => None,
         };
-        // An interval's boundary at every time is its two ends: named, as a
-        // region over one coordinate has no boundary beside time.
+        // An interval's two ends, as slices: `boundary(R)` of a region of
+        // one coordinate is not taken over time.
         if let (1, Some(ends)) = (spatial.len(), &faces) {
             return format!("to hold it at both ends at every time, name them: `on {ends}`");
         }
