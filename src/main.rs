@@ -269,8 +269,10 @@ fn main() -> ExitCode {
             };
             // A resumed run goes on in the precision it was trained in.
             let trained_in = || {
-                let dir = out.clone().unwrap_or_else(|| file.with_extension("run"));
-                physc_runtime::checkpoint::trained_precision(&dir)
+                physc_runtime::checkpoint::trained_precision(&run_command::run_dir(
+                    &file,
+                    out.clone(),
+                ))
             };
             let precision = match precision {
                 Some(Precision::Float32) => backend::Precision::F32,

@@ -20,6 +20,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+/// A model's run directory: the one given, or MODEL.run beside it.
+pub fn run_dir(model: &Path, given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| model.with_extension("run"))
+}
+
 /// Reads and checks a model that training supports; diagnostics are
 /// shown (warnings unless `quiet`), and what training does not support
 /// yet as errors.
@@ -63,7 +68,7 @@ pub fn eval(
         Err(status) => return status,
     };
     let loss = loaded.frontend.loss.as_ref().expect("checked above");
-    let run = run.unwrap_or_else(|| path.with_extension("run"));
+    let run = run_dir(path, run);
     match physc_runtime::eval::eval(loss, &run, points, out, residuals) {
         Ok(rows) => {
             errln!("{rows} rows written to {}", out.display());
@@ -83,7 +88,7 @@ pub fn run(path: &Path, out: Option<PathBuf>, options: Options, quiet: bool) -> 
         Err(status) => return status,
     };
     let loss = loaded.frontend.loss.as_ref().expect("checked above");
-    let out = out.unwrap_or_else(|| path.with_extension("run"));
+    let out = run_dir(path, out);
     let interrupt = Arc::new(AtomicBool::new(false));
     {
         let interrupt = interrupt.clone();

@@ -86,7 +86,7 @@ pub fn simulate(path: &Path, request: Request) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let run = request.run.unwrap_or_else(|| path.with_extension("run"));
+    let run = crate::run_command::run_dir(path, request.run);
     let options = Options {
         initial: request.initial,
         start: request.span.0,
