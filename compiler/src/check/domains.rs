@@ -63,10 +63,11 @@ impl Checker<'_> {
         names: &[ast::Ident],
         region: &ast::Region,
     ) -> Option<Factor> {
-        if let (ast::RegionKind::Name(name), true) = (&region.kind, coords.len() > 1) {
-            self.region_coords
-                .entry(name.name.clone())
-                .or_insert_with(|| coords.to_vec());
+        if let ast::RegionKind::Name(name) = &region.kind {
+            let bindings = self.region_coords.entry(name.name.clone()).or_default();
+            if !bindings.iter().any(|b| b == coords) {
+                bindings.push(coords.to_vec());
+            }
         }
         let set = self.set(region)?;
         if set.dim() != coords.len() {

@@ -187,8 +187,9 @@ pub(crate) struct Checker<'a> {
     consts: Vec<ConstDecl<'a>>,
     defs: Vec<Def<'a>>,
     regions: Vec<RegionDecl<'a>>,
-    /// Regions that a field binds coordinates to: `(x, y) in plate`.
-    region_coords: HashMap<String, Vec<CoordId>>,
+    /// The coordinates fields bind each named region to: `(x, y) in plate`,
+    /// `x in line` (one entry per distinct binding, in declaration order).
+    region_coords: HashMap<String, Vec<Vec<CoordId>>>,
     /// The library modules brought in by `use`.
     modules: Vec<String>,
     model: Model,

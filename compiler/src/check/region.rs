@@ -351,6 +351,7 @@ impl Checker<'_> {
         if let Some(cs) = names
             .iter()
             .filter_map(|n| self.region_coords.get(*n))
+            .flatten()
             .find(fits)
         {
             return Some(cs.clone());
@@ -420,17 +421,16 @@ fn dimension_help(set: &Set, names: &[&str]) -> String {
             }
             _ => None,
         };
-        // An interval's two ends, as slices: `boundary(R)` of a region of
-        // one coordinate is not taken over time.
-        if let (1, Some(ends)) = (spatial.len(), &faces) {
-            return format!("to hold it at both ends at every time, name them: `on {ends}`");
-        }
-        let coords = spatial.join(", ");
+        let coords = match spatial[..] {
+            [one] => one.to_string(),
+            _ => format!("({})", spatial.join(", ")),
+        };
         let mut help = format!(
-            "to hold it on the boundary at every time, name the region and declare the field over it: `region R = ...`, `field u(({coords}) in R, t in [t0, t1])`, then `on boundary(R)`"
+            "to hold it on the boundary at every time, name the region and declare the field over it: `region R = ...`, `field u({coords} in R, t in [t0, t1])`, then `on boundary(R)`"
         );
         if let Some(faces) = faces {
-            help.push_str(&format!("; or name its faces: `on {faces}`"));
+            let sides = if spatial.len() == 1 { "ends" } else { "faces" };
+            help.push_str(&format!("; or name its {sides}: `on {faces}`"));
         }
         return help;
     }
