@@ -112,7 +112,7 @@ fn ir_prints_the_loss_program() {
         "{text}"
     );
     assert!(
-        text.contains("batch 0 `pde`: 4000 points (latin hypercube) on (x, t) in [-1, 1] x [0, 1]"),
+        text.contains("batch 0 `pde`: 4000 points (hammersley) on (x, t) in [-1, 1] x [0, 1]"),
         "{text}"
     );
     let refused = physc(&[

@@ -344,7 +344,7 @@ impl Default for Train {
                 },
             ],
             seed: 0,
-            sampler: Sampler::Lhs,
+            sampler: Sampler::Hammersley,
             points: 2000,
             label_points: vec![],
             shared_points: vec![],
