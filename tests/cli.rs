@@ -313,6 +313,37 @@ fn float32_training_is_reported_as_such() {
     let _ = std::fs::remove_dir_all(run.parent().expect("a directory"));
 }
 
+/// An L-BFGS stage that stops short of its steps (here where the float32
+/// loss no longer falls) says so, and in float32 how to go on in float64.
+#[test]
+fn an_lbfgs_stage_that_ends_early_says_so() {
+    let model = heat_model("ended-early");
+    let text = std::fs::read_to_string(&model).expect("the model");
+    let text = text.replace(
+        "train { adam(lr = 1e-2, steps = 200); lbfgs(steps = 100); points = 300; log_every = 100 }",
+        "net u = mlp(depth = 2, width = 8)\ntrain { adam(lr = 1e-2, steps = 200); lbfgs(steps = 3000); points = 64 }",
+    )
+    .replace("net u = mlp(depth = 2, width = 16)\n", "");
+    std::fs::write(&model, text).expect("writes the model");
+    let model = model.to_str().expect("utf-8 path");
+    let trained = physc(&["run", model, "--quiet", "--precision", "float32"]);
+    assert!(trained.status.success(), "{trained:?}");
+    let run = std::path::Path::new(model).with_extension("run");
+    let steps = summary(&run)["steps"].as_u64().expect("steps");
+    assert!(steps < 3200, "{steps} steps");
+    let stderr = String::from_utf8_lossy(&trained.stderr);
+    let ended = format!(
+        "lbfgs ended at step {steps}, {} steps before its budget",
+        3200 - steps
+    );
+    assert!(stderr.contains(&ended), "{stderr}");
+    assert!(
+        stderr.contains("float64 goes on from these networks"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(run.parent().expect("a directory"));
+}
+
 #[test]
 fn resuming_without_a_checkpoint_is_status_2() {
     let model = heat_model("resume");

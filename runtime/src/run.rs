@@ -159,6 +159,14 @@ pub(crate) fn run_from(
         &mut observer,
     )?;
     state.wall_seconds = observer.wall_seconds();
+    notes.extend(state.ended_early.iter().cloned());
+    // In float32 that is often the precision's limit, which float64 passes.
+    if !state.ended_early.is_empty() && state.precision == "float32" {
+        notes.push(format!(
+            "in float32 that may be the precision's limit: float64 goes on from these networks (the model with only its `lbfgs` stage left in `train`, run with `--start-from {} --precision float64`)",
+            out.display()
+        ));
+    }
     if let Some(refine) = &model.train.refine {
         notes.extend(crate::refine::note(refine, &state, &program));
     }

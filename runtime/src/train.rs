@@ -114,6 +114,10 @@ pub struct TrainState {
     /// Why training gave up before its end, if it did.
     #[serde(default)]
     pub stopped: Option<String>,
+    /// Quasi-Newton stages that ended before their steps, where they no
+    /// longer lowered the loss: one line each, for the run's notes.
+    #[serde(default)]
+    pub ended_early: Vec<String>,
     /// With `resample_by = residual`, each resampled batch's points (their
     /// coordinates, then on a boundary the normal's components), which
     /// depend on the network when they were chosen: a resumed run restores
@@ -447,6 +451,11 @@ fn stages(
             if interrupted {
                 return Ok((t, state));
             }
+            if converged && state.stage_step < steps {
+                state
+                    .ended_early
+                    .push(ended_early(name, &state, steps - state.stage_step));
+            }
             if plateau || converged {
                 break;
             }
@@ -456,6 +465,15 @@ fn stages(
     }
     state.finished = true;
     Ok((t, state))
+}
+
+/// Why a quasi-Newton stage ended `left` steps early: it converged, or its
+/// line searches met the float precision (scipy's L-BFGS stops there too).
+fn ended_early(stage: &str, state: &TrainState, left: u64) -> String {
+    format!(
+        "{stage} ended at step {}, {left} steps before its budget: it no longer lowered the loss",
+        state.step
+    )
 }
 
 /// After an evaluation: a pending state whose loss was good becomes the
