@@ -10,7 +10,8 @@ Each script runs unchanged on DeepXDE's PyTorch back end, on the CPU, in
 its own directory (so that its `../dataset/` paths resolve), except that
 `dde.saveplot(...)` is dropped (no plot windows), the scripts that import
 TensorFlow's `tf` for `tf.sin` and the like get PyTorch's functions of the
-same names (what their comments tell PyTorch users to write), and, where
+same names (what their comments tell PyTorch users to write), as do those
+that define `sin` or `cos` per back end with no PyTorch branch, and, where
 the script gives its data a `solution`, a few lines are appended that print
 the relative L2 error of each output on the data's test points. Scripts that print their own
 "L2 relative error" (such as Burgers.py, against its dataset) keep theirs.
@@ -47,6 +48,13 @@ def prepare(source):
     the evaluation appended."""
     kept = [line for line in source.splitlines() if not line.startswith("dde.saveplot(")]
     kept = ["import torch as tf" if line == "from deepxde.backend import tf" else line for line in kept]
+    # Scripts that pick `sin`, `cos` or `exp` per back end and name no
+    # PyTorch branch (Klein_Gordon.py): PyTorch's, as its users write them.
+    if any(line.startswith("if dde.backend.backend_name") for line in kept):
+        kept = [
+            line + "\nfrom torch import cos, exp, sin" if line == "import deepxde as dde" else line
+            for line in kept
+        ]
     return "\n".join(kept) + "\n" + EVALUATION
 
 
