@@ -452,9 +452,8 @@ fn stages(
                 return Ok((t, state));
             }
             if converged && state.stage_step < steps {
-                state
-                    .ended_early
-                    .push(ended_early(name, &state, steps - state.stage_step));
+                let left = steps - state.stage_step;
+                state.ended_early.push(ended_early(name, state.step, left));
             }
             if plateau || converged {
                 break;
@@ -469,10 +468,9 @@ fn stages(
 
 /// Why a quasi-Newton stage ended `left` steps early: it converged, or its
 /// line searches met the float precision (scipy's L-BFGS stops there too).
-fn ended_early(stage: &str, state: &TrainState, left: u64) -> String {
+fn ended_early(stage: &str, step: u64, left: u64) -> String {
     format!(
-        "{stage} ended at step {}, {left} steps before its budget: it no longer lowered the loss",
-        state.step
+        "{stage} ended at step {step}, {left} steps before its budget: it no longer lowered the loss"
     )
 }
 
