@@ -87,6 +87,7 @@ codes! {
     HardNotBuiltIn = "E0601", "hard constraint training cannot build in yet";
     SymmetryNotBuiltIn = "E0602", "symmetry training cannot build in yet";
     NotMarched = "E0603", "constraint time marching cannot carry from window to window";
+    FeaturesMoved = "E0604", "field with input features read where training moves its arguments";
     Unconstrained = "W0001", "field constrained by no equation";
     Unused = "W0002", "declared but never used";
     ExactMismatch = "W0003", "exact solution does not satisfy an equation";

@@ -19,7 +19,6 @@
 use crate::engine::Engine;
 use crate::flat;
 use crate::program::{Program, Trainable};
-use physc_compiler::model::FunctionKind;
 use physc_compiler::program::march;
 
 /// Relative mismatch between the affine prediction and the evaluation
@@ -43,15 +42,7 @@ pub fn least_squares(
     }
     let mut constraints = vec![];
     for &k in &nets {
-        let fields: Vec<_> = model.nets[k]
-            .outputs
-            .iter()
-            .map(|&f| match model.function(f).kind {
-                FunctionKind::Features { field } => field,
-                _ => f,
-            })
-            .collect();
-        constraints.extend(march::initial_conditions(model, &fields));
+        constraints.extend(march::initial_conditions(model, &model.nets[k].outputs));
     }
     let batches: Vec<usize> = (0..program.batches.len())
         .filter(|&b| constraints.contains(&program.loss.batches[b].constraint))

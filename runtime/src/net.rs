@@ -27,6 +27,7 @@ use burn::nn::Linear;
 use burn::tensor::{Device, Tensor, TensorData};
 use physc_compiler::model::{Activation, Architecture};
 pub use physc_compiler::program::Embedding;
+use physc_compiler::program::features::FeatureMap;
 use physc_compiler::program::geometry::Rng;
 use physc_compiler::program::interp::{Affine, NetWeights, joint};
 
@@ -159,6 +160,8 @@ impl Mlp {
         device: &Device,
     ) -> Mlp {
         let Hidden { depth, width, .. } = hidden;
+        // Features replace the inputs at the first layer.
+        let inputs = embedding.features.as_ref().map_or(inputs, |f| f.count);
         let periodic = SineLayer::periodic(&embedding.periods, device);
         let embedded = periodic.as_ref().map_or(inputs, SineLayer::width);
         let features = embedding.fourier * (embedding.scales.len() + embedding.time_scales.len());
@@ -257,33 +260,39 @@ impl Mlp {
 
     /// The derivatives of the outputs that `plan` asks for, one `[N,
     /// outputs]` tensor per multi-index of [`JetPlan::indices`] (`None`
-    /// where it is identically zero), at the points `x: [N, inputs]`.
+    /// where it is identically zero), at the points `x: [N, inputs]`,
+    /// read through `features` where the network has them.
     pub fn jets(
         &self,
         x: Tensor<2>,
         activation: Activation,
         plan: &JetPlan,
+        features: Option<&FeatureMap>,
     ) -> Vec<Option<Tensor<2>>> {
         let [_, inputs] = x.dims();
         let device = x.device();
-        // The input's own jet: x itself, the unit vectors, and zeros.
-        let mut a: Vec<Option<Tensor<2>>> = plan
-            .indices
-            .iter()
-            .map(|alpha| match jets::order(alpha) {
-                0 => Some(x.clone()),
-                1 => {
-                    let k = alpha.iter().position(|&o| o == 1).expect("order one");
-                    let mut unit = vec![0.0; inputs];
-                    unit[k] = 1.0;
-                    Some(Tensor::<2>::from_data(
-                        TensorData::new(unit, [1, inputs]),
-                        &device,
-                    ))
-                }
-                _ => None,
-            })
-            .collect();
+        // The input's own jet: x itself, the unit vectors, and zeros; or
+        // the features' derivatives.
+        let mut a: Vec<Option<Tensor<2>>> = match features {
+            Some(features) => feature_jet(features, x.clone(), plan),
+            None => plan
+                .indices
+                .iter()
+                .map(|alpha| match jets::order(alpha) {
+                    0 => Some(x.clone()),
+                    1 => {
+                        let k = alpha.iter().position(|&o| o == 1).expect("order one");
+                        let mut unit = vec![0.0; inputs];
+                        unit[k] = 1.0;
+                        Some(Tensor::<2>::from_data(
+                            TensorData::new(unit, [1, inputs]),
+                            &device,
+                        ))
+                    }
+                    _ => None,
+                })
+                .collect(),
+        };
         if let Some(periodic) = &self.periodic {
             a = periodic.jet(&a, plan);
         }
@@ -361,6 +370,24 @@ impl Mlp {
 pub(crate) type Jet = Vec<Option<Tensor<2>>>;
 
 /// Glorot-normal weights `[fan_in, fan_out]`, row major.
+/// The features' jet at the points `x`, one `[N, features]` tensor per
+/// multi-index of `plan`. Computed on the host: the features are fixed
+/// functions of the points, so no gradient flows through them.
+fn feature_jet(features: &FeatureMap, x: Tensor<2>, plan: &JetPlan) -> Vec<Option<Tensor<2>>> {
+    let [n, _] = x.dims();
+    let device = x.device();
+    let (k, f) = (plan.indices.len(), features.count());
+    let jets = features.jets(&plan.indices, &values(x), n);
+    (0..k)
+        .map(|i| {
+            let rows: Vec<f64> = (0..n)
+                .flat_map(|p| jets[(p * k + i) * f..(p * k + i + 1) * f].iter().copied())
+                .collect();
+            Some(Tensor::from_data(TensorData::new(rows, [n, f]), &device))
+        })
+        .collect()
+}
+
 fn glorot(fan_in: usize, fan_out: usize, rng: &mut Rng) -> (usize, usize, Vec<f64>) {
     let std = (2.0 / (fan_in + fan_out) as f64).sqrt();
     let weights = (0..fan_in * fan_out).map(|_| std * rng.normal()).collect();

@@ -95,7 +95,7 @@ fn leaf_value(loss: &LossProgram, weights: &Weights, leaf: &Leaf, p: &Point) -> 
             let o = loss.output(*function, *part).expect("an output");
             let plan = loss.net(o.net);
             let x: Vec<f64> = plan.inputs.iter().map(|c| p.coords[c.index()]).collect();
-            let jets = interp::jets_at(plan, &weights.nets[o.net.index()], &x);
+            let jets = interp::jets_at(&loss.graph, plan, &weights.nets[o.net.index()], &x);
             let k = plan
                 .jets
                 .iter()

@@ -25,7 +25,11 @@ fn values<const D: usize>(t: Tensor<D>) -> Vec<f64> {
 fn value(net: &Mlp, activation: Activation, p: [f64; 2], device: &Device) -> f64 {
     let plan = JetPlan::new(&[], 2);
     let x = Tensor::<2>::from_data(TensorData::new(p.to_vec(), [1, 2]), device);
-    values(net.jets(x, activation, &plan)[0].clone().expect("a value"))[0]
+    values(
+        net.jets(x, activation, &plan, None)[0]
+            .clone()
+            .expect("a value"),
+    )[0]
 }
 
 /// ∂^α f at p by nested central differences (step h per order).
@@ -69,7 +73,7 @@ fn checked_jets(
     let plan = JetPlan::new(wanted, 2);
     let flat: Vec<f64> = points.iter().flatten().copied().collect();
     let x = Tensor::<2>::from_data(TensorData::new(flat, [points.len(), 2]), device);
-    let jets = net.jets(x, activation, &plan);
+    let jets = net.jets(x, activation, &plan, None);
     let f = |p: [f64; 2]| value(net, activation, p, device);
     wanted
         .iter()
@@ -156,7 +160,7 @@ fn the_value_is_the_plain_forward_pass() {
     let x = Tensor::<2>::from_data(TensorData::new(vec![0.1, 0.2, -0.3, 0.4], [2, 2]), &device);
     let plan = JetPlan::new(&[vec![1, 0]], 2);
     let jet = values(
-        net.jets(x.clone(), Activation::Tanh, &plan)[0]
+        net.jets(x.clone(), Activation::Tanh, &plan, None)[0]
             .clone()
             .expect("value"),
     );
@@ -173,7 +177,7 @@ fn the_value_is_the_plain_forward_pass() {
 
 /// A loss built from every jet entry, for the gradient test.
 fn jet_loss(net: &Mlp, activation: Activation, plan: &JetPlan, x: &Tensor<2>) -> Tensor<1> {
-    net.jets(x.clone(), activation, plan)
+    net.jets(x.clone(), activation, plan, None)
         .into_iter()
         .flatten()
         .enumerate()

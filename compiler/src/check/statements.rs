@@ -539,8 +539,6 @@ impl<'a> Checker<'a> {
                 let what = match f.kind {
                     FunctionKind::Field => "field",
                     FunctionKind::Learned => "learned function",
-                    // Constrained through its field.
-                    FunctionKind::Features { .. } => continue,
                 };
                 warnings.push(
                     Diagnostic::warning(

@@ -24,7 +24,6 @@
 
 use super::average;
 use super::diff::Differentiator;
-use super::features::Routing;
 use super::hard::{self, Hard};
 use super::subst::Substitution;
 use super::*;
@@ -62,9 +61,6 @@ pub struct Lowered {
     pub symmetrised: Vec<(FuncId, ExprId)>,
     /// Each real conserved quantity, by its loss term's label.
     pub conserved: Vec<(String, ExprId)>,
-    /// The fields read through their network's input features, and their
-    /// value, part by part ([`super::features`]).
-    pub featured: Vec<(FuncId, Vec<(Part, ExprId)>)>,
 }
 
 /// A complex value as real parts; `im` is `None` for a real value.
@@ -77,7 +73,7 @@ pub struct Cx {
 /// Lowers a checked model (one without errors).
 pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
     let mut lowerer = Lowerer::new(model);
-    let mut hard = hard_transforms(&mut lowerer);
+    let hard = hard_transforms(&mut lowerer);
     lowerer.transforms = hard.iter().map(|h| (h.function, h.value)).collect();
     // Symmetries averaged into fields without a hard constraint built in.
     let mut symmetrised = vec![];
@@ -145,34 +141,6 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
             conserved.push((c.label.clone(), re));
         }
     }
-    // Fields with input features: every read goes through them.
-    let mut featured = vec![];
-    if let Some(mut routing) = Routing::new(&mut lowerer) {
-        let g = &mut lowerer.graph;
-        let exprs = residuals.iter_mut().map(|r| &mut r.expr);
-        let exprs = exprs.chain(hard.iter_mut().map(|h| &mut h.value));
-        let exprs = exprs.chain(symmetrised.iter_mut().map(|(_, v)| v));
-        for e in exprs.chain(conserved.iter_mut().map(|(_, v)| v)) {
-            *e = routing.route(g, *e);
-        }
-        for f in &model.functions {
-            if let model::FunctionKind::Features { field } = f.kind {
-                let zero: MultiIndex = vec![0; model.function(field).coords.len()].into();
-                let parts = match f.complex {
-                    true => vec![Part::Re, Part::Im],
-                    false => vec![Part::Real],
-                };
-                let parts = parts
-                    .into_iter()
-                    .map(|part| {
-                        let value = g.field(field, part, zero.clone());
-                        (part, routing.route(g, value))
-                    })
-                    .collect();
-                featured.push((field, parts));
-            }
-        }
-    }
     let roots: Vec<ExprId> = residuals.iter().map(|r| r.expr).collect();
     let derivatives = derivative_sets(&lowerer.graph, &roots);
     Ok(Lowered {
@@ -182,7 +150,6 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
         hard,
         symmetrised,
         conserved,
-        featured,
     })
 }
 

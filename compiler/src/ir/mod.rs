@@ -24,7 +24,6 @@ pub mod bessel;
 pub mod diff;
 pub mod distance;
 pub mod eval;
-pub mod features;
 pub mod hard;
 pub mod lower;
 pub mod print;

@@ -57,14 +57,9 @@ impl Model {
         &self.functions[id.index()]
     }
 
-    /// The network that computes function `id`, directly or through its
-    /// input features.
+    /// The network that computes function `id`.
     pub fn net_of(&self, id: FuncId) -> Option<&Net> {
-        self.nets.iter().find(|n| {
-            n.outputs
-                .iter()
-                .any(|&o| o == id || self.function(o).kind == FunctionKind::Features { field: id })
-        })
+        self.nets.iter().find(|n| n.outputs.contains(&id))
     }
 }
 
@@ -111,10 +106,6 @@ pub enum FunctionKind {
     Field,
     /// `net H(q, p)`: a learned function known only through its equations.
     Learned,
-    /// The network behind a field whose `net` reads input features: a
-    /// function of the features (its coordinates), through which the field
-    /// is read (`u(x) = N(features(x))`).
-    Features { field: FuncId },
 }
 
 /// A field or learned function: one network output (two when complex).

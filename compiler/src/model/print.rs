@@ -46,11 +46,6 @@ pub fn model(m: &Model) -> String {
         let ty = if f.complex { ": complex" } else { "" };
         let (name, args) = (&f.name, p.coords(&f.coords));
         let _ = match (&f.domain, f.kind) {
-            (_, FunctionKind::Features { field }) => writeln!(
-                out,
-                "network {name}({args}){ty} of the features of field `{}`",
-                m.function(field).name
-            ),
             (Some(d), FunctionKind::Field) => {
                 writeln!(out, "field {name}({args}){ty} on {}", p.domain(d))
             }
@@ -100,9 +95,16 @@ pub fn model(m: &Model) -> String {
         } else {
             ""
         };
+        let features = match &n.features[..] {
+            [] => String::new(),
+            f => {
+                let f: Vec<String> = f.iter().map(|e| p.expr(e)).collect();
+                format!(", features = [{}]", f.join(", "))
+            }
+        };
         let _ = writeln!(
             out,
-            "net ({}) -> ({}): {}(depth = {}, width = {}, act = {}{fourier}{factorized}{init}){origin}",
+            "net ({}) -> ({}): {}(depth = {}, width = {}, act = {}{features}{fourier}{factorized}{init}){origin}",
             p.coords(&n.inputs),
             outputs.join(", "),
             n.architecture.name(),

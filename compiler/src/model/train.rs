@@ -103,9 +103,8 @@ pub struct Net {
     pub time_scales: Vec<f64>,
     /// Input features (`features = [r*sin(theta), r*cos(theta)]`): the
     /// network reads these expressions of its fields' coordinates instead
-    /// of the coordinates; empty for none. Its inputs and outputs are then
-    /// the features' coordinates and the fields' [`FunctionKind::Features`]
-    /// functions.
+    /// of the coordinates (its inputs stay the coordinates: the features
+    /// are a fixed embedding); empty for none.
     pub features: Vec<Expr>,
     /// Whether the user wrote a `net` statement (else defaults).
     pub declared: bool,

@@ -4,14 +4,13 @@
 //! [`LossProgram`], or one diagnostic per construct that no back end can
 //! train yet (E06xx), each on the construct's span, all of them together.
 
+use super::features::Features;
 use super::*;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::Node;
 use crate::ir::lower::{Lowered, Lowerer, derivative_sets};
 use crate::ir::subst::Substitution;
-use crate::model::{
-    Enforcement, Function, FunctionKind, Net, SolutionKind, Symmetry, SymmetryMap, group,
-};
+use crate::model::{Enforcement, Net, SolutionKind, Symmetry, SymmetryMap, group};
 use std::collections::BTreeSet;
 
 /// Time slabs of causal weighting: enough to resolve the order of the
@@ -28,45 +27,50 @@ pub fn build(model: &Model, lowered: &Lowered) -> Result<LossProgram, Vec<Diagno
     if !refused.is_empty() {
         return Err(refused);
     }
-    let mut graph = lowered.graph.clone();
+    let graph = lowered.graph.clone();
     let roots: Vec<ExprId> = lowered.residuals.iter().map(|r| r.expr).collect();
     let read = derivative_sets(&graph, &roots);
+    let mut lowerer = Lowerer::new(model);
+    lowerer.graph = graph;
     let nets = model
         .nets
         .iter()
-        .map(|net| NetPlan {
-            name: net
-                .outputs
-                .iter()
-                .map(|f| model.function(*f).name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            inputs: net.inputs.clone(),
-            outputs: net.outputs.iter().map(|f| parts(model, *f).len()).sum(),
-            architecture: net.architecture,
-            depth: net.depth as usize,
-            width: net.width as usize,
-            activation: net.activation,
-            factorized: net.factorized,
-            embedding: Embedding {
-                periods: net
-                    .inputs
+        .map(|net| {
+            let jets = jets(net, &read);
+            let features = (!net.features.is_empty())
+                .then(|| Features::new(&mut lowerer, &net.features, &net.inputs, &jets));
+            NetPlan {
+                name: net
+                    .outputs
                     .iter()
-                    .map(|c| period(model, lowered, net, *c))
-                    .collect(),
-                fourier: net.fourier as usize,
-                scales: net.fourier_scales.clone(),
-                separate: net.separate_scales && net.fourier > 0,
-                time_scales: net.time_scales.clone(),
-                time: net
-                    .inputs
-                    .iter()
-                    .position(|c| model.coord(*c).name == "t")
-                    .filter(|_| !net.time_scales.is_empty()),
-            },
-            jets: jets(net, &read),
+                    .map(|f| model.function(*f).name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                inputs: net.inputs.clone(),
+                outputs: net.outputs.iter().map(|f| parts(model, *f).len()).sum(),
+                architecture: net.architecture,
+                depth: net.depth as usize,
+                width: net.width as usize,
+                activation: net.activation,
+                factorized: net.factorized,
+                embedding: Embedding {
+                    periods: net
+                        .inputs
+                        .iter()
+                        .map(|c| period(model, lowered, net, *c))
+                        .collect(),
+                    fourier: net.fourier as usize,
+                    scales: net.fourier_scales.clone(),
+                    separate: net.separate_scales && net.fourier > 0,
+                    time_scales: net.time_scales.clone(),
+                    time: time_input(model, net).filter(|_| !net.time_scales.is_empty()),
+                    features,
+                },
+                jets,
+            }
         })
         .collect();
+    let mut graph = lowerer.graph;
     let mut outputs = vec![];
     for (n, net) in model.nets.iter().enumerate() {
         let mut column = 0;
@@ -125,6 +129,18 @@ pub fn build(model: &Model, lowered: &Lowered) -> Result<LossProgram, Vec<Diagno
     })
 }
 
+/// Where `t` is among a network's first layer's inputs: a coordinate, or
+/// a feature that is `t` itself.
+fn time_input(model: &Model, net: &Net) -> Option<usize> {
+    let is_t = |c: &CoordId| model.coord(*c).name == "t";
+    match net.features.is_empty() {
+        true => net.inputs.iter().position(is_t),
+        false => {
+            (net.features.iter()).position(|f| matches!(f, crate::model::Expr::Coord(c) if is_t(c)))
+        }
+    }
+}
+
 /// The real parts of a function's value.
 fn parts(model: &Model, f: FuncId) -> &'static [Part] {
     match model.function(f).complex {
@@ -172,12 +188,10 @@ fn field_values(model: &Model, lowered: &Lowered, graph: &mut Graph) -> Vec<Fiel
         let g = &mut exact.graph;
         let averaged = lowered.symmetrised.iter().find(|(f, _)| *f == function);
         let hard = lowered.hard.iter().find(|h| h.function == function);
-        let featured = lowered.featured.iter().find(|(f, _)| *f == function);
-        let (parts, hard) = match (hard, averaged, featured) {
-            (Some(h), _, _) => (vec![(Part::Real, h.value)], Some(h.constraint)),
-            (None, Some(&(_, value)), _) => (vec![(Part::Real, value)], None),
-            (None, None, Some((_, parts))) => (parts.clone(), None),
-            (None, None, None) => (
+        let (parts, hard) = match (hard, averaged) {
+            (Some(h), _) => (vec![(Part::Real, h.value)], Some(h.constraint)),
+            (None, Some(&(_, value))) => (vec![(Part::Real, value)], None),
+            (None, None) => (
                 parts(model, function)
                     .iter()
                     .map(|&p| (p, g.field(function, p, vec![0; f.coords.len()].into())))
@@ -371,7 +385,8 @@ fn batches(model: &Model, lowered: &Lowered) -> Vec<Batch> {
 /// the field alone, any other hard symmetry by averaging over its group
 /// (an antiperiodicity both ways).
 fn built_in(model: &Model, lowered: &Lowered, s: &Symmetry) -> bool {
-    let alone = model.nets.iter().any(|n| n.outputs == [s.function]);
+    // Periods are built into the coordinates, which features replace.
+    let alone = (model.nets.iter()).any(|n| n.outputs == [s.function] && n.features.is_empty());
     let averaged = lowered.symmetrised.iter().any(|(f, _)| *f == s.function);
     match s.map {
         _ if s.soft => false,
@@ -385,10 +400,10 @@ fn built_in(model: &Model, lowered: &Lowered, s: &Symmetry) -> bool {
 /// Why symmetry `s` is not built in.
 fn not_built_in(model: &Model, lowered: &Lowered, s: &Symmetry) -> &'static str {
     let function = model.function(s.function);
-    let featured = |f: &Function| f.kind == FunctionKind::Features { field: s.function };
+    let featured = |n: &Net| n.outputs.contains(&s.function) && !n.features.is_empty();
     if lowered.hard.iter().any(|h| h.function == s.function) {
         "its field has a hard constraint built in"
-    } else if model.functions.iter().any(featured) {
+    } else if model.nets.iter().any(featured) {
         "its field's network reads input features"
     } else if function.complex {
         "its field is complex"
@@ -412,6 +427,56 @@ fn period(model: &Model, lowered: &Lowered, net: &Net, coord: CoordId) -> Option
         .into_iter()
         .zip(&model.function(function).coords)
         .find_map(|(p, c)| if *c == coord { p } else { None })
+}
+
+/// One diagnostic per constraint that reads a field with input features at
+/// arguments that read networks or learned scalars: features are computed
+/// from the points, outside the differentiated program, so no gradient
+/// would reach those arguments through them.
+fn features_moved(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
+    let g = &lowered.graph;
+    let featured = |f: &FuncId| model.net_of(*f).is_some_and(|n| !n.features.is_empty());
+    let moves = |args: &[ExprId]| {
+        g.reachable(args).into_iter().any(|a| {
+            matches!(
+                g.node(a),
+                Node::Field { .. } | Node::Apply { .. } | Node::Learned(_)
+            )
+        })
+    };
+    let mut seen = BTreeSet::new();
+    let mut out = vec![];
+    for r in &lowered.residuals {
+        let read = g
+            .reachable(&[r.expr])
+            .into_iter()
+            .find_map(|id| match g.node(id) {
+                Node::Apply { function, args, .. } if featured(function) && moves(args) => {
+                    Some(*function)
+                }
+                _ => None,
+            });
+        let (Some(f), true) = (read, seen.insert(r.constraint)) else {
+            continue;
+        };
+        let name = &model.function(f).name;
+        out.push(
+            Diagnostic::error(
+                Code::FeaturesMoved,
+                format!("training cannot read `{name}` through its input features here"),
+            )
+            .label(
+                model.constraints[r.constraint.index()].span,
+                format!("reads `{name}` at arguments that training changes"),
+            )
+            .help(format!(
+                "`{name}`'s features are computed from the points, so no gradient reaches \
+                 arguments that read fields or learned scalars through them; drop `features` \
+                 from `{name}`'s net, or read it at coordinates"
+            )),
+        );
+    }
+    out
 }
 
 /// One diagnostic per construct no back end can train yet.
@@ -452,6 +517,7 @@ fn untrainable(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
             );
         }
     }
+    out.extend(features_moved(model, lowered));
     for s in model
         .symmetries
         .iter()

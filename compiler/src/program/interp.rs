@@ -11,6 +11,7 @@
 //! series at the point (computed by power-series arithmetic, not by
 //! derivative formulas), and the loss follows its definition term by term.
 
+use super::features::FeatureMap;
 pub use super::taylor::erf;
 use super::taylor::{Basis, activation_series, series};
 use super::*;
@@ -83,10 +84,9 @@ pub struct Sines {
     pub linear: usize,
 }
 
-/// One network's jets at one point: `[outputs][basis]` coefficients.
-fn net_jets(plan: &NetPlan, w: &NetWeights, basis: &Basis, x: &[f64]) -> Vec<Vec<f64>> {
-    let mut a: Vec<Vec<f64>> = x
-        .iter()
+/// The Taylor coefficients of the inputs themselves at `x`.
+fn input_series(basis: &Basis, x: &[f64]) -> Vec<Vec<f64>> {
+    x.iter()
         .enumerate()
         .map(|(i, &xi)| {
             let mut c = vec![0.0; basis.len()];
@@ -101,7 +101,33 @@ fn net_jets(plan: &NetPlan, w: &NetWeights, basis: &Basis, x: &[f64]) -> Vec<Vec
             }
             c
         })
-        .collect();
+        .collect()
+}
+
+/// The Taylor coefficients of each feature at `x`: `∂^α φ / α!`.
+fn feature_series(map: &FeatureMap, basis: &Basis, x: &[f64]) -> Vec<Vec<f64>> {
+    let d = map.jets(&basis.indices, x, 1);
+    (0..map.count())
+        .map(|j| {
+            (0..basis.len())
+                .map(|k| d[k * map.count() + j] / basis.factorial(k))
+                .collect()
+        })
+        .collect()
+}
+
+/// One network's jets at one point: `[outputs][basis]` coefficients.
+fn net_jets(
+    plan: &NetPlan,
+    w: &NetWeights,
+    features: Option<&FeatureMap>,
+    basis: &Basis,
+    x: &[f64],
+) -> Vec<Vec<f64>> {
+    let mut a: Vec<Vec<f64>> = match features {
+        Some(map) => feature_series(map, basis, x),
+        None => input_series(basis, x),
+    };
     for e in &w.embeddings {
         let z = affine(&e.affine, &a, basis);
         a = z
@@ -228,6 +254,8 @@ struct PointEnv<'a> {
     point: &'a Point,
     /// By [`NetId`]: the basis, for the networks read.
     bases: &'a [Option<Basis>],
+    /// By [`NetId`]: the input features, for the networks that have them.
+    features: &'a [Option<FeatureMap>],
     /// By [`NetId`]: the outputs' coefficients at the point.
     jets: Vec<Option<Vec<Vec<f64>>>>,
     /// The outputs' coefficients at other arguments, by network and inputs.
@@ -281,7 +309,8 @@ impl Env for PointEnv<'_> {
         let mut cache = self.elsewhere.borrow_mut();
         let jets = cache.entry(key).or_insert_with(|| {
             let basis = self.bases[n].as_ref().expect("a basis");
-            net_jets(plan, &self.weights.nets[n], basis, &x)
+            let features = self.features[n].as_ref();
+            net_jets(plan, &self.weights.nets[n], features, basis, &x)
         });
         self.read(function, part, derivative, jets)
     }
@@ -324,6 +353,8 @@ pub struct Evaluator<'p> {
     interpreter: Interpreter,
     /// By [`NetId`], for the networks the roots read.
     bases: Vec<Option<Basis>>,
+    /// By [`NetId`]: the input features of the networks that have them.
+    features: Vec<Option<FeatureMap>>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -362,6 +393,9 @@ impl<'p> Evaluator<'p> {
             weights,
             interpreter,
             bases,
+            features: (program.nets.iter())
+                .map(|plan| FeatureMap::new(&program.graph, plan))
+                .collect(),
         }
     }
 
@@ -379,7 +413,8 @@ impl<'p> Evaluator<'p> {
                     .iter()
                     .map(|c| point.coords[c.index()])
                     .collect();
-                Some(net_jets(plan, &self.weights.nets[n], basis, &x))
+                let features = self.features[n].as_ref();
+                Some(net_jets(plan, &self.weights.nets[n], features, basis, &x))
             })
             .collect();
         let env = PointEnv {
@@ -387,6 +422,7 @@ impl<'p> Evaluator<'p> {
             weights: self.weights,
             point,
             bases: &self.bases,
+            features: &self.features,
             jets,
             elsewhere: RefCell::new(HashMap::new()),
         };
@@ -552,9 +588,10 @@ pub fn losses_held(
 
 /// The jets of one network at one point: `[output][jet]`, the derivatives
 /// the program lists in `jets`, in that order.
-pub fn jets_at(plan: &NetPlan, w: &NetWeights, x: &[f64]) -> Vec<Vec<f64>> {
+pub fn jets_at(graph: &Graph, plan: &NetPlan, w: &NetWeights, x: &[f64]) -> Vec<Vec<f64>> {
     let basis = Basis::new(&plan.jets, plan.inputs.len());
-    let jets = net_jets(plan, w, &basis, x);
+    let features = FeatureMap::new(graph, plan);
+    let jets = net_jets(plan, w, features.as_ref(), &basis, x);
     let positions: Vec<usize> = plan
         .jets
         .iter()

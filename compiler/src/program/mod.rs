@@ -29,6 +29,7 @@
 
 mod build;
 pub mod dynamics;
+pub mod features;
 pub mod geometry;
 pub mod hammersley;
 pub mod interp;
@@ -137,6 +138,10 @@ pub struct Embedding {
     /// before the last layer. Empty and `None` otherwise.
     pub time_scales: Vec<f64>,
     pub time: Option<usize>,
+    /// Input features (`features = [...]`) the network reads in place of
+    /// its inputs, with their derivatives; `None` for the inputs
+    /// themselves.
+    pub features: Option<features::Features>,
 }
 
 impl Embedding {

@@ -50,6 +50,22 @@ pub fn program(p: &LossProgram) -> String {
         if !periodic.is_empty() {
             out.push_str(&format!("  periodic: {}\n", periodic.join(", ")));
         }
+        if let Some(features) = &net.embedding.features {
+            let (values, derivatives) = features.derivatives.split_first().expect("the value");
+            let values: Vec<String> = values.1.iter().map(|&e| ir.expr(e)).collect();
+            let orders: Vec<String> = derivatives
+                .iter()
+                .map(|(d, _)| jet_name(m, &net.inputs, d))
+                .collect();
+            out.push_str(&format!(
+                "  features: {} ({})\n",
+                values.join(", "),
+                match orders.is_empty() {
+                    true => "values alone".to_string(),
+                    false => format!("with their derivatives {}", orders.join(", ")),
+                }
+            ));
+        }
         if net.embedding.fourier > 0 {
             let scales: Vec<String> = net.embedding.scales.iter().map(|s| num(*s)).collect();
             out.push_str(&match scales.as_slice() {

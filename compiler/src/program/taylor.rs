@@ -100,11 +100,15 @@ impl Basis {
 
     /// The derivative `d^alpha` from the coefficient at `alpha`.
     pub(crate) fn derivative(&self, c: &[f64], k: usize) -> f64 {
-        let factorial: f64 = self.indices[k]
+        c[k] * self.factorial(k)
+    }
+
+    /// `alpha!` for `alpha = indices[k]`.
+    pub(crate) fn factorial(&self, k: usize) -> f64 {
+        self.indices[k]
             .iter()
             .map(|&o| (1..=o as u32).map(f64::from).product::<f64>())
-            .product();
-        c[k] * factorial
+            .product()
     }
 }
 

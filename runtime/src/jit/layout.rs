@@ -17,6 +17,7 @@ use crate::program::Trainable;
 use burn::optim::GradientsParams;
 use burn::tensor::{Tensor, TensorData};
 use physc_compiler::program::LossProgram;
+use physc_compiler::program::features::FeatureMap;
 use physc_compiler::program::interp::{Affine, Weights};
 
 /// The flat layout of a program's parameters.
@@ -49,6 +50,7 @@ pub fn networks<T: Real>(loss: &LossProgram, weights: &Weights) -> (Vec<Network<
             Network {
                 inputs: plan.inputs.len(),
                 outputs: plan.outputs,
+                features: FeatureMap::new(&loss.graph, plan),
                 embeddings: w.embeddings.iter().map(Embedding::new).collect(),
                 layers: w.layers.iter().map(&mut place).collect(),
                 gates: w.gates.iter().map(&mut place).collect(),

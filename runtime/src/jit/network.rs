@@ -31,6 +31,7 @@ use super::jet_algebra::{compose, compose_backward, leibniz, leibniz_backward};
 use super::paths::{apart, pairs, path_jets, side_by_side, stack_paths, stacked};
 use crate::net::JetPlan;
 use physc_compiler::model::Activation;
+use physc_compiler::program::features::FeatureMap;
 use physc_compiler::program::interp::{Sines, joint};
 
 /// A fixed input embedding: `sin(a W + phase)`, the first `linear` columns
@@ -63,6 +64,8 @@ impl<T: Real> Embedding<T> {
 pub struct Network<T> {
     pub inputs: usize,
     pub outputs: usize,
+    /// The input features read in place of the inputs, if any.
+    pub features: Option<FeatureMap>,
     pub embeddings: Vec<Embedding<T>>,
     pub layers: Vec<Dense>,
     pub gates: Vec<Dense>,
@@ -185,24 +188,36 @@ impl<T: Real> Network<T> {
     }
 
     /// The width of the first dense layer's input per path: the last
-    /// embedding's outputs, or the network's inputs without one.
+    /// embedding's outputs, or the features' count, or the network's
+    /// inputs.
     fn embedded_width(&self) -> usize {
-        self.embeddings.last().map_or(self.inputs, |e| e.outputs)
+        (self.embeddings.last().map(|e| e.outputs))
+            .or(self.features.as_ref().map(FeatureMap::count))
+            .unwrap_or(self.inputs)
     }
 
     /// The input jet of the `c` points `x` through the fixed embeddings,
     /// `[K·c × width]`, built in `a`: x itself, unit vectors for first
-    /// derivatives, zero above, then each embedding's sines composed.
+    /// derivatives, zero above (or the features' derivatives), then each
+    /// embedding's sines composed.
     fn input_jet(&self, plan: &JetPlan, x: &[T], c: usize, mut a: Vec<T>) -> Vec<T> {
         let k = plan.indices.len();
-        a.clear();
-        a.resize(k * c * self.inputs, T::default());
-        a[..c * self.inputs].copy_from_slice(&x[..c * self.inputs]);
-        for (i, alpha) in plan.indices.iter().enumerate().skip(1) {
-            if alpha.iter().map(|&o| o as u32).sum::<u32>() == 1 {
-                let d = alpha.iter().position(|&o| o == 1).expect("order one");
-                for p in 0..c {
-                    a[(i * c + p) * self.inputs + d] = T::of(1.0);
+        if let Some(features) = &self.features {
+            let x: Vec<f64> = x[..c * self.inputs].iter().map(|v| v.f64()).collect();
+            let points: Vec<T> = (features.jets(&plan.indices, &x, c).into_iter())
+                .map(T::of)
+                .collect();
+            a = gather(&points, a, k, c, features.count());
+        } else {
+            a.clear();
+            a.resize(k * c * self.inputs, T::default());
+            a[..c * self.inputs].copy_from_slice(&x[..c * self.inputs]);
+            for (i, alpha) in plan.indices.iter().enumerate().skip(1) {
+                if alpha.iter().map(|&o| o as u32).sum::<u32>() == 1 {
+                    let d = alpha.iter().position(|&o| o == 1).expect("order one");
+                    for p in 0..c {
+                        a[(i * c + p) * self.inputs + d] = T::of(1.0);
+                    }
                 }
             }
         }
@@ -239,9 +254,10 @@ impl<T: Real> Network<T> {
     /// (`[n × K × width]`) so that any chunk reads its rows: it depends on
     /// the points alone, so a batch builds it once per draw rather than at
     /// every step (the sines were a tenth of a PirateNet's step). `None`
-    /// without embeddings, whose input jet costs nothing to build.
+    /// without embeddings or features, whose input jet costs nothing to
+    /// build.
     pub fn embed_points(&self, plan: &JetPlan, x: &[T], n: usize) -> Option<Vec<T>> {
-        if self.embeddings.is_empty() {
+        if self.embeddings.is_empty() && self.features.is_none() {
             return None;
         }
         let (k, w) = (plan.indices.len(), self.embedded_width());

@@ -21,6 +21,7 @@ use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use physc_compiler::ir::{ExprId, Node};
 use physc_compiler::model::{CoordId, FuncId, NetId, Relation};
+use physc_compiler::program::features::FeatureMap;
 use physc_compiler::program::geometry::Rng;
 use physc_compiler::program::interp::Weights;
 use physc_compiler::program::ode::Schedule;
@@ -117,6 +118,8 @@ pub struct Program {
     plans: Vec<JetPlan>,
     /// By [`NetId`]: the value alone, for predictions.
     values: Vec<JetPlan>,
+    /// By [`NetId`]: the input features of the networks that read them.
+    features: Vec<Option<FeatureMap>>,
     pub batches: Vec<Batch>,
     /// By `ode` system: where its trajectories are integrated (fixed by
     /// the data, so made once).
@@ -189,6 +192,9 @@ impl Program {
             loss: loss.clone(),
             plans,
             values,
+            features: (loss.nets.iter())
+                .map(|plan| FeatureMap::new(&loss.graph, plan))
+                .collect(),
             batches: vec![],
             schedules: loss
                 .systems
@@ -288,7 +294,8 @@ impl Program {
             .enumerate()
             .map(|(n, x)| {
                 let activation = self.loss.nets[n].activation;
-                Some(t.nets[n].jets(x.as_ref()?.1.clone(), activation, &plans[n]))
+                let features = self.features[n].as_ref();
+                Some(t.nets[n].jets(x.as_ref()?.1.clone(), activation, &plans[n], features))
             })
             .collect();
         let mut values: HashMap<ExprId, Value> = HashMap::new();
@@ -354,7 +361,8 @@ impl Program {
             .collect();
         let x = Tensor::cat(columns, 1);
         let activation = self.loss.nets[net.index()].activation;
-        t.nets[net.index()].jets(x, activation, &plans[net.index()])
+        let features = self.features[net.index()].as_ref();
+        t.nets[net.index()].jets(x, activation, &plans[net.index()], features)
     }
 
     /// A field node's value from its network's jets at its site (`rows`:

@@ -2,18 +2,11 @@
 //!
 //! Input: a `features` option and the coordinates of the network's
 //! fields. Output: the features as real expressions of those coordinates
-//! and constants (E0407 for anything else), and, once every network is
-//! known, the model rewritten so each featured field is read through a
-//! function of the features: the network's inputs become one coordinate
-//! per feature, its outputs one [`FunctionKind::Features`] function per
-//! field, and lowering reads `u(x)` as `N(features(x))`.
-//!
-//! Invariant after [`Checker::route_through_features`]: a network with
-//! features has as many inputs as features, each a coordinate of its own
-//! that no field has.
+//! and constants (E0407 for anything else). The network stays a function
+//! of its coordinates: the features are its fixed input embedding
+//! ([`crate::program::features`]).
 
 use super::*;
-use crate::model::print::Printer;
 
 /// Most features one network reads.
 const MAX_FEATURES: usize = 256;
@@ -95,50 +88,5 @@ impl Checker<'_> {
             _ => {}
         });
         problem
-    }
-
-    /// Reads every field of a network with features through a function of
-    /// them (see the module's documentation).
-    pub(super) fn route_through_features(&mut self) {
-        for n in 0..self.model.nets.len() {
-            if self.model.nets[n].features.is_empty() {
-                continue;
-            }
-            let names: Vec<String> = {
-                let p = Printer { m: &self.model };
-                self.model.nets[n]
-                    .features
-                    .iter()
-                    .map(|e| p.expr(e))
-                    .collect()
-            };
-            let inputs: Vec<CoordId> = names
-                .into_iter()
-                .map(|name| {
-                    self.model.coords.push(Coord { name });
-                    CoordId(self.model.coords.len() as u32 - 1)
-                })
-                .collect();
-            let outputs = self.model.nets[n].outputs.clone();
-            let inner = outputs
-                .iter()
-                .map(|&field| {
-                    let f = self.model.function(field);
-                    let function = Function {
-                        name: f.name.clone(),
-                        kind: FunctionKind::Features { field },
-                        coords: inputs.clone(),
-                        complex: f.complex,
-                        domain: None,
-                        span: f.span,
-                    };
-                    self.model.functions.push(function);
-                    FuncId(self.model.functions.len() as u32 - 1)
-                })
-                .collect();
-            let net = &mut self.model.nets[n];
-            net.inputs = inputs;
-            net.outputs = inner;
-        }
     }
 }

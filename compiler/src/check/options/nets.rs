@@ -111,7 +111,6 @@ impl Checker<'_> {
                 self.model.nets.push(net);
             }
         }
-        self.route_through_features();
     }
 
     fn net(&mut self, spec: Option<&Spec>, outputs: Vec<FuncId>, inputs: Vec<CoordId>) -> Net {
