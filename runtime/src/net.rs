@@ -369,7 +369,6 @@ impl Mlp {
 /// identically zero.
 pub(crate) type Jet = Vec<Option<Tensor<2>>>;
 
-/// Glorot-normal weights `[fan_in, fan_out]`, row major.
 /// The features' jet at the points `x`, one `[N, features]` tensor per
 /// multi-index of `plan`. Computed on the host: the features are fixed
 /// functions of the points, so no gradient flows through them.
@@ -388,6 +387,7 @@ fn feature_jet(features: &FeatureMap, x: Tensor<2>, plan: &JetPlan) -> Vec<Optio
         .collect()
 }
 
+/// Glorot-normal weights `[fan_in, fan_out]`, row major.
 fn glorot(fan_in: usize, fan_out: usize, rng: &mut Rng) -> (usize, usize, Vec<f64>) {
     let std = (2.0 / (fan_in + fan_out) as f64).sqrt();
     let weights = (0..fan_in * fan_out).map(|_| std * rng.normal()).collect();

@@ -589,6 +589,17 @@ impl Graph {
         }
     }
 
+    /// Whether anything under `roots` reads a network or a learned scalar:
+    /// a value that moves with the weights.
+    pub fn reads_weights(&self, roots: &[ExprId]) -> bool {
+        self.reachable(roots).into_iter().any(|a| {
+            matches!(
+                self.node(a),
+                Node::Field { .. } | Node::Apply { .. } | Node::Learned(_)
+            )
+        })
+    }
+
     /// Every node reachable from `roots`, in arena order (children first).
     pub fn reachable(&self, roots: &[ExprId]) -> Vec<ExprId> {
         let mut seen = vec![false; self.nodes.len()];

@@ -436,14 +436,6 @@ fn period(model: &Model, lowered: &Lowered, net: &Net, coord: CoordId) -> Option
 fn features_moved(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
     let g = &lowered.graph;
     let featured = |f: &FuncId| model.net_of(*f).is_some_and(|n| !n.features.is_empty());
-    let moves = |args: &[ExprId]| {
-        g.reachable(args).into_iter().any(|a| {
-            matches!(
-                g.node(a),
-                Node::Field { .. } | Node::Apply { .. } | Node::Learned(_)
-            )
-        })
-    };
     let mut seen = BTreeSet::new();
     let mut out = vec![];
     for r in &lowered.residuals {
@@ -451,7 +443,9 @@ fn features_moved(model: &Model, lowered: &Lowered) -> Vec<Diagnostic> {
             .reachable(&[r.expr])
             .into_iter()
             .find_map(|id| match g.node(id) {
-                Node::Apply { function, args, .. } if featured(function) && moves(args) => {
+                Node::Apply { function, args, .. }
+                    if featured(function) && g.reads_weights(args) =>
+                {
                     Some(*function)
                 }
                 _ => None,

@@ -357,12 +357,7 @@ impl LossProgram {
     pub fn moves_with_weights(&self, id: ExprId) -> bool {
         let g = &self.graph;
         match g.node(id) {
-            Node::Apply { args, .. } => g.reachable(args).into_iter().any(|a| {
-                matches!(
-                    g.node(a),
-                    Node::Field { .. } | Node::Apply { .. } | Node::Learned(_)
-                )
-            }),
+            Node::Apply { args, .. } => g.reads_weights(args),
             _ => false,
         }
     }
