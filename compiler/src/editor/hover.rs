@@ -151,11 +151,12 @@ fn function(analysis: &Analysis, name: &str) -> Option<String> {
             .iter()
             .map(|o| model.function(*o).name.as_str())
             .collect();
-        let inputs: Vec<&str> = net
-            .inputs
-            .iter()
-            .map(|c| model.coord(*c).name.as_str())
-            .collect();
+        let inputs: Vec<String> = match net.features.is_empty() {
+            true => (net.inputs.iter())
+                .map(|c| model.coord(*c).name.clone())
+                .collect(),
+            false => net.features.iter().map(|e| printer.expr(e)).collect(),
+        };
         let fourier = match net.fourier {
             0 => String::new(),
             n => format!(

@@ -116,6 +116,16 @@ fn hover_shows_the_domain_the_network_and_the_derivatives_read() {
 }
 
 #[test]
+fn hover_names_the_features_a_network_reads() {
+    let text = "field u(t in [0,1])\npde: u_t = u\nic: u = 1 on t = 0\n\
+                net u = mlp(features = [t, sin(t)])\n";
+    let a = analysis(text);
+    let (_, hover) = a.hover(at(text, "u_t", 0, 0)).expect("hover");
+    assert!(hover.contains("inputs t, sin(t);"), "{hover}");
+    assert!(hover.contains("the equations read: u, u_t"), "{hover}");
+}
+
+#[test]
 fn completion_by_context() {
     let a = analysis(MODEL);
     let labels =
