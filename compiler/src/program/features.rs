@@ -19,11 +19,11 @@
 //! one of the network's `jets`, the zero index first, each with one
 //! expression per feature.
 
+use super::taylor::below;
 use super::*;
 use crate::ir::diff::Differentiator;
 use crate::ir::eval::{Interpreter, Leaf};
 use crate::ir::lower::Lowerer;
-use std::collections::BTreeSet;
 
 /// The features of one network and their derivatives in its inputs.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +52,7 @@ impl Features {
         let g = &mut lowerer.graph;
         let derivatives = below(jets, inputs.len())
             .into_iter()
+            .map(MultiIndex::from)
             .map(|alpha| {
                 let at = values
                     .iter()
@@ -70,36 +71,6 @@ impl Features {
             derivatives,
         }
     }
-}
-
-/// Every multi-index componentwise below one of `jets` (the zero index
-/// included), lowest total order first.
-fn below(jets: &[MultiIndex], inputs: usize) -> Vec<MultiIndex> {
-    let mut set: BTreeSet<MultiIndex> = BTreeSet::from([vec![0; inputs].into()]);
-    for alpha in jets {
-        let mut all: Vec<Vec<u8>> = vec![vec![]];
-        for &top in alpha.iter() {
-            all = all
-                .into_iter()
-                .flat_map(|prefix| {
-                    (0..=top).map(move |o| {
-                        let mut next = prefix.clone();
-                        next.push(o);
-                        next
-                    })
-                })
-                .collect();
-        }
-        set.extend(all.into_iter().map(MultiIndex::from));
-    }
-    let mut out: Vec<MultiIndex> = set.into_iter().collect();
-    out.sort_by_key(|a| {
-        (
-            a.iter().map(|&o| o as u32).sum::<u32>(),
-            std::cmp::Reverse(a.clone()),
-        )
-    });
-    out
 }
 
 /// [`Features`] compiled for evaluation at points.

@@ -21,32 +21,43 @@ pub(crate) struct Basis {
     pub(crate) max_order: usize,
 }
 
+/// Every multi-index below one of `wanted` (componentwise), the zero index
+/// included: lowest total order first, then earlier inputs first.
+pub(crate) fn below(wanted: &[MultiIndex], inputs: usize) -> Vec<Vec<u8>> {
+    let mut indices: Vec<Vec<u8>> = vec![vec![0; inputs]];
+    for w in wanted {
+        let mut below: Vec<Vec<u8>> = vec![vec![]];
+        for &top in w.iter() {
+            below = below
+                .into_iter()
+                .flat_map(|prefix| {
+                    (0..=top).map(move |o| {
+                        let mut next = prefix.clone();
+                        next.push(o);
+                        next
+                    })
+                })
+                .collect();
+        }
+        for b in below {
+            if !indices.contains(&b) {
+                indices.push(b);
+            }
+        }
+    }
+    indices.sort_by_key(|a| (order(a), std::cmp::Reverse(a.clone())));
+    indices
+}
+
+/// The total order |α|.
+fn order(alpha: &[u8]) -> usize {
+    alpha.iter().map(|&o| o as usize).sum()
+}
+
 impl Basis {
     /// The indices below `wanted` (componentwise), the zero index first.
     pub(crate) fn new(wanted: &[MultiIndex], inputs: usize) -> Basis {
-        let mut indices: Vec<Vec<u8>> = vec![vec![0; inputs]];
-        for w in wanted {
-            let mut below: Vec<Vec<u8>> = vec![vec![]];
-            for &top in w.iter() {
-                below = below
-                    .into_iter()
-                    .flat_map(|prefix| {
-                        (0..=top).map(move |o| {
-                            let mut next = prefix.clone();
-                            next.push(o);
-                            next
-                        })
-                    })
-                    .collect();
-            }
-            for b in below {
-                if !indices.contains(&b) {
-                    indices.push(b);
-                }
-            }
-        }
-        let order = |a: &Vec<u8>| a.iter().map(|&o| o as usize).sum::<usize>();
-        indices.sort_by_key(|a| (order(a), std::cmp::Reverse(a.clone())));
+        let indices = below(wanted, inputs);
         let position = |a: &[u8]| indices.iter().position(|x| x == a);
         let products = indices
             .iter()
@@ -62,7 +73,7 @@ impl Basis {
                     .collect()
             })
             .collect();
-        let max_order = indices.iter().map(order).max().unwrap_or(0);
+        let max_order = indices.iter().map(|a| order(a)).max().unwrap_or(0);
         Basis {
             indices,
             products,
