@@ -121,10 +121,7 @@ impl FeatureMap {
                     .expect("the program's jets reach every derivative a back end asks for")
             })
             .collect();
-        let d = match n {
-            0 => 0,
-            _ => x.len() / n,
-        };
+        let d = self.inputs.len();
         let mut out = Vec::with_capacity(n * wanted.len() * self.count);
         let mut scratch = vec![];
         for p in 0..n {
