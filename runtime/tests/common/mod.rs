@@ -7,6 +7,7 @@
 use burn::module::Param;
 use burn::tensor::{Tensor, TensorData};
 use physc_compiler::check::DiskFiles;
+use physc_compiler::model::Anchors;
 use physc_compiler::program::LossProgram;
 use physc_compiler::program::geometry::Rng;
 use physc_compiler::program::sample::Point;
@@ -20,37 +21,40 @@ use std::sync::atomic::AtomicBool;
 /// Collocation points per batch: enough to reach every kind of point.
 const POINTS: usize = 40;
 
-/// Every example's loss program, with few points (and data rows); the
-/// names of those that do not train yet.
+/// Every example's loss program (`examples/` and DeepXDE's suite in
+/// `examples/deepxde/`, named `deepxde/FILE`), with few points (and data
+/// rows); the names of those that do not train yet.
 pub fn programs() -> (Vec<(String, LossProgram)>, Vec<String>) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
     let mut trainable = vec![];
     let mut refused = vec![];
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .expect("examples/")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "phy"))
-        .collect();
-    names.sort();
-    for path in names {
-        let text = std::fs::read_to_string(&path).expect("readable");
-        let frontend = physc_compiler::check_source(&text, &dir, &DiskFiles);
-        let name = path
-            .file_name()
-            .expect("a name")
-            .to_string_lossy()
-            .into_owned();
-        match frontend.loss {
-            Some(mut loss) => {
-                for b in &mut loss.batches {
-                    b.points.count = POINTS;
+    for (dir, prefix) in [(root.clone(), ""), (root.join("deepxde"), "deepxde/")] {
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .expect("an examples directory")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "phy"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            let frontend = physc_compiler::check_source(&text, &dir, &DiskFiles);
+            let file = path.file_name().expect("a name").to_string_lossy();
+            let name = format!("{prefix}{file}");
+            match frontend.loss {
+                Some(mut loss) => {
+                    for b in &mut loss.batches {
+                        b.points.count = POINTS;
+                        if let Some(Anchors::Drawn { count, .. }) = &mut b.points.anchors {
+                            *count = (*count).min(POINTS as u64);
+                        }
+                    }
+                    for data in &mut loss.model.data {
+                        data.values.iter_mut().for_each(|c| c.truncate(POINTS));
+                    }
+                    trainable.push((name, loss));
                 }
-                for data in &mut loss.model.data {
-                    data.values.iter_mut().for_each(|c| c.truncate(POINTS));
-                }
-                trainable.push((name, loss));
+                None => refused.push(name),
             }
-            None => refused.push(name),
         }
     }
     (trainable, refused)
