@@ -25,6 +25,15 @@ const POINTS: usize = 40;
 /// `examples/deepxde/`, named `deepxde/FILE`), with few points (and data
 /// rows); the names of those that do not train yet.
 pub fn programs() -> (Vec<(String, LossProgram)>, Vec<String>) {
+    examples(Some(POINTS))
+}
+
+/// The same with every data row: the rows a reference is compared at.
+pub fn programs_with_all_data() -> (Vec<(String, LossProgram)>, Vec<String>) {
+    examples(None)
+}
+
+fn examples(rows: Option<usize>) -> (Vec<(String, LossProgram)>, Vec<String>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
     let mut trainable = vec![];
     let mut refused = vec![];
@@ -49,7 +58,8 @@ pub fn programs() -> (Vec<(String, LossProgram)>, Vec<String>) {
                         }
                     }
                     for data in &mut loss.model.data {
-                        data.values.iter_mut().for_each(|c| c.truncate(POINTS));
+                        let rows = rows.unwrap_or(usize::MAX);
+                        data.values.iter_mut().for_each(|c| c.truncate(rows));
                     }
                     trainable.push((name, loss));
                 }
