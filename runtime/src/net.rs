@@ -260,21 +260,22 @@ impl Mlp {
 
     /// The derivatives of the outputs that `plan` asks for, one `[N,
     /// outputs]` tensor per multi-index of [`JetPlan::indices`] (`None`
-    /// where it is identically zero), at the points `x: [N, inputs]`,
-    /// read through `features` where the network has them.
+    /// where it is identically zero), at the points `x: [N, inputs]`;
+    /// a network with input features reads their jet at `x`
+    /// ([`feature_jet`]) as `features`.
     pub fn jets(
         &self,
         x: Tensor<2>,
         activation: Activation,
         plan: &JetPlan,
-        features: Option<&FeatureMap>,
+        features: Option<Jet>,
     ) -> Vec<Option<Tensor<2>>> {
         let [_, inputs] = x.dims();
         let device = x.device();
         // The input's own jet: x itself, the unit vectors, and zeros; or
         // the features' derivatives.
         let mut a: Vec<Option<Tensor<2>>> = match features {
-            Some(features) => feature_jet(features, x.clone(), plan),
+            Some(features) => features,
             None => plan
                 .indices
                 .iter()
@@ -367,12 +368,13 @@ impl Mlp {
 
 /// A jet: one `[N, width]` tensor per entry of a [`JetPlan`], `None` where
 /// identically zero.
-pub(crate) type Jet = Vec<Option<Tensor<2>>>;
+pub type Jet = Vec<Option<Tensor<2>>>;
 
 /// The features' jet at the points `x`, one `[N, features]` tensor per
 /// multi-index of `plan`. Computed on the host: the features are fixed
-/// functions of the points, so no gradient flows through them.
-fn feature_jet(features: &FeatureMap, x: Tensor<2>, plan: &JetPlan) -> Vec<Option<Tensor<2>>> {
+/// functions of the points, so no gradient flows through them, and a
+/// batch computes them once per draw of its points.
+pub fn feature_jet(features: &FeatureMap, x: Tensor<2>, plan: &JetPlan) -> Vec<Option<Tensor<2>>> {
     let [n, _] = x.dims();
     let device = x.device();
     let (k, f) = (plan.indices.len(), features.count());

@@ -16,7 +16,7 @@
 
 use crate::causal;
 use crate::minibatch::MiniBatches;
-use crate::net::{Hidden, JetPlan, Mlp};
+use crate::net::{Hidden, Jet, JetPlan, Mlp, feature_jet};
 use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use physc_compiler::ir::{ExprId, Node};
@@ -77,6 +77,10 @@ struct Inputs {
     /// By [`NetId`]: the sites the DAG reads the network at, and their
     /// inputs stacked site after site, `[sites * points, inputs]`.
     nets: Vec<Option<(Vec<Site>, Tensor<2>)>>,
+    /// By [`NetId`]: a featured network's input jet at those inputs, for
+    /// the plans the inputs were made for (fixed with the points, so made
+    /// with them, not at every evaluation).
+    features: Vec<Option<Jet>>,
     /// For each field node read: its network's site, by position.
     site_of: HashMap<ExprId, usize>,
     /// Field nodes read at arguments that read networks: their network and
@@ -294,7 +298,7 @@ impl Program {
             .enumerate()
             .map(|(n, x)| {
                 let activation = self.loss.nets[n].activation;
-                let features = self.features[n].as_ref();
+                let features = inputs.features[n].clone();
                 Some(t.nets[n].jets(x.as_ref()?.1.clone(), activation, &plans[n], features))
             })
             .collect();
@@ -360,9 +364,10 @@ impl Program {
             })
             .collect();
         let x = Tensor::cat(columns, 1);
-        let activation = self.loss.nets[net.index()].activation;
-        let features = self.features[net.index()].as_ref();
-        t.nets[net.index()].jets(x, activation, &plans[net.index()], features)
+        let (activation, plan) = (self.loss.nets[net.index()].activation, &plans[net.index()]);
+        let features =
+            (self.features[net.index()].as_ref()).map(|f| feature_jet(f, x.clone(), plan));
+        t.nets[net.index()].jets(x, activation, plan, features)
     }
 
     /// A field node's value from its network's jets at its site (`rows`:
@@ -461,7 +466,7 @@ impl Program {
         pts: &[Point],
     ) -> Vec<Vec<f64>> {
         let device = t.device().unwrap_or_else(|| self.device.clone());
-        let inputs = self.inputs(roots, pts, &device);
+        let inputs = self.inputs(roots, pts, plans, &device);
         let values = self.node_values(roots, &inputs, plans, t);
         roots
             .iter()

@@ -10,6 +10,7 @@
 
 use super::{Arg, Batch, Inputs, Program, Site};
 use crate::causal;
+use crate::net::{JetPlan, feature_jet};
 use burn::tensor::{Device, Tensor, TensorData};
 use physc_compiler::ir::ExprId;
 use physc_compiler::ir::eval::{Interpreter, Leaf, leaf_of};
@@ -124,13 +125,20 @@ impl Program {
             label: b.label.clone(),
             id,
             points: pts.to_vec(),
-            inputs: self.inputs(&roots, pts, &self.device),
+            inputs: self.inputs(&roots, pts, &self.plans, &self.device),
             causal,
         }
     }
 
-    /// The inputs the DAG under `roots` reads at `pts`, on `device`.
-    pub(super) fn inputs(&self, roots: &[ExprId], pts: &[Point], device: &Device) -> Inputs {
+    /// The inputs the DAG under `roots` reads at `pts`, on `device`, for
+    /// networks evaluated by `plans`.
+    pub(super) fn inputs(
+        &self,
+        roots: &[ExprId],
+        pts: &[Point],
+        plans: &[JetPlan],
+        device: &Device,
+    ) -> Inputs {
         let g = &self.loss.graph;
         let mut sites: Vec<Vec<Site>> = vec![vec![]; self.loss.nets.len()];
         let mut site_of = HashMap::new();
@@ -192,7 +200,7 @@ impl Program {
                 interpreter.eval(&env, &mut scratch)
             })
             .collect();
-        let nets = sites
+        let nets: Vec<Option<(Vec<Site>, Tensor<2>)>> = sites
             .into_iter()
             .map(|sites| {
                 if sites.is_empty() {
@@ -215,8 +223,12 @@ impl Program {
                 Some((sites, x))
             })
             .collect();
+        let features = (nets.iter().zip(&self.features).zip(plans))
+            .map(|((x, map), plan)| Some(feature_jet(map.as_ref()?, x.as_ref()?.1.clone(), plan)))
+            .collect();
         Inputs {
             nets,
+            features,
             site_of,
             composed,
             own,
