@@ -2,7 +2,8 @@
 //! trained model at given points.
 //!
 //! Progress goes to stderr: a bar (step, loss, steps/s, ETA) on a terminal,
-//! a plain line per logged step otherwise, nothing with `--quiet`. Ctrl-C
+//! a plain line per logged step otherwise (the same, the ETA as the time
+//! left), nothing with `--quiet`. Ctrl-C
 //! stops training after the current step; the checkpoint and every output
 //! are written, and `--resume` goes on from there. Exit status: 0 when
 //! trained, 1 when the model has errors or uses what training does not
@@ -207,12 +208,14 @@ impl Display {
                 *last = (p.step, Instant::now());
                 let first = *first.get_or_insert(p.step.saturating_sub(1));
                 let rate = (p.step - first) as f64 / start.elapsed().as_secs_f64().max(1e-9);
+                let left = p.total_steps.saturating_sub(p.step) as f64 / rate;
                 errln!(
-                    "step {:>6}/{}  {:<5}  loss {:.3e}  ({rate:.1} steps/s)",
+                    "step {:>6}/{}  {:<5}  loss {:.3e}  ({rate:.1} steps/s, {} left)",
                     p.step,
                     p.total_steps,
                     p.stage,
-                    p.loss
+                    p.loss,
+                    duration(left)
                 );
             }
         }
@@ -229,5 +232,32 @@ impl Display {
         if let Display::Bar(bar) = self {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// A time left, as a log line says it: `40 s`, `12 min`, `5 h 07 min`
+/// (`?` before a rate is known).
+fn duration(seconds: f64) -> String {
+    if !seconds.is_finite() {
+        return "?".into();
+    }
+    let s = seconds.round() as u64;
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min", s / 60),
+        _ => format!("{} h {:02} min", s / 3600, s % 3600 / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration;
+
+    #[test]
+    fn times_left_read_as_a_person_says_them() {
+        assert_eq!(duration(f64::INFINITY), "?");
+        assert_eq!(duration(39.6), "40 s");
+        assert_eq!(duration(12.0 * 60.0 + 59.0), "12 min");
+        assert_eq!(duration(5.0 * 3600.0 + 7.0 * 60.0 + 3.0), "5 h 07 min");
     }
 }
