@@ -3,11 +3,11 @@
 //!
 //! Progress goes to stderr: a bar (step, loss, steps/s, ETA) on a terminal,
 //! a plain line per logged step otherwise (the same, the ETA as the time
-//! left), nothing with `--quiet`. Ctrl-C
-//! stops training after the current step; the checkpoint and every output
-//! are written, and `--resume` goes on from there. Exit status: 0 when
-//! trained, 1 when the model has errors or uses what training does not
-//! support, 2 when files cannot be read or written, 130 when interrupted.
+//! left), nothing with `--quiet`. Ctrl-C stops training after the current
+//! step; the checkpoint and every output are written, and `--resume` goes
+//! on from there. Exit status: 0 when trained, 1 when the model has errors
+//! or uses what training does not support, 2 when files cannot be read or
+//! written, 130 when interrupted.
 
 use crate::{Loaded, load, render_options};
 use indicatif::{ProgressBar, ProgressStyle};
