@@ -1,14 +1,15 @@
 //! Points in regions: containment tests and deterministic sampling.
 //!
-//! A set's inside is sampled by rejection from its bounding box. Its
-//! boundary is sampled on the boundaries of its primitives (box faces,
-//! spheres, polygon edges), each in proportion to its measure, keeping the
-//! points that lie on the boundary of the whole set: those with points of
-//! the set and points outside it within a small distance (relative to the
-//! set's size). Either gives exactly the points asked for, or reports the
+//! A set's inside is sampled by rejection from its bounding box, in
+//! rounds of the run's sampler's points. Its boundary is sampled on the
+//! boundaries of its primitives (box faces, spheres, polygon edges), each
+//! in proportion to its measure, keeping the points that lie on the
+//! boundary of the whole set: those with points of the set and points
+//! outside it within a small distance (relative to the set's size). Either gives exactly the points asked for, or reports the
 //! region as too thin to fill ([`TooThin`]).
 
-use crate::model::Set;
+use crate::model::{Sampler, Set};
+use crate::program::sample::unit_points;
 
 /// A small deterministic generator (SplitMix64): the same seed gives the
 /// same points on every machine.
@@ -167,16 +168,55 @@ impl std::fmt::Display for TooThin {
 
 /// Exactly `n` points inside a set (on it, for a boundary), drawn by
 /// rejection from its bounding box; an error when the set is too thin to
-/// fill that way.
-pub fn sample_inside(set: &Set, n: usize, rng: &mut Rng) -> Result<Vec<Vec<f64>>, TooThin> {
+/// fill that way. The candidates are the `sampler`'s points of the box, so
+/// the points inside keep its spread, as DeepXDE's do: a first draw of `n`
+/// measures the share of the box the set fills, and the next, sized by
+/// it, fills `n` with a little to spare, of which `n` are kept at random.
+/// Only where that falls short do further draws of `n` make up the rest.
+/// The points come in a random order (in the sampler's, a Hammersley
+/// set's first coordinate rises, and would pair with the coordinates drawn
+/// beside it).
+pub fn sample_inside(
+    set: &Set,
+    n: usize,
+    sampler: Sampler,
+    rng: &mut Rng,
+) -> Result<Vec<Vec<f64>>, TooThin> {
     if let Set::Boundary(s) = set {
         return sample_boundary(s, n, rng);
     }
     let bounds = set.bounds().unwrap_or_default();
-    rejection(n, rng, |rng| {
-        let p: Vec<f64> = bounds.iter().map(|(lo, hi)| rng.range(*lo, *hi)).collect();
-        contains(set, &p).then_some(p)
-    })
+    let inside = |m: usize, rng: &mut Rng| -> Vec<Vec<f64>> {
+        let box_points = unit_points(sampler, m, bounds.len(), rng);
+        (box_points.into_iter())
+            .map(|u| (bounds.iter().zip(u)).map(|((lo, hi), u)| lo + (hi - lo) * u))
+            .map(|p| p.collect::<Vec<f64>>())
+            .filter(|p| contains(set, p))
+            .collect()
+    };
+    let limit = LEAST_ACCEPTANCE * (n + 100);
+    let round = n.max(1);
+    let share = inside(round, rng).len() as f64 / round as f64;
+    let mut drawn = round;
+    let mut points = vec![];
+    if share > 0.0 {
+        let sized = ((1.02 * n as f64 / share).ceil() as usize + 8).min(limit);
+        points = inside(sized, rng);
+        drawn += sized;
+    }
+    while points.len() < n && drawn < limit {
+        points.extend(inside(round, rng));
+        drawn += round;
+    }
+    if points.len() < n {
+        return Err(TooThin {
+            found: points.len(),
+            wanted: n,
+        });
+    }
+    rng.shuffle(&mut points);
+    points.truncate(n);
+    Ok(points)
 }
 
 /// Exactly `n` points on the boundary of a set. Each primitive's boundary
@@ -437,7 +477,7 @@ mod tests {
     #[test]
     fn inside_points_avoid_the_hole() {
         let mut rng = Rng::new(1);
-        let points = sample_inside(&plate(), 500, &mut rng).expect("fills");
+        let points = sample_inside(&plate(), 500, Sampler::Hammersley, &mut rng).expect("fills");
         assert_eq!(points.len(), 500);
         assert!(
             points
@@ -649,6 +689,57 @@ mod tests {
         assert_eq!(keys.len(), 300);
     }
 
+    /// The points inside a disk keep their sampler's spread: in the cells
+    /// of a grid that lie wholly inside it, Hammersley's and Sobol's counts
+    /// stay within a fraction of the deviation that independent uniform
+    /// draws show (measured: 0.29 and 0.40 standard deviations at most,
+    /// uniform 2.8; every sampler gave the uniform figure when sets were
+    /// filled by uniform draws alone). A Latin hypercube stratifies each
+    /// coordinate alone, not cells (2.2 here).
+    #[test]
+    fn points_inside_a_disk_keep_the_samplers_spread() {
+        let disk = Set::Ball {
+            center: vec![0.0, 0.0],
+            radius: 1.0,
+        };
+        let (n, cells) = (4000, 8);
+        let width = 2.0 / cells as f64;
+        let deviation = |sampler: Sampler| {
+            let pts = sample_inside(&disk, n, sampler, &mut Rng::new(3)).expect("fills");
+            let mut worst = 0.0f64;
+            for i in 0..cells {
+                for j in 0..cells {
+                    let (x0, y0) = (-1.0 + i as f64 * width, -1.0 + j as f64 * width);
+                    let corners = [
+                        (x0, y0),
+                        (x0 + width, y0),
+                        (x0, y0 + width),
+                        (x0 + width, y0 + width),
+                    ];
+                    if corners.iter().any(|(x, y)| x.hypot(*y) > 1.0) {
+                        continue;
+                    }
+                    let count = (pts.iter())
+                        .filter(|p| {
+                            (x0..x0 + width).contains(&p[0]) && (y0..y0 + width).contains(&p[1])
+                        })
+                        .count() as f64;
+                    let expected = n as f64 * width * width / std::f64::consts::PI;
+                    worst = worst.max((count - expected).abs() / expected.sqrt());
+                }
+            }
+            worst
+        };
+        let uniform = deviation(Sampler::Uniform);
+        for sampler in [Sampler::Hammersley, Sampler::Sobol] {
+            let spread = deviation(sampler);
+            assert!(
+                spread < 0.5 * uniform,
+                "{sampler:?}: {spread} against {uniform}"
+            );
+        }
+    }
+
     /// Sampling fills the count, or says why it cannot.
     #[test]
     fn a_region_too_thin_to_fill_is_reported() {
@@ -657,7 +748,7 @@ mod tests {
             Box::new(Set::Box(vec![(0.0, 1.0), (0.0, 1.0)])),
             Box::new(Set::Box(vec![(0.0, 1.0), (1e-5, 1.0)])),
         );
-        let err = sample_inside(&sliver, 50, &mut rng).expect_err("too thin");
+        let err = sample_inside(&sliver, 50, Sampler::Hammersley, &mut rng).expect_err("too thin");
         assert_eq!(err.wanted, 50);
         assert!(err.found < 50);
         let thin = Set::Ball {
@@ -669,7 +760,7 @@ mod tests {
             Box::new(Set::Box(vec![(-1.0, 1.0), (-1.0, 1.0)])),
         );
         assert_eq!(
-            sample_inside(&inside_square, 300, &mut rng)
+            sample_inside(&inside_square, 300, Sampler::Hammersley, &mut rng)
                 .expect("fills")
                 .len(),
             300

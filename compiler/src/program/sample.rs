@@ -100,7 +100,7 @@ pub fn points(
         }
         Where::Set { coords, set, .. } => {
             let mut ps = function_points(model, &functions, n, rng, &[]).map_err(too_thin)?;
-            let inside = sample_inside(set, n, rng).map_err(too_thin)?;
+            let inside = sample_inside(set, n, model.train.sampler, rng).map_err(too_thin)?;
             for (p, q) in ps.iter_mut().zip(inside) {
                 for (cid, v) in coords.iter().zip(q) {
                     p.coords[cid.index()] = v;
@@ -349,7 +349,7 @@ pub fn function_points(
                 interval += 1;
             }
             Factor::Set { coords, set, .. } => {
-                let inside = sample_inside(set, n, rng)?;
+                let inside = sample_inside(set, n, model.train.sampler, rng)?;
                 for (p, q) in points.iter_mut().zip(inside) {
                     for (cid, v) in coords.iter().zip(q) {
                         p.coords[cid.index()] = v;
