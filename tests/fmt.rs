@@ -235,6 +235,7 @@ fn the_command_formats_in_place_and_checks() {
 
     let missing = physc(&["fmt", &s(&dir.join("missing.phy"))]);
     assert_eq!(missing.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn tempdir(name: &str) -> PathBuf {

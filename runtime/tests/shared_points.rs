@@ -107,6 +107,7 @@ train {{ adam(steps = 10); points(pde = 30, fu = 16, fv = 16, gu = 16); weights(
     evaluates_as_apart(&loss, &program, 3, "every row");
     program.minibatch(0);
     evaluates_as_apart(&loss, &program, 0, "mini-batches");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The JIT at `program`'s points runs `grouped` batches together, and its
