@@ -271,7 +271,11 @@ pub fn sample_boundary_normals(
 /// `(u + k) / n` of their measures laid end to end for one random `u`: each
 /// gets its share of the `n` points to within one (both ends of an
 /// interval for `n = 2`, as DeepXDE draws them), where independent choices
-/// would leave some short. The points come in a random order: in draw
+/// would leave some short. Where the draw falls within its primitive places
+/// the point there, evenly spaced along a curve; a surface pairs it with
+/// `{v + k phi}` (phi the golden ratio) as a second coordinate, the
+/// Fibonacci lattice, whose points spread evenly over a square and (by
+/// Archimedes' equal areas) a sphere. The points come in a random order: in draw
 /// order they would follow the boundary round, and the coordinates drawn
 /// beside them (a time evenly spaced by Hammersley's first coordinate)
 /// would pair with where they lie on it.
@@ -284,16 +288,17 @@ fn boundary_draws(
     let mut primitives = vec![];
     collect_primitives(set, &mut primitives);
     let measures: Vec<f64> = primitives.iter().map(|p| boundary_measure(p)).collect();
-    let (offset, slots, mut k) = (rng.unit(), n.max(1), 0usize);
+    let (offset, twist, slots, mut k) = (rng.unit(), rng.unit(), n.max(1), 0usize);
     rejection(n, rng, |rng| {
         // Each further round of n (after rejections) at a new offset, so
         // that no point repeats.
         let round = offset + (k / slots) as f64 * GOLDEN;
         let share = (round + (k % slots) as f64 / slots as f64).fract();
+        let across = (twist + k as f64 * GOLDEN).fract();
         k += 1;
         let (index, within) = pick_at(&measures, share)?;
         let primitive = primitives[index];
-        let (p, normal) = on_primitive_boundary(primitive, within, rng);
+        let (p, normal) = on_primitive_boundary(primitive, [within, across], rng);
         if !on_boundary(set, &p) {
             return None;
         }
@@ -412,22 +417,31 @@ fn collect_primitives<'s>(set: &'s Set, out: &mut Vec<&'s Set>) {
 }
 
 /// A point on a primitive's boundary and the primitive's unit normal there
-/// (outward for boxes and balls, either way for polygon edges).
-fn on_primitive_boundary(set: &Set, within: f64, rng: &mut Rng) -> (Vec<f64>, Vec<f64>) {
+/// (outward for boxes and balls, either way for polygon edges). `at` places
+/// it: its first coordinate in [0, 1) runs over the whole boundary (a box's
+/// faces laid end to end, a circle's angle, a sphere's height, a polygon's
+/// edges), its second across a surface (a face's second side, a sphere's
+/// longitude); further dimensions of a face are drawn at random.
+fn on_primitive_boundary(set: &Set, at: [f64; 2], rng: &mut Rng) -> (Vec<f64>, Vec<f64>) {
+    let [within, across] = at;
     match set {
         Set::Box(b) => {
-            let mut p: Vec<f64> = b.iter().map(|(lo, hi)| rng.range(*lo, *hi)).collect();
             // Faces in pairs: the lower and the upper across each axis.
             let areas: Vec<f64> = (0..2 * b.len()).map(|f| face_area(b, f / 2)).collect();
-            let face = pick_at(&areas, within).map_or(0, |(f, _)| f);
+            let (face, along) = pick_at(&areas, within).unwrap_or((0, 0.0));
             let (k, upper) = (face / 2, face % 2 == 1);
-            p[k] = if upper { b[k].1 } else { b[k].0 };
+            let mut free = [along, across].into_iter();
+            let p = (b.iter().enumerate())
+                .map(|(axis, (lo, hi))| match axis == k {
+                    true if upper => *hi,
+                    true => *lo,
+                    false => lo + (hi - lo) * free.next().unwrap_or_else(|| rng.unit()),
+                })
+                .collect();
             let mut normal = vec![0.0; b.len()];
             normal[k] = if upper { 1.0 } else { -1.0 };
             (p, normal)
         }
-        // A circle's points evenly spaced in angle, as a polygon's along its
-        // edges; a sphere's at random.
         Set::Ball { center, radius } if center.len() == 2 => {
             let angle = 2.0 * std::f64::consts::PI * within;
             let normal = vec![angle.cos(), angle.sin()];
@@ -436,6 +450,14 @@ fn on_primitive_boundary(set: &Set, within: f64, rng: &mut Rng) -> (Vec<f64>, Ve
                 center[1] + radius * normal[1],
             ];
             (p, normal)
+        }
+        // A sphere's height is uniform over its area (Archimedes).
+        Set::Ball { center, radius } if center.len() == 3 => {
+            let (height, angle) = (1.0 - 2.0 * within, 2.0 * std::f64::consts::PI * across);
+            let ring = (1.0 - height * height).max(0.0).sqrt();
+            let normal = vec![ring * angle.cos(), ring * angle.sin(), height];
+            let p = center.iter().zip(&normal).map(|(c, d)| c + radius * d);
+            (p.collect(), normal)
         }
         Set::Ball { center, radius } => {
             let direction: Vec<f64> = center.iter().map(|_| rng.normal()).collect();
