@@ -34,7 +34,7 @@ train { adam(steps = 1) }
 fn the_scattering_series_meets_scipy() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     let frontend = physc_compiler::check_source(SERIES, &dir, &DiskFiles);
-    let mut loss = frontend.loss.expect("the example trains");
+    let mut loss = frontend.loss.expect("the model trains");
     for batch in &mut loss.batches {
         batch.points.count = 8;
     }
