@@ -214,7 +214,9 @@ fn points_on_surfaces_spread_evenly() {
     };
     // The cell of a point on the cube: its face and the grid cell on it.
     let on_cube = |p: &[f64]| -> usize {
-        let axis = (0..3).find(|&k| p[k] == 0.0 || p[k] == 1.0).expect("a face");
+        let axis = (0..3)
+            .find(|&k| p[k] == 0.0 || p[k] == 1.0)
+            .expect("a face");
         let face = 2 * axis + (p[axis] == 1.0) as usize;
         let (a, b) = (p[(axis + 1) % 3], p[(axis + 2) % 3]);
         let cell = |v: f64| ((v * 5.0) as usize).min(4);
@@ -238,7 +240,10 @@ fn points_on_surfaces_spread_evenly() {
             }
             // Independent draws: a count's standard deviation is about 4.
             let sd = (16.0f64 * (1.0 - 1.0 / cells as f64)).sqrt();
-            let worst = counts.iter().map(|c| (c - 16.0).abs() / sd).fold(0.0, f64::max);
+            let worst = counts
+                .iter()
+                .map(|c| (c - 16.0).abs() / sd)
+                .fold(0.0, f64::max);
             println!("seed {seed}, {cells} cells: {worst:.2} standard deviations at most");
             assert!(worst < 1.0, "seed {seed}: {worst:.2} standard deviations");
         }
